@@ -1,0 +1,88 @@
+"""Profiles and requests to encoded batches: which documents an expert has, and their weights."""
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+
+from .concepts import ConceptLexicon
+from .errors import InvalidProfileError
+from .features import EncodedBatch, batch_from_lists, concept_hits
+from .models import DOCUMENT_KINDS, TOPIC_LEVELS, Document, ExpertProfile, Topic
+
+DEFAULT_FIELD_WEIGHTS = {"headline": 1.0, "statement": 1.5, "biography": 0.8, "topic": 1.5,
+                         "experience": 1.0, "publication": 1.0}
+DECLARED_TOPICS_KIND = "topic"
+QUERY_TOPIC_COUNT = 2.0  # a topic the requester ticked counts like a phrase said twice
+
+
+def resolve_field_weights(field_weights: dict[str, float] | None) -> dict[str, float]:
+    weights = dict(DEFAULT_FIELD_WEIGHTS)
+    for kind, weight in (field_weights or {}).items():
+        if kind not in DOCUMENT_KINDS:
+            raise ValueError(f"field_weights: unknown document kind {kind!r}; expected one of {DOCUMENT_KINDS}")
+        if not weight > 0:
+            raise ValueError(f"field_weights[{kind!r}] must be positive, got {weight!r}")
+        weights[kind] = float(weight)
+    return weights
+
+
+def check_profile(profile: ExpertProfile) -> None:
+    if not isinstance(profile, ExpertProfile):
+        raise InvalidProfileError(f"expected ExpertProfile, got {type(profile).__name__}")
+    for document in profile.documents:
+        if not isinstance(document, Document) or document.kind not in DOCUMENT_KINDS:
+            raise InvalidProfileError(f"expert {profile.expert_id}: bad document {document!r}; kinds are {DOCUMENT_KINDS}")
+        if not isinstance(document.text, str):
+            raise InvalidProfileError(f"expert {profile.expert_id}: document text must be str")
+    for level in profile.topics.values():
+        if level not in TOPIC_LEVELS:
+            raise InvalidProfileError(f"expert {profile.expert_id}: topic level {level!r} not in {tuple(TOPIC_LEVELS)}")
+
+
+def declared_topics_document(profile: ExpertProfile, topics: dict[str, Topic], lexicon: ConceptLexicon) -> tuple[str, dict[int, float]] | None:
+    """The synthetic 'declared topics' document: every label of each topic, and concept counts by level."""
+    if not profile.topics:
+        return None
+    texts, concepts = [], {}
+    for slug, level in sorted(profile.topics.items()):
+        topic = topics.get(slug)
+        texts.append(" . ".join(topic.labels.values()) if topic else slug.replace("-", " "))
+        concept = lexicon.index_of(slug)
+        if concept is not None:
+            concepts[concept] = float(TOPIC_LEVELS[level])
+    return " . ".join(texts), concepts
+
+
+def profile_documents(profile: ExpertProfile, topics: dict[str, Topic], lexicon: ConceptLexicon,
+                      weights: dict[str, float]) -> list[tuple[str, float, dict[int, float] | None]]:
+    """(text, field weight, declared concept counts) for each document of a profile."""
+    documents = [(d.text, weights[d.kind], None) for d in profile.documents if d.text and d.text.strip()]
+    declared = declared_topics_document(profile, topics, lexicon)
+    if declared:
+        documents.append((declared[0], weights[DECLARED_TOPICS_KIND], declared[1]))
+    return documents
+
+
+def encode_documents(documents: list[tuple[str, float, dict[int, float] | None]],
+                     encode: Callable[[str], list[int]], lexicon: ConceptLexicon) -> EncodedBatch:
+    """Stem ids and concept hits of each document; `encode` maps text to stem ids."""
+    id_lists, concept_lists = [], []
+    for text, _, declared in documents:
+        ids = encode(text)
+        id_lists.append(ids)
+        concept_lists.append(concept_hits(lexicon, ids, declared))
+    return batch_from_lists(id_lists, concept_lists)
+
+
+def field_weights_of(documents: list[tuple[str, float, dict[int, float] | None]]) -> np.ndarray:
+    return np.asarray([w for _, w, _ in documents], dtype=np.float64)
+
+
+def query_document(text: str, topic_slugs: tuple[str, ...], lexicon: ConceptLexicon) -> tuple[str, float, dict[int, float] | None]:
+    declared = {}
+    for slug in topic_slugs:
+        concept = lexicon.index_of(slug)
+        if concept is not None:
+            declared[concept] = declared.get(concept, 0.0) + QUERY_TOPIC_COUNT
+    return text, 1.0, declared or None

@@ -1,0 +1,386 @@
+"""ExpertMatcher: a scikit-learn-shaped estimator that ranks experts for a request."""
+from __future__ import annotations
+
+import hashlib
+
+import numpy as np
+from sklearn.base import BaseEstimator
+from sklearn.utils.validation import check_is_fitted
+
+from . import encoding
+from .concepts import ConceptLexicon
+from .errors import EmptyQueryError, InvalidProfileError, MatchingInputError, UnknownExpertError
+from .explain import FeatureLabels, language_name, reasons_from_contributions, row_contributions
+from .features import TermTable, count_matrix, display_surfaces, fit_vocabulary, tfidf_rows
+from .filters import FILTER_ORDER, Attributes, LanguageBits, apply_filters, concat_attributes
+from .index import BOUND_SLACK, Segment, build_segment, stack_segments
+from .models import ExpertProfile, MatchQuery, RankedExpert, RankFilters, RankResult, Reason, Topic
+from .ranking import exact_top_k, order_by_score
+from .text import analyse
+
+AGGREGATIONS = ("centroid", "max", "blend")
+DELTA_COMPACT_SIZE = 4096  # updates pile up in a small segment; past this it is merged into main
+
+
+class ExpertMatcher(BaseEstimator):
+    """Rank expert profiles for a request by multilingual TF-IDF affinity, with reasons and filters.
+
+    Parameters
+    ----------
+    taxonomy : list of Topic
+        Topics whose labels and synonyms (any language) become shared concept features.
+    field_weights : dict kind -> weight, optional
+        Weight of each document kind in the expert's profile (defaults in encoding.py).
+    ngram_range : (1, 1) or (1, 2)
+        Word n-grams (of stems, stop words removed).
+    aggregation : 'centroid', 'max' or 'blend'
+        How document scores become an expert score (see index.py); 'blend' mixes both.
+    blend_weight : float
+        Share of the centroid score in 'blend'.
+    concept_weight : float
+        Multiplier of taxonomy concept features relative to words.
+    bigram_min_df : int
+        Bigrams in fewer documents than this are not features.
+    language_bonus, region_bonus : float
+        Added to a matching expert's score when they speak a requested language / cover the region.
+    strong_match_threshold : float
+        A best score below this marks the result weak ('no strong match in the network').
+    max_query_chars : int
+        Longer request texts are cut to this length.
+    """
+
+    def __init__(self, taxonomy=None, field_weights=None, ngram_range=(1, 2), aggregation="blend",
+                 blend_weight=0.5, concept_weight=1.0, bigram_min_df=2, language_bonus=0.02,
+                 region_bonus=0.01, strong_match_threshold=0.2, max_query_chars=100_000):
+        self.taxonomy = taxonomy
+        self.field_weights = field_weights
+        self.ngram_range = ngram_range
+        self.aggregation = aggregation
+        self.blend_weight = blend_weight
+        self.concept_weight = concept_weight
+        self.bigram_min_df = bigram_min_df
+        self.language_bonus = language_bonus
+        self.region_bonus = region_bonus
+        self.strong_match_threshold = strong_match_threshold
+        self.max_query_chars = max_query_chars
+
+    # ------------------------------------------------------------------ fitting
+    def fit(self, profiles, y=None):
+        """Build the index from every profile; replaces any earlier state."""
+        profiles = list(profiles)
+        self._check_params()
+        for profile in profiles:
+            encoding.check_profile(profile)
+        ids = [int(p.expert_id) for p in profiles]
+        if len(set(ids)) != len(ids):
+            raise InvalidProfileError("duplicate expert_id in profiles")
+        weights = encoding.resolve_field_weights(self.field_weights)
+        topics = list(self.taxonomy or [])
+        table = TermTable()
+        lexicon = ConceptLexicon.build(topics, lambda text, lang: [table.stem_id(s, True) for s, _ in analyse(text, lang)])
+        by_slug = {t.slug: t for t in topics}
+        documents, doc_counts = [], []
+        for profile in profiles:
+            docs = encoding.profile_documents(profile, by_slug, lexicon, weights)
+            documents.extend(docs)
+            doc_counts.append(len(docs))
+        surface_ids: list[np.ndarray] = []
+
+        def encode_growing(text: str) -> list[int]:
+            sids = table.encode_growing(text)
+            surface_ids.append(np.asarray(sids, dtype=np.int64))
+            return [table.surface_stem[s] for s in sids]
+
+        batch = encoding.encode_documents(documents, encode_growing, lexicon)
+        vocab = fit_vocabulary(batch, len(table.stems), len(lexicon.slugs), self.ngram_range[1] == 2,
+                               self.bigram_min_df, self.concept_weight)
+        unit_docs, _ = tfidf_rows(count_matrix(batch, vocab), vocab)
+        doc_starts = np.concatenate([[0], np.cumsum(doc_counts)]).astype(np.int64)
+        self.language_bits_ = LanguageBits()
+        attributes = Attributes.from_profiles(profiles, self.language_bits_)
+        self.max_field_weight_ = max(weights.values())
+        main = build_segment(unit_docs, doc_starts, encoding.field_weights_of(documents), self.max_field_weight_, attributes)
+        all_surfaces = np.concatenate(surface_ids) if surface_ids else np.zeros(0, np.int64)
+        self.term_table_ = TermTable(table.stems)
+        self.surfaces_ = display_surfaces(table, all_surfaces)
+        self.lexicon_ = lexicon
+        self.vocabulary_ = vocab
+        self.topics_ = [by_slug.get(slug) for slug in lexicon.slugs]
+        self.segments_ = [main]
+        self.alive_ = [np.ones(len(main), dtype=bool)]
+        self.version_ = self._fingerprint(main)
+        self._after_change()
+        return self
+
+    def _check_params(self) -> None:
+        if tuple(self.ngram_range) not in ((1, 1), (1, 2)):
+            raise ValueError(f"ngram_range must be (1, 1) or (1, 2), got {self.ngram_range!r}")
+        if self.aggregation not in AGGREGATIONS:
+            raise ValueError(f"aggregation must be one of {AGGREGATIONS}, got {self.aggregation!r}")
+        if not 0.0 <= self.blend_weight <= 1.0:
+            raise ValueError("blend_weight must be within [0, 1]")
+        if self.concept_weight < 0 or self.bigram_min_df < 1:
+            raise ValueError("concept_weight must be >= 0 and bigram_min_df >= 1")
+        for topic in self.taxonomy or []:
+            if not isinstance(topic, Topic):
+                raise ValueError(f"taxonomy must hold Topic objects, got {type(topic).__name__}")
+
+    @property
+    def _centroid_share(self) -> float:
+        return {"centroid": 1.0, "max": 0.0}.get(self.aggregation, float(self.blend_weight))
+
+    def _after_change(self) -> None:
+        """Recompute what ranking reads across segments (cheap, O(n) array concatenations)."""
+        self._offsets = np.cumsum([0] + [len(s) for s in self.segments_])
+        self._attributes = concat_attributes([s.attributes for s in self.segments_])
+        self._ratio = np.concatenate([s.ratio for s in self.segments_])
+        self._alive = np.concatenate(self.alive_)
+        self.positions_ = {}
+        for index, (segment, alive) in enumerate(zip(self.segments_, self.alive_)):
+            rows = np.flatnonzero(alive)
+            self.positions_.update(zip(segment.attributes.expert_ids[rows].tolist(), ((index, r) for r in rows.tolist())))
+        self.n_experts_ = len(self.positions_)
+        vocab = self.vocabulary_
+        self._labels = FeatureLabels(vocab.unigram_stems(), vocab.bigram_keys, vocab.n_stems, self.surfaces_,
+                                     vocab.concept_offset, self.topics_, self.lexicon_.slugs)
+
+    @staticmethod
+    def _fingerprint(segment: Segment, previous: str = "") -> str:
+        digest = hashlib.blake2b(previous.encode(), digest_size=12)
+        for array in (segment.centroid.indptr, segment.centroid.indices, segment.centroid.data,
+                      segment.attributes.expert_ids, segment.attributes.capacity, segment.attributes.languages):
+            digest.update(np.ascontiguousarray(array).tobytes())
+        return digest.hexdigest()
+
+    # ------------------------------------------------------------------ vectorising
+    def _vectorise(self, documents) -> tuple:
+        """Unit TF-IDF rows of documents against the fitted vocabulary (unknown words dropped)."""
+        batch = encoding.encode_documents(documents, self.term_table_.encode, self.lexicon_)
+        return tfidf_rows(count_matrix(batch, self.vocabulary_), self.vocabulary_)
+
+    def _query_vector(self, query: MatchQuery) -> tuple[np.ndarray, np.ndarray]:
+        """(sorted feature indices, weights) of the request's unit vector."""
+        text = query.text[: self.max_query_chars]
+        rows, _ = self._vectorise([encoding.query_document(text, tuple(query.topics), self.lexicon_)])
+        return rows.indices.astype(np.int64), rows.data.astype(np.float64)
+
+    # ------------------------------------------------------------------ ranking
+    def rank(self, query, k=20, filters=None, display_language="en") -> RankResult:
+        """The top k eligible experts (k=None: every eligible expert) with scores and reasons."""
+        check_is_fitted(self, "segments_")
+        query = _coerce_query(query)
+        if k is not None and (not isinstance(k, (int, np.integer)) or k < 1):
+            raise MatchingInputError(f"k must be a positive int or None, got {k!r}")
+        filters = filters or RankFilters()
+        eligible, excluded = apply_filters(self._alive, self._attributes.removal_masks(filters, self.language_bits_))
+        query_idx, query_w = self._query_vector(query)
+        centroid = np.concatenate([s.centroid_scores(query_idx, query_w) for s in self.segments_])
+        bonus = self._bonus(query)
+        positions, scores = self._select(query_idx, query_w, centroid, bonus, eligible, k)
+        experts = [self._ranked(int(p), float(s), query, query_idx, query_w, centroid, bonus, display_language)
+                   for p, s in zip(positions.tolist(), scores.tolist())]
+        best = experts[0].score if experts else 0.0
+        return RankResult(experts=experts, excluded=excluded, weak=best < self.strong_match_threshold,
+                          eligible=int(eligible.sum()))
+
+    def _bonus(self, query: MatchQuery) -> np.ndarray:
+        bonus = np.zeros(len(self._alive))
+        wanted = self.language_bits_.mask(query.languages, grow=False)
+        if wanted:
+            bonus += self.language_bonus * ((self._attributes.languages & np.uint64(wanted)) != 0)
+        if query.region:
+            bonus += self.region_bonus * self._attributes.rows_with(self._attributes.regions, [query.region.strip().upper()])
+        return bonus
+
+    def _exact_scores(self, positions, query_idx, query_w, centroid, bonus) -> np.ndarray:
+        share = self._centroid_share
+        text = share * centroid[positions]
+        if share < 1.0:
+            segment_of = np.searchsorted(self._offsets, positions, side="right") - 1
+            maxima = np.zeros(len(positions))
+            for index, segment in enumerate(self.segments_):
+                mine = segment_of == index
+                if mine.any():
+                    maxima[mine] = segment.max_scores(positions[mine] - self._offsets[index], query_idx, query_w)
+            text += (1.0 - share) * maxima
+        return text + bonus[positions] * (text > 0)
+
+    def _select(self, query_idx, query_w, centroid, bonus, eligible, k):
+        """Positions and exact scores of the experts to return, best first."""
+        exact = lambda p: self._exact_scores(p, query_idx, query_w, centroid, bonus)  # noqa: E731
+        ids = self._attributes.expert_ids
+        if k is None:
+            positions = np.flatnonzero(eligible)
+            scores = exact(positions)
+        else:
+            candidates = np.flatnonzero(eligible & (centroid > 0))
+            share = self._centroid_share
+            upper = centroid[candidates] * (share + (1 - share) * self._ratio[candidates])
+            upper = upper * (1 + BOUND_SLACK) + BOUND_SLACK + bonus[candidates]
+            positions, scores = exact_top_k(candidates, upper, exact, k)
+            positive = scores > 0
+            positions, scores = positions[positive], scores[positive]
+        order = order_by_score(positions, scores, ids)
+        if k is not None:
+            order = order[:k]
+        return positions[order], scores[order]
+
+    def _ranked(self, position, score, query, query_idx, query_w, centroid, bonus, display_language) -> RankedExpert:
+        index = int(np.searchsorted(self._offsets, position, side="right") - 1)
+        segment, row = self.segments_[index], position - int(self._offsets[index])
+        expert_id = int(self._attributes.expert_ids[position])
+        if score <= 0:
+            return RankedExpert(expert_id, 0.0, [])
+        # Term/topic shares are of the text score (they sum to 1); language/region shares of the total.
+        features, values = self._contributions(segment, row, query_idx, query_w)
+        reasons = reasons_from_contributions(features, values, self._labels, display_language, float(values.sum()))
+        return RankedExpert(expert_id, score, reasons + self._attribute_reasons(segment, row, query, score, display_language))
+
+    def _contributions(self, segment: Segment, row: int, query_idx, query_w):
+        """Per-feature parts of the text score: share*centroid terms + (1-share)*best-document terms."""
+        share = self._centroid_share
+        features, values = row_contributions(segment.centroid, row, query_idx, query_w)
+        values = values * share
+        best = segment.best_document(row, query_idx, query_w) if share < 1 else None
+        if best is not None:
+            doc_features, doc_values = row_contributions(segment.docs, best, query_idx, query_w)
+            scale = (1 - share) * segment.field_weight[best] / segment.max_weight
+            features = np.concatenate([features, doc_features])
+            values = np.concatenate([values, doc_values * scale])
+        return features, values
+
+    def _attribute_reasons(self, segment, row, query, score, display_language) -> list[Reason]:
+        reasons = []
+        spoken = int(segment.attributes.languages[row])
+        for code in sorted(query.languages):
+            bit = self.language_bits_.bit(code, grow=False)
+            if bit is not None and spoken >> bit & 1:
+                reasons.append(Reason(language_name(code, display_language), "language", self.language_bonus / score))
+                break
+        region = (query.region or "").strip().upper()
+        rows = segment.attributes.regions.get(region)
+        if region and rows is not None and row in rows:
+            reasons.append(Reason(region, "region", self.region_bonus / score))
+        return reasons
+
+    # ------------------------------------------------------------------ profile upkeep
+    def update(self, profile: ExpertProfile):
+        """Add or replace one profile (fixed vocabulary until the next fit); returns self."""
+        check_is_fitted(self, "segments_")
+        encoding.check_profile(profile)
+        weights = encoding.resolve_field_weights(self.field_weights)
+        documents = encoding.profile_documents(profile, {t.slug: t for t in self.topics_ if t}, self.lexicon_, weights)
+        rows, _ = self._vectorise(documents)
+        attributes = Attributes.from_profiles([profile], self.language_bits_)
+        single = build_segment(rows, np.asarray([0, len(documents)]), encoding.field_weights_of(documents),
+                               self.max_field_weight_, attributes)
+        self._forget(int(profile.expert_id))
+        self._append_to_delta(single)
+        self.version_ = self._fingerprint(single, self.version_)
+        return self
+
+    def remove(self, expert_id: int):
+        """Take one expert out of the index; returns self."""
+        check_is_fitted(self, "segments_")
+        if int(expert_id) not in self.positions_:
+            raise UnknownExpertError(f"expert {expert_id} is not in the index")
+        self._forget(int(expert_id))
+        self.version_ = hashlib.blake2b(f"{self.version_}-{expert_id}".encode(), digest_size=12).hexdigest()
+        self._after_change()
+        return self
+
+    def _forget(self, expert_id: int) -> None:
+        found = self.positions_.get(expert_id)
+        if found is not None:
+            self.alive_[found[0]][found[1]] = False
+
+    def _append_to_delta(self, single: Segment) -> None:
+        if len(self.segments_) == 1:
+            self.segments_.append(single)
+            self.alive_.append(np.ones(1, dtype=bool))
+        else:
+            self.segments_[1] = self._merge([self.segments_[1], single], [self.alive_[1], np.ones(1, bool)])
+            self.alive_[1] = np.ones(len(self.segments_[1]), dtype=bool)
+        if len(self.segments_[1]) > DELTA_COMPACT_SIZE:
+            self.compact()
+        else:
+            self._after_change()
+
+    def _merge(self, segments: list[Segment], alive: list[np.ndarray]) -> Segment:
+        keep = [np.flatnonzero(a) for a in alive]
+        docs, starts, weights, _ = stack_segments(segments, keep)
+        attributes = concat_attributes([_take(s.attributes, rows) for s, rows in zip(segments, keep)])
+        return build_segment(docs, starts, weights, self.max_field_weight_, attributes)
+
+    def compact(self):
+        """Merge updates into one segment and drop removed experts (same rankings, faster)."""
+        check_is_fitted(self, "segments_")
+        self.segments_ = [self._merge(self.segments_, self.alive_)]
+        self.alive_ = [np.ones(len(self.segments_[0]), dtype=bool)]
+        self._after_change()
+        return self
+
+    # ------------------------------------------------------------------ introspection
+    def describe_profile(self, expert_id: int, n: int = 15, display_language: str = "en") -> list[Reason]:
+        """'How the matcher sees me': the heaviest terms and topics of the expert's profile vector.
+
+        Shares are of the vector's squared length, so all features together sum to 1.
+        """
+        check_is_fitted(self, "segments_")
+        found = self.positions_.get(int(expert_id))
+        if found is None:
+            raise UnknownExpertError(f"expert {expert_id} is not in the index")
+        centroid = self.segments_[found[0]].centroid
+        start, end = centroid.indptr[found[1]], centroid.indptr[found[1] + 1]
+        features = centroid.indices[start:end].astype(np.int64)
+        energy = centroid.data[start:end].astype(np.float64) ** 2
+        reasons = reasons_from_contributions(features, energy, self._labels, display_language, float(energy.sum()))
+        return reasons[:n]
+
+    # ------------------------------------------------------------------ persistence
+    def save(self, path) -> None:
+        """Write a versioned, memory-mappable index directory (see persistence.py)."""
+        from .persistence import save_matcher
+        check_is_fitted(self, "segments_")
+        save_matcher(self, path)
+
+    @classmethod
+    def load(cls, path, mmap: bool = True) -> "ExpertMatcher":
+        from .persistence import load_matcher
+        return load_matcher(cls, path, mmap=mmap)
+
+
+def _take(attributes: Attributes, rows: np.ndarray) -> Attributes:
+    position = np.full(len(attributes), -1, dtype=np.int64)
+    position[rows] = np.arange(len(rows))
+
+    def remap(table: dict) -> dict:
+        out = {}
+        for key, members in table.items():
+            kept = position[members]
+            kept = kept[kept >= 0]
+            if len(kept):
+                out[key] = kept
+        return out
+
+    return Attributes(attributes.expert_ids[rows], attributes.organisation[rows], attributes.capacity[rows],
+                      attributes.available[rows], attributes.vetted[rows], attributes.languages[rows],
+                      remap(attributes.regions), remap(attributes.conflicts))
+
+
+def _coerce_query(query) -> MatchQuery:
+    """Accept a MatchQuery or plain text; bytes are decoded; empty requests are refused clearly."""
+    if isinstance(query, (str, bytes)):
+        query = MatchQuery(text=query)
+    if not isinstance(query, MatchQuery):
+        raise MatchingInputError(f"expected MatchQuery or str, got {type(query).__name__}")
+    text = query.text
+    if isinstance(text, bytes):
+        text = text.decode("utf-8", errors="replace")
+    if text is None:
+        text = ""
+    if not isinstance(text, str):
+        raise MatchingInputError(f"query text must be str, got {type(text).__name__}")
+    if not text.strip() and not query.topics:
+        raise EmptyQueryError("the request has no text and no topics to match on")
+    return MatchQuery(text=text, topics=tuple(query.topics), languages=frozenset(query.languages), region=query.region)

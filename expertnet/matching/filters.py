@@ -1,0 +1,143 @@
+"""Structured expert attributes as arrays, and the hard filters that run over them.
+
+Every filter is a vectorised mask over all experts; each expert removed is counted once, under
+the first filter (in FILTER_ORDER) that removed it.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+
+from .models import ExpertProfile, RankFilters
+
+FILTER_ORDER = ("excluded_id", "same_organisation", "conflict_of_interest", "unvetted",
+                "at_capacity", "unavailable", "language")
+NO_ORGANISATION = -1
+
+
+class LanguageBits:
+    """Language code -> bit in a uint64 mask (codes beyond 63 share the last bit)."""
+
+    def __init__(self, codes: list[str] | None = None):
+        self.codes: list[str] = list(codes or [])
+
+    def bit(self, code: str, grow: bool = True) -> int | None:
+        code = code.strip().lower()
+        if code not in self.codes:
+            if not grow:
+                return None
+            self.codes.append(code)
+        return min(self.codes.index(code), 63)
+
+    def mask(self, codes, grow: bool = True) -> int:
+        value = 0
+        for code in codes:
+            bit = self.bit(code, grow)
+            if bit is not None:
+                value |= 1 << bit
+        return value
+
+
+def inverted(values_per_row: list, dtype) -> dict:
+    """value -> sorted array of the rows holding it (for regions and declared conflicts)."""
+    rows: dict = {}
+    for row, values in enumerate(values_per_row):
+        for value in values:
+            rows.setdefault(value, []).append(row)
+    return {value: np.asarray(r, dtype=dtype) for value, r in rows.items()}
+
+
+@dataclass
+class Attributes:
+    """Per-expert structured attributes of one segment, aligned with its rows."""
+
+    expert_ids: np.ndarray          # int64
+    organisation: np.ndarray        # int64, NO_ORGANISATION when none
+    capacity: np.ndarray            # int64
+    available: np.ndarray           # bool
+    vetted: np.ndarray              # bool
+    languages: np.ndarray           # uint64 bit masks
+    regions: dict[str, np.ndarray]  # region code -> rows
+    conflicts: dict[int, np.ndarray]  # organisation id -> rows declaring a conflict with it
+
+    @classmethod
+    def from_profiles(cls, profiles: list[ExpertProfile], bits: LanguageBits) -> "Attributes":
+        org = [NO_ORGANISATION if p.organisation_id is None else int(p.organisation_id) for p in profiles]
+        return cls(
+            expert_ids=np.asarray([int(p.expert_id) for p in profiles], dtype=np.int64),
+            organisation=np.asarray(org, dtype=np.int64),
+            capacity=np.asarray([int(p.capacity_left) for p in profiles], dtype=np.int64),
+            available=np.asarray([bool(p.available) for p in profiles], dtype=bool),
+            vetted=np.asarray([bool(p.vetted) for p in profiles], dtype=bool),
+            languages=np.asarray([bits.mask(p.languages) for p in profiles], dtype=np.uint64),
+            regions=inverted([[str(r).strip().upper() for r in p.regions] for p in profiles], np.int64),
+            conflicts=inverted([[int(o) for o in p.excluded_organisation_ids] for p in profiles], np.int64),
+        )
+
+    def __len__(self) -> int:
+        return len(self.expert_ids)
+
+    def rows_with(self, table: dict, keys) -> np.ndarray:
+        mask = np.zeros(len(self), dtype=bool)
+        for key in keys:
+            rows = table.get(key)
+            if rows is not None:
+                mask[rows] = True
+        return mask
+
+    def removal_masks(self, filters: RankFilters, bits: LanguageBits) -> dict[str, np.ndarray]:
+        """Filter name -> mask of rows that filter would remove (only active filters)."""
+        masks: dict[str, np.ndarray] = {}
+        if filters.exclude_ids:
+            masks["excluded_id"] = np.isin(self.expert_ids, np.fromiter(filters.exclude_ids, np.int64))
+        if filters.exclude_organisation_ids:
+            orgs = np.fromiter((int(o) for o in filters.exclude_organisation_ids), np.int64)
+            masks["same_organisation"] = np.isin(self.organisation, orgs)
+            masks["conflict_of_interest"] = self.rows_with(self.conflicts, orgs.tolist())
+        if filters.vetted_only:
+            masks["unvetted"] = ~self.vetted
+        if filters.require_capacity:
+            masks["at_capacity"] = self.capacity <= 0
+        if filters.require_available:
+            masks["unavailable"] = ~self.available
+        if filters.required_languages:
+            wanted = [bits.bit(code, grow=False) for code in filters.required_languages]
+            if any(bit is None for bit in wanted):  # nobody in the index speaks it
+                masks["language"] = np.ones(len(self), dtype=bool)
+            else:
+                need = np.uint64(sum(1 << b for b in set(wanted)))
+                masks["language"] = (self.languages & need) != need
+        return masks
+
+
+def apply_filters(alive: np.ndarray, masks: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, int]]:
+    """(eligible mask, counts per filter) with each expert counted under its first filter."""
+    remaining = alive.copy()
+    counts = {name: 0 for name in FILTER_ORDER}
+    for name in FILTER_ORDER:
+        mask = masks.get(name)
+        if mask is None:
+            continue
+        hit = remaining & mask
+        counts[name] = int(hit.sum())
+        remaining &= ~hit
+    return remaining, counts
+
+
+def concat_attributes(parts: list[Attributes]) -> Attributes:
+    """One Attributes for several segments laid end to end."""
+    offsets = np.cumsum([0] + [len(p) for p in parts])
+
+    def merged(field: str) -> dict:
+        out: dict = {}
+        for offset, part in zip(offsets, parts):
+            for key, rows in getattr(part, field).items():
+                out.setdefault(key, []).append(rows + offset)
+        return {k: np.concatenate(v) for k, v in out.items()}
+
+    return Attributes(
+        *(np.concatenate([getattr(p, f) for p in parts]) for f in
+          ("expert_ids", "organisation", "capacity", "available", "vetted", "languages")),
+        regions=merged("regions"), conflicts=merged("conflicts"),
+    )

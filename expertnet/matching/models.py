@@ -1,0 +1,112 @@
+"""Plain value types the matcher takes and returns (no behaviour beyond validation)."""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+DOCUMENT_KINDS = ("headline", "statement", "biography", "topic", "experience", "publication")
+TOPIC_LEVELS = {"awareness": 1, "practitioner": 2, "expert": 3}
+REASON_KINDS = ("topic", "term", "language", "region")
+
+
+@dataclass(frozen=True)
+class Topic:
+    """One taxonomy topic; labels/synonyms/description keyed by language code ('en', 'ar', ...)."""
+
+    slug: str
+    labels: dict[str, str]
+    synonyms: dict[str, list[str]] = field(default_factory=dict)
+    description: dict[str, str] = field(default_factory=dict)
+    parent: str | None = None
+
+    def label(self, language: str = "en") -> str:
+        return self.labels.get(language) or self.labels.get("en") or self.slug
+
+    @classmethod
+    def from_dict(cls, data: dict) -> "Topic":
+        """Build from one object of expertnet/taxonomy/topics.json (or a saved index)."""
+        return cls(
+            slug=data["slug"],
+            labels=dict(data.get("labels") or {}),
+            synonyms={k: list(v) for k, v in (data.get("synonyms") or {}).items()},
+            description=dict(data.get("descriptions") or data.get("description") or {}),
+            parent=data.get("parent"),
+        )
+
+    def to_dict(self) -> dict:
+        return {"slug": self.slug, "labels": self.labels, "synonyms": self.synonyms,
+                "description": self.description, "parent": self.parent}
+
+
+@dataclass(frozen=True)
+class Document:
+    """One piece of an expert's evidence; `kind` selects its field weight."""
+
+    kind: str
+    text: str
+
+
+@dataclass(frozen=True)
+class ExpertProfile:
+    expert_id: int
+    documents: list[Document]
+    topics: dict[str, str] = field(default_factory=dict)  # slug -> awareness|practitioner|expert
+    languages: frozenset[str] = frozenset()
+    regions: frozenset[str] = frozenset()  # ISO country codes and region slugs
+    organisation_id: int | None = None
+    capacity_left: int = 1
+    available: bool = True
+    vetted: bool = True
+    excluded_organisation_ids: frozenset[int] = frozenset()  # declared conflicts of interest
+
+
+@dataclass(frozen=True)
+class MatchQuery:
+    text: str
+    topics: tuple[str, ...] = ()
+    languages: frozenset[str] = frozenset()
+    region: str | None = None
+
+
+@dataclass(frozen=True)
+class RankFilters:
+    """Hard filters applied inside the ranker; each removal is counted in RankResult.excluded."""
+
+    exclude_ids: frozenset[int] = frozenset()
+    exclude_organisation_ids: frozenset[int] = frozenset()  # the requesting organisation(s)
+    required_languages: frozenset[str] = frozenset()  # the expert must speak every one of them
+    vetted_only: bool = True
+    require_capacity: bool = True
+    require_available: bool = True
+
+
+@dataclass(frozen=True)
+class Reason:
+    label: str
+    kind: str  # 'topic' | 'term' | 'language' | 'region'
+    share: float
+
+    def __str__(self) -> str:
+        if self.kind in ("language", "region"):
+            return self.label
+        return f"{self.label} {round(self.share * 100)}%"
+
+
+@dataclass(frozen=True)
+class RankedExpert:
+    expert_id: int
+    score: float
+    reasons: list[Reason]
+
+    def explanation(self, n: int = 3) -> str:
+        """'precursor controls 38%, customs 21%, Arabic' for a coordinator's screen."""
+        text_reasons = [r for r in self.reasons if r.kind in ("topic", "term")][:n]
+        others = [r for r in self.reasons if r.kind in ("language", "region")]
+        return ", ".join(str(r) for r in text_reasons + others)
+
+
+@dataclass(frozen=True)
+class RankResult:
+    experts: list[RankedExpert]
+    excluded: dict[str, int]
+    weak: bool
+    eligible: int

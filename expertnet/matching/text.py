@@ -1,0 +1,101 @@
+"""Text normalisation, tokenising, language detection and stemming.
+
+Everything here is deterministic and language-agnostic at the call site: a text may be
+Arabic, English, French, Spanish or a mix; the script decides per token and the stop-word
+profile decides among the Latin-script languages per text.
+"""
+from __future__ import annotations
+
+import functools
+import re
+import unicodedata
+
+import snowballstemmer
+
+from . import abbreviations, stopwords
+
+# Alef variants, alef maksura, taa marbuta, Persian yeh/keheh, Arabic-Indic digits.
+_ARABIC_LETTERS = str.maketrans({
+    "أ": "ا", "إ": "ا", "آ": "ا", "ٱ": "ا", "ى": "ي", "ة": "ه", "ی": "ي", "ک": "ك",
+    **{chr(0x0660 + d): str(d) for d in range(10)},
+    **{chr(0x06F0 + d): str(d) for d in range(10)},
+})
+# Harakat, tanween, shadda, sukun, superscript alef, Quranic marks and tatweel.
+_ARABIC_MARKS = re.compile("[\u0610-\u061a\u064b-\u065f\u0670\u06d6-\u06ed\u0640]")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
+# Words are runs of letters/digits; '_' and punctuation split them.
+_WORD = re.compile(r"[^\W_]+")
+_ARABIC_CHAR = re.compile("[\u0600-\u06ff]")
+MAX_TOKEN_CHARS = 40  # longer 'words' are garbage (hashes, base64) and are dropped
+
+_STEMMERS = {lang: snowballstemmer.stemmer(name) for lang, name in
+             {"en": "english", "fr": "french", "es": "spanish", "ar": "arabic"}.items()}
+
+
+def normalise_arabic(text: str) -> str:
+    """Fold the spelling variants Arabic writers use interchangeably."""
+    return _ARABIC_MARKS.sub("", text.translate(_ARABIC_LETTERS))
+
+
+def normalise(text: str) -> str:
+    """Unicode NFKC, case folding, Arabic folding, control characters removed."""
+    text = unicodedata.normalize("NFKC", text).casefold()
+    return normalise_arabic(_CONTROL.sub(" ", text))
+
+
+def strip_accents(word: str) -> str:
+    if word.isascii():
+        return word
+    decomposed = unicodedata.normalize("NFKD", word)
+    return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def is_arabic(word: str) -> bool:
+    return _ARABIC_CHAR.match(word) is not None
+
+
+def detect_latin_language(words: list[str]) -> str:
+    """'en', 'fr' or 'es' by which language's own stop words the text uses most (English on ties)."""
+    best, best_hits = "en", 0
+    for lang, markers in stopwords.LATIN_MARKERS.items():
+        hits = sum(1 for w in words if w in markers)
+        if hits > best_hits:
+            best, best_hits = lang, hits
+    return best
+
+
+def words_of(text: str) -> list[str]:
+    """Normalised word tokens, accents stripped from Latin words, over-long junk dropped."""
+    words = _WORD.findall(normalise(text))
+    return [strip_accents(w) for w in words if len(w) <= MAX_TOKEN_CHARS]
+
+
+def content_words(words: list[str]) -> list[str]:
+    """Stop words and one-letter words removed; domain abbreviations followed by their expansion."""
+    kept: list[str] = []
+    for word in words:
+        if len(word) < 2 or word in stopwords.ALL:
+            continue
+        canonical, expansion = abbreviations.expand(word)
+        kept.append(canonical)
+        if expansion:
+            kept.extend(expansion.split())
+    return kept
+
+
+@functools.lru_cache(maxsize=500_000)
+def stem(word: str, latin_language: str = "en") -> str:
+    """Snowball stem; Arabic words use the Arabic stemmer whatever the text's language."""
+    if word.isdigit() or word in abbreviations.EXPANSIONS:
+        return word
+    language = "ar" if is_arabic(word) else latin_language
+    stemmed = _STEMMERS[language].stemWord(word)
+    return stemmed or word
+
+
+def analyse(text: str, language: str | None = None) -> list[tuple[str, str]]:
+    """(stem, surface word) pairs of a text; the language is detected unless given."""
+    words = words_of(text)
+    if language not in ("en", "fr", "es"):
+        language = detect_latin_language(words)
+    return [(stem(w, language), w) for w in content_words(words)]
