@@ -1,0 +1,144 @@
+"""The application factory, built from small register_* steps."""
+import os
+from pathlib import Path
+
+from flask import Flask, has_request_context
+from flask_babel import get_locale
+from flask_login import AnonymousUserMixin, current_user
+
+from expertnet import config as config_module
+from expertnet.extensions import babel, csrf, db, limiter, login_manager, migrate
+
+PACKAGE_ROOT = Path(__file__).parent
+PROJECT_ROOT = PACKAGE_ROOT.parent
+
+
+def create_app(config: dict | None = None) -> Flask:
+    app = Flask("expertnet", instance_path=str(PROJECT_ROOT / "instance"), instance_relative_config=True)
+    configure(app, config)
+    register_extensions(app)
+    register_blueprints(app)
+    register_template_context(app)
+    register_hooks(app)
+    register_cli(app)
+    from expertnet.errors import register_error_handlers
+
+    register_error_handlers(app)
+    return app
+
+
+def configure(app: Flask, overrides: dict | None) -> None:
+    app.config.from_object(config_module.DefaultConfig)
+    app.config.from_pyfile("config.py", silent=True)
+    app.config.update(config_module.environment_overrides())
+    app.config.update(overrides or {})
+    os.makedirs(app.instance_path, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
+    if not app.config.get("SQLALCHEMY_DATABASE_URI"):
+        app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'expertnet.sqlite3'}"
+    app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
+    app.config.setdefault("MATCHER_INDEX_PATH", str(Path(app.instance_path) / "matcher-index"))
+
+
+def register_extensions(app: Flask) -> None:
+    from expertnet.accounts.loader import load_user
+    from expertnet.i18n import select_locale, translation_directories
+
+    db.init_app(app)
+    migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True,
+                     render_as_batch=True)
+    login_manager.init_app(app)
+    login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message_category = "info"
+    login_manager.user_loader(load_user)
+    csrf.init_app(app)
+    babel.init_app(app, locale_selector=select_locale,
+                   default_translation_directories=";".join(translation_directories()))
+    limiter.init_app(app)
+    register_sqlite_pragmas(app)
+    import_models()
+
+
+def import_models() -> None:
+    """Every model module, so metadata (and Alembic) sees the whole schema."""
+    from expertnet.accounts import models as _accounts  # noqa: F401
+    from expertnet.attachments import models as _attachments  # noqa: F401
+    from expertnet.audit import models as _audit  # noqa: F401
+    from expertnet.engagements import models as _engagements  # noqa: F401
+    from expertnet.experts import models as _experts  # noqa: F401
+    from expertnet.notifications import models as _notifications  # noqa: F401
+    from expertnet.requests import models as _requests  # noqa: F401
+    from expertnet.taxonomy import models as _taxonomy  # noqa: F401
+
+
+def register_sqlite_pragmas(app: Flask) -> None:
+    """SQLite ignores foreign keys unless asked, and needs a busy timeout for several processes."""
+    import sqlalchemy as sa
+
+    if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
+        return
+
+    with app.app_context():
+        @sa.event.listens_for(db.engine, "connect")
+        def _on_connect(dbapi_connection, _record):
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=5000")
+            cursor.close()
+
+
+def register_blueprints(app: Flask) -> None:
+    from expertnet.accounts.views import bp as accounts_bp
+    from expertnet.admin.views import bp as admin_bp
+    from expertnet.experts.views import bp as experts_bp
+    from expertnet.home.views import bp as home_bp
+
+    for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp):
+        app.register_blueprint(blueprint)
+
+
+def register_template_context(app: Flask) -> None:
+    from expertnet.i18n import LANGUAGE_NAMES, text_direction
+    from expertnet.navigation import nav_items_for
+    from expertnet.policy import is_staff
+    from expertnet.accounts.models import Role
+
+    from flask_babel import format_date, format_datetime
+
+    from expertnet.accounts.labels import role_label
+    from expertnet.experts.labels import vetting_label
+
+    app.jinja_env.add_extension("jinja2.ext.do")
+    app.jinja_env.globals.update(role_label=role_label, vetting_label=vetting_label, format_datetime=format_datetime, format_date=format_date)
+
+    @app.context_processor
+    def layout_context():
+        # Mail is also rendered from CLI commands, where there is no signed-in user.
+        user = current_user if has_request_context() else AnonymousUserMixin()
+        locale = str(get_locale())
+        return {"current_locale": locale, "text_direction": text_direction(locale),
+                "language_names": LANGUAGE_NAMES, "Role": Role, "is_staff": is_staff(user),
+                "nav_items": nav_items_for(user)}
+
+
+def register_hooks(app: Flask) -> None:
+    from expertnet.notifications.services import deliver_after_request
+
+    app.after_request(deliver_after_request)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+        return response
+
+
+def register_cli(app: Flask) -> None:
+    from expertnet.cli import register_commands
+
+    register_commands(app)

@@ -1,0 +1,1 @@
+"""Invitations of experts to requests and the engagements that follow acceptance."""

@@ -1,0 +1,115 @@
+"""Invitation (request x expert) and Engagement (per accepted expert), with notes and milestones."""
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from expertnet.db import TimestampMixin, enum_column, utcnow
+from expertnet.extensions import db
+
+
+class InvitationStatus(str, enum.Enum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    CONFLICT_DECLARED = "conflict_declared"
+
+
+class DeclineReason(str, enum.Enum):
+    CONFLICT = "conflict"
+    NO_CAPACITY = "no_capacity"
+    OUT_OF_EXPERTISE = "out_of_expertise"
+    DATES = "dates"
+    OTHER = "other"
+
+
+class EngagementStatus(str, enum.Enum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    REPORT_SUBMITTED = "report_submitted"
+    REPORT_ACCEPTED = "report_accepted"
+    CLOSED = "closed"
+    SUSPENDED = "suspended"
+    WITHDRAWN = "withdrawn"
+
+
+class Invitation(TimestampMixin, db.Model):
+    __tablename__ = "invitation"
+    __table_args__ = (sa.UniqueConstraint("request_id", "expert_id"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"), index=True)
+    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("expert_profile.id"), index=True)
+    invited_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    status: Mapped[InvitationStatus] = mapped_column(
+        enum_column(InvitationStatus), default=InvitationStatus.PENDING, index=True)
+    message: Mapped[str] = mapped_column(sa.Text, default="")
+    respond_by: Mapped[datetime]
+    responded_at: Mapped[datetime | None]
+    decline_reason: Mapped[DeclineReason | None] = mapped_column(enum_column(DeclineReason))
+    decline_note: Mapped[str] = mapped_column(sa.Text, default="")
+    match_score: Mapped[float | None]
+    terms_version: Mapped[str | None] = mapped_column(sa.String(16))
+    terms_accepted_at: Mapped[datetime | None]
+    reminder_sent_at: Mapped[datetime | None]
+
+    request = relationship("AssistanceRequest")
+    expert = relationship("ExpertProfile")
+    invited_by = relationship("User")
+    engagement: Mapped["Engagement | None"] = relationship(back_populates="invitation", uselist=False)
+
+
+class Engagement(TimestampMixin, db.Model):
+    __tablename__ = "engagement"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    invitation_id: Mapped[int] = mapped_column(sa.ForeignKey("invitation.id"), unique=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"), index=True)
+    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("expert_profile.id"), index=True)
+    status: Mapped[EngagementStatus] = mapped_column(
+        enum_column(EngagementStatus), default=EngagementStatus.PLANNED, index=True)
+    planned_start: Mapped[date | None]
+    planned_end: Mapped[date | None]
+    days_spent: Mapped[float | None]
+    completion_report: Mapped[str] = mapped_column(sa.Text, default="")
+    report_submitted_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    withdrawal_reason: Mapped[str] = mapped_column(sa.Text, default="")
+
+    invitation: Mapped[Invitation] = relationship(back_populates="engagement")
+    request = relationship("AssistanceRequest")
+    expert = relationship("ExpertProfile")
+    notes: Mapped[list["EngagementNote"]] = relationship(
+        back_populates="engagement", order_by="EngagementNote.created_at", cascade="all, delete-orphan")
+    milestones: Mapped[list["Milestone"]] = relationship(
+        back_populates="engagement", order_by="Milestone.due_on", cascade="all, delete-orphan")
+
+
+class EngagementNote(db.Model):
+    """A progress note by the expert or the coordinator."""
+
+    __tablename__ = "engagement_note"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagement.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    engagement: Mapped[Engagement] = relationship(back_populates="notes")
+    author = relationship("User")
+
+
+class Milestone(db.Model):
+    __tablename__ = "milestone"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagement.id", ondelete="CASCADE"), index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    due_on: Mapped[date | None]
+    done_at: Mapped[datetime | None]
+
+    engagement: Mapped[Engagement] = relationship(back_populates="milestones")

@@ -1,0 +1,1 @@
+"""Experts: vetted practitioners' profiles, applications and vetting."""

@@ -1,0 +1,156 @@
+"""The expertise profile the matcher reads, and its parts."""
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from expertnet.db import TimestampMixin, enum_column
+from expertnet.extensions import db
+
+
+class VettingStatus(str, enum.Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Availability(str, enum.Enum):
+    AVAILABLE = "available"
+    LIMITED = "limited"
+    UNAVAILABLE = "unavailable"
+
+
+class TopicLevel(str, enum.Enum):
+    AWARENESS = "awareness"
+    PRACTITIONER = "practitioner"
+    EXPERT = "expert"
+
+
+class Proficiency(str, enum.Enum):
+    BASIC = "basic"
+    WORKING = "working"
+    FLUENT = "fluent"
+    NATIVE = "native"
+
+
+class PublicationKind(str, enum.Enum):
+    PUBLICATION = "publication"
+    TRAINING = "training"
+
+
+expert_conflict_organisation = sa.Table(
+    "expert_conflict_organisation",
+    db.metadata,
+    sa.Column("expert_id", sa.ForeignKey("expert_profile.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("organisation_id", sa.ForeignKey("organisation.id"), primary_key=True),
+)
+
+
+class ExpertProfile(TimestampMixin, db.Model):
+    __tablename__ = "expert_profile"
+    __table_args__ = (
+        sa.CheckConstraint("capacity BETWEEN 0 AND 20", name="capacity_range"),
+        # The database itself refuses over-commitment: pending invitations plus open engagements.
+        sa.CheckConstraint("commitments >= 0 AND commitments <= capacity", name="commitments_within_capacity"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), unique=True)
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    affiliation: Mapped[str] = mapped_column(sa.String(200), default="")
+    headline: Mapped[str] = mapped_column(sa.String(200), default="")
+    biography: Mapped[str] = mapped_column(sa.Text, default="")
+    expertise_statement: Mapped[str] = mapped_column(sa.Text, default="")
+    application_note: Mapped[str] = mapped_column(sa.Text, default="")
+    languages: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{"code": "ar", "proficiency": "native"}]
+    countries: Mapped[list] = mapped_column(sa.JSON, default=list)  # ISO 3166 alpha-2 codes of experience
+    regions: Mapped[list] = mapped_column(sa.JSON, default=list)  # region slugs
+    conflict_countries: Mapped[list] = mapped_column(sa.JSON, default=list)
+    willing_to_travel: Mapped[bool] = mapped_column(default=False)
+    capacity: Mapped[int] = mapped_column(default=2)
+    commitments: Mapped[int] = mapped_column(default=0)
+    availability: Mapped[Availability] = mapped_column(enum_column(Availability), default=Availability.AVAILABLE)
+    unavailable_until: Mapped[date | None]
+    vetting_status: Mapped[VettingStatus] = mapped_column(
+        enum_column(VettingStatus), default=VettingStatus.PENDING, index=True)
+    vetting_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    vetted_at: Mapped[datetime | None]
+    vetted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    deactivation_requested_at: Mapped[datetime | None]
+
+    user = relationship("User", foreign_keys=[user_id], backref=sa.orm.backref("expert_profile", uselist=False))
+    organisation = relationship("Organisation")
+    vetted_by = relationship("User", foreign_keys=[vetted_by_id])
+    topics: Mapped[list["ExpertTopic"]] = relationship(back_populates="expert", cascade="all, delete-orphan")
+    experiences: Mapped[list["Experience"]] = relationship(
+        back_populates="expert", cascade="all, delete-orphan", order_by="Experience.start_year.desc()")
+    publications: Mapped[list["Publication"]] = relationship(
+        back_populates="expert", cascade="all, delete-orphan", order_by="Publication.year.desc()")
+    blackouts: Mapped[list["BlackoutPeriod"]] = relationship(
+        back_populates="expert", cascade="all, delete-orphan", order_by="BlackoutPeriod.starts_on")
+    conflict_organisations = relationship("Organisation", secondary=expert_conflict_organisation)
+
+
+class ExpertTopic(db.Model):
+    __tablename__ = "expert_topic"
+
+    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("expert_profile.id", ondelete="CASCADE"), primary_key=True)
+    topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id"), primary_key=True)
+    level: Mapped[TopicLevel] = mapped_column(enum_column(TopicLevel), default=TopicLevel.PRACTITIONER)
+
+    expert: Mapped[ExpertProfile] = relationship(back_populates="topics")
+    topic = relationship("Topic")
+
+
+class Experience(db.Model):
+    __tablename__ = "experience"
+    __table_args__ = (sa.CheckConstraint("end_year IS NULL OR end_year >= start_year", name="years_ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("expert_profile.id", ondelete="CASCADE"), index=True)
+    role: Mapped[str] = mapped_column(sa.String(200))
+    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    start_year: Mapped[int]
+    end_year: Mapped[int | None]
+    description: Mapped[str] = mapped_column(sa.Text, default="")
+
+    expert: Mapped[ExpertProfile] = relationship(back_populates="experiences")
+
+
+class Publication(db.Model):
+    """A publication written or a training given: both are evidence of expertise for the matcher."""
+
+    __tablename__ = "publication"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("expert_profile.id", ondelete="CASCADE"), index=True)
+    kind: Mapped[PublicationKind] = mapped_column(enum_column(PublicationKind), default=PublicationKind.PUBLICATION)
+    title: Mapped[str] = mapped_column(sa.String(300))
+    year: Mapped[int | None]
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+
+    expert: Mapped[ExpertProfile] = relationship(back_populates="publications")
+
+
+class BlackoutPeriod(db.Model):
+    __tablename__ = "blackout_period"
+    __table_args__ = (sa.CheckConstraint("ends_on >= starts_on", name="dates_ordered"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("expert_profile.id", ondelete="CASCADE"), index=True)
+    starts_on: Mapped[date]
+    ends_on: Mapped[date]
+    note: Mapped[str] = mapped_column(sa.String(200), default="")
+
+    expert: Mapped[ExpertProfile] = relationship(back_populates="blackouts")
+
+
+class MatcherState(db.Model):
+    """One row: the version of expert data; processes compare it with their index to detect staleness."""
+
+    __tablename__ = "matcher_state"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    data_version: Mapped[int] = mapped_column(default=0)
+    changed_expert_ids: Mapped[list] = mapped_column(sa.JSON, default=list)

@@ -1,0 +1,82 @@
+"""Locale choice (user preference, then Accept-Language), text direction, and the translation catalogues.
+
+Each feature keeps its own catalogue in <feature>/translations, so features are translated independently;
+Flask-Babel merges them.
+"""
+from pathlib import Path
+
+from babel.messages.mofile import write_mo
+from babel.messages.pofile import read_po
+from flask import current_app, request, session
+from flask_login import current_user
+
+PACKAGE_ROOT = Path(__file__).parent
+LANGUAGE_NAMES = {"en": "English", "ar": "العربية"}
+
+
+def select_locale() -> str:
+    languages = current_app.config["LANGUAGES"]
+    chosen = session.get("locale")
+    if chosen in languages:
+        return chosen
+    if current_user and current_user.is_authenticated and current_user.locale in languages:
+        return current_user.locale
+    return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def text_direction(locale: str) -> str:
+    return "rtl" if str(locale).split("_")[0] in current_app.config["RTL_LANGUAGES"] else "ltr"
+
+
+def translation_directories() -> list[str]:
+    return sorted(str(path) for path in PACKAGE_ROOT.rglob("translations") if path.is_dir())
+
+
+def catalogue_files(locale: str = "ar") -> list[Path]:
+    return sorted(PACKAGE_ROOT.rglob(f"translations/{locale}/LC_MESSAGES/messages.po"))
+
+
+def compile_catalogues() -> int:
+    """Compile every feature's .po into .mo (part of the build); returns how many were written."""
+    count = 0
+    for po_path in catalogue_files("ar"):
+        with po_path.open("rb") as po_file:
+            catalogue = read_po(po_file, locale="ar")
+        with po_path.with_suffix(".mo").open("wb") as mo_file:
+            write_mo(mo_file, catalogue)
+        count += 1
+    return count
+
+
+EXTRACTION_METHODS = [("**/matching/**", "ignore"), ("**.py", "python"), ("**/templates/**.html", "jinja2"),
+                      ("**/templates/**.txt", "jinja2")]
+EXTRACTION_OPTIONS = {"**/templates/**": {"extensions": "jinja2.ext.do"}}
+
+
+def source_messages() -> dict[str, str]:
+    """Every translatable string in the package: msgid -> first place it occurs."""
+    from babel.messages.extract import extract_from_dir
+
+    found = {}
+    for filename, lineno, message, _comments, _context in extract_from_dir(
+            str(PACKAGE_ROOT), EXTRACTION_METHODS, EXTRACTION_OPTIONS):
+        for msgid in (message if isinstance(message, tuple) else (message,)):
+            if msgid:
+                found.setdefault(msgid, f"{filename}:{lineno}")
+    return found
+
+
+def translated_messages(locale: str = "ar") -> set[str]:
+    translated = set()
+    for po_path in catalogue_files(locale):
+        with po_path.open("rb") as po_file:
+            for entry in read_po(po_file, locale=locale):
+                strings = entry.string if isinstance(entry.string, tuple) else (entry.string,)
+                if entry.id and all(strings):
+                    translated.update(entry.id if isinstance(entry.id, tuple) else (entry.id,))
+    return translated
+
+
+def missing_translations(locale: str = "ar") -> dict[str, str]:
+    done = translated_messages(locale)
+    return {msgid: where for msgid, where in source_messages().items() if msgid not in done}

@@ -1,0 +1,34 @@
+"""The main navigation: one list, each entry shown to the roles that can use it.
+
+A feature adds its pages here; entries whose endpoint is not registered are skipped.
+"""
+from dataclasses import dataclass
+
+from flask import current_app
+from flask_babel import lazy_gettext as _l
+
+from expertnet.accounts.models import Role
+
+
+@dataclass(frozen=True)
+class NavItem:
+    endpoint: str
+    label: object
+    roles: tuple[Role, ...]
+
+
+NAV_ITEMS = (
+    NavItem("experts.vetting_queue", _l("Vetting"), (Role.COORDINATOR, Role.ADMIN)),
+    NavItem("admin.invite", _l("Invite people"), (Role.COORDINATOR, Role.ADMIN)),
+    NavItem("admin.organisations", _l("Organisations"), (Role.ADMIN,)),
+    NavItem("admin.users", _l("Users"), (Role.ADMIN,)),
+    NavItem("admin.taxonomy", _l("Taxonomy"), (Role.ADMIN,)),
+    NavItem("admin.audit_log", _l("Audit log"), (Role.ADMIN,)),
+)
+
+
+def nav_items_for(user) -> list[NavItem]:
+    if not user.is_authenticated:
+        return []
+    endpoints = current_app.view_functions
+    return [item for item in NAV_ITEMS if user.role in item.roles and item.endpoint in endpoints]

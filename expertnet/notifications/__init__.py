@@ -1,0 +1,1 @@
+"""Outgoing e-mail: one send_mail seam, an outbox table, delivery after commit."""

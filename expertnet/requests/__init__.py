@@ -1,0 +1,1 @@
+"""Technical-assistance requests filed by member agencies."""

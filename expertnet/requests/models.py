@@ -1,0 +1,177 @@
+"""AssistanceRequest and what hangs off it: topics, timeline, conversation, feedback."""
+import enum
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from expertnet.db import TimestampMixin, enum_column, utcnow
+from expertnet.extensions import db
+
+
+class RequestStatus(str, enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    TRIAGE = "triage"
+    INFO_REQUESTED = "info_requested"
+    MATCHING = "matching"
+    INVITING = "inviting"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    ON_HOLD = "on_hold"
+    DELIVERED = "delivered"
+    EVALUATION = "evaluation"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
+
+
+class GapType(str, enum.Enum):
+    KNOWLEDGE = "knowledge"
+    CAPABILITY = "capability"
+    BOTH = "both"
+
+
+class Modality(str, enum.Enum):
+    REMOTE_ADVICE = "remote_advice"
+    DOCUMENT_REVIEW = "document_review"
+    ONSITE_MISSION = "onsite_mission"
+    TRAINING_WORKSHOP = "training_workshop"
+    EXERCISE_DESIGN = "exercise_design"
+    EQUIPMENT_LAB_ASSESSMENT = "equipment_lab_assessment"
+
+
+class Urgency(str, enum.Enum):
+    ROUTINE = "routine"
+    PRIORITY = "priority"
+    URGENT = "urgent"
+
+
+class Tlp(str, enum.Enum):
+    """Traffic Light Protocol 2.0 labels, least to most restricted."""
+
+    CLEAR = "TLP:CLEAR"
+    GREEN = "TLP:GREEN"
+    AMBER = "TLP:AMBER"
+    AMBER_STRICT = "TLP:AMBER+STRICT"
+    RED = "TLP:RED"
+
+
+request_topic = sa.Table(
+    "request_topic",
+    db.metadata,
+    sa.Column("request_id", sa.ForeignKey("assistance_request.id", ondelete="CASCADE"), primary_key=True),
+    sa.Column("topic_id", sa.ForeignKey("topic.id"), primary_key=True),
+)
+
+
+class AssistanceRequest(TimestampMixin, db.Model):
+    __tablename__ = "assistance_request"
+    __table_args__ = (
+        sa.CheckConstraint("experts_wanted BETWEEN 1 AND 10", name="experts_wanted_range"),
+        sa.CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_ordered"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    reference: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
+    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    lead_coordinator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    status: Mapped[RequestStatus] = mapped_column(enum_column(RequestStatus), default=RequestStatus.DRAFT, index=True)
+    title: Mapped[str] = mapped_column(sa.String(200))
+    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    gap_statement: Mapped[str] = mapped_column(sa.Text, default="")
+    annex: Mapped[str] = mapped_column(sa.Text, default="")
+    desired_outcome: Mapped[str] = mapped_column(sa.Text, default="")
+    gap_type: Mapped[GapType] = mapped_column(enum_column(GapType), default=GapType.KNOWLEDGE)
+    modality: Mapped[Modality] = mapped_column(enum_column(Modality), default=Modality.REMOTE_ADVICE)
+    sectors: Mapped[list] = mapped_column(sa.JSON, default=list)
+    languages: Mapped[list] = mapped_column(sa.JSON, default=list)
+    country: Mapped[str | None] = mapped_column(sa.String(2))
+    urgency: Mapped[Urgency] = mapped_column(enum_column(Urgency), default=Urgency.ROUTINE)
+    urgency_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    priority: Mapped[int] = mapped_column(default=3)  # 1 highest .. 5 lowest, set by coordinators
+    start_date: Mapped[date | None]
+    end_date: Mapped[date | None]
+    experts_wanted: Mapped[int] = mapped_column(default=1)
+    summary_tlp: Mapped[Tlp] = mapped_column(enum_column(Tlp, 20), default=Tlp.GREEN)
+    detail_tlp: Mapped[Tlp] = mapped_column(enum_column(Tlp, 20), default=Tlp.AMBER)
+    annex_tlp: Mapped[Tlp] = mapped_column(enum_column(Tlp, 20), default=Tlp.RED)
+    consent_statistics: Mapped[bool] = mapped_column(default=False)
+    authorised_declaration: Mapped[bool] = mapped_column(default=False)
+    submitted_at: Mapped[datetime | None]
+    triaged_at: Mapped[datetime | None]
+    first_invited_at: Mapped[datetime | None]
+    assigned_at: Mapped[datetime | None]
+    closed_at: Mapped[datetime | None]
+    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # SLA clock: time spent waiting on the agency does not count.
+    paused_seconds: Mapped[int] = mapped_column(default=0)
+    paused_since: Mapped[datetime | None]
+    version: Mapped[int] = mapped_column(default=1)
+
+    organisation = relationship("Organisation")
+    created_by = relationship("User", foreign_keys=[created_by_id])
+    lead_coordinator = relationship("User", foreign_keys=[lead_coordinator_id])
+    topics = relationship("Topic", secondary=request_topic, order_by="Topic.position")
+    events: Mapped[list["RequestEvent"]] = relationship(
+        back_populates="request", order_by="RequestEvent.occurred_at", cascade="all, delete-orphan")
+    messages: Mapped[list["RequestMessage"]] = relationship(
+        back_populates="request", order_by="RequestMessage.created_at", cascade="all, delete-orphan")
+
+    __mapper_args__ = {"version_id_col": version}
+
+
+class RequestEvent(db.Model):
+    """One entry of a request's visible timeline: a status transition with who, when and why."""
+
+    __tablename__ = "request_event"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"), index=True)
+    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    from_status: Mapped[str | None] = mapped_column(sa.String(32))
+    to_status: Mapped[str] = mapped_column(sa.String(32))
+    note: Mapped[str] = mapped_column(sa.Text, default="")
+    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[AssistanceRequest] = relationship(back_populates="events")
+    actor = relationship("User")
+
+
+class RequestMessage(db.Model):
+    """The conversation on a request; internal notes are coordinators-only."""
+
+    __tablename__ = "request_message"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"), index=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    body: Mapped[str] = mapped_column(sa.Text)
+    internal: Mapped[bool] = mapped_column(default=False)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request: Mapped[AssistanceRequest] = relationship(back_populates="messages")
+    author = relationship("User")
+
+
+class Feedback(db.Model):
+    """The agency's rating of the help it got, once the request reaches evaluation."""
+
+    __tablename__ = "feedback"
+    __table_args__ = (
+        sa.CheckConstraint("usefulness BETWEEN 1 AND 5 AND timeliness BETWEEN 1 AND 5 AND expertise BETWEEN 1 AND 5",
+                           name="ratings_range"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    request_id: Mapped[int] = mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"), unique=True)
+    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    usefulness: Mapped[int]
+    timeliness: Mapped[int]
+    expertise: Mapped[int]
+    comment: Mapped[str] = mapped_column(sa.Text, default="")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    request = relationship("AssistanceRequest")
+    author = relationship("User")
