@@ -1,0 +1,56 @@
+"""Sign-in, onboarding, password and settings forms."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
+from wtforms.validators import DataRequired, Email, EqualTo, Length
+
+from expertnet.i18n import LANGUAGE_NAMES
+
+PASSWORD_HELP = _l("At least 12 characters. A passphrase of several words is easiest to remember.")
+
+
+def _new_password_fields():
+    password = PasswordField(_l("New password"), validators=[DataRequired(), Length(min=12, max=200)],
+                             description=PASSWORD_HELP)
+    confirm = PasswordField(_l("Repeat the password"),
+                            validators=[DataRequired(), EqualTo("password", message=_l("The passwords differ."))])
+    return password, confirm
+
+
+def locale_choices():
+    return [("", _l("Browser default"))] + [(code, name) for code, name in LANGUAGE_NAMES.items()]
+
+
+class SignInForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
+    remember = BooleanField(_l("Keep me signed in on this device"))
+    submit = SubmitField(_l("Sign in"))
+
+
+class AcceptInvitationForm(FlaskForm):
+    password, confirm = _new_password_fields()
+    locale = SelectField(_l("Language"), choices=locale_choices)
+    submit = SubmitField(_l("Create my account"))
+
+
+class PasswordResetRequestForm(FlaskForm):
+    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    submit = SubmitField(_l("Send me a reset link"))
+
+
+class PasswordResetForm(FlaskForm):
+    password, confirm = _new_password_fields()
+    submit = SubmitField(_l("Set the new password"))
+
+
+class SettingsForm(FlaskForm):
+    full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
+    locale = SelectField(_l("Language"), choices=locale_choices)
+    submit = SubmitField(_l("Save settings"))
+
+
+class ChangePasswordForm(FlaskForm):
+    current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
+    password, confirm = _new_password_fields()
+    submit = SubmitField(_l("Change password"))

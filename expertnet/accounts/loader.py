@@ -1,0 +1,13 @@
+"""Flask-Login's user loader: the cookie's id must carry the user's current session nonce."""
+from expertnet.accounts.models import User
+from expertnet.extensions import db
+
+
+def load_user(session_id: str) -> User | None:
+    user_id, _, nonce = session_id.partition(":")
+    if not user_id.isdigit():
+        return None
+    user = db.session.get(User, int(user_id))
+    if user is None or not user.is_active or user.session_nonce != nonce:
+        return None
+    return user

@@ -1,0 +1,102 @@
+"""Organisations (member agencies), users and onboarding invitations."""
+import enum
+import secrets
+from datetime import datetime
+
+import sqlalchemy as sa
+from flask_login import UserMixin
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+from werkzeug.security import check_password_hash, generate_password_hash
+
+from expertnet.db import TimestampMixin, enum_column, utcnow
+from expertnet.extensions import db
+
+
+class Role(str, enum.Enum):
+    MEMBER = "member"
+    COORDINATOR = "coordinator"
+    EXPERT = "expert"
+    ADMIN = "admin"
+
+
+class OrganisationKind(str, enum.Enum):
+    LAW_ENFORCEMENT = "law_enforcement"
+    CUSTOMS_BORDER = "customs_border"
+    REGULATOR = "regulator"
+    EMERGENCY_SERVICES = "emergency_services"
+    MILITARY_DEFENCE = "military_defence"
+    INDUSTRY = "industry"
+    ACADEMIA_RESEARCH = "academia_research"
+    INTERNATIONAL_ORGANISATION = "international_organisation"
+
+
+class Organisation(TimestampMixin, db.Model):
+    __tablename__ = "organisation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    country: Mapped[str] = mapped_column(sa.String(2))
+    kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind))
+    is_active: Mapped[bool] = mapped_column(default=True)
+
+    members: Mapped[list["User"]] = relationship(back_populates="organisation")
+
+
+class User(UserMixin, TimestampMixin, db.Model):
+    __tablename__ = "user_account"
+    __table_args__ = (
+        sa.CheckConstraint("role <> 'member' OR organisation_id IS NOT NULL", name="member_has_organisation"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    # Stored case-folded, so the unique constraint is case-insensitive on every backend.
+    email: Mapped[str] = mapped_column(sa.String(254), unique=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    password_hash: Mapped[str | None] = mapped_column(sa.String(256))
+    role: Mapped[Role] = mapped_column(enum_column(Role, 16))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    locale: Mapped[str | None] = mapped_column(sa.String(8))
+    is_active: Mapped[bool] = mapped_column(default=True)
+    last_login_at: Mapped[datetime | None]
+    # Part of the session cookie's user id; rotating it ends every session of this user server-side.
+    session_nonce: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))
+
+    organisation: Mapped[Organisation | None] = relationship(back_populates="members")
+
+    def set_password(self, password: str) -> None:
+        self.password_hash = generate_password_hash(password, method="scrypt")
+
+    def check_password(self, password: str) -> bool:
+        return bool(self.password_hash) and check_password_hash(self.password_hash, password)
+
+    def get_id(self) -> str:
+        return f"{self.id}:{self.session_nonce}"
+
+    def end_sessions(self) -> None:
+        self.session_nonce = secrets.token_hex(16)
+
+    def has_role(self, *roles: Role) -> bool:
+        return self.role in roles
+
+
+class OnboardingInvitation(TimestampMixin, db.Model):
+    """An invitation for a member or coordinator to join; the link carries a signed token naming this row."""
+
+    __tablename__ = "onboarding_invitation"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    email: Mapped[str] = mapped_column(sa.String(254), index=True)
+    full_name: Mapped[str] = mapped_column(sa.String(200))
+    role: Mapped[Role] = mapped_column(enum_column(Role, 16))
+    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
+    invited_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    expires_at: Mapped[datetime]
+    accepted_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+    organisation: Mapped[Organisation | None] = relationship()
+    invited_by: Mapped[User] = relationship()
+
+    @property
+    def is_open(self) -> bool:
+        return self.accepted_at is None and self.revoked_at is None and self.expires_at > utcnow()

@@ -1,0 +1,149 @@
+"""Sign-in, sign-out, onboarding, password reset, settings and the language switcher."""
+from urllib.parse import urlsplit
+
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required, login_user, logout_user
+
+from expertnet.accounts import services
+from expertnet.accounts.forms import (AcceptInvitationForm, ChangePasswordForm, PasswordResetForm,
+                                      PasswordResetRequestForm, SettingsForm, SignInForm)
+from expertnet.accounts.tokens import InvalidToken
+from expertnet.extensions import db, limiter
+
+bp = Blueprint("accounts", __name__, template_folder="templates")
+
+
+def safe_next(target: str | None, fallback: str = "home.index") -> str:
+    """Only follow same-site relative paths, never an attacker's absolute URL."""
+    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
+        return target
+    return url_for(fallback)
+
+
+def _login_failure_limit():
+    return current_app.config["LOGIN_FAILURE_LIMIT"]
+
+
+def _posted_email() -> str:
+    return services.normalise_email(request.form.get("email", ""))[:254] or request.remote_addr
+
+
+def _failed_sign_in(response) -> bool:
+    return response.status_code != 302
+
+
+@bp.route("/sign-in", methods=["GET", "POST"])
+@limiter.limit(_login_failure_limit, methods=["POST"], key_func=_posted_email, deduct_when=_failed_sign_in,
+               scope="sign-in-account")
+@limiter.limit("30 per 15 minutes", methods=["POST"], deduct_when=_failed_sign_in, scope="sign-in-ip")
+def sign_in():
+    if current_user.is_authenticated:
+        return redirect(url_for("home.index"))
+    form = SignInForm()
+    if form.validate_on_submit():
+        user = services.authenticate(form.email.data, form.password.data)
+        db.session.commit()
+        if user is not None:
+            session.clear()  # a fresh session on privilege change stops session fixation
+            login_user(user, remember=form.remember.data)
+            return redirect(safe_next(request.args.get("next")))
+        form.password.errors.append(_("The e-mail or password is not correct, or the account is deactivated."))
+    return render_template("accounts/sign_in.html", form=form)
+
+
+@bp.post("/sign-out")
+@login_required
+def sign_out():
+    services.sign_out(current_user._get_current_object())
+    db.session.commit()
+    logout_user()
+    session.clear()
+    flash(_("You are signed out."), "success")
+    return redirect(url_for("accounts.sign_in"))
+
+
+@bp.route("/invitation/<token>", methods=["GET", "POST"])
+def accept_invitation(token: str):
+    try:
+        invitation = services.open_invitation(token)
+    except InvalidToken:
+        return render_template("accounts/link_invalid.html"), 410
+    form = AcceptInvitationForm(locale=session.get("locale", ""))
+    if form.validate_on_submit():
+        try:
+            user = services.accept_invitation(token, form.password.data, form.locale.data)
+        except services.AccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            session.clear()
+            login_user(user)
+            flash(_("Welcome to expertnet, %(name)s.", name=user.full_name), "success")
+            return redirect(url_for("home.index"))
+    return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
+
+
+@bp.route("/password/forgot", methods=["GET", "POST"])
+@limiter.limit("10 per hour", methods=["POST"])
+def forgot_password():
+    form = PasswordResetRequestForm()
+    if form.validate_on_submit():
+        services.request_password_reset(form.email.data)
+        db.session.commit()
+        flash(_("If an account exists for that address, a reset link is on its way."), "info")
+        return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/forgot_password.html", form=form)
+
+
+@bp.route("/password/reset/<token>", methods=["GET", "POST"])
+def reset_password(token: str):
+    form = PasswordResetForm()
+    if form.validate_on_submit():
+        try:
+            services.reset_password(token, form.password.data)
+        except InvalidToken:
+            return render_template("accounts/link_invalid.html"), 410
+        except services.AccountError as exc:
+            form.password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Your password is changed. Please sign in."), "success")
+            return redirect(url_for("accounts.sign_in"))
+    return render_template("accounts/reset_password.html", form=form)
+
+
+@bp.route("/settings", methods=["GET", "POST"])
+@login_required
+def settings():
+    user = current_user._get_current_object()
+    form = SettingsForm(prefix="settings", obj=user)
+    password_form = ChangePasswordForm(prefix="password")
+    if form.submit.data and form.validate_on_submit():
+        services.update_settings(user, form.full_name.data, form.locale.data)
+        db.session.commit()
+        session.pop("locale", None)
+        flash(_("Your settings are saved."), "success")
+        return redirect(url_for("accounts.settings"))
+    if password_form.submit.data and password_form.validate_on_submit():
+        try:
+            services.change_password(user, password_form.current_password.data, password_form.password.data)
+        except services.AccountError as exc:
+            password_form.current_password.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("Your password is changed."), "success")
+            return redirect(url_for("accounts.settings"))
+    return render_template("accounts/settings.html", form=form, password_form=password_form)
+
+
+@bp.post("/language")
+def switch_language():
+    locale = request.form.get("locale", "")
+    if locale not in current_app.config["LANGUAGES"]:
+        abort(400, _("Unknown language."))
+    session["locale"] = locale
+    if current_user.is_authenticated:
+        current_user.locale = locale
+        db.session.commit()
+    return redirect(safe_next(request.form.get("next")))

@@ -1,0 +1,1 @@
+"""Administration: organisations, users and invitations, the taxonomy, the audit log."""

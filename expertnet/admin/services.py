@@ -1,0 +1,34 @@
+"""Organisation upkeep and the audit log query."""
+import sqlalchemy as sa
+
+from expertnet.accounts.models import Organisation, OrganisationKind
+from expertnet.audit.models import AuditEvent
+from expertnet.audit.services import record
+from expertnet.extensions import db
+
+
+class OrganisationError(Exception):
+    """The organisation cannot be saved as given."""
+
+
+def save_organisation(actor, organisation: Organisation | None, name: str, country: str, kind: str,
+                      is_active: bool) -> Organisation:
+    name = name.strip()
+    clash = db.session.scalar(sa.select(Organisation).where(sa.func.lower(Organisation.name) == name.lower()))
+    if clash is not None and clash is not organisation:
+        raise OrganisationError("name_taken")
+    created = organisation is None
+    organisation = organisation or Organisation()
+    organisation.name, organisation.country = name, country.upper()
+    organisation.kind, organisation.is_active = OrganisationKind(kind), is_active
+    db.session.add(organisation)
+    db.session.flush()
+    record("organisation.created" if created else "organisation.updated", actor, organisation, name=name)
+    return organisation
+
+
+def audit_events(action_prefix: str | None = None):
+    query = sa.select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    if action_prefix:
+        query = query.where(AuditEvent.action.startswith(action_prefix, autoescape=True))
+    return query

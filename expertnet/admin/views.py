@@ -1,0 +1,169 @@
+"""Admin pages: organisations, users and invitations, taxonomy, audit log."""
+import sqlalchemy as sa
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+
+from expertnet.accounts import services as accounts
+from expertnet.accounts.models import Organisation, Role, User
+from expertnet.admin import services
+from expertnet.accounts.labels import ORGANISATION_KIND_LABELS
+from expertnet.admin.forms import ConfirmForm, InviteUserForm, OrganisationForm, TopicForm, UserRoleForm
+from expertnet.extensions import db
+from expertnet.policy import found_or_404, roles_required
+from expertnet.taxonomy.models import Topic
+from expertnet.taxonomy.services import topic_tree, update_topic
+
+bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
+admin_only = roles_required(Role.ADMIN)
+
+
+def _actor():
+    return current_user._get_current_object()
+
+
+def organisation_choices(blank: bool = True):
+    organisations = db.session.scalars(sa.select(Organisation).where(Organisation.is_active)
+                                       .order_by(Organisation.name))
+    return ([(0, _("— none —"))] if blank else []) + [(o.id, o.name) for o in organisations]
+
+
+@bp.context_processor
+def labels():
+    return {"kind_labels": ORGANISATION_KIND_LABELS}
+
+
+@bp.get("/organisations")
+@admin_only
+def organisations():
+    search = request.args.get("q", "").strip()[:100]
+    query = sa.select(Organisation).order_by(Organisation.name)
+    if search:
+        query = query.where(Organisation.name.icontains(search, autoescape=True))
+    return render_template("admin/organisations.html", page=db.paginate(query, per_page=25), search=search)
+
+
+@bp.route("/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None})
+@bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
+@admin_only
+def edit_organisation(organisation_id: int | None):
+    organisation = found_or_404(db.session.get(Organisation, organisation_id)) if organisation_id else None
+    form = OrganisationForm(obj=organisation)
+    if organisation is not None and request.method == "GET":
+        form.kind.data = organisation.kind.value
+    if form.validate_on_submit():
+        try:
+            services.save_organisation(_actor(), organisation, form.name.data, form.country.data, form.kind.data,
+                                       form.is_active.data)
+        except services.OrganisationError:
+            form.name.errors.append(_("Another organisation already has this name."))
+        else:
+            db.session.commit()
+            flash(_("The organisation is saved."), "success")
+            return redirect(url_for("admin.organisations"))
+    return render_template("admin/organisation_form.html", form=form, organisation=organisation)
+
+
+@bp.get("/users")
+@admin_only
+def users():
+    search = request.args.get("q", "").strip()[:100]
+    role = request.args.get("role", "")
+    query = sa.select(User).order_by(User.full_name).options(sa.orm.joinedload(User.organisation))
+    if search:
+        query = query.where(sa.or_(User.full_name.icontains(search, autoescape=True),
+                                   User.email.icontains(search, autoescape=True)))
+    if role in {r.value for r in Role}:
+        query = query.where(User.role == Role(role))
+    return render_template("admin/users.html", page=db.paginate(query, per_page=25), search=search, role=role,
+                           confirm_form=ConfirmForm())
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@admin_only
+def edit_user(user_id: int):
+    user = found_or_404(db.session.get(User, user_id))
+    form = UserRoleForm(role=user.role.value, organisation_id=user.organisation_id or 0)
+    form.organisation_id.choices = organisation_choices()
+    if form.validate_on_submit():
+        organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
+        try:
+            accounts.change_role(_actor(), user, Role(form.role.data), organisation)
+        except accounts.AccountError as exc:
+            form.role.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The role is changed; the user's sessions were ended."), "success")
+            return redirect(url_for("admin.users"))
+    return render_template("admin/user_form.html", form=form, user=user, confirm_form=ConfirmForm())
+
+
+@bp.post("/users/<int:user_id>/active")
+@admin_only
+def set_user_active(user_id: int):
+    user = found_or_404(db.session.get(User, user_id))
+    form = ConfirmForm()
+    if form.validate_on_submit():
+        try:
+            accounts.set_active(_actor(), user, request.form.get("active") == "1")
+        except accounts.AccountError as exc:
+            flash(str(exc), "danger")
+        else:
+            db.session.commit()
+            flash(_("The account is updated."), "success")
+    return redirect(url_for("admin.users"))
+
+
+@bp.route("/invite", methods=["GET", "POST"])
+@roles_required(Role.ADMIN, Role.COORDINATOR)
+def invite():
+    form = InviteUserForm()
+    form.organisation_id.choices = organisation_choices()
+    if current_user.role != Role.ADMIN:
+        form.role.choices = [c for c in form.role.choices if c[0] != Role.ADMIN.value]
+    link = None
+    if form.validate_on_submit():
+        organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
+        try:
+            _invitation, link = accounts.invite_user(_actor(), form.email.data, form.full_name.data,
+                                                     Role(form.role.data), organisation, form.locale.data or None)
+        except accounts.AccountError as exc:
+            field = form.organisation_id if exc.code == "member_needs_organisation" else form.email
+            field.errors.append(str(exc))
+        else:
+            db.session.commit()
+            flash(_("The invitation is sent to %(email)s.", email=form.email.data), "success")
+            return redirect(url_for("admin.invite"))
+    return render_template("admin/invite.html", form=form)
+
+
+@bp.get("/taxonomy")
+@admin_only
+def taxonomy():
+    return render_template("admin/taxonomy.html", categories=topic_tree(), locale=str(get_locale()))
+
+
+@bp.route("/taxonomy/<int:topic_id>", methods=["GET", "POST"])
+@admin_only
+def edit_topic(topic_id: int):
+    topic = found_or_404(db.session.get(Topic, topic_id))
+    form = TopicForm(is_active=topic.is_active,
+                     **{f"label_{k}": v for k, v in topic.labels.items() if k in ("en", "ar", "fr", "es")},
+                     **{f"description_{k}": v for k, v in topic.descriptions.items() if k in ("en", "ar")})
+    if form.validate_on_submit():
+        update_topic(topic, _actor(),
+                     labels={k: getattr(form, f"label_{k}").data for k in ("en", "ar", "fr", "es")},
+                     descriptions={k: getattr(form, f"description_{k}").data for k in ("en", "ar")},
+                     is_active=form.is_active.data)
+        db.session.commit()
+        flash(_("The topic is saved."), "success")
+        return redirect(url_for("admin.taxonomy"))
+    return render_template("admin/topic_form.html", form=form, topic=topic)
+
+
+@bp.get("/audit")
+@admin_only
+def audit_log():
+    action = request.args.get("action", "").strip()[:64]
+    page = db.paginate(services.audit_events(action or None), per_page=50)
+    return render_template("admin/audit.html", page=page, action=action)

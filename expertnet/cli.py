@@ -1,0 +1,104 @@
+"""flask commands. Each calls services and commits once."""
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask
+from flask.cli import AppGroup
+
+from expertnet.extensions import db
+
+
+def register_commands(app: Flask) -> None:
+    app.cli.add_command(create_admin)
+    app.cli.add_command(seed_demo)
+    app.cli.add_command(taxonomy_group)
+    app.cli.add_command(translations_group)
+    app.cli.add_command(mail_group)
+
+
+@click.command("create-admin")
+@click.option("--email", required=True)
+@click.option("--name", "full_name", required=True)
+@click.option("--password", prompt=True, hide_input=True, confirmation_prompt=True,
+              help="At least 12 characters; prompted for when not given.")
+def create_admin(email: str, full_name: str, password: str) -> None:
+    """Create an administrator account."""
+    from expertnet.accounts.models import Role
+    from expertnet.accounts.services import AccountError, create_user
+
+    try:
+        create_user(email, full_name, Role.ADMIN, password)
+    except AccountError as exc:
+        db.session.rollback()
+        raise click.ClickException(str(exc)) from exc
+    db.session.commit()
+    click.echo(f"Administrator {email} created.")
+
+
+@click.command("seed-demo")
+def seed_demo() -> None:
+    """Fill an empty database with a realistic demo network and print the demo sign-ins."""
+    from expertnet.demo.seed import DEMO_PASSWORD, demo_credentials, seed_demo_network
+
+    created = seed_demo_network()
+    db.session.commit()
+    click.echo("Demo network created." if created else "Demo data already present; nothing changed.")
+    click.echo(f"Sign in at the address below with any of these accounts; the password is {DEMO_PASSWORD}")
+    for role, email in demo_credentials():
+        click.echo(f"  {role:<12} {email}")
+
+
+taxonomy_group = AppGroup("taxonomy", help="The expertise taxonomy.")
+
+
+@taxonomy_group.command("load")
+@click.option("--file", "path", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="A topics JSON file; the bundled taxonomy when omitted.")
+def taxonomy_load(path: Path | None) -> None:
+    """Insert or update the taxonomy topics."""
+    from expertnet.taxonomy.services import load_bundled_topics, load_topics
+
+    try:
+        created, updated = load_topics(json.loads(path.read_text("utf-8"))) if path else load_bundled_topics()
+    except (ValueError, KeyError, TypeError) as exc:
+        db.session.rollback()
+        raise click.ClickException(f"the file is not a valid topics list: {exc}") from exc
+    db.session.commit()
+    click.echo(f"Taxonomy loaded: {created} created, {updated} updated.")
+
+
+translations_group = AppGroup("translations", help="The translation catalogues.")
+
+
+@translations_group.command("compile")
+def translations_compile() -> None:
+    """Compile every feature's catalogue (.po to .mo)."""
+    from expertnet.i18n import compile_catalogues
+
+    click.echo(f"{compile_catalogues()} catalogues compiled.")
+
+
+@translations_group.command("missing")
+@click.option("--locale", default="ar")
+def translations_missing(locale: str) -> None:
+    """List user-facing strings that have no translation; exits 1 when there are any."""
+    from expertnet.i18n import missing_translations
+
+    missing = missing_translations(locale)
+    for msgid, where in sorted(missing.items(), key=lambda item: item[1]):
+        click.echo(f"{where}\t{msgid!r}")
+    sys.exit(1 if missing else 0)
+
+
+mail_group = AppGroup("mail", help="Outgoing e-mail.")
+
+
+@mail_group.command("deliver")
+def mail_deliver() -> None:
+    """Send queued messages (retries earlier failures); suitable for cron."""
+    from expertnet.notifications.services import deliver_queued
+
+    sent, failed = deliver_queued(limit=10_000)
+    click.echo(f"{sent} sent, {failed} failed and kept for retry.")

@@ -1,0 +1,14 @@
+"""Home: each role sees what it can do now, from real data."""
+from flask import Blueprint, render_template
+from flask_login import current_user
+
+from expertnet.home.services import home_summary
+
+bp = Blueprint("home", __name__, template_folder="templates")
+
+
+@bp.get("/")
+def index():
+    if not current_user.is_authenticated:
+        return render_template("home/welcome.html")
+    return render_template("home/index.html", summary=home_summary(current_user._get_current_object()))
