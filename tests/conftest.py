@@ -1,0 +1,263 @@
+"""Shared fixtures: a real database (a SQLite file, or PostgreSQL when EXPERTNET_TEST_DATABASE_URL is set),
+the Flask test client with sign-in helpers, the CLI runner, captured mail and a live server for the browser."""
+import os
+import shutil
+import threading
+
+import pytest
+import sqlalchemy as sa
+from flask_migrate import upgrade
+from werkzeug.security import generate_password_hash
+from werkzeug.serving import make_server
+
+from expertnet.accounts.models import Organisation, OrganisationKind, Role, User
+from expertnet.app import create_app
+from expertnet.extensions import db
+from expertnet.i18n import compile_catalogues
+
+POSTGRES_URL = os.environ.get("EXPERTNET_TEST_DATABASE_URL")
+PASSWORD = "correct horse battery staple"
+_PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt")
+
+
+def base_config(database_url: str, tmp_path) -> dict:
+    return {
+        "TESTING": True,
+        "SECRET_KEY": "test-secret-key",
+        "SQLALCHEMY_DATABASE_URI": database_url,
+        "WTF_CSRF_ENABLED": False,
+        "MAIL_BACKEND": "memory",
+        "RATELIMIT_STORAGE_URI": "memory://",
+        "UPLOAD_FOLDER": str(tmp_path / "uploads"),
+        "MATCHER_INDEX_PATH": str(tmp_path / "matcher-index"),
+        "SERVER_NAME": None,
+    }
+
+
+@pytest.fixture(scope="session", autouse=True)
+def compiled_catalogues():
+    compile_catalogues()
+
+
+@pytest.fixture(scope="session")
+def migrated_template(tmp_path_factory):
+    """Run the real migrations once per session; each test then starts from a copy (SQLite) or a truncate (PostgreSQL)."""
+    tmp = tmp_path_factory.mktemp("template")
+    url = POSTGRES_URL or f"sqlite:///{tmp / 'template.sqlite3'}"
+    app = create_app(base_config(url, tmp))
+    with app.app_context():
+        if POSTGRES_URL:
+            db.drop_all()
+            db.session.execute(sa.text("DROP TABLE IF EXISTS alembic_version"))
+            db.session.commit()
+        upgrade()
+        db.engine.dispose()
+    return tmp / "template.sqlite3"
+
+
+def _empty_postgres_tables() -> None:
+    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
+    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    db.session.commit()
+
+
+@pytest.fixture
+def app_config(tmp_path, migrated_template) -> dict:
+    """Override in a test module (or parametrise) to change settings before the app is built."""
+    if POSTGRES_URL:
+        return base_config(POSTGRES_URL, tmp_path)
+    database = tmp_path / "expertnet.sqlite3"
+    shutil.copyfile(migrated_template, database)
+    return base_config(f"sqlite:///{database}", tmp_path)
+
+
+@pytest.fixture
+def app(app_config):
+    app = create_app(app_config)
+    with app.app_context():
+        yield app
+        db.session.remove()
+        if POSTGRES_URL:
+            _empty_postgres_tables()
+        db.engine.dispose()
+
+
+@pytest.fixture
+def client(app):
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def sent_mail(app):
+    """Messages delivered through the mail seam during the test."""
+    return app.extensions.setdefault("sent_mail", [])
+
+
+def make_organisation(name: str = "Port Authority of Testland", country: str = "JO",
+                      kind: OrganisationKind = OrganisationKind.CUSTOMS_BORDER) -> Organisation:
+    organisation = Organisation(name=name, country=country, kind=kind)
+    db.session.add(organisation)
+    db.session.commit()
+    return organisation
+
+
+_counter = iter(range(1, 10**9))
+
+
+def make_user(role: Role = Role.MEMBER, organisation: Organisation | None = None, email: str | None = None,
+              full_name: str | None = None, locale: str | None = None, is_active: bool = True) -> User:
+    """A committed user whose password is PASSWORD (hashed once per session: scrypt is slow on purpose)."""
+    number = next(_counter)
+    if role == Role.MEMBER and organisation is None:
+        organisation = make_organisation(name=f"Agency {number}")
+    user = User(email=email or f"{role.value}{number}@example.org", full_name=full_name or f"{role.value.title()} {number}",
+                role=role, organisation=organisation, locale=locale, is_active=is_active, password_hash=_PASSWORD_HASH)
+    db.session.add(user)
+    db.session.commit()
+    return user
+
+
+class AuthActions:
+    """Sign in and out through the real sign-in form."""
+
+    def __init__(self, client):
+        self._client = client
+
+    def login(self, user_or_email, password: str = PASSWORD):
+        email = getattr(user_or_email, "email", user_or_email)
+        return self._client.post("/sign-in", data={"email": email, "password": password})
+
+    def logout(self):
+        return self._client.post("/sign-out")
+
+
+@pytest.fixture
+def auth(client):
+    return AuthActions(client)
+
+
+@pytest.fixture
+def users(app):
+    """One user of each role, with two member agencies, for access matrices."""
+    home = make_organisation("Home Agency", "JO")
+    other = make_organisation("Other Agency", "KE", OrganisationKind.LAW_ENFORCEMENT)
+    return {
+        "member": make_user(Role.MEMBER, home),
+        "other_member": make_user(Role.MEMBER, other),
+        "expert": make_user(Role.EXPERT),
+        "coordinator": make_user(Role.COORDINATOR),
+        "admin": make_user(Role.ADMIN),
+    }
+
+
+class LiveServer:
+    def __init__(self, app):
+        self._server = make_server("127.0.0.1", 0, app, threaded=True)
+        self.url = f"http://127.0.0.1:{self._server.server_port}"
+        self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)
+
+    def start(self):
+        self._thread.start()
+        return self
+
+    def stop(self):
+        self._server.shutdown()
+
+
+@pytest.fixture
+def live_server(app):
+    app.config["PUBLIC_BASE_URL"] = "http://127.0.0.1"
+    server = LiveServer(app).start()
+    yield server
+    server.stop()
+
+
+# ---- headless browser (Debian's Chromium driven by Playwright; never `playwright install`) ----
+CHROMIUM = os.environ.get("EXPERTNET_CHROMIUM", "/usr/bin/chromium")
+CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+                 "--disable-component-update", "--disable-sync", "--no-first-run", "--disable-quic"]
+ARTIFACTS = os.path.join(os.path.dirname(os.path.dirname(__file__)), "test-artifacts")
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(item, call):
+    report = yield
+    setattr(item, f"report_{report.when}", report)
+    return report
+
+
+@pytest.fixture(scope="session")
+def browser():
+    playwright_api = pytest.importorskip("playwright.sync_api")
+    if not os.path.exists(CHROMIUM):
+        pytest.fail(f"Chromium not found at {CHROMIUM}: apt-get install chromium")
+    with playwright_api.sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, headless=True, args=CHROMIUM_ARGS)
+        yield browser
+        browser.close()
+
+
+class PageProblems:
+    """JavaScript errors and requests that tried to leave 127.0.0.1, collected while a page is driven."""
+
+    def __init__(self):
+        self.js_errors: list[str] = []
+        self.external_requests: list[str] = []
+
+    def assert_clean(self):
+        assert self.js_errors == [], self.js_errors
+        assert self.external_requests == [], self.external_requests
+
+
+def _guard_network(page, problems: PageProblems):
+    def route(route_request):
+        url = route_request.request.url
+        if url.startswith(("http://127.0.0.1", "data:", "about:", "blob:")):
+            route_request.continue_()
+        else:
+            problems.external_requests.append(url)
+            route_request.abort()
+
+    page.route("**/*", route)
+    page.on("pageerror", lambda error: problems.js_errors.append(str(error)))
+    page.on("console", lambda msg: problems.js_errors.append(msg.text) if msg.type == "error" else None)
+
+
+@pytest.fixture
+def page_factory(browser, request):
+    """New pages (viewport, locale) whose problems are checked and which are screenshotted on failure."""
+    contexts = []
+
+    def new_page(width: int = 1280, height: int = 900, locale: str = "en-GB"):
+        context = browser.new_context(viewport={"width": width, "height": height}, locale=locale)
+        page = context.new_page()
+        page.problems = PageProblems()
+        _guard_network(page, page.problems)
+        contexts.append((context, page))
+        return page
+
+    yield new_page
+    failed = getattr(request.node, "report_call", None) is not None and request.node.report_call.failed
+    for index, (context, page) in enumerate(contexts):
+        if failed:
+            os.makedirs(ARTIFACTS, exist_ok=True)
+            page.screenshot(path=os.path.join(ARTIFACTS, f"{request.node.name}-{index}.png"), full_page=True)
+        context.close()
+
+
+@pytest.fixture
+def page(page_factory):
+    return page_factory()
+
+
+def browser_sign_in(page, base_url: str, email: str, password: str = PASSWORD) -> None:
+    page.goto(f"{base_url}/sign-in")
+    page.fill("input[name=email]", email)
+    page.fill("input[name=password]", password)
+    page.click("form [type=submit][name=submit]")
+    page.wait_for_load_state()
