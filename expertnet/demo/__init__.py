@@ -1,0 +1,1 @@
+"""Demo content for expertnet: fictional organisations, people, expert profiles and requests."""
