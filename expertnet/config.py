@@ -37,6 +37,16 @@ class DefaultConfig:
     SMTP_TIMEOUT = 10
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     ITEMS_PER_PAGE = 20
+    # Mail retry: attempt n+1 is due (2**n - 1) * base seconds after the message was queued.
+    MAIL_RETRY_BASE_SECONDS = 60
+    # SLA targets in hours from submission (time waiting on the agency excluded), per urgency.
+    SLA_TARGETS = {
+        "urgent": {"triage": 4, "first_invitation": 24, "assignment": 72},
+        "priority": {"triage": 24, "first_invitation": 72, "assignment": 168},
+        "routine": {"triage": 72, "first_invitation": 168, "assignment": 336},
+    }
+    SLA_WARNING_FRACTION = 0.25  # "due soon" once less than this share of the target is left
+    INVITATION_REMINDER_HOURS = 48  # remind experts this long before an invitation's deadline
 
 
 # Settings that may come from the environment, with how to read the text.
