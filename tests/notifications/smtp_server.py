@@ -1,0 +1,42 @@
+"""A real SMTP server on loopback (aiosmtpd) for tests: start, stop and restart it on the same port."""
+import socket
+
+from aiosmtpd.controller import Controller
+
+
+class Inbox:
+    """The aiosmtpd handler: keeps every envelope that arrives."""
+
+    def __init__(self):
+        self.envelopes = []
+
+    async def handle_DATA(self, server, session, envelope):
+        self.envelopes.append(envelope)
+        return "250 Message accepted for delivery"
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+class LoopbackSMTP:
+    def __init__(self):
+        self.port = free_port()
+        self.inbox = Inbox()
+        self._controller = None
+
+    def start(self):
+        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        self._controller.start()
+        return self
+
+    def stop(self):
+        if self._controller is not None:
+            self._controller.stop()
+            self._controller = None
+
+    def configure(self, app) -> None:
+        app.config.update(MAIL_BACKEND="smtp", SMTP_HOST="127.0.0.1", SMTP_PORT=self.port, SMTP_TIMEOUT=3,
+                          SMTP_STARTTLS=False, SMTP_SSL=False, SMTP_USERNAME=None)

@@ -1,0 +1,110 @@
+"""Real SMTP delivery through the outbox, against an aiosmtpd server on 127.0.0.1."""
+from datetime import timedelta
+from email import message_from_bytes, policy
+
+import pytest
+import sqlalchemy as sa
+
+from expertnet.db import utcnow
+from expertnet.extensions import db
+from expertnet.notifications.models import OutboxMessage, OutboxStatus
+from expertnet.notifications.services import MAX_ATTEMPTS, deliver_queued, next_attempt_due, send_mail
+from tests.notifications.smtp_server import LoopbackSMTP
+
+
+@pytest.fixture
+def smtp_server(app):
+    server = LoopbackSMTP()
+    server.configure(app)
+    yield server
+    server.stop()
+
+
+class _Profile:
+    class user:  # noqa: N801 - a stand-in with the attributes the template reads
+        full_name = "Rana Saleh"
+    vetting_reason = ""
+
+
+def queue(recipient="rana@example.org", locale="en", dedupe_key=None):
+    message = send_mail(recipient, "vetting_decision", locale, dedupe_key=dedupe_key, profile=_Profile(), approved=True)
+    db.session.commit()
+    return message
+
+
+def parsed(envelope):
+    return message_from_bytes(envelope.content, policy=policy.default)
+
+
+def test_mail_reaches_the_loopback_server_with_text_and_html_parts(app, smtp_server):
+    smtp_server.start()
+    message = queue()
+    assert deliver_queued() == (1, 0)
+    [envelope] = smtp_server.inbox.envelopes
+    assert envelope.rcpt_tos == ["rana@example.org"]
+    email = parsed(envelope)
+    assert email["Subject"] == "Your expertnet application is approved"
+    assert "Hello Rana Saleh" in email.get_body(("plain",)).get_content()
+    assert "<p>" in email.get_body(("html",)).get_content()
+    assert email["Message-ID"]
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.SENT and message.sent_at and message.attempts == 1
+
+
+def test_mail_is_in_the_recipients_language(app, smtp_server):
+    smtp_server.start()
+    queue(locale="ar")
+    deliver_queued()
+    email = parsed(smtp_server.inbox.envelopes[0])
+    assert 'dir="rtl"' in email.get_body(("html",)).get_content()
+
+
+def test_server_down_keeps_the_mail_queued_and_a_retry_delivers_it(app, smtp_server):
+    message = queue()
+    assert deliver_queued() == (0, 1)  # nobody listens on the port yet
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.QUEUED and message.attempts == 1
+    assert message.last_error
+
+    smtp_server.start()
+    assert deliver_queued() == (0, 0), "the retry waits for its backoff"
+    assert deliver_queued(now=next_attempt_due(message)) == (1, 0)
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.SENT and message.last_error == ""
+    assert len(smtp_server.inbox.envelopes) == 1
+
+
+def test_server_goes_down_between_messages_and_nothing_is_lost(app, smtp_server):
+    smtp_server.start()
+    queue("first@example.org")
+    assert deliver_queued() == (1, 0)
+    smtp_server.stop()
+    second = queue("second@example.org")
+    assert deliver_queued() == (0, 1)
+    smtp_server.start()
+    deliver_queued(now=utcnow() + timedelta(hours=1))
+    assert [e.rcpt_tos for e in smtp_server.inbox.envelopes] == [["first@example.org"], ["second@example.org"]]
+    db.session.refresh(second)
+    assert second.status == OutboxStatus.SENT
+
+
+def test_gives_up_after_the_maximum_attempts(app, smtp_server):
+    message = queue()
+    for _ in range(MAX_ATTEMPTS):
+        deliver_queued(now=utcnow() + timedelta(days=30))
+    db.session.refresh(message)
+    assert message.status == OutboxStatus.FAILED and message.attempts == MAX_ATTEMPTS
+
+
+def test_the_cron_command_delivers_the_queue(app, smtp_server, runner):
+    queue()
+    smtp_server.start()
+    result = runner.invoke(args=["mail", "deliver"])
+    assert "1 sent" in result.output
+    assert len(smtp_server.inbox.envelopes) == 1
+
+
+def test_a_dedupe_key_queues_once(app):
+    assert queue(dedupe_key="k1") is not None
+    assert queue(dedupe_key="k1") is None
+    assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 1
