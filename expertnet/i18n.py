@@ -55,11 +55,12 @@ EXTRACTION_OPTIONS = {"**/templates/**": {"extensions": "jinja2.ext.do"}}
 
 def source_messages() -> dict[str, str]:
     """Every translatable string in the package: msgid -> first place it occurs."""
-    from babel.messages.extract import extract_from_dir
+    from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
     found = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
-            str(PACKAGE_ROOT), EXTRACTION_METHODS, EXTRACTION_OPTIONS):
+            str(PACKAGE_ROOT), EXTRACTION_METHODS, EXTRACTION_OPTIONS, keywords):
         for msgid in (message if isinstance(message, tuple) else (message,)):
             if msgid:
                 found.setdefault(msgid, f"{filename}:{lineno}")

@@ -6,6 +6,10 @@ from wtforms.validators import DataRequired, Email, EqualTo, Length
 
 from expertnet.i18n import LANGUAGE_NAMES
 
+def strip_whitespace(value):
+    return value.strip() if isinstance(value, str) else value
+
+
 PASSWORD_HELP = _l("At least 12 characters. A passphrase of several words is easiest to remember.")
 
 
@@ -22,7 +26,7 @@ def locale_choices():
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email(), Length(max=254)])
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me signed in on this device"))
     submit = SubmitField(_l("Sign in"))
@@ -35,7 +39,7 @@ class AcceptInvitationForm(FlaskForm):
 
 
 class PasswordResetRequestForm(FlaskForm):
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email(), Length(max=254)])
     submit = SubmitField(_l("Send me a reset link"))
 
 

@@ -4,12 +4,12 @@ from flask_wtf import FlaskForm
 from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
-from expertnet.accounts.forms import PASSWORD_HELP, locale_choices
+from expertnet.accounts.forms import PASSWORD_HELP, locale_choices, strip_whitespace
 
 
 class ExpertApplicationForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("E-mail"), validators=[DataRequired(), Email(), Length(max=254)])
+    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email(), Length(max=254)])
     affiliation = StringField(_l("Current affiliation"), validators=[DataRequired(), Length(max=200)],
                               description=_l("Your agency, company or institution."))
     headline = StringField(_l("Professional headline"), validators=[DataRequired(), Length(max=200)],
