@@ -1,0 +1,102 @@
+"""Who may see which request, and which of its parts (need-to-know).
+
+- Members see their own organisation's requests; others' are reported missing (404).
+- Coordinators and admins see every request except agencies' unsubmitted drafts.
+- Experts see only requests they hold a (non-revoked) invitation for; until they accept that request's
+  confidentiality terms they get the cleaned summary only (`schemas.RequestSummaryOut`).
+- TLP:RED parts reach named recipients only: the owning agency, coordinators, and experts whose
+  invitation accepted the terms. Every read of a sensitive part is audited (`request.read_sensitive`).
+"""
+import sqlalchemy as sa
+
+from expertnet.accounts.models import Role, User
+from expertnet.audit.models import AuditEvent
+from expertnet.audit.services import record
+from expertnet.engagements.models import Invitation, InvitationStatus
+from expertnet.experts.models import ExpertProfile
+from expertnet.extensions import db
+from expertnet.policy import found_or_404, is_staff
+from expertnet.requests.models import AssistanceRequest, RequestStatus, Tlp
+
+SENSITIVE_PARTS = ("detail", "annex", "attachment")
+
+
+def _expert_invitations(user):
+    return (sa.select(Invitation.request_id).join(ExpertProfile, ExpertProfile.id == Invitation.expert_id)
+            .where(ExpertProfile.user_id == user.id))
+
+
+def visible_requests(user) -> sa.Select:
+    """A select of the requests `user` may know exist; chain filters and ordering onto it."""
+    query = sa.select(AssistanceRequest)
+    if not user.is_authenticated or not user.is_active:
+        return query.where(sa.false())
+    if user.role == Role.MEMBER:
+        return query.where(AssistanceRequest.organisation_id == user.organisation_id)
+    if is_staff(user):
+        return query.where(AssistanceRequest.status != RequestStatus.DRAFT)
+    if user.role == Role.EXPERT:
+        invited = _expert_invitations(user).where(Invitation.status != InvitationStatus.REVOKED)
+        return query.where(AssistanceRequest.id.in_(invited))
+    return query.where(sa.false())
+
+
+def get_visible_request_or_404(user, request_id: int) -> AssistanceRequest:
+    return found_or_404(db.session.scalar(visible_requests(user).where(AssistanceRequest.id == request_id)))
+
+
+def is_owner(user, assistance_request: AssistanceRequest) -> bool:
+    return (user.is_authenticated and user.role == Role.MEMBER
+            and user.organisation_id == assistance_request.organisation_id)
+
+
+def has_accepted_terms(user, assistance_request: AssistanceRequest) -> bool:
+    """An expert whose invitation to this request is accepted with the confidentiality terms signed."""
+    if not user.is_authenticated or user.role != Role.EXPERT:
+        return False
+    accepted = _expert_invitations(user).where(
+        Invitation.request_id == assistance_request.id, Invitation.status == InvitationStatus.ACCEPTED,
+        Invitation.terms_accepted_at.is_not(None))
+    return db.session.scalar(accepted.limit(1)) is not None
+
+
+def may_read_detail(user, assistance_request: AssistanceRequest) -> bool:
+    """The gap statement, desired outcome, annex and attachments: named recipients only."""
+    if not user.is_authenticated or not user.is_active:
+        return False
+    if is_owner(user, assistance_request):
+        return True
+    if is_staff(user):
+        return assistance_request.status != RequestStatus.DRAFT
+    return has_accepted_terms(user, assistance_request)
+
+
+def may_read_part(user, assistance_request: AssistanceRequest, tlp: Tlp, part: str = "detail") -> bool:
+    """One labelled part. The summary is for everyone who may see the request unless it is TLP:RED;
+    every other part (and any TLP:RED one) goes to the named recipients of may_read_detail."""
+    if part == "summary" and Tlp(tlp) != Tlp.RED:
+        return True
+    return may_read_detail(user, assistance_request)
+
+
+def may_converse(user, assistance_request: AssistanceRequest) -> bool:
+    """The shared thread: the agency, coordinators, and experts on an accepted engagement."""
+    return may_read_detail(user, assistance_request)
+
+
+def record_sensitive_read(user, assistance_request: AssistanceRequest, part: str, **details) -> AuditEvent:
+    """Log that `user` opened a sensitive part; the agency's "who has seen this" list is built from these."""
+    return record("request.read_sensitive", user, assistance_request, part=part, **details)
+
+
+def sensitive_readers(assistance_request: AssistanceRequest) -> list[dict]:
+    """Who opened the sensitive parts, with first and last time and how often, most recent first."""
+    rows = db.session.execute(
+        sa.select(AuditEvent.actor_id, sa.func.min(AuditEvent.occurred_at), sa.func.max(AuditEvent.occurred_at),
+                  sa.func.count(AuditEvent.id))
+        .where(AuditEvent.action == "request.read_sensitive", AuditEvent.object_type == "assistance_request",
+               AuditEvent.object_id == assistance_request.id, AuditEvent.actor_id.is_not(None))
+        .group_by(AuditEvent.actor_id).order_by(sa.func.max(AuditEvent.occurred_at).desc())).all()
+    people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_([r[0] for r in rows])))}
+    return [{"user": people[actor_id], "first": first, "last": last, "count": count}
+            for actor_id, first, last, count in rows]

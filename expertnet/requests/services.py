@@ -1,0 +1,152 @@
+"""Request rules: filing, editing, submitting, withdrawing, the conversation and feedback.
+
+Status changes go through `lifecycle.transition`; these functions add what each action means around
+it (a message with the answer, an e-mail to the agency). They flush, never commit; the actor is passed in.
+"""
+import sqlalchemy as sa
+
+from expertnet.accounts.models import Role
+from expertnet.audit.services import record
+from expertnet.extensions import db
+from expertnet.notifications.services import send_mail
+from expertnet.policy import is_staff
+from expertnet.requests import access, lifecycle
+from expertnet.requests.lifecycle import LifecycleError
+from expertnet.requests.models import AssistanceRequest, Feedback, RequestMessage, RequestStatus as S
+from expertnet.taxonomy.services import topics_by_slug
+
+# Status changes the agency hears about by e-mail when someone else makes them.
+NOTIFY_AGENCY = frozenset({S.INFO_REQUESTED, S.MATCHING, S.ASSIGNED, S.IN_PROGRESS, S.ON_HOLD, S.DELIVERED,
+                           S.EVALUATION, S.CLOSED, S.REJECTED})
+MESSAGE_MAX = 5000
+
+
+class RequestError(LifecycleError):
+    """An action refused on a request for a reason other than its status machine (views answer 409/400)."""
+
+    code = "request_error"
+
+
+def _apply(assistance_request: AssistanceRequest, data: dict) -> None:
+    topics = data.pop("topics", None)
+    for name, value in data.items():
+        setattr(assistance_request, name, value.strip() if isinstance(value, str) else value)
+    if topics is not None:
+        found = topics_by_slug(topics)
+        assistance_request.topics = [found[slug] for slug in topics if slug in found]
+
+
+def create_draft(member, data: dict) -> AssistanceRequest:
+    """A new draft for the member's organisation, from RequestIn().load(...) data."""
+    if member.role != Role.MEMBER or member.organisation_id is None:
+        raise RequestError("not_allowed")
+    assistance_request = AssistanceRequest(organisation_id=member.organisation_id, created_by_id=member.id,
+                                           status=S.DRAFT)
+    _apply(assistance_request, dict(data))
+    db.session.add(assistance_request)
+    db.session.flush()
+    record("request.created", member, assistance_request, title=assistance_request.title)
+    return assistance_request
+
+
+def update_request(member, assistance_request: AssistanceRequest, data: dict) -> None:
+    """The agency edits its text while the request is a draft or waiting on its answer."""
+    if not access.is_owner(member, assistance_request):
+        raise RequestError("not_allowed")
+    if assistance_request.status not in lifecycle.EDITABLE:
+        raise RequestError("not_editable")
+    _apply(assistance_request, dict(data))
+    db.session.flush()
+    record("request.updated", member, assistance_request, fields=sorted(data))
+
+
+def change_status(actor, assistance_request: AssistanceRequest, to_status: S, note: str = ""):
+    """Any transition, through the machine, with the agency told by e-mail when someone else made it."""
+    event = lifecycle.transition(assistance_request, to_status, actor, note)
+    if actor is None or not access.is_owner(actor, assistance_request):
+        _notify_agency(assistance_request, to_status, event.note)
+    return event
+
+
+def _notify_agency(assistance_request: AssistanceRequest, to_status: S, note: str) -> None:
+    submitter = assistance_request.created_by
+    if submitter is None or not submitter.is_active or to_status not in NOTIFY_AGENCY:
+        return
+    send_mail(submitter.email, "request_status_changed", submitter.locale, assistance_request=assistance_request,
+              status=to_status.value, note=note)
+
+
+def submit_request(member, assistance_request: AssistanceRequest):
+    return change_status(member, assistance_request, S.SUBMITTED)
+
+
+def withdraw_request(member, assistance_request: AssistanceRequest, reason: str):
+    return change_status(member, assistance_request, S.WITHDRAWN, reason)
+
+
+def answer_information_request(member, assistance_request: AssistanceRequest, answer: str):
+    """The agency's answer goes into the thread and the request returns to triage (the SLA clock resumes)."""
+    answer = (answer or "").strip()
+    if not answer:
+        raise RequestError("answer_required")
+    if assistance_request.status != S.INFO_REQUESTED:
+        raise lifecycle.IllegalTransition()
+    post_message(member, assistance_request, answer)
+    return lifecycle.transition(assistance_request, S.TRIAGE, member, answer)
+
+
+def visible_messages(user, assistance_request: AssistanceRequest) -> list[RequestMessage]:
+    """The thread as `user` may see it: internal notes for coordinators and admins only."""
+    query = sa.select(RequestMessage).where(RequestMessage.request_id == assistance_request.id)
+    if not is_staff(user):
+        query = query.where(RequestMessage.internal.is_(False))
+    return list(db.session.scalars(query.order_by(RequestMessage.created_at, RequestMessage.id)))
+
+
+def post_message(author, assistance_request: AssistanceRequest, body: str, internal: bool = False) -> RequestMessage:
+    body = (body or "").strip()
+    if not body or len(body) > MESSAGE_MAX:
+        raise RequestError("message_length")
+    if internal and not is_staff(author):
+        raise RequestError("not_allowed")
+    if not access.may_converse(author, assistance_request) or assistance_request.status == S.DRAFT:
+        raise RequestError("not_allowed")
+    message = RequestMessage(request_id=assistance_request.id, author_id=author.id, body=body, internal=internal)
+    db.session.add(message)
+    db.session.flush()
+    record("request.message_internal" if internal else "request.message", author, assistance_request,
+           message_id=message.id)
+    if not internal and is_staff(author):
+        _tell_agency_of_message(assistance_request, message)
+    return message
+
+
+def _tell_agency_of_message(assistance_request: AssistanceRequest, message: RequestMessage) -> None:
+    submitter = assistance_request.created_by
+    if submitter is not None and submitter.is_active:
+        send_mail(submitter.email, "request_message", submitter.locale, assistance_request=assistance_request)
+
+
+def feedback_of(assistance_request: AssistanceRequest) -> Feedback | None:
+    return db.session.scalar(sa.select(Feedback).where(Feedback.request_id == assistance_request.id))
+
+
+def give_feedback(member, assistance_request: AssistanceRequest, usefulness: int, timeliness: int, expertise: int,
+                  comment: str = "") -> Feedback:
+    """Once the request is in evaluation (or closed), one rating per request by its agency."""
+    if not access.is_owner(member, assistance_request):
+        raise RequestError("not_allowed")
+    if assistance_request.status not in (S.EVALUATION, S.CLOSED):
+        raise RequestError("feedback_not_open")
+    if feedback_of(assistance_request) is not None:
+        raise RequestError("feedback_given")
+    ratings = (usefulness, timeliness, expertise)
+    if not all(isinstance(r, int) and 1 <= r <= 5 for r in ratings):
+        raise RequestError("rating_range")
+    feedback = Feedback(request_id=assistance_request.id, author_id=member.id, usefulness=usefulness,
+                        timeliness=timeliness, expertise=expertise, comment=(comment or "").strip()[:5000])
+    db.session.add(feedback)
+    db.session.flush()
+    record("request.feedback", member, assistance_request, usefulness=usefulness, timeliness=timeliness,
+           expertise=expertise)
+    return feedback

@@ -1,0 +1,95 @@
+"""Factories for requests: `make_request(member, status=...)` builds a complete request and walks the real
+lifecycle to `status`, so every test starts from a state the machine could really produce."""
+import sqlalchemy as sa
+
+from expertnet.accounts.models import Role
+from expertnet.extensions import db
+from expertnet.requests import lifecycle
+from expertnet.requests.models import AssistanceRequest, RequestStatus as S
+from expertnet.taxonomy.models import Topic
+from expertnet.taxonomy.services import load_bundled_topics, topics_by_slug
+from tests.conftest import make_user
+
+# The legal path from draft to each status (side exits branch off the path where they may).
+MAIN_PATH = [S.SUBMITTED, S.TRIAGE, S.MATCHING, S.INVITING, S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED,
+             S.EVALUATION, S.CLOSED]
+SIDE_STEPS = {S.INFO_REQUESTED: S.TRIAGE, S.ON_HOLD: S.IN_PROGRESS, S.REJECTED: S.TRIAGE,
+              S.WITHDRAWN: S.SUBMITTED}
+NOTES = {S.INFO_REQUESTED: "How many sites are concerned?", S.ON_HOLD: "Waiting for the venue.",
+         S.REJECTED: "Outside the network's scope.", S.WITHDRAWN: "Solved locally."}
+
+
+def ensure_topics() -> None:
+    if not db.session.scalar(sa.select(sa.func.count(Topic.id))):
+        load_bundled_topics()
+        db.session.commit()
+
+
+def request_data(**overrides) -> dict:
+    """A valid, complete RequestIn payload."""
+    data = {
+        "title": "Targeting precursor shipments at the port",
+        "summary": "Customs needs risk indicators for precursor chemicals arriving by sea.",
+        "gap_statement": "Our risk engine has no indicators for HS chapters 28 and 29; three ammonium nitrate "
+                         "shipments declared as fertiliser passed unchecked last year.",
+        "desired_outcome": "Indicators in the risk engine and twenty trained officers.",
+        "gap_type": "both", "modality": "training_workshop", "topics": ["customs-interdiction"],
+        "sectors": ["ports"], "languages": ["en", "ar"], "country": "JO", "urgency": "routine",
+        "experts_wanted": 2, "authorised_declaration": True, "consent_statistics": True,
+    }
+    data.update(overrides)
+    return data
+
+
+def make_draft(member, **overrides) -> AssistanceRequest:
+    from expertnet.requests import services
+    from expertnet.requests.schemas import RequestIn
+
+    ensure_topics()
+    assistance_request = services.create_draft(member, RequestIn().load(request_data(**overrides)))
+    db.session.commit()
+    return assistance_request
+
+
+def walk_to(assistance_request: AssistanceRequest, status: S, member, coordinator=None) -> AssistanceRequest:
+    """Drive the real machine from draft to `status`, member and coordinator each doing their part."""
+    coordinator = coordinator or make_user(Role.COORDINATOR)
+    target_on_path = SIDE_STEPS.get(status, status)
+    steps = [] if status == S.DRAFT else MAIN_PATH[:MAIN_PATH.index(target_on_path) + 1]
+    if status in SIDE_STEPS:
+        steps.append(status)
+    for step in steps:
+        kind = lifecycle.actor_kind
+        actor = member if lifecycle.MEMBER in lifecycle.rule_for(assistance_request, step).actors else coordinator
+        assert kind(assistance_request, actor) is not None
+        lifecycle.transition(assistance_request, step, actor, NOTES.get(step, ""))
+    db.session.commit()
+    return assistance_request
+
+
+def make_request(member, status: S = S.DRAFT, coordinator=None, **overrides) -> AssistanceRequest:
+    return walk_to(make_draft(member, **overrides), status, member, coordinator)
+
+
+def invite_expert(assistance_request: AssistanceRequest, expert_user, accepted: bool = False,
+                  terms: bool = True, status=None):
+    """An invitation row as the invitations service would leave it (that service is another feature's)."""
+    from datetime import timedelta
+
+    from expertnet.db import utcnow
+    from expertnet.engagements.models import Invitation, InvitationStatus
+    from expertnet.experts.models import ExpertProfile, VettingStatus
+
+    profile = expert_user.expert_profile or ExpertProfile(user=expert_user, vetting_status=VettingStatus.APPROVED)
+    db.session.add(profile)
+    db.session.flush()
+    inviter_id = assistance_request.lead_coordinator_id or assistance_request.created_by_id
+    invitation = Invitation(request_id=assistance_request.id, expert_id=profile.id, invited_by_id=inviter_id,
+                            respond_by=utcnow() + timedelta(days=7),
+                            status=status or (InvitationStatus.ACCEPTED if accepted else InvitationStatus.PENDING))
+    if accepted:
+        invitation.responded_at = utcnow()
+        invitation.terms_version, invitation.terms_accepted_at = ("2026-1", utcnow()) if terms else (None, None)
+    db.session.add(invitation)
+    db.session.commit()
+    return invitation
