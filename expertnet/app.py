@@ -93,8 +93,9 @@ def register_blueprints(app: Flask) -> None:
     from expertnet.admin.views import bp as admin_bp
     from expertnet.experts.views import bp as experts_bp
     from expertnet.home.views import bp as home_bp
+    from expertnet.requests.views import bp as requests_bp
 
-    for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp):
+    for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp, requests_bp):
         app.register_blueprint(blueprint)
 
 
