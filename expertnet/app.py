@@ -94,8 +94,9 @@ def register_blueprints(app: Flask) -> None:
     from expertnet.experts.views import bp as experts_bp
     from expertnet.home.views import bp as home_bp
     from expertnet.requests.views import bp as requests_bp
+    from expertnet.coordination.views import bp as coordination_bp
 
-    for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp, requests_bp):
+    for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp, requests_bp, coordination_bp):
         app.register_blueprint(blueprint)
 
 
