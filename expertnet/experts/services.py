@@ -5,6 +5,7 @@ from expertnet.accounts.models import Role
 from expertnet.accounts.services import create_user
 from expertnet.audit.services import record
 from expertnet.db import utcnow
+from expertnet.engagements.suggestions import mark_expert_changed
 from expertnet.experts.models import ExpertProfile, ExpertTopic, VettingStatus
 from expertnet.extensions import db
 from expertnet.notifications.services import send_mail
@@ -23,6 +24,7 @@ def apply_as_expert(email: str, full_name: str, password: str, locale: str | Non
     profile.topics = [ExpertTopic(topic=topic) for topic in topics]
     db.session.add(profile)
     db.session.flush()
+    mark_expert_changed(profile)
     record("expert.applied", user, profile)
     return profile
 
@@ -40,5 +42,6 @@ def decide_application(coordinator, profile: ExpertProfile, approve: bool, reaso
     profile.vetting_status = VettingStatus.APPROVED if approve else VettingStatus.REJECTED
     profile.vetting_reason, profile.vetted_at, profile.vetted_by = reason.strip(), utcnow(), coordinator
     db.session.flush()
+    mark_expert_changed(profile)
     record("expert.approved" if approve else "expert.rejected", coordinator, profile, reason=reason.strip())
     send_mail(profile.user.email, "vetting_decision", profile.user.locale, profile=profile, approved=approve)
