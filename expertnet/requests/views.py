@@ -1,8 +1,292 @@
-"""Request pages (filled in below)."""
-from flask import Blueprint
+"""Request pages: the agency files, follows, discusses and rates its requests; coordinators act on them
+from the detail page. Each view: load through the scoped query (404) -> check -> service -> commit once."""
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request as http, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+from marshmallow import ValidationError
 
-from expertnet.requests.labels import TEMPLATE_GLOBALS
+from expertnet.accounts.models import Role
+from expertnet.attachments import services as attachment_services
+from expertnet.attachments.models import Attachment
+from expertnet.extensions import db
+from expertnet.policy import found_or_404, is_staff, roles_required
+from expertnet.requests import access, lifecycle, listing, services
+from expertnet.requests.detail import detail_context
+from expertnet.requests.forms import (AnswerForm, AttachmentForm, FeedbackForm, ListFilterForm, MessageForm,
+                                      ReasonForm, RequestForm, TransitionForm)
+from expertnet.requests.labels import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
+from expertnet.requests.messages import refusal_message
+from expertnet.requests.models import RequestStatus as S
+from expertnet.requests.schemas import RequestIn, SubmittedRequestIn
 
 bp = Blueprint("requests", __name__, template_folder="templates", url_prefix="/requests")
 for _name, _function in TEMPLATE_GLOBALS.items():
     bp.add_app_template_global(_function, _name)
+for _name, _function in TEMPLATE_FILTERS.items():
+    bp.add_app_template_filter(_function, _name)
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _load(request_id: int):
+    return access.get_visible_request_or_404(_user(), request_id)
+
+
+def _load_owned(request_id: int):
+    """The agency's own request; coordinators and experts may see it but not act as the agency (403)."""
+    assistance_request = _load(request_id)
+    if not access.is_owner(_user(), assistance_request):
+        abort(403)
+    return assistance_request
+
+
+def _to_detail(assistance_request, anchor: str | None = None):
+    return redirect(url_for("requests.detail", request_id=assistance_request.id, _anchor=anchor))
+
+
+def _refused(exc: lifecycle.LifecycleError, assistance_request):
+    """An illegal transition is a conflict (409); a guard or rule not met is explained on the page."""
+    db.session.rollback()
+    if isinstance(exc, lifecycle.IllegalTransition) or exc.code in ("not_editable", "feedback_given",
+                                                                    "feedback_not_open"):
+        abort(409)
+    flash(refusal_message(exc.code), "danger")
+    return _to_detail(assistance_request)
+
+
+@bp.get("/")
+@roles_required(Role.MEMBER)
+def index():
+    form = ListFilterForm(http.args)
+    listing.set_filter_choices(form)
+    query = listing.filtered(access.visible_requests(_user()), form)
+    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    return render_template("requests/index.html", page=page, form=form)
+
+
+@bp.route("/new", methods=["GET", "POST"])
+@roles_required(Role.MEMBER)
+def new():
+    form = RequestForm()
+    form.set_choices()
+    if form.is_submitted():
+        data = _validated(form)
+        if data is not None:
+            assistance_request = services.create_draft(_user(), data)
+            return _save_and_maybe_submit(form, assistance_request)
+    return render_template("requests/form.html", form=form, assistance_request=None)
+
+
+def _validated(form: RequestForm) -> dict | None:
+    """RequestIn (or SubmittedRequestIn when submitting) decides; its refusals appear on the fields."""
+    if not form.validate():
+        return None
+    schema = SubmittedRequestIn() if form.submit.data else RequestIn()
+    try:
+        return schema.load(form.schema_data())
+    except ValidationError as exc:
+        form.show_schema_errors(exc.messages)
+        return None
+
+
+def _save_and_maybe_submit(form: RequestForm, assistance_request):
+    if form.submit.data and assistance_request.status == S.DRAFT:
+        try:
+            services.submit_request(_user(), assistance_request)
+        except lifecycle.LifecycleError as exc:
+            return _refused(exc, assistance_request)
+        db.session.commit()
+        flash(_("Your request %(reference)s is submitted. The coordinators will triage it.",
+                reference=assistance_request.reference), "success")
+    else:
+        db.session.commit()
+        flash(_("Saved."), "success")
+    return _to_detail(assistance_request)
+
+
+@bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit(request_id: int):
+    assistance_request = _load_owned(request_id)
+    if assistance_request.status not in lifecycle.EDITABLE:
+        abort(409)
+    form = RequestForm()
+    form.set_choices()
+    if not form.is_submitted():
+        form.fill_from(assistance_request)
+    elif (data := _validated(form)) is not None:
+        services.update_request(_user(), assistance_request, data)
+        return _save_and_maybe_submit(form, assistance_request)
+    return render_template("requests/form.html", form=form, assistance_request=assistance_request)
+
+
+@bp.get("/<int:request_id>")
+@login_required
+def detail(request_id: int):
+    return _render_detail(_load(request_id))
+
+
+def _render_detail(assistance_request, status: int = 200, **forms):
+    context = detail_context(_user(), assistance_request)
+    db.session.commit()  # the sensitive-read audit rows written while building the page
+    forms = {"message_form": MessageForm(formdata=None), "answer_form": AnswerForm(formdata=None),
+             "reason_form": ReasonForm(formdata=None), "transition_form": TransitionForm(formdata=None),
+             "attachment_form": AttachmentForm(formdata=None), "feedback_form": FeedbackForm(formdata=None), **forms}
+    return render_template("requests/detail.html", **context, **forms), status
+
+
+@bp.post("/<int:request_id>/submit")
+@login_required
+def submit(request_id: int):
+    assistance_request = _load_owned(request_id)
+    try:
+        services.submit_request(_user(), assistance_request)
+    except lifecycle.LifecycleError as exc:
+        return _refused(exc, assistance_request)
+    db.session.commit()
+    flash(_("Your request %(reference)s is submitted. The coordinators will triage it.",
+            reference=assistance_request.reference), "success")
+    return _to_detail(assistance_request)
+
+
+@bp.post("/<int:request_id>/withdraw")
+@login_required
+def withdraw(request_id: int):
+    assistance_request = _load_owned(request_id)
+    form = ReasonForm()
+    form.validate()
+    try:
+        services.withdraw_request(_user(), assistance_request, form.reason.data or "")
+    except lifecycle.LifecycleError as exc:
+        return _refused(exc, assistance_request)
+    db.session.commit()
+    flash(_("The request is withdrawn."), "success")
+    return _to_detail(assistance_request)
+
+
+@bp.post("/<int:request_id>/answer")
+@login_required
+def answer(request_id: int):
+    assistance_request = _load_owned(request_id)
+    form = AnswerForm()
+    form.validate()
+    try:
+        services.answer_information_request(_user(), assistance_request, form.answer.data or "")
+    except lifecycle.LifecycleError as exc:
+        return _refused(exc, assistance_request)
+    db.session.commit()
+    flash(_("Thank you. Your answer is sent and the request is back in triage."), "success")
+    return _to_detail(assistance_request)
+
+
+@bp.post("/<int:request_id>/messages")
+@login_required
+def post_message(request_id: int):
+    assistance_request = _load(request_id)
+    if not access.may_converse(_user(), assistance_request):
+        abort(404)  # an expert without accepted terms does not learn the thread exists
+    form = MessageForm()
+    form.validate()
+    try:
+        services.post_message(_user(), assistance_request, form.body.data or "",
+                              internal=bool(form.internal.data) and is_staff(_user()))
+    except lifecycle.LifecycleError as exc:
+        return _refused(exc, assistance_request)
+    db.session.commit()
+    return _to_detail(assistance_request, "conversation")
+
+
+@bp.post("/<int:request_id>/transition")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def change_status(request_id: int):
+    """The coordinators' action panel: any transition the machine allows them, with its note."""
+    assistance_request = _load(request_id)
+    form = TransitionForm()
+    form.validate()
+    try:
+        to_status = S(form.to_status.data)
+    except ValueError:
+        abort(400)
+    try:
+        services.change_status(_user(), assistance_request, to_status, form.note.data or "")
+    except lifecycle.LifecycleError as exc:
+        return _refused(exc, assistance_request)
+    db.session.commit()
+    flash(_("The request is now: %(status)s.", status=TEMPLATE_GLOBALS["status_label"](to_status)), "success")
+    return _to_detail(assistance_request)
+
+
+@bp.post("/<int:request_id>/attachments")
+@login_required
+def upload(request_id: int):
+    assistance_request = _load_owned(request_id)
+    if assistance_request.status in lifecycle.FINAL:
+        abort(409)
+    form = AttachmentForm()
+    if not form.validate() or not form.file.data:
+        form.file.errors = [_("Choose a file to attach.")]
+        return _render_detail(assistance_request, 400, attachment_form=form)
+    try:
+        attachment_services.store_attachment(_user(), assistance_request, form.file.data, form.tlp.data)
+    except attachment_services.AttachmentError as exc:
+        db.session.rollback()
+        form.file.errors = [refusal_message(exc.code)]
+        return _render_detail(assistance_request, 413 if exc.code == "too_large" else 400, attachment_form=form)
+    db.session.commit()
+    flash(_("The file is attached."), "success")
+    return _to_detail(assistance_request, "attachments")
+
+
+def _load_attachment(request_id: int, attachment_id: int):
+    assistance_request = _load(request_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    found_or_404(attachment, attachment is not None and attachment.request_id == assistance_request.id)
+    found_or_404(attachment, access.may_read_part(_user(), assistance_request, attachment.tlp, "attachment"))
+    return assistance_request, attachment
+
+
+@bp.get("/<int:request_id>/attachments/<int:attachment_id>")
+@login_required
+def download(request_id: int, attachment_id: int):
+    assistance_request, attachment = _load_attachment(request_id, attachment_id)
+    access.record_sensitive_read(_user(), assistance_request, "attachment", attachment_id=attachment.id)
+    path = attachment_services.open_for_download(_user(), attachment)
+    db.session.commit()
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/<int:request_id>/attachments/<int:attachment_id>/delete")
+@login_required
+def delete_attachment(request_id: int, attachment_id: int):
+    assistance_request, attachment = _load_attachment(request_id, attachment_id)
+    if not access.is_owner(_user(), assistance_request):
+        abort(403)
+    if assistance_request.status not in lifecycle.EDITABLE:
+        abort(409)
+    attachment_services.remove_attachment(_user(), attachment)
+    db.session.commit()
+    attachment_services.purge_orphans()
+    flash(_("The file is removed."), "success")
+    return _to_detail(assistance_request, "attachments")
+
+
+@bp.post("/<int:request_id>/feedback")
+@login_required
+def feedback(request_id: int):
+    assistance_request = _load_owned(request_id)
+    form = FeedbackForm()
+    if not form.validate():
+        return _render_detail(assistance_request, 400, feedback_form=form)
+    try:
+        services.give_feedback(_user(), assistance_request, form.usefulness.data, form.timeliness.data,
+                               form.expertise.data, form.comment.data or "")
+    except lifecycle.LifecycleError as exc:
+        return _refused(exc, assistance_request)
+    db.session.commit()
+    flash(_("Thank you for your feedback."), "success")
+    return _to_detail(assistance_request, "feedback")

@@ -1,0 +1,58 @@
+"""What the request page shows to whom: the need-to-know decisions of the detail view in one place."""
+import sqlalchemy as sa
+
+from expertnet.attachments.services import attachments_of
+from expertnet.engagements.models import Invitation, InvitationStatus
+from expertnet.experts.models import ExpertProfile
+from expertnet.extensions import db
+from expertnet.policy import is_staff
+from expertnet.requests import access, lifecycle, services
+from expertnet.requests.models import RequestEvent, RequestStatus as S
+from expertnet.requests.schemas import RequestOut, RequestSummaryOut
+
+
+
+def accepted_experts(assistance_request) -> list:
+    """Names appear only once an expert accepted: pending or declined invitations stay private."""
+    return list(db.session.scalars(
+        sa.select(ExpertProfile).join(Invitation, Invitation.expert_id == ExpertProfile.id)
+        .where(Invitation.request_id == assistance_request.id, Invitation.status == InvitationStatus.ACCEPTED)
+        .options(sa.orm.joinedload(ExpertProfile.user)).order_by(Invitation.responded_at)))
+
+
+def timeline(assistance_request) -> list[RequestEvent]:
+    return list(db.session.scalars(
+        sa.select(RequestEvent).where(RequestEvent.request_id == assistance_request.id)
+        .options(sa.orm.joinedload(RequestEvent.actor)).order_by(RequestEvent.occurred_at, RequestEvent.id)))
+
+
+def _record_reads(user, assistance_request) -> None:
+    access.record_sensitive_read(user, assistance_request, "detail")
+    if assistance_request.annex.strip():
+        access.record_sensitive_read(user, assistance_request, "annex")
+
+
+def detail_context(user, assistance_request) -> dict:
+    full = access.may_read_detail(user, assistance_request)
+    owner, staff = access.is_owner(user, assistance_request), is_staff(user)
+    if full:
+        _record_reads(user, assistance_request)
+    transitions = lifecycle.allowed_transitions(assistance_request, user)
+    return {
+        "assistance_request": assistance_request,
+        "data": (RequestOut() if full else RequestSummaryOut()).dump(assistance_request),
+        "full": full, "is_owner": owner, "staff": staff,
+        "editable": owner and assistance_request.status in lifecycle.EDITABLE,
+        "can_submit": owner and S.SUBMITTED in transitions,
+        "can_withdraw": owner and S.WITHDRAWN in transitions,
+        "awaiting_answer": owner and assistance_request.status == S.INFO_REQUESTED,
+        "staff_transitions": [t for t in transitions if staff],
+        "events": timeline(assistance_request) if full else [],
+        "messages": services.visible_messages(user, assistance_request) if access.may_converse(
+            user, assistance_request) else None,
+        "attachments": attachments_of(assistance_request) if full else [],
+        "readers": access.sensitive_readers(assistance_request) if owner or staff else None,
+        "experts": accepted_experts(assistance_request) if full else [],
+        "feedback": services.feedback_of(assistance_request) if owner or staff else None,
+        "feedback_open": owner and assistance_request.status in (S.EVALUATION, S.CLOSED),
+    }

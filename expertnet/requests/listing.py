@@ -1,0 +1,44 @@
+"""Filters, search and ordering for the agency's list of requests."""
+from datetime import datetime, time, timedelta, timezone
+
+import sqlalchemy as sa
+from flask_babel import get_locale, lazy_gettext as _l
+
+from expertnet.requests.labels import STATUS_LABELS
+from expertnet.requests.models import AssistanceRequest, request_topic
+from expertnet.taxonomy.models import Topic
+from expertnet.taxonomy.services import leaf_topics
+
+SEARCH_MAX = 100
+
+
+def set_filter_choices(form) -> None:
+    locale = str(get_locale())
+    form.status.choices = [("", _l("Any status"))] + [(s.value, label) for s, label in STATUS_LABELS.items()]
+    form.topic.choices = [("", _l("Any topic"))] + [(t.slug, t.label(locale)) for t in leaf_topics()]
+
+
+def _day_start(day) -> datetime:
+    return datetime.combine(day, time.min, tzinfo=timezone.utc)
+
+
+def filtered(query: sa.Select, form) -> sa.Select:
+    """Apply the valid filters of `form`; an invalid value is ignored rather than failing the page."""
+    form.validate()
+    if form.status.data and not form.status.errors:
+        query = query.where(AssistanceRequest.status == form.status.data)
+    if form.topic.data and not form.topic.errors:
+        query = query.where(AssistanceRequest.id.in_(
+            sa.select(request_topic.c.request_id).join(Topic, Topic.id == request_topic.c.topic_id)
+            .where(Topic.slug == form.topic.data)))
+    if form.since.data:
+        query = query.where(AssistanceRequest.created_at >= _day_start(form.since.data))
+    if form.until.data:
+        query = query.where(AssistanceRequest.created_at < _day_start(form.until.data + timedelta(days=1)))
+    text = (form.q.data or "").strip()[:SEARCH_MAX]
+    if text:
+        columns = (AssistanceRequest.title, AssistanceRequest.summary,
+                   sa.func.coalesce(AssistanceRequest.reference, ""))
+        query = query.where(sa.or_(*(sa.func.lower(column).contains(text.lower(), autoescape=True)
+                                     for column in columns)))
+    return query.order_by(AssistanceRequest.updated_at.desc(), AssistanceRequest.id.desc())
