@@ -18,6 +18,7 @@ class NavItem:
 
 
 NAV_ITEMS = (
+    NavItem("requests.index", _l("Our requests"), (Role.MEMBER,)),
     NavItem("experts.vetting_queue", _l("Vetting"), (Role.COORDINATOR, Role.ADMIN)),
     NavItem("admin.invite", _l("Invite people"), (Role.COORDINATOR, Role.ADMIN)),
     NavItem("admin.organisations", _l("Organisations"), (Role.ADMIN,)),

@@ -5,6 +5,7 @@ from expertnet.accounts.models import OnboardingInvitation, Organisation, Role, 
 from expertnet.db import utcnow
 from expertnet.experts.models import ExpertProfile, VettingStatus
 from expertnet.extensions import db
+from expertnet.requests.home import member_figures
 
 
 def count(query) -> int:
@@ -38,6 +39,7 @@ HOME_PANELS = [
     ("home/_staff.html", (Role.COORDINATOR, Role.ADMIN), _staff_figures),
     ("home/_admin.html", (Role.ADMIN,), _admin_figures),
     ("home/_expert_vetting.html", (Role.EXPERT,), _expert_figures),
+    ("requests/_home_member.html", (Role.MEMBER,), member_figures),
 ]
 
 
