@@ -1,0 +1,1 @@
+"""The coordinators' desk: triage queue, suggestions, invitations and engagements, SLAs, dashboard, exports."""

@@ -1,0 +1,28 @@
+"""`flask coordination ...` commands for cron: each calls services, commits once, then sends the mail it queued."""
+import click
+
+from expertnet.coordination.digest import send_digest
+from expertnet.coordination.views import bp
+from expertnet.engagements.services import expire_invitations, send_invitation_reminders
+from expertnet.extensions import db
+from expertnet.notifications.services import deliver_queued
+
+
+@bp.cli.command("digest")
+def digest_command() -> None:
+    """Send today's SLA digest to every coordinator (once a day: a second run sends nothing)."""
+    queued = send_digest()
+    db.session.commit()
+    sent, failed = deliver_queued()
+    click.echo(f"SLA digest: {queued} queued; mail {sent} sent, {failed} kept for retry.")
+
+
+@bp.cli.command("expire-invitations")
+def expire_invitations_command() -> None:
+    """Expire unanswered invitations past their deadline and remind experts whose deadline is near."""
+    expired = expire_invitations()
+    reminded = send_invitation_reminders()
+    db.session.commit()
+    sent, failed = deliver_queued()
+    click.echo(f"{len(expired)} invitations expired, {reminded} reminders queued; "
+               f"mail {sent} sent, {failed} kept for retry.")

@@ -1,0 +1,166 @@
+"""Coordinators follow engagements: planned dates, milestones, progress notes, deliverables, the report,
+and withdrawing or replacing an expert (the engagement row stays as history)."""
+import sqlalchemy as sa
+from flask import abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
+from sqlalchemy.orm import selectinload
+
+from expertnet.attachments.models import Attachment
+from expertnet.coordination import desk
+from expertnet.coordination.forms import EngagementActionForm, MilestoneForm, NoteForm, PlanForm
+from expertnet.coordination.messages import desk_message, lifecycle_message
+from expertnet.coordination.views import STAFF, actor, bp
+from expertnet.engagements import services as engagement_services
+from expertnet.engagements.models import Engagement, EngagementStatus, Milestone
+from expertnet.extensions import db
+from expertnet.policy import found_or_404, roles_required
+from expertnet.requests.lifecycle import LifecycleError
+
+ES = EngagementStatus
+# Engagement actions by name: (service, needs a reason).
+ACTIONS = {
+    "start": (lambda who, e, _reason: engagement_services.start_engagement(who, e), False),
+    "accept_report": (lambda who, e, _reason: engagement_services.accept_report(who, e), False),
+    "return_report": (engagement_services.return_report, True),
+    "close": (lambda who, e, _reason: engagement_services.close_engagement(who, e), False),
+    "suspend": (engagement_services.suspend_engagement, True),
+    "resume": (lambda who, e, _reason: engagement_services.resume_engagement(who, e), False),
+    "withdraw": (engagement_services.withdraw_expert, True),
+    "replace": (desk.replace_expert, True),
+}
+OPEN = (ES.PLANNED, ES.ACTIVE, ES.REPORT_SUBMITTED, ES.REPORT_ACCEPTED, ES.SUSPENDED)
+
+
+def load_engagement(engagement_id: int) -> Engagement:
+    # Staff see every engagement; the role gate on each route is the check.
+    return found_or_404(db.session.get(Engagement, engagement_id))
+
+
+@bp.get("/engagements")
+@roles_required(*STAFF)
+def engagements():
+    show = request.args.get("show", "open")
+    query = sa.select(Engagement).options(selectinload(Engagement.request), selectinload(Engagement.expert),
+                                          selectinload(Engagement.milestones))
+    query = query.where(Engagement.status.in_(OPEN)) if show != "all" else query
+    page = db.paginate(query.order_by(Engagement.created_at.desc(), Engagement.id.desc()),
+                       per_page=current_app.config["ITEMS_PER_PAGE"])
+    return render_template("coordination/engagements.html", page=page, show=show)
+
+
+def engagement_context(engagement: Engagement, **forms) -> dict:
+    context = {
+        "engagement": engagement,
+        "deliverables": db.session.scalars(sa.select(Attachment).where(Attachment.engagement_id == engagement.id)
+                                           .order_by(Attachment.created_at)).all(),
+        "history": desk.engagements_of(engagement.request),
+        "plan_form": PlanForm(planned_start=engagement.planned_start, planned_end=engagement.planned_end),
+        "milestone_form": MilestoneForm(), "note_form": NoteForm(), "action_form": EngagementActionForm(),
+        "actions": available_actions(engagement), "error": None,
+    }
+    context.update(forms)
+    return context
+
+
+def available_actions(engagement: Engagement) -> list[str]:
+    by_status = {
+        ES.PLANNED: ["start", "suspend", "withdraw", "replace"],
+        ES.ACTIVE: ["suspend", "withdraw", "replace"],
+        ES.REPORT_SUBMITTED: ["accept_report", "return_report", "withdraw", "replace"],
+        ES.REPORT_ACCEPTED: ["close"],
+        ES.SUSPENDED: ["resume", "withdraw", "replace"],
+    }
+    return by_status.get(engagement.status, [])
+
+
+@bp.get("/engagements/<int:engagement_id>")
+@roles_required(*STAFF)
+def engagement(engagement_id: int):
+    return render_template("coordination/engagement.html", **engagement_context(load_engagement(engagement_id)))
+
+
+def _refused(engagement: Engagement, message: str, status: int = 422, **forms):
+    db.session.rollback()
+    return render_template("coordination/engagement.html",
+                           **engagement_context(engagement, error=message, **forms)), status
+
+
+def _done(engagement: Engagement, message: str, target: str = ".engagement"):
+    db.session.commit()
+    flash(message, "success")
+    if target == ".suggestions":
+        return redirect(url_for(target, request_id=engagement.request_id), 303)
+    return redirect(url_for(target, engagement_id=engagement.id), 303)
+
+
+@bp.post("/engagements/<int:engagement_id>/act")
+@roles_required(*STAFF)
+def engagement_action(engagement_id: int):
+    engagement = load_engagement(engagement_id)
+    form = EngagementActionForm()
+    if not form.validate_on_submit() or form.action.data not in ACTIONS:
+        return _refused(engagement, _("That action is not known."), 400)
+    service, needs_reason = ACTIONS[form.action.data]
+    reason = (form.reason.data or "").strip()
+    if needs_reason and not reason:
+        return _refused(engagement, _("Give a reason."))
+    try:
+        service(actor(), engagement, reason)
+    except engagement_services.EngagementError as exc:
+        status = 409 if exc.code == "illegal_transition" else 422
+        return _refused(engagement, exc.message, status)
+    except LifecycleError as exc:
+        return _refused(engagement, lifecycle_message(exc.code), 409)
+    if form.action.data == "replace":
+        return _done(engagement, _("The expert is withdrawn; choose a replacement."), ".suggestions")
+    return _done(engagement, _("Engagement updated."))
+
+
+@bp.post("/engagements/<int:engagement_id>/plan")
+@roles_required(*STAFF)
+def plan(engagement_id: int):
+    engagement = load_engagement(engagement_id)
+    form = PlanForm()
+    if not form.validate_on_submit():
+        return _refused(engagement, _("Please correct the dates."), 422, plan_form=form)
+    desk.plan_engagement(actor(), engagement, form.planned_start.data, form.planned_end.data)
+    return _done(engagement, _("Planned dates saved."))
+
+
+@bp.post("/engagements/<int:engagement_id>/milestones")
+@roles_required(*STAFF)
+def add_milestone(engagement_id: int):
+    engagement = load_engagement(engagement_id)
+    form = MilestoneForm()
+    if not form.validate_on_submit():
+        return _refused(engagement, _("Please correct the milestone."), 422, milestone_form=form)
+    desk.add_milestone(actor(), engagement, form.title.data, form.due_on.data)
+    return _done(engagement, _("Milestone added."))
+
+
+@bp.post("/engagements/<int:engagement_id>/milestones/<int:milestone_id>/done")
+@roles_required(*STAFF)
+def complete_milestone(engagement_id: int, milestone_id: int):
+    engagement = load_engagement(engagement_id)
+    milestone = found_or_404(db.session.get(Milestone, milestone_id))
+    if milestone.engagement_id != engagement.id:
+        abort(404)
+    try:
+        desk.complete_milestone(actor(), milestone)
+    except desk.DeskError as exc:
+        return _refused(engagement, desk_message(exc.code), 409)
+    return _done(engagement, _("Milestone done."))
+
+
+@bp.post("/engagements/<int:engagement_id>/notes")
+@roles_required(*STAFF)
+def add_note(engagement_id: int):
+    engagement = load_engagement(engagement_id)
+    form = NoteForm()
+    if not form.validate_on_submit():
+        return _refused(engagement, _("Write the progress note first."), 422, note_form=form)
+    try:
+        engagement_services.add_progress_note(actor(), engagement, form.body.data)
+    except engagement_services.EngagementError as exc:
+        return _refused(engagement, exc.message, 409)
+    return _done(engagement, _("Note added."))

@@ -1,0 +1,39 @@
+"""The coordinators' dashboard and the CSV exports."""
+from flask import Response, render_template, request
+
+from expertnet.audit.services import record
+from expertnet.coordination import exports, stats
+from expertnet.coordination.forms import DashboardForm
+from expertnet.coordination.views import STAFF, actor, bp, locale
+from expertnet.extensions import db
+from expertnet.policy import roles_required
+
+
+@bp.get("/dashboard")
+@roles_required(*STAFF)
+def dashboard():
+    form = DashboardForm(request.args)
+    months = form.months.data if form.validate() and form.months.data is not None else 12
+    figures = stats.dashboard(months, locale())
+    return render_template("coordination/dashboard.html", form=form, figures=figures, months=months, bars=stats.bars)
+
+
+def _csv_response(body: str, filename: str, what: str) -> Response:
+    # Exports leave the system: who took which one is evidence worth keeping.
+    record("coordination.exported", actor(), None, export=what)
+    db.session.commit()
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
+                             "Cache-Control": "no-store"})
+
+
+@bp.get("/export/requests.csv")
+@roles_required(*STAFF)
+def export_requests():
+    return _csv_response(exports.requests_csv(), "expertnet-requests.csv", "requests")
+
+
+@bp.get("/export/engagements.csv")
+@roles_required(*STAFF)
+def export_engagements():
+    return _csv_response(exports.engagements_csv(), "expertnet-engagements.csv", "engagements")

@@ -1,0 +1,141 @@
+"""Dashboard figures, straight from the database (the tests recount them independently)."""
+import statistics
+from dataclasses import dataclass
+from datetime import datetime
+
+import sqlalchemy as sa
+from sqlalchemy.orm import selectinload
+
+from expertnet.coordination import sla
+from expertnet.db import utcnow
+from expertnet.engagements.models import Invitation, InvitationStatus
+from expertnet.experts.models import ExpertProfile, VettingStatus
+from expertnet.extensions import db
+from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency, request_topic
+from expertnet.taxonomy.models import Topic
+
+S, IS = RequestStatus, InvitationStatus
+OPEN = tuple(s for s in RequestStatus if s not in (S.DRAFT, S.CLOSED, S.REJECTED, S.WITHDRAWN))
+ANSWERED = (IS.ACCEPTED, IS.DECLINED, IS.EXPIRED, IS.CONFLICT_DECLARED)
+
+
+@dataclass
+class Bar:
+    label: str
+    value: float
+    share: float  # of the largest bar, 0..100, for the bar width
+
+
+def bars(pairs, label=str, keep_zero: bool = False) -> list[Bar]:
+    pairs = [(key, value) for key, value in pairs if value or keep_zero]
+    top = max((value for _k, value in pairs), default=0) or 1
+    return [Bar(label(key), value, round(100 * value / top, 1)) for key, value in pairs]
+
+
+def open_by_status() -> dict[RequestStatus, int]:
+    rows = db.session.execute(sa.select(AssistanceRequest.status, sa.func.count()).where(
+        AssistanceRequest.status.in_(OPEN)).group_by(AssistanceRequest.status)).all()
+    counts = dict(rows)
+    return {status: counts.get(status, 0) for status in OPEN}
+
+
+def open_by_urgency() -> dict[Urgency, int]:
+    rows = dict(db.session.execute(sa.select(AssistanceRequest.urgency, sa.func.count()).where(
+        AssistanceRequest.status.in_(OPEN)).group_by(AssistanceRequest.urgency)).all())
+    return {urgency: rows.get(urgency, 0) for urgency in Urgency}
+
+
+def median_hours(milestone: sla.Milestone) -> float | None:
+    """Median working hours from submission to the milestone, pauses for the agency excluded."""
+    reached = getattr(AssistanceRequest, sla.REACHED_AT[milestone])
+    rows = db.session.scalars(sa.select(AssistanceRequest).where(reached.is_not(None),
+                                                                 AssistanceRequest.submitted_at.is_not(None))
+                              .options(selectinload(AssistanceRequest.events))).all()
+    hours = [sla.elapsed_to(r, milestone).total_seconds() / 3600 for r in rows]
+    return round(statistics.median(hours), 1) if hours else None
+
+
+def acceptance_rate() -> tuple[float | None, int, int]:
+    """(accepted share of answered invitations in %, accepted, answered); revoked and pending are not answers."""
+    rows = dict(db.session.execute(sa.select(Invitation.status, sa.func.count()).where(
+        Invitation.status.in_(ANSWERED)).group_by(Invitation.status)).all())
+    answered = sum(rows.values())
+    accepted = rows.get(IS.ACCEPTED, 0)
+    return (round(100 * accepted / answered, 1) if answered else None), accepted, answered
+
+
+def utilisation() -> dict:
+    """Commitments against capacity over vetted experts, and how many are idle, partly or fully committed."""
+    rows = db.session.execute(sa.select(ExpertProfile.commitments, ExpertProfile.capacity).where(
+        ExpertProfile.vetting_status == VettingStatus.APPROVED)).all()
+    committed, capacity = sum(r[0] for r in rows), sum(r[1] for r in rows)
+    return {"committed": committed, "capacity": capacity, "experts": len(rows),
+            "percent": round(100 * committed / capacity, 1) if capacity else None,
+            "idle": sum(1 for c, _cap in rows if c == 0), "full": sum(1 for c, cap in rows if cap and c >= cap),
+            "partly": sum(1 for c, cap in rows if 0 < c < cap)}
+
+
+def period_start(months: int, now: datetime | None = None) -> datetime | None:
+    """The first instant of the calendar month `months - 1` before now (None: all time)."""
+    if not months:
+        return None
+    now = now or utcnow()
+    year, month = divmod(now.year * 12 + now.month - 1 - (months - 1), 12)
+    return now.replace(year=year, month=month + 1, day=1, hour=0, minute=0, second=0, microsecond=0)
+
+
+def _submitted_since(months: int):
+    query = sa.select(AssistanceRequest.id).where(AssistanceRequest.submitted_at.is_not(None))
+    if months:
+        query = query.where(AssistanceRequest.submitted_at >= period_start(months))
+    return query
+
+
+def by_topic(months: int, locale: str) -> list[tuple[str, int]]:
+    rows = db.session.execute(
+        sa.select(Topic, sa.func.count(request_topic.c.request_id)).join(request_topic, request_topic.c.topic_id == Topic.id)
+        .where(request_topic.c.request_id.in_(_submitted_since(months))).group_by(Topic.id)
+        .order_by(sa.func.count(request_topic.c.request_id).desc(), Topic.slug)).all()
+    return [(topic.label(locale), count) for topic, count in rows]
+
+
+def by_country(months: int) -> list[tuple[str, int]]:
+    rows = db.session.execute(
+        sa.select(AssistanceRequest.country, sa.func.count()).where(AssistanceRequest.id.in_(_submitted_since(months)))
+        .group_by(AssistanceRequest.country).order_by(sa.func.count().desc(), AssistanceRequest.country)).all()
+    return [(country or "—", count) for country, count in rows]
+
+
+def by_month(months: int, now: datetime | None = None) -> list[tuple[str, int]]:
+    """Requests submitted per calendar month (oldest first), months without any shown as zero."""
+    now = now or utcnow()
+    dates = db.session.scalars(sa.select(AssistanceRequest.submitted_at).where(
+        AssistanceRequest.id.in_(_submitted_since(months)))).all()
+    counts: dict[str, int] = {}
+    for moment in dates:
+        counts[moment.strftime("%Y-%m")] = counts.get(moment.strftime("%Y-%m"), 0) + 1
+    span = months or _months_between(min(dates, default=now), now)
+    keys = [_month_key(now, back) for back in range(span - 1, -1, -1)]
+    return [(key, counts.get(key, 0)) for key in keys]
+
+
+def _month_key(now: datetime, back: int) -> str:
+    year, month = divmod(now.year * 12 + now.month - 1 - back, 12)
+    return f"{year:04d}-{month + 1:02d}"
+
+
+def _months_between(start: datetime, end: datetime) -> int:
+    return (end.year - start.year) * 12 + end.month - start.month + 1
+
+
+def dashboard(months: int, locale: str) -> dict:
+    rate, accepted, answered = acceptance_rate()
+    return {
+        "by_status": open_by_status(), "by_urgency": open_by_urgency(),
+        "open_total": sum(open_by_status().values()),
+        "median_triage": median_hours(sla.Milestone.TRIAGE),
+        "median_assignment": median_hours(sla.Milestone.ASSIGNMENT),
+        "acceptance_rate": rate, "accepted": accepted, "answered": answered, "utilisation": utilisation(),
+        "by_topic": by_topic(months, locale)[:15], "by_country": by_country(months)[:15],
+        "by_month": by_month(months),
+    }

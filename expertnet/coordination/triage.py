@@ -1,0 +1,79 @@
+"""Triage actions on a request, all through the lifecycle: accept into review, ask the agency for more
+information, decline with a reason, move on to matching, set the priority, name a lead coordinator."""
+from expertnet.accounts.models import Role, User
+from expertnet.audit.services import record
+from expertnet.extensions import db
+from expertnet.notifications.services import send_mail
+from expertnet.requests.lifecycle import transition
+from expertnet.requests.models import AssistanceRequest, RequestMessage, RequestStatus
+
+S = RequestStatus
+
+
+class TriageError(Exception):
+    """A triage action refused for a reason the coordinator can fix (its code names the message)."""
+
+
+def accept_into_review(coordinator: User, assistance_request: AssistanceRequest, note: str = ""):
+    return transition(assistance_request, S.TRIAGE, coordinator, note)
+
+
+def start_matching(coordinator: User, assistance_request: AssistanceRequest, note: str = ""):
+    return transition(assistance_request, S.MATCHING, coordinator, note)
+
+
+def request_information(coordinator: User, assistance_request: AssistanceRequest, question: str):
+    """Pause the request (the SLA clock stops) and put the question in the agency's conversation."""
+    event = transition(assistance_request, S.INFO_REQUESTED, coordinator, question)
+    _post_to_agency(coordinator, assistance_request, question)
+    _mail_agency(assistance_request, "coordination_info_requested", question=question.strip())
+    return event
+
+
+def decline_request(coordinator: User, assistance_request: AssistanceRequest, reason: str):
+    event = transition(assistance_request, S.REJECTED, coordinator, reason)
+    _post_to_agency(coordinator, assistance_request, reason)
+    _mail_agency(assistance_request, "coordination_request_declined", reason=reason.strip())
+    return event
+
+
+def set_priority(coordinator: User, assistance_request: AssistanceRequest, priority: int) -> None:
+    if not isinstance(priority, int) or not 1 <= priority <= 5:
+        raise TriageError("bad_priority")
+    previous = assistance_request.priority
+    assistance_request.priority = priority
+    db.session.flush()
+    record("request.priority_set", coordinator, assistance_request, previous=previous, priority=priority)
+
+
+def assign_lead(coordinator: User, assistance_request: AssistanceRequest, lead: User | None) -> None:
+    """Name (or clear) the lead coordinator; the new lead is told by e-mail unless they chose themselves."""
+    if lead is not None and (lead.role not in (Role.COORDINATOR, Role.ADMIN) or not lead.is_active):
+        raise TriageError("bad_lead")
+    previous = assistance_request.lead_coordinator_id
+    assistance_request.lead_coordinator = lead
+    db.session.flush()
+    record("request.lead_assigned", coordinator, assistance_request, previous=previous,
+           lead=getattr(lead, "id", None))
+    if lead is not None and lead.id != coordinator.id and lead.id != previous:
+        send_mail(lead.email, "coordination_lead_assigned", lead.locale,
+                  dedupe_key=None, assistance_request=assistance_request, lead=lead, by=coordinator)
+
+
+def _post_to_agency(coordinator: User, assistance_request: AssistanceRequest, body: str) -> None:
+    db.session.add(RequestMessage(request=assistance_request, author=coordinator, body=body.strip(), internal=False))
+
+
+def _mail_agency(assistance_request: AssistanceRequest, template: str, **context) -> None:
+    officer = assistance_request.created_by
+    if officer is not None and officer.is_active:
+        send_mail(officer.email, template, officer.locale, assistance_request=assistance_request, officer=officer, **context)
+
+
+# Queue actions by name: (service, needs a note). The views look them up instead of branching.
+ACTIONS = {
+    "accept": (accept_into_review, False),
+    "start_matching": (start_matching, False),
+    "request_info": (request_information, True),
+    "decline": (decline_request, True),
+}

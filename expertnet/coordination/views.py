@@ -1,0 +1,224 @@
+"""Coordinators' desk pages: the triage queue, a request's desk, suggestions and inviting.
+
+Engagement pages are in engagement_views.py, the dashboard and exports in report_views.py (same blueprint).
+"""
+import sqlalchemy as sa
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+from sqlalchemy.orm.exc import StaleDataError
+
+from expertnet.accounts.models import Role, User
+from expertnet.coordination import desk, sla, triage
+from expertnet.coordination.forms import (InviteForm, LeadForm, MoveRequestForm, PriorityForm, QueueFilterForm,
+                                          RefineForm)
+from expertnet.coordination.labels import TEMPLATE_GLOBALS
+from expertnet.coordination.messages import lifecycle_message
+from expertnet.coordination.queue import SAVED_VIEWS, QueueFilters, triage_queue, view_counts
+from expertnet.engagements import services as engagement_services
+from expertnet.engagements.models import Invitation
+from expertnet.engagements.services import INVITABLE_STATUSES
+from expertnet.extensions import db
+from expertnet.policy import found_or_404, roles_required
+from expertnet.requests.access import get_visible_request_or_404
+from expertnet.requests.lifecycle import IllegalTransition, LifecycleError, allowed_transitions, transition
+from expertnet.requests.models import RequestStatus
+from expertnet.taxonomy.services import leaf_topics
+
+bp = Blueprint("coordination", __name__, template_folder="templates", url_prefix="/coordination")
+for _name, _function in TEMPLATE_GLOBALS.items():
+    bp.add_app_template_global(_function, _name)
+
+STAFF = (Role.COORDINATOR, Role.ADMIN)
+S = RequestStatus
+QUEUE_FIELDS = ("view", "status", "urgency", "sla", "topic", "country", "lead", "q", "sort")
+# Moves with side effects beyond the lifecycle (a message and an e-mail to the agency).
+MOVES = {S.INFO_REQUESTED: triage.request_information, S.REJECTED: triage.decline_request}
+
+
+def actor() -> User:
+    return current_user._get_current_object()
+
+
+def locale() -> str:
+    return str(get_locale())
+
+
+def staff_users() -> list[User]:
+    return list(db.session.scalars(sa.select(User).where(User.role.in_(STAFF), User.is_active)
+                                   .order_by(User.full_name)))
+
+
+def load_request(request_id: int):
+    return get_visible_request_or_404(actor(), request_id)
+
+
+# ------------------------------------------------------------------ the triage queue
+@bp.get("/queue")
+@roles_required(*STAFF)
+def queue():
+    topics = [(t.slug, t.label(locale())) for t in leaf_topics()]
+    form = QueueFilterForm(request.args, topics, staff_users())
+    form.validate()
+    # A value the form refused is dropped rather than trusted (the page still answers, with the error shown).
+    values = {name: ("" if form[name].errors else (form[name].data or "")) for name in QUEUE_FIELDS}
+    values["view"] = values["view"] or "all"
+    filters = QueueFilters(**values).with_view()
+    page = triage_queue(filters, actor(), page=request.args.get("page", 1, type=int),
+                        per_page=current_app.config["ITEMS_PER_PAGE"])
+    return render_template("coordination/queue.html", form=form, page=page, filters=filters,
+                           views=SAVED_VIEWS, counts=view_counts(actor()))
+
+
+# ------------------------------------------------------------------ one request's desk
+def desk_context(assistance_request, **extra) -> dict:
+    invitations = desk.invitations_of(assistance_request)
+    wants_alternates = (assistance_request.status in INVITABLE_STATUSES
+                        and desk.needs_alternates(assistance_request, invitations))
+    lead_form = LeadForm(lead=assistance_request.lead_coordinator_id or 0)
+    lead_form.lead.choices = [(0, _("Nobody"))] + [(u.id, u.full_name) for u in staff_users()]
+    context = {
+        "assistance_request": assistance_request, "clocks": sla.clocks(assistance_request),
+        "invitations": invitations, "engagements": desk.engagements_of(assistance_request),
+        "alternates": desk.alternates(assistance_request, locale=locale()) if wants_alternates else [],
+        "moves": allowed_transitions(assistance_request, actor()), "move_form": MoveRequestForm(),
+        "priority_form": PriorityForm(priority=assistance_request.priority), "lead_form": lead_form,
+        "can_invite": assistance_request.status in INVITABLE_STATUSES, "move_error": None,
+        "request_page_url": url_for("requests.detail", request_id=assistance_request.id)
+        if "requests.detail" in current_app.view_functions else None,
+    }
+    context.update(extra)
+    return context
+
+
+@bp.get("/requests/<int:request_id>")
+@roles_required(*STAFF)
+def request_desk(request_id: int):
+    return render_template("coordination/request.html", **desk_context(load_request(request_id)))
+
+
+def _refused(assistance_request, message: str, status: int = 422):
+    db.session.rollback()
+    db.session.refresh(assistance_request)
+    return render_template("coordination/request.html",
+                           **desk_context(assistance_request, move_error=message)), status
+
+
+@bp.post("/requests/<int:request_id>/move")
+@roles_required(*STAFF)
+def move_request(request_id: int):
+    assistance_request = load_request(request_id)
+    form = MoveRequestForm()
+    if not form.validate_on_submit():
+        return _refused(assistance_request, _("That step is not known."), 400)
+    to_status, note = S(form.to_status.data), form.note.data or ""
+    move = MOVES.get(to_status, lambda who, req, text: transition(req, to_status, who, text))
+    try:
+        move(actor(), assistance_request, note)
+        db.session.commit()
+    except IllegalTransition:
+        db.session.rollback()
+        abort(409)
+    except LifecycleError as exc:
+        return _refused(assistance_request, lifecycle_message(exc.code))
+    except StaleDataError:
+        return _refused(assistance_request, _("Someone else changed this request meanwhile; look again."), 409)
+    flash(_("The request moved on: %(status)s.", status=TEMPLATE_GLOBALS["request_status_label"](to_status)),
+          "success")
+    return redirect(url_for(".request_desk", request_id=request_id), 303)
+
+
+@bp.post("/requests/<int:request_id>/priority")
+@roles_required(*STAFF)
+def set_priority(request_id: int):
+    assistance_request = load_request(request_id)
+    form = PriorityForm()
+    if not form.validate_on_submit():
+        return _refused(assistance_request, _("Choose a priority from 1 to 5."), 400)
+    triage.set_priority(actor(), assistance_request, form.priority.data)
+    db.session.commit()
+    flash(_("Priority set."), "success")
+    return redirect(url_for(".request_desk", request_id=request_id), 303)
+
+
+@bp.post("/requests/<int:request_id>/lead")
+@roles_required(*STAFF)
+def assign_lead(request_id: int):
+    assistance_request = load_request(request_id)
+    form = LeadForm()
+    form.lead.choices = [(0, "")] + [(u.id, u.full_name) for u in staff_users()]
+    if not form.validate_on_submit():
+        return _refused(assistance_request, _("Choose an active coordinator."), 400)
+    lead = db.session.get(User, form.lead.data) if form.lead.data else None
+    triage.assign_lead(actor(), assistance_request, lead)
+    db.session.commit()
+    flash(_("Lead coordinator updated."), "success")
+    return redirect(url_for(".request_desk", request_id=request_id), 303)
+
+
+# ------------------------------------------------------------------ suggestions and inviting
+def refinement_from(source) -> tuple[RefineForm, desk.Refinement]:
+    form = RefineForm(source)
+    form.validate()
+    clean = {name: ("" if form[name].errors else (form[name].data or "")) for name in ("keywords", "language", "region")}
+    include = source.get("include_unavailable") in ("y", "1", "on", "true", "True")
+    return form, desk.Refinement(clean["keywords"].strip(), clean["language"].strip(), clean["region"].strip(), include)
+
+
+@bp.route("/requests/<int:request_id>/suggestions", methods=["GET", "POST"])
+@roles_required(*STAFF)
+def suggestions(request_id: int):
+    assistance_request = load_request(request_id)
+    source = request.form if request.method == "POST" else request.args
+    refine_form, refinement = refinement_from(source)
+    invite_form = InviteForm(keywords=refinement.keywords, language=refinement.language, region=refinement.region,
+                             include_unavailable="y" if refinement.include_unavailable else "")
+    ranked = refinement.rank(assistance_request, locale=locale())
+    invite_form.expert_ids.choices = [(profile.id, profile.user.full_name) for profile, _s, _r in ranked.experts]
+    status = 200
+    if request.method == "POST":
+        if invite_form.validate_on_submit():
+            result = _invite(assistance_request, invite_form, refinement)
+            if result is not None:
+                return result
+        status = 422
+        db.session.refresh(assistance_request)
+        ranked = refinement.rank(assistance_request, locale=locale())
+    return render_template("coordination/suggestions.html", assistance_request=assistance_request,
+                           ranked=ranked, refine_form=refine_form, invite_form=invite_form, refinement=refinement,
+                           can_invite=assistance_request.status in INVITABLE_STATUSES), status
+
+
+def _invite(assistance_request, form: InviteForm, refinement: desk.Refinement):
+    try:
+        invitations = desk.invite_experts(actor(), assistance_request, form.expert_ids.data, form.message.data,
+                                          form.respond_by.data, refinement)
+        db.session.commit()
+    except desk.DeskError as exc:
+        db.session.rollback()
+        form.expert_ids.errors.append(f"{exc.subject}: {exc.message or exc.code}")
+        return None
+    except LifecycleError as exc:
+        db.session.rollback()
+        form.expert_ids.errors.append(lifecycle_message(exc.code))
+        return None
+    flash(_("%(count)s invitations sent.", count=len(invitations)), "success")
+    return redirect(url_for(".request_desk", request_id=assistance_request.id), 303)
+
+
+@bp.post("/invitations/<int:invitation_id>/revoke")
+@roles_required(*STAFF)
+def revoke_invitation(invitation_id: int):
+    invitation = found_or_404(db.session.get(Invitation, invitation_id))
+    assistance_request = load_request(invitation.request_id)
+    try:
+        engagement_services.revoke_invitation(actor(), invitation, request.form.get("reason", "")[:2000])
+    except engagement_services.InvitationError as exc:
+        return _refused(assistance_request, exc.message, 409 if exc.code == "not_pending" else 422)
+    db.session.commit()
+    flash(_("The invitation is withdrawn and the expert told."), "success")
+    return redirect(url_for(".request_desk", request_id=assistance_request.id), 303)
+
+
+from expertnet.coordination import engagement_views, report_views  # noqa: E402,F401 - routes on this blueprint
+from expertnet.coordination import commands  # noqa: E402,F401 - `flask coordination` commands on this blueprint
