@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterable
 
+import numpy as np
+
 from .models import Topic
 
 MAX_PHRASE_STEMS = 8  # longer 'synonyms' are descriptions, not phrases
@@ -34,6 +36,7 @@ class ConceptLexicon:
         for lengths in self._lengths_by_first.values():
             lengths[:] = sorted(set(lengths), reverse=True)
         self._index = {slug: i for i, slug in enumerate(slugs)}
+        self._first: np.ndarray | None = None
 
     @classmethod
     def build(cls, topics: Iterable[Topic], stem_ids_of: Callable[[str, str | None], list[int]]) -> "ConceptLexicon":
@@ -52,6 +55,19 @@ class ConceptLexicon:
                     if ids and len(ids) <= MAX_PHRASE_STEMS and min(ids) >= 0:
                         phrases.setdefault(ids, set()).add(concept)
         return cls(slugs, {k: tuple(sorted(v)) for k, v in phrases.items()})
+
+    def first_stems(self) -> np.ndarray:
+        if self._first is None:
+            self._first = np.asarray(sorted(self._lengths_by_first), dtype=np.int64)
+        return self._first
+
+    def concepts_at(self, stem_ids: list[int], start: int, end: int) -> list[int]:
+        """Concepts of phrases starting at `start` and ending before `end` (the document's end)."""
+        found: list[int] = []
+        for length in self._lengths_by_first.get(stem_ids[start], ()):
+            if start + length <= end:
+                found.extend(self.phrases.get(tuple(stem_ids[start:start + length]), ()))
+        return found
 
     def find(self, stem_ids: list[int]) -> list[int]:
         """Concept indices of every phrase occurrence (overlaps allowed) in one text."""

@@ -7,7 +7,7 @@ import numpy as np
 
 from .concepts import ConceptLexicon
 from .errors import InvalidProfileError
-from .features import EncodedBatch, batch_from_lists, concept_hits
+from .features import EncodedBatch, encode_texts
 from .models import DOCUMENT_KINDS, TOPIC_LEVELS, Document, ExpertProfile, Topic
 
 DEFAULT_FIELD_WEIGHTS = {"headline": 1.0, "statement": 1.5, "biography": 0.8, "topic": 1.5,
@@ -65,14 +65,10 @@ def profile_documents(profile: ExpertProfile, topics: dict[str, Topic], lexicon:
 
 
 def encode_documents(documents: list[tuple[str, float, dict[int, float] | None]],
-                     encode: Callable[[str], list[int]], lexicon: ConceptLexicon) -> EncodedBatch:
-    """Stem ids and concept hits of each document; `encode` maps text to stem ids."""
-    id_lists, concept_lists = [], []
-    for text, _, declared in documents:
-        ids = encode(text)
-        id_lists.append(ids)
-        concept_lists.append(concept_hits(lexicon, ids, declared))
-    return batch_from_lists(id_lists, concept_lists)
+                     encode: Callable[[str], list[int]], lexicon: ConceptLexicon,
+                     to_stems: np.ndarray | None = None) -> tuple[EncodedBatch, np.ndarray]:
+    """Stem ids and concept hits of each document; `encode` maps text to ids (see features.encode_texts)."""
+    return encode_texts([d[0] for d in documents], encode, lexicon, [d[2] for d in documents], to_stems)
 
 
 def field_weights_of(documents: list[tuple[str, float, dict[int, float] | None]]) -> np.ndarray:

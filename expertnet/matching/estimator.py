@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import hashlib
+from itertools import repeat
 
 import numpy as np
 from sklearn.base import BaseEstimator
@@ -10,10 +11,10 @@ from sklearn.utils.validation import check_is_fitted
 from . import encoding
 from .concepts import ConceptLexicon
 from .errors import EmptyQueryError, InvalidProfileError, MatchingInputError, UnknownExpertError
-from .explain import FeatureLabels, language_name, reasons_from_contributions, row_contributions
-from .features import TermTable, count_matrix, display_surfaces, fit_vocabulary, tfidf_rows
+from .explain import FeatureLabels, combine_by_owner, language_name, matrix_contributions, reasons_from_contributions
+from .features import TermTable, count_matrix, display_surfaces, fit_vocabulary, single_vector, tfidf_rows
 from .filters import FILTER_ORDER, Attributes, LanguageBits, apply_filters, concat_attributes
-from .index import BOUND_SLACK, Segment, build_segment, stack_segments
+from .index import BOUND_SLACK, QueryVector, Segment, build_segment, stack_segments
 from .models import ExpertProfile, MatchQuery, RankedExpert, RankFilters, RankResult, Reason, Topic
 from .ranking import exact_top_k, order_by_score
 from .text import analyse
@@ -84,14 +85,7 @@ class ExpertMatcher(BaseEstimator):
             docs = encoding.profile_documents(profile, by_slug, lexicon, weights)
             documents.extend(docs)
             doc_counts.append(len(docs))
-        surface_ids: list[np.ndarray] = []
-
-        def encode_growing(text: str) -> list[int]:
-            sids = table.encode_growing(text)
-            surface_ids.append(np.asarray(sids, dtype=np.int64))
-            return [table.surface_stem[s] for s in sids]
-
-        batch = encoding.encode_documents(documents, encode_growing, lexicon)
+        batch, all_surfaces = encoding.encode_documents(documents, table.encode_growing, lexicon, _SurfaceStems(table))
         vocab = fit_vocabulary(batch, len(table.stems), len(lexicon.slugs), self.ngram_range[1] == 2,
                                self.bigram_min_df, self.concept_weight)
         unit_docs, _ = tfidf_rows(count_matrix(batch, vocab), vocab)
@@ -100,7 +94,6 @@ class ExpertMatcher(BaseEstimator):
         attributes = Attributes.from_profiles(profiles, self.language_bits_)
         self.max_field_weight_ = max(weights.values())
         main = build_segment(unit_docs, doc_starts, encoding.field_weights_of(documents), self.max_field_weight_, attributes)
-        all_surfaces = np.concatenate(surface_ids) if surface_ids else np.zeros(0, np.int64)
         self.term_table_ = TermTable(table.stems)
         self.surfaces_ = display_surfaces(table, all_surfaces)
         self.lexicon_ = lexicon
@@ -109,6 +102,7 @@ class ExpertMatcher(BaseEstimator):
         self.segments_ = [main]
         self.alive_ = [np.ones(len(main), dtype=bool)]
         self.version_ = self._fingerprint(main)
+        self._reset_positions()
         self._after_change()
         return self
 
@@ -135,11 +129,18 @@ class ExpertMatcher(BaseEstimator):
         self._attributes = concat_attributes([s.attributes for s in self.segments_])
         self._ratio = np.concatenate([s.ratio for s in self.segments_])
         self._alive = np.concatenate(self.alive_)
-        self.positions_ = {}
-        for index, (segment, alive) in enumerate(zip(self.segments_, self.alive_)):
-            rows = np.flatnonzero(alive)
-            self.positions_.update(zip(segment.attributes.expert_ids[rows].tolist(), ((index, r) for r in rows.tolist())))
         self.n_experts_ = len(self.positions_)
+
+    def _index_positions(self, index: int) -> None:
+        """Record where the live experts of one segment are (the other segments' entries stay)."""
+        segment, alive = self.segments_[index], self.alive_[index]
+        rows = np.flatnonzero(alive)
+        self.positions_.update(zip(segment.attributes.expert_ids[rows].tolist(), zip(repeat(index), rows.tolist())))
+
+    def _reset_positions(self) -> None:
+        self.positions_ = {}
+        for index in range(len(self.segments_)):
+            self._index_positions(index)
         vocab = self.vocabulary_
         self._labels = FeatureLabels(vocab.unigram_stems(), vocab.bigram_keys, vocab.n_stems, self.surfaces_,
                                      vocab.concept_offset, self.topics_, self.lexicon_.slugs)
@@ -155,14 +156,15 @@ class ExpertMatcher(BaseEstimator):
     # ------------------------------------------------------------------ vectorising
     def _vectorise(self, documents) -> tuple:
         """Unit TF-IDF rows of documents against the fitted vocabulary (unknown words dropped)."""
-        batch = encoding.encode_documents(documents, self.term_table_.encode, self.lexicon_)
+        batch, _ = encoding.encode_documents(documents, self.term_table_.encode, self.lexicon_)
         return tfidf_rows(count_matrix(batch, self.vocabulary_), self.vocabulary_)
 
     def _query_vector(self, query: MatchQuery) -> tuple[np.ndarray, np.ndarray]:
         """(sorted feature indices, weights) of the request's unit vector."""
         text = query.text[: self.max_query_chars]
-        rows, _ = self._vectorise([encoding.query_document(text, tuple(query.topics), self.lexicon_)])
-        return rows.indices.astype(np.int64), rows.data.astype(np.float64)
+        document = encoding.query_document(text, tuple(query.topics), self.lexicon_)
+        batch, _ = encoding.encode_documents([document], self.term_table_.encode, self.lexicon_)
+        return single_vector(batch, self.vocabulary_)
 
     # ------------------------------------------------------------------ ranking
     def rank(self, query, k=20, filters=None, display_language="en") -> RankResult:
@@ -173,12 +175,11 @@ class ExpertMatcher(BaseEstimator):
             raise MatchingInputError(f"k must be a positive int or None, got {k!r}")
         filters = filters or RankFilters()
         eligible, excluded = apply_filters(self._alive, self._attributes.removal_masks(filters, self.language_bits_))
-        query_idx, query_w = self._query_vector(query)
-        centroid = np.concatenate([s.centroid_scores(query_idx, query_w) for s in self.segments_])
-        bonus = self._bonus(query)
-        positions, scores = self._select(query_idx, query_w, centroid, bonus, eligible, k)
-        experts = [self._ranked(int(p), float(s), query, query_idx, query_w, centroid, bonus, display_language)
-                   for p, s in zip(positions.tolist(), scores.tolist())]
+        with QueryVector(*self._query_vector(query), self.vocabulary_.n_features) as vector:
+            centroid = np.concatenate([s.centroid_scores(vector) for s in self.segments_])
+            bonus = self._bonus(query)
+            positions, scores = self._select(vector, centroid, bonus, eligible, k)
+            experts = self._explained(positions, scores, query, vector, bonus, display_language)
         best = experts[0].score if experts else 0.0
         return RankResult(experts=experts, excluded=excluded, weak=best < self.strong_match_threshold,
                           eligible=int(eligible.sum()))
@@ -192,7 +193,7 @@ class ExpertMatcher(BaseEstimator):
             bonus += self.region_bonus * self._attributes.rows_with(self._attributes.regions, [query.region.strip().upper()])
         return bonus
 
-    def _exact_scores(self, positions, query_idx, query_w, centroid, bonus) -> np.ndarray:
+    def _exact_scores(self, positions, vector, centroid, bonus) -> np.ndarray:
         share = self._centroid_share
         text = share * centroid[positions]
         if share < 1.0:
@@ -201,13 +202,13 @@ class ExpertMatcher(BaseEstimator):
             for index, segment in enumerate(self.segments_):
                 mine = segment_of == index
                 if mine.any():
-                    maxima[mine] = segment.max_scores(positions[mine] - self._offsets[index], query_idx, query_w)
+                    maxima[mine] = segment.max_scores(positions[mine] - self._offsets[index], vector)
             text += (1.0 - share) * maxima
         return text + bonus[positions] * (text > 0)
 
-    def _select(self, query_idx, query_w, centroid, bonus, eligible, k):
+    def _select(self, vector, centroid, bonus, eligible, k):
         """Positions and exact scores of the experts to return, best first."""
-        exact = lambda p: self._exact_scores(p, query_idx, query_w, centroid, bonus)  # noqa: E731
+        exact = lambda p: self._exact_scores(p, vector, centroid, bonus)  # noqa: E731
         ids = self._attributes.expert_ids
         if k is None:
             positions = np.flatnonzero(eligible)
@@ -225,29 +226,49 @@ class ExpertMatcher(BaseEstimator):
             order = order[:k]
         return positions[order], scores[order]
 
-    def _ranked(self, position, score, query, query_idx, query_w, centroid, bonus, display_language) -> RankedExpert:
-        index = int(np.searchsorted(self._offsets, position, side="right") - 1)
-        segment, row = self.segments_[index], position - int(self._offsets[index])
-        expert_id = int(self._attributes.expert_ids[position])
-        if score <= 0:
-            return RankedExpert(expert_id, 0.0, [])
-        # Term/topic shares are of the text score (they sum to 1); language/region shares of the total.
-        features, values = self._contributions(segment, row, query_idx, query_w)
-        reasons = reasons_from_contributions(features, values, self._labels, display_language, float(values.sum()))
-        return RankedExpert(expert_id, score, reasons + self._attribute_reasons(segment, row, query, score, display_language))
+    def _explained(self, positions, scores, query, vector, bonus, display_language) -> list[RankedExpert]:
+        """RankedExpert with reasons for each selected position, contributions computed in one pass per segment."""
+        contributions = self._contributions(positions[scores > 0], vector)
+        experts = []
+        for position, score in zip(positions.tolist(), scores.tolist()):
+            index = int(np.searchsorted(self._offsets, position, side="right") - 1)
+            segment, row = self.segments_[index], position - int(self._offsets[index])
+            expert_id = int(self._attributes.expert_ids[position])
+            if score <= 0:
+                experts.append(RankedExpert(expert_id, 0.0, []))
+                continue
+            # Term/topic shares are of the text score (they sum to 1); language/region shares of the total.
+            features, values = contributions[position]
+            reasons = reasons_from_contributions(features, values, self._labels, display_language, float(values.sum()))
+            experts.append(RankedExpert(expert_id, score, reasons + self._attribute_reasons(segment, row, query, score, display_language)))
+        return experts
 
-    def _contributions(self, segment: Segment, row: int, query_idx, query_w):
-        """Per-feature parts of the text score: share*centroid terms + (1-share)*best-document terms."""
+    def _contributions(self, positions, vector) -> dict[int, tuple[np.ndarray, np.ndarray]]:
+        """Per position: (features, parts of the text score) = share*centroid terms + (1-share)*best document terms."""
         share = self._centroid_share
-        features, values = row_contributions(segment.centroid, row, query_idx, query_w)
-        values = values * share
-        best = segment.best_document(row, query_idx, query_w) if share < 1 else None
-        if best is not None:
-            doc_features, doc_values = row_contributions(segment.docs, best, query_idx, query_w)
-            scale = (1 - share) * segment.field_weight[best] / segment.max_weight
-            features = np.concatenate([features, doc_features])
-            values = np.concatenate([values, doc_values * scale])
-        return features, values
+        out = {}
+        segment_of = np.searchsorted(self._offsets, positions, side="right") - 1
+        for index, segment in enumerate(self.segments_):
+            mine = positions[segment_of == index]
+            if not len(mine):
+                continue
+            rows = mine - self._offsets[index]
+            owner, features, values = matrix_contributions(segment.centroid, rows, vector)
+            values = values * share
+            if share < 1:
+                best = segment.best_documents(rows, vector)
+                has = best >= 0
+                doc_owner, doc_features, doc_values = matrix_contributions(segment.docs, best[has], vector)
+                doc_owner = np.flatnonzero(has)[doc_owner]
+                scale = (1 - share) * segment.field_weight[best[has]][np.searchsorted(np.flatnonzero(has), doc_owner)] / segment.max_weight
+                owner = np.concatenate([owner, doc_owner])
+                features = np.concatenate([features, doc_features])
+                values = np.concatenate([values, doc_values * scale])
+            owner, features, values = combine_by_owner(owner, features, values)
+            bounds = np.searchsorted(owner, np.arange(len(rows) + 1))
+            for i, position in enumerate(mine.tolist()):
+                out[position] = (features[bounds[i]:bounds[i + 1]], values[bounds[i]:bounds[i + 1]])
+        return out
 
     def _attribute_reasons(self, segment, row, query, score, display_language) -> list[Reason]:
         reasons = []
@@ -290,7 +311,7 @@ class ExpertMatcher(BaseEstimator):
         return self
 
     def _forget(self, expert_id: int) -> None:
-        found = self.positions_.get(expert_id)
+        found = self.positions_.pop(expert_id, None)
         if found is not None:
             self.alive_[found[0]][found[1]] = False
 
@@ -304,6 +325,7 @@ class ExpertMatcher(BaseEstimator):
         if len(self.segments_[1]) > DELTA_COMPACT_SIZE:
             self.compact()
         else:
+            self._index_positions(1)
             self._after_change()
 
     def _merge(self, segments: list[Segment], alive: list[np.ndarray]) -> Segment:
@@ -317,6 +339,7 @@ class ExpertMatcher(BaseEstimator):
         check_is_fitted(self, "segments_")
         self.segments_ = [self._merge(self.segments_, self.alive_)]
         self.alive_ = [np.ones(len(self.segments_[0]), dtype=bool)]
+        self._reset_positions()
         self._after_change()
         return self
 
@@ -348,6 +371,16 @@ class ExpertMatcher(BaseEstimator):
     def load(cls, path, mmap: bool = True) -> "ExpertMatcher":
         from .persistence import load_matcher
         return load_matcher(cls, path, mmap=mmap)
+
+
+class _SurfaceStems:
+    """Array-like surface id -> stem id, read after all texts are encoded (the table grows meanwhile)."""
+
+    def __init__(self, table: TermTable):
+        self.table = table
+
+    def __getitem__(self, surface_ids: np.ndarray) -> np.ndarray:
+        return np.asarray(self.table.surface_stem, dtype=np.int64)[surface_ids]
 
 
 def _take(attributes: Attributes, rows: np.ndarray) -> Attributes:

@@ -39,8 +39,18 @@ class FeatureLabels:
         self.concept_offset = concept_offset
         self.topics = topics
         self.slugs = slugs
+        self._cache: dict[tuple[int, str], tuple[str, str]] = {}
 
     def label(self, feature: int, display_language: str) -> tuple[str, str]:
+        key = (feature, display_language)
+        found = self._cache.get(key)
+        if found is None:
+            if len(self._cache) > 100_000:
+                self._cache.clear()
+            found = self._cache[key] = self._label(feature, display_language)
+        return found
+
+    def _label(self, feature: int, display_language: str) -> tuple[str, str]:
         if feature >= self.concept_offset:
             concept = feature - self.concept_offset
             topic = self.topics[concept]
@@ -53,23 +63,43 @@ class FeatureLabels:
 
 def reasons_from_contributions(features: np.ndarray, contributions: np.ndarray, labels: FeatureLabels,
                                display_language: str, total: float) -> list[Reason]:
-    """Group contributions by label, largest first, as shares of `total`."""
+    """Reasons largest first, as shares of `total`; features sharing a label are added together."""
     if total <= 0:
         return []
+    order = np.argsort(-contributions, kind="stable")
     grouped: dict[tuple[str, str], float] = {}
-    for feature, value in zip(features.tolist(), contributions.tolist()):
-        if value > 0:
-            key = labels.label(feature, display_language)
-            grouped[key] = grouped.get(key, 0.0) + value
-    ordered = sorted(grouped.items(), key=lambda item: (-item[1], item[0]))
-    return [Reason(label=label, kind=kind, share=value / total) for (kind, label), value in ordered]
+    merged = False
+    for feature, value in zip(features[order].tolist(), contributions[order].tolist()):
+        if value <= 0:
+            break
+        key = labels.label(feature, display_language)
+        if key in grouped:
+            merged = True
+            grouped[key] += value
+        else:
+            grouped[key] = value
+    items = sorted(grouped.items(), key=lambda item: -item[1]) if merged else grouped.items()
+    return [Reason(label, kind, value / total) for (kind, label), value in items]
 
 
-def row_contributions(matrix, row: int, query_idx: np.ndarray, query_w: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(features, weight x query weight) of one CSR row restricted to the query's features."""
-    start, end = matrix.indptr[row], matrix.indptr[row + 1]
-    features = matrix.indices[start:end].astype(np.int64)
-    position = np.searchsorted(query_idx, features).clip(max=max(len(query_idx) - 1, 0))
-    hit = (query_idx[position] == features) if len(query_idx) else np.zeros(len(features), bool)
-    values = matrix.data[start:end][hit].astype(np.float64) * query_w[position[hit]]
-    return features[hit], values
+def combine_by_owner(owner: np.ndarray, features: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Sum values of equal (owner, feature) pairs; output sorted by owner then feature."""
+    order = np.lexsort((features, owner))
+    owner, features, values = owner[order], features[order], values[order]
+    if len(owner) == 0:
+        return owner, features, values
+    new = np.concatenate([[True], (owner[1:] != owner[:-1]) | (features[1:] != features[:-1])])
+    starts = np.flatnonzero(new)
+    return owner[starts], features[starts], np.add.reduceat(values, starts)
+
+
+def matrix_contributions(matrix, rows: np.ndarray, query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(owner = index into rows, feature, weight x query weight) of CSR rows, restricted to query features."""
+    from .index import ranges
+    starts, ends = matrix.indptr[rows].astype(np.int64), matrix.indptr[rows + 1].astype(np.int64)
+    positions = ranges(starts, ends)
+    owner = np.repeat(np.arange(len(rows)), ends - starts)
+    features = matrix.indices[positions].astype(np.int64)
+    weights = query.weights_of(features)
+    hit = weights > 0
+    return owner[hit], features[hit], matrix.data[positions][hit].astype(np.float64) * weights[hit]

@@ -8,6 +8,8 @@ the same row at fit time, at update time and as a request.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from collections.abc import Callable
+from itertools import chain
 
 import numpy as np
 import scipy.sparse as sp
@@ -19,7 +21,9 @@ CONCEPT_PREFIX = "\u00a7"  # feature names of concepts: '§explosives-precursor-
 
 
 class TermTable:
-    """Stem strings <-> ids, plus a surface-word cache so each distinct word is stemmed once."""
+    """Stem strings <-> ids, with per-language caches so each distinct raw token is analysed once."""
+
+    QUERY_CACHE_LIMIT = 200_000
 
     def __init__(self, stems: list[str] | None = None):
         self.stems: list[str] = list(stems or [])
@@ -27,6 +31,8 @@ class TermTable:
         self.surfaces: list[str] = []          # surface words seen while growing
         self.surface_stem: list[int] = []      # surface id -> stem id
         self._surface_ids: dict[tuple[str, str], int] = {}
+        self._growing_cache: dict[str, dict[str, tuple[int, ...]]] = {}
+        self._frozen_cache: dict[str, dict[str, tuple[int, ...]]] = {}
 
     def stem_id(self, stem: str, grow: bool) -> int:
         found = self.ids.get(stem)
@@ -35,8 +41,7 @@ class TermTable:
             self.stems.append(stem)
         return -1 if found is None else found
 
-    def surface_id(self, word: str, language: str) -> int:
-        """Growing lookup used while fitting: the id of (language, word)'s cache entry."""
+    def _surface_id(self, word: str, language: str) -> int:
         key = (language, word)
         found = self._surface_ids.get(key)
         if found is None:
@@ -45,17 +50,28 @@ class TermTable:
             self.surface_stem.append(self.stem_id(textlib.stem(word, language), grow=True))
         return found
 
-    def encode(self, text: str) -> list[int]:
-        """Stem ids of a text against a frozen table (unknown stems are -1)."""
-        words = textlib.words_of(text)
-        language = textlib.detect_latin_language(words)
-        return [self.stem_id(textlib.stem(w, language), grow=False) for w in textlib.content_words(words)]
-
     def encode_growing(self, text: str) -> list[int]:
-        """Surface ids of a text, adding unseen words and stems."""
-        words = textlib.words_of(text)
+        """Surface ids of a text, adding unseen words and stems (used while fitting)."""
+        words = textlib.raw_words(text)
         language = textlib.detect_latin_language(words)
-        return [self.surface_id(w, language) for w in textlib.content_words(words)]
+        cache = self._growing_cache.setdefault(language, {})
+        for word in dict.fromkeys(words):  # first-appearance order keeps ids reproducible
+            if word not in cache:
+                        cache[word] = tuple(self._surface_id(form, language) for form in textlib.content_forms(word))
+        return list(chain.from_iterable(map(cache.__getitem__, words)))
+
+    def encode(self, text: str) -> list[int]:
+        """Stem ids of a text against the frozen table (unknown stems are -1)."""
+        words = textlib.raw_words(text)
+        language = textlib.detect_latin_language(words)
+        cache = self._frozen_cache.setdefault(language, {})
+        missing = set(words).difference(cache)
+        if len(cache) + len(missing) > self.QUERY_CACHE_LIMIT:
+            cache.clear()
+            missing = set(words)
+        for word in missing:
+            cache[word] = tuple(self.ids.get(textlib.stem(form, language), -1) for form in textlib.content_forms(word))
+        return list(chain.from_iterable(map(cache.__getitem__, words)))
 
 
 @dataclass
@@ -73,20 +89,44 @@ class EncodedBatch:
         return len(self.starts) - 1
 
 
-def batch_from_lists(id_lists: list[list[int]], concept_lists: list[list[tuple[int, float]]]) -> EncodedBatch:
-    lengths = np.fromiter((len(x) for x in id_lists), dtype=np.int64, count=len(id_lists))
+def encode_texts(texts: list[str], encode: Callable[[str], list[int]], lexicon: ConceptLexicon,
+                 declared: list[dict[int, float] | None], to_stems: np.ndarray | None = None) -> tuple[EncodedBatch, np.ndarray]:
+    """Encode texts into one batch; `encode` gives ids per text, `to_stems` maps them to stem ids if they
+    are surface ids. Also returns the raw ids (surface ids while fitting, for display words)."""
+    flat: list[int] = []
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    for i, text in enumerate(texts):
+        ids = encode(text)
+        flat.extend(ids)
+        lengths[i] = len(ids)
+    raw = np.asarray(flat, dtype=np.int64)
+    stem_ids = to_stems[raw] if to_stems is not None and len(raw) else raw
     starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
-    flat = np.fromiter((i for ids in id_lists for i in ids), dtype=np.int64, count=int(starts[-1]))
-    rows = [(r, c, n) for r, hits in enumerate(concept_lists) for c, n in hits]
-    hits = np.array(rows, dtype=np.float64).reshape(-1, 3)
-    return EncodedBatch(flat, starts, hits[:, 0].astype(np.int64), hits[:, 1].astype(np.int64), hits[:, 2])
+    rows, concepts = find_concepts(lexicon, stem_ids, starts)
+    counts = [np.ones(len(rows))]
+    rows, concepts = [rows], [concepts]
+    for row, hits in enumerate(declared):
+        if hits:
+            rows.append(np.full(len(hits), row, dtype=np.int64))
+            concepts.append(np.fromiter(hits.keys(), np.int64, len(hits)))
+            counts.append(np.fromiter(hits.values(), np.float64, len(hits)))
+    batch = EncodedBatch(stem_ids, starts, np.concatenate(rows), np.concatenate(concepts), np.concatenate(counts))
+    return batch, raw
 
 
-def concept_hits(lexicon: ConceptLexicon, stem_ids: list[int], declared: dict[int, float] | None) -> list[tuple[int, float]]:
-    hits = [(c, 1.0) for c in lexicon.find(stem_ids)]
-    if declared:
-        hits.extend(declared.items())
-    return hits
+def find_concepts(lexicon: ConceptLexicon, stem_ids: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(document, concept) of each phrase occurrence; only positions holding a phrase's first stem are examined."""
+    candidates = np.flatnonzero(np.isin(stem_ids, lexicon.first_stems()))
+    docs = np.searchsorted(starts, candidates, side="right") - 1
+    ends = starts[docs + 1]
+    found_docs: list[int] = []
+    found: list[int] = []
+    ids = stem_ids.tolist() if len(candidates) else []
+    for position, doc, end in zip(candidates.tolist(), docs.tolist(), ends.tolist()):
+        for concept in lexicon.concepts_at(ids, position, end):
+            found_docs.append(doc)
+            found.append(concept)
+    return np.asarray(found_docs, dtype=np.int64), np.asarray(found, dtype=np.int64)
 
 
 def doc_index_of_tokens(starts: np.ndarray) -> np.ndarray:
@@ -130,9 +170,29 @@ class Vocabulary:
 
 
 def document_frequency(rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct keys and in how many distinct rows each occurs."""
-    pairs = np.unique(np.stack([keys, rows]), axis=1) if len(keys) else np.zeros((2, 0), np.int64)
-    return np.unique(pairs[0], return_counts=True)
+    """Distinct keys (>= 0) and in how many distinct rows each occurs."""
+    valid = keys >= 0
+    rows, keys = rows[valid], keys[valid]
+    if len(keys) == 0:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    span = int(keys.max()) + 1
+    pairs = distinct_sorted(rows.astype(np.int64) * span + keys)
+    return run_lengths(np.sort(pairs % span))
+
+
+def distinct_sorted(values: np.ndarray) -> np.ndarray:
+    values = np.sort(values)
+    keep = np.ones(len(values), dtype=bool)
+    keep[1:] = values[1:] != values[:-1]
+    return values[keep]
+
+
+def run_lengths(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Distinct values of a sorted array and how often each occurs."""
+    if len(sorted_values) == 0:
+        return sorted_values, np.zeros(0, np.int64)
+    starts = np.flatnonzero(np.concatenate([[True], sorted_values[1:] != sorted_values[:-1]]))
+    return sorted_values[starts], np.diff(np.append(starts, len(sorted_values)))
 
 
 def fit_vocabulary(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigrams: bool,
@@ -159,18 +219,16 @@ def fit_vocabulary(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigra
     return Vocabulary(n_stems, unigram_feature, keys, len(stems), n_concepts, idf, boost)
 
 
-def count_matrix(batch: EncodedBatch, vocab: Vocabulary) -> sp.csr_matrix:
-    """Raw term counts, one row per document of the batch."""
+def feature_occurrences(batch: EncodedBatch, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """(document, feature, count) for every unigram, bigram and concept occurrence of the batch."""
     docs = doc_index_of_tokens(batch.starts)
     unigram = vocab.unigram_feature[np.clip(batch.stem_ids, 0, None)] if len(batch.stem_ids) else np.zeros(0, np.int64)
     known = (batch.stem_ids >= 0) & (unigram >= 0)
-    rows = [docs[known]]
-    cols = [unigram[known]]
+    rows, cols = [docs[known]], [unigram[known]]
     weights = [np.ones(int(known.sum()))]
     if len(vocab.bigram_keys):
         bigram_docs, keys = bigram_keys(batch, vocab.n_stems)
-        position = np.searchsorted(vocab.bigram_keys, keys)
-        position = np.minimum(position, len(vocab.bigram_keys) - 1)
+        position = np.minimum(np.searchsorted(vocab.bigram_keys, keys), len(vocab.bigram_keys) - 1)
         hit = vocab.bigram_keys[position] == keys
         rows.append(bigram_docs[hit])
         cols.append(vocab.n_unigrams + position[hit])
@@ -178,9 +236,26 @@ def count_matrix(batch: EncodedBatch, vocab: Vocabulary) -> sp.csr_matrix:
     rows.append(batch.concept_rows)
     cols.append(vocab.concept_offset + batch.concept_ids)
     weights.append(batch.concept_counts)
+    return np.concatenate(rows), np.concatenate(cols), np.concatenate(weights)
+
+
+def count_matrix(batch: EncodedBatch, vocab: Vocabulary) -> sp.csr_matrix:
+    """Raw term counts, one row per document of the batch."""
+    rows, cols, weights = feature_occurrences(batch, vocab)
     shape = (batch.n_docs, vocab.n_features)
-    matrix = sp.coo_matrix((np.concatenate(weights), (np.concatenate(rows), np.concatenate(cols))), shape=shape)
-    return matrix.tocsr()  # sums duplicates
+    return sp.coo_matrix((weights, (rows, cols)), shape=shape).tocsr()  # sums duplicates
+
+
+def single_vector(batch: EncodedBatch, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted features, unit weights) of a one-document batch; the same numbers as tfidf_rows, without scipy."""
+    _, cols, weights = feature_occurrences(batch, vocab)
+    features, inverse = np.unique(cols, return_inverse=True)
+    counts = np.bincount(inverse, weights, minlength=len(features))
+    values = (1.0 + np.log(counts)) * vocab.idf[features] * vocab.boost[features]
+    norm = np.sqrt(np.dot(values, values))
+    if norm == 0:
+        return np.zeros(0, np.int64), np.zeros(0)
+    return features.astype(np.int64), (values / norm).astype(np.float32).astype(np.float64)
 
 
 def tfidf_rows(counts: sp.csr_matrix, vocab: Vocabulary) -> tuple[sp.csr_matrix, np.ndarray]:

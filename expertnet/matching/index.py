@@ -11,6 +11,7 @@ taken in order of that upper bound until no remaining bound can beat the k-th be
 """
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass
 
 import numpy as np
@@ -31,12 +32,34 @@ def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64)
 
 
-def lookup_weights(features: np.ndarray, query_idx: np.ndarray, query_w: np.ndarray) -> np.ndarray:
-    """Query weight of each feature (0 where the query lacks it); query_idx must be sorted."""
-    if len(query_idx) == 0 or len(features) == 0:
-        return np.zeros(len(features))
-    position = np.minimum(np.searchsorted(query_idx, features), len(query_idx) - 1)
-    return np.where(query_idx[position] == features, query_w[position], 0.0)
+class QueryVector:
+    """A request's sparse unit vector, plus a dense per-thread copy for O(1) weight look-ups.
+
+    Use as a context manager: the dense buffer (one per thread, reused across requests) is filled
+    on entry and cleared on exit, so concurrent requests in other threads never see it.
+    """
+
+    _local = threading.local()
+
+    def __init__(self, idx: np.ndarray, weights: np.ndarray, n_features: int):
+        self.idx, self.weights, self.n_features = idx, weights, n_features
+        self.dense: np.ndarray | None = None
+
+    def __enter__(self) -> "QueryVector":
+        buffer = getattr(self._local, "buffer", None)
+        if buffer is None or len(buffer) < self.n_features:
+            buffer = self._local.buffer = np.zeros(self.n_features, dtype=np.float32)
+        buffer[self.idx] = self.weights
+        self.dense = buffer
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.dense[self.idx] = 0.0
+        self.dense = None
+
+    def weights_of(self, features: np.ndarray) -> np.ndarray:
+        """Query weight of each feature (0 where the request lacks it)."""
+        return self.dense[features]
 
 
 @dataclass
@@ -55,24 +78,24 @@ class Segment:
     def __len__(self) -> int:
         return len(self.doc_starts) - 1
 
-    def centroid_scores(self, query_idx: np.ndarray, query_w: np.ndarray) -> np.ndarray:
+    def centroid_scores(self, query: QueryVector) -> np.ndarray:
         """C for every expert of the segment, from the postings of the query features only."""
         indptr = self.centroid_terms.indptr
-        starts, ends = indptr[query_idx].astype(np.int64), indptr[query_idx + 1].astype(np.int64)
+        starts, ends = indptr[query.idx].astype(np.int64), indptr[query.idx + 1].astype(np.int64)
         positions = ranges(starts, ends)
-        weights = self.centroid_terms.data[positions] * np.repeat(query_w, ends - starts)
+        weights = self.centroid_terms.data[positions] * np.repeat(query.weights, ends - starts)
         return np.bincount(self.centroid_terms.indices[positions], weights, minlength=len(self))
 
-    def document_scores(self, docs: np.ndarray, query_idx: np.ndarray, query_w: np.ndarray) -> np.ndarray:
+    def document_scores(self, docs: np.ndarray, query: QueryVector) -> np.ndarray:
         """Weighted cosine of each listed document with the query."""
         indptr = self.docs.indptr
         starts, ends = indptr[docs].astype(np.int64), indptr[docs + 1].astype(np.int64)
         positions = ranges(starts, ends)
         owner = np.repeat(np.arange(len(docs)), ends - starts)
-        values = self.docs.data[positions] * lookup_weights(self.docs.indices[positions], query_idx, query_w)
+        values = self.docs.data[positions] * query.weights_of(self.docs.indices[positions])
         return np.bincount(owner, values, minlength=len(docs)) * (self.field_weight[docs] / self.max_weight)
 
-    def max_scores(self, rows: np.ndarray, query_idx: np.ndarray, query_w: np.ndarray) -> np.ndarray:
+    def max_scores(self, rows: np.ndarray, query: QueryVector) -> np.ndarray:
         """M for the listed experts (0 for experts without documents)."""
         counts = self.doc_starts[rows + 1] - self.doc_starts[rows]
         result = np.zeros(len(rows))
@@ -81,16 +104,25 @@ class Segment:
             return result
         rows, counts = rows[has_docs], counts[has_docs]
         docs = ranges(self.doc_starts[rows], self.doc_starts[rows + 1])
-        scores = self.document_scores(docs, query_idx, query_w)
+        scores = self.document_scores(docs, query)
         group_starts = np.cumsum(counts) - counts
         result[has_docs] = np.maximum.reduceat(scores, group_starts)
         return result
 
-    def best_document(self, row: int, query_idx: np.ndarray, query_w: np.ndarray) -> int | None:
-        docs = np.arange(self.doc_starts[row], self.doc_starts[row + 1])
+    def best_documents(self, rows: np.ndarray, query: QueryVector) -> np.ndarray:
+        """The best-scoring document of each listed expert (first on ties; -1 without documents)."""
+        counts = self.doc_starts[rows + 1] - self.doc_starts[rows]
+        docs = ranges(self.doc_starts[rows], self.doc_starts[rows + 1])
+        best = np.full(len(rows), -1, dtype=np.int64)
         if len(docs) == 0:
-            return None
-        return int(docs[np.argmax(self.document_scores(docs, query_idx, query_w))])
+            return best
+        scores = self.document_scores(docs, query)
+        group = np.repeat(np.arange(len(rows)), counts)
+        order = np.lexsort((np.arange(len(docs)), -scores, group))
+        first = np.ones(len(order), dtype=bool)
+        first[1:] = group[order][1:] != group[order][:-1]
+        best[group[order][first]] = docs[order][first]
+        return best
 
 
 def build_segment(docs: sp.csr_matrix, doc_starts: np.ndarray, field_weight: np.ndarray,

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import NamedTuple
 
 DOCUMENT_KINDS = ("headline", "statement", "biography", "topic", "experience", "publication")
 TOPIC_LEVELS = {"awareness": 1, "practitioner": 2, "expert": 3}
@@ -79,8 +80,9 @@ class RankFilters:
     require_available: bool = True
 
 
-@dataclass(frozen=True)
-class Reason:
+class Reason(NamedTuple):
+    """One contributor to a score; a named tuple because a ranking creates hundreds of them."""
+
     label: str
     kind: str  # 'topic' | 'term' | 'language' | 'region'
     share: float

@@ -149,5 +149,6 @@ def load_matcher(cls, path, mmap: bool = True):
     matcher.segments_ = [segment]
     matcher.alive_ = [np.ones(len(segment), dtype=bool)]
     matcher.version_ = manifest["version"]
+    matcher._reset_positions()
     matcher._after_change()
     return matcher

@@ -54,33 +54,29 @@ def is_arabic(word: str) -> bool:
     return _ARABIC_CHAR.match(word) is not None
 
 
-def detect_latin_language(words: list[str]) -> str:
+def detect_latin_language(words) -> str:
     """'en', 'fr' or 'es' by which language's own stop words the text uses most (English on ties)."""
+    distinct = set(words)
     best, best_hits = "en", 0
     for lang, markers in stopwords.LATIN_MARKERS.items():
-        hits = sum(1 for w in words if w in markers)
+        hits = len(markers.intersection(distinct))
         if hits > best_hits:
             best, best_hits = lang, hits
     return best
 
 
-def words_of(text: str) -> list[str]:
-    """Normalised word tokens, accents stripped from Latin words, over-long junk dropped."""
-    words = _WORD.findall(normalise(text))
-    return [strip_accents(w) for w in words if len(w) <= MAX_TOKEN_CHARS]
+def raw_words(text: str) -> list[str]:
+    """Normalised word tokens, before stop words and accents are dealt with."""
+    return _WORD.findall(normalise(text))
 
 
-def content_words(words: list[str]) -> list[str]:
-    """Stop words and one-letter words removed; domain abbreviations followed by their expansion."""
-    kept: list[str] = []
-    for word in words:
-        if len(word) < 2 or word in stopwords.ALL:
-            continue
-        canonical, expansion = abbreviations.expand(word)
-        kept.append(canonical)
-        if expansion:
-            kept.extend(expansion.split())
-    return kept
+def content_forms(raw_word: str) -> tuple[str, ...]:
+    """What one raw token contributes: nothing (stop word, junk), itself, or an abbreviation and its expansion."""
+    word = strip_accents(raw_word)
+    if len(word) < 2 or len(word) > MAX_TOKEN_CHARS or word in stopwords.ALL:
+        return ()
+    canonical, expansion = abbreviations.expand(word)
+    return (canonical, *expansion.split()) if expansion else (canonical,)
 
 
 @functools.lru_cache(maxsize=500_000)
@@ -95,7 +91,7 @@ def stem(word: str, latin_language: str = "en") -> str:
 
 def analyse(text: str, language: str | None = None) -> list[tuple[str, str]]:
     """(stem, surface word) pairs of a text; the language is detected unless given."""
-    words = words_of(text)
+    words = raw_words(text)
     if language not in ("en", "fr", "es"):
         language = detect_latin_language(words)
-    return [(stem(w, language), w) for w in content_words(words)]
+    return [(stem(form, language), form) for w in words for form in content_forms(w)]
