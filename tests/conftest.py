@@ -1,5 +1,6 @@
 """Shared fixtures: a real database (a SQLite file, or PostgreSQL when EXPERTNET_TEST_DATABASE_URL is set),
 the Flask test client with sign-in helpers, the CLI runner, captured mail and a live server for the browser."""
+import logging
 import os
 import shutil
 import threading
@@ -157,7 +158,10 @@ def users(app):
 
 
 class LiveServer:
+    """The app on a free loopback port in a daemon thread, for the browser."""
+
     def __init__(self, app):
+        logging.getLogger("werkzeug").setLevel(logging.WARNING)
         self._server = make_server("127.0.0.1", 0, app, threaded=True)
         self.url = f"http://127.0.0.1:{self._server.server_port}"
         self._thread = threading.Thread(target=self._server.serve_forever, daemon=True)

@@ -104,9 +104,9 @@ def demo_credentials() -> list[tuple[str, str]]:
     credentials = [("admin", DEMO_ADMIN)]
     credentials += [("coordinator", c["email"]) for c in content.coordinators()[:2]]
     members = content.members()
-    credentials += [("member", members[0]["email"])]
+    credentials += [("member", m["email"]) for m in members if m["locale"] == "en"][:1]
     credentials += [("member (ar)", m["email"]) for m in members if m["locale"] == "ar"][:1]
     experts = [e for e in content.experts() if e.get("vetting", "approved") == "approved"]
-    credentials += [("expert", experts[0]["email"])]
+    credentials += [("expert", e["email"]) for e in experts if e["locale"] == "en"][:1]
     credentials += [("expert (ar)", e["email"]) for e in experts if e["locale"] == "ar"][:1]
     return credentials

@@ -1,9 +1,10 @@
 """The public expert application form and the vetting decision form."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, SelectMultipleField, StringField, SubmitField, TextAreaField
+from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
 
+from expertnet.taxonomy.forms import TopicCheckboxField
 from expertnet.accounts.forms import PASSWORD_HELP, locale_choices, strip_whitespace
 
 
@@ -16,7 +17,7 @@ class ExpertApplicationForm(FlaskForm):
                            description=_l("For example: forensic chemist, 12 years of post-blast casework."))
     expertise_statement = TextAreaField(_l("Your expertise"), validators=[DataRequired(), Length(min=40, max=5000)],
                                         description=_l("What you know and have done, in a few sentences."))
-    topics = SelectMultipleField(_l("Topics"), coerce=str, validators=[DataRequired()],
+    topics = TopicCheckboxField(_l("Topics"), coerce=str, validators=[DataRequired()],
                                  description=_l("Choose the topics you can advise on."))
     application_note = TextAreaField(_l("Note to the vetting team"), validators=[Optional(), Length(max=2000)],
                                      description=_l("Who can vouch for you, or anything else we should know."))
