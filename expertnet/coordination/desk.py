@@ -72,11 +72,11 @@ def invitations_of(assistance_request) -> list[Invitation]:
 
 
 def needs_alternates(assistance_request, invitations: list[Invitation]) -> bool:
-    """Someone said no (or let it lapse) and the request still lacks accepted experts."""
+    """Someone said no (or let it lapse) and the request still lacks accepted experts: show who comes next,
+    even while other invitations are pending, so the coordinator can line up a back-up."""
     accepted = sum(1 for i in invitations if i.status == IS.ACCEPTED)
-    pending = sum(1 for i in invitations if i.status == IS.PENDING)
     lost = any(i.status in NOT_ANSWERED_YES for i in invitations)
-    return lost and accepted + pending < assistance_request.experts_wanted
+    return lost and accepted < assistance_request.experts_wanted
 
 
 def alternates(assistance_request, k: int = 3, locale: str = "en"):
