@@ -44,8 +44,12 @@ class TimestampMixin:
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
 
 
-def enum_column(enum_cls, length: int = 32) -> sa.Enum:
-    """Enums stored as their values in a string column with a CHECK: portable, readable in SQL."""
+def enum_column(enum_cls, length: int = 32, name: str | None = None) -> sa.Enum:
+    """Enums stored as their values in a string column with a CHECK: portable, readable in SQL.
+
+    `name` names the CHECK; give one when a table has two columns of the same enum, as PostgreSQL
+    wants constraint names unique per table.
+    """
     return sa.Enum(enum_cls, values_callable=lambda e: [m.value for m in e], native_enum=False,
                    length=length, validate_strings=True, create_constraint=True,
-                   name=enum_cls.__name__.lower())
+                   name=name or enum_cls.__name__.lower())

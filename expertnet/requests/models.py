@@ -94,9 +94,9 @@ class AssistanceRequest(TimestampMixin, db.Model):
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
     experts_wanted: Mapped[int] = mapped_column(default=1)
-    summary_tlp: Mapped[Tlp] = mapped_column(enum_column(Tlp, 20), default=Tlp.GREEN)
-    detail_tlp: Mapped[Tlp] = mapped_column(enum_column(Tlp, 20), default=Tlp.AMBER)
-    annex_tlp: Mapped[Tlp] = mapped_column(enum_column(Tlp, 20), default=Tlp.RED)
+    summary_tlp: Mapped[Tlp] = mapped_column(enum_column(Tlp, 20, "summary_tlp"), default=Tlp.GREEN)
+    detail_tlp: Mapped[Tlp] = mapped_column(enum_column(Tlp, 20, "detail_tlp"), default=Tlp.AMBER)
+    annex_tlp: Mapped[Tlp] = mapped_column(enum_column(Tlp, 20, "annex_tlp"), default=Tlp.RED)
     consent_statistics: Mapped[bool] = mapped_column(default=False)
     authorised_declaration: Mapped[bool] = mapped_column(default=False)
     submitted_at: Mapped[datetime | None]
