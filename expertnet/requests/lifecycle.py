@@ -115,6 +115,22 @@ EDITABLE = frozenset({S.DRAFT, S.INFO_REQUESTED})  # the agency may change its t
 WITHDRAWABLE = frozenset(status for status, targets in ALLOWED.items() if S.WITHDRAWN in targets)
 
 
+# The usual road through the machine, and where each side exit leaves it (demo seeding, test factories).
+MAIN_PATH = (S.SUBMITTED, S.TRIAGE, S.MATCHING, S.INVITING, S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED, S.EVALUATION,
+             S.CLOSED)
+SIDE_EXITS = {S.INFO_REQUESTED: S.TRIAGE, S.ON_HOLD: S.IN_PROGRESS, S.REJECTED: S.TRIAGE, S.WITHDRAWN: S.SUBMITTED}
+
+
+def path_to(status: RequestStatus) -> list[RequestStatus]:
+    """The legal steps from draft to `status` along the usual road."""
+    status = RequestStatus(status)
+    if status == S.DRAFT:
+        return []
+    on_path = SIDE_EXITS.get(status, status)
+    steps = list(MAIN_PATH[:MAIN_PATH.index(on_path) + 1])
+    return steps + [status] if status in SIDE_EXITS else steps
+
+
 def actor_kind(assistance_request: AssistanceRequest, user) -> Actor | None:
     if user is None:
         return SYSTEM

@@ -41,4 +41,4 @@ def filtered(query: sa.Select, form) -> sa.Select:
                    sa.func.coalesce(AssistanceRequest.reference, ""))
         query = query.where(sa.or_(*(sa.func.lower(column).contains(text.lower(), autoescape=True)
                                      for column in columns)))
-    return query.order_by(AssistanceRequest.updated_at.desc(), AssistanceRequest.id.desc())
+    return query.order_by(AssistanceRequest.status_changed_at.desc(), AssistanceRequest.id.desc())

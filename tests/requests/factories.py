@@ -10,11 +10,6 @@ from expertnet.taxonomy.models import Topic
 from expertnet.taxonomy.services import load_bundled_topics, topics_by_slug
 from tests.conftest import make_user
 
-# The legal path from draft to each status (side exits branch off the path where they may).
-MAIN_PATH = [S.SUBMITTED, S.TRIAGE, S.MATCHING, S.INVITING, S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED,
-             S.EVALUATION, S.CLOSED]
-SIDE_STEPS = {S.INFO_REQUESTED: S.TRIAGE, S.ON_HOLD: S.IN_PROGRESS, S.REJECTED: S.TRIAGE,
-              S.WITHDRAWN: S.SUBMITTED}
 NOTES = {S.INFO_REQUESTED: "How many sites are concerned?", S.ON_HOLD: "Waiting for the venue.",
          S.REJECTED: "Outside the network's scope.", S.WITHDRAWN: "Solved locally."}
 
@@ -54,11 +49,7 @@ def make_draft(member, **overrides) -> AssistanceRequest:
 def walk_to(assistance_request: AssistanceRequest, status: S, member, coordinator=None) -> AssistanceRequest:
     """Drive the real machine from draft to `status`, member and coordinator each doing their part."""
     coordinator = coordinator or make_user(Role.COORDINATOR)
-    target_on_path = SIDE_STEPS.get(status, status)
-    steps = [] if status == S.DRAFT else MAIN_PATH[:MAIN_PATH.index(target_on_path) + 1]
-    if status in SIDE_STEPS:
-        steps.append(status)
-    for step in steps:
+    for step in lifecycle.path_to(status):
         kind = lifecycle.actor_kind
         actor = member if lifecycle.MEMBER in lifecycle.rule_for(assistance_request, step).actors else coordinator
         assert kind(assistance_request, actor) is not None
