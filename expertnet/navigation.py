@@ -19,6 +19,11 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("requests.index", _l("Our requests"), (Role.MEMBER,)),
+    NavItem("coordination.queue", _l("Triage queue"), (Role.COORDINATOR, Role.ADMIN)),
+    NavItem("coordination.dashboard", _l("Dashboard"), (Role.COORDINATOR, Role.ADMIN)),
+    NavItem("engagements.inbox", _l("Invitations"), (Role.EXPERT,)),
+    NavItem("engagements.my_engagements", _l("My engagements"), (Role.EXPERT,)),
+    NavItem("experts.edit_profile", _l("My profile"), (Role.EXPERT,)),
     NavItem("experts.vetting_queue", _l("Vetting"), (Role.COORDINATOR, Role.ADMIN)),
     NavItem("admin.invite", _l("Invite people"), (Role.COORDINATOR, Role.ADMIN)),
     NavItem("admin.organisations", _l("Organisations"), (Role.ADMIN,)),
