@@ -6,6 +6,8 @@ from expertnet.db import utcnow
 from expertnet.experts.models import ExpertProfile, VettingStatus
 from expertnet.extensions import db
 from expertnet.requests.home import member_figures
+from expertnet.coordination.home import coordination_figures
+from expertnet.engagements.home import expert_figures
 
 
 def count(query) -> int:
@@ -36,9 +38,11 @@ def _expert_figures(user: User) -> dict:
 
 # (panel template, roles it is for, function giving its figures), in page order.
 HOME_PANELS = [
+    ("coordination/_home.html", (Role.COORDINATOR, Role.ADMIN), coordination_figures),
     ("home/_staff.html", (Role.COORDINATOR, Role.ADMIN), _staff_figures),
     ("home/_admin.html", (Role.ADMIN,), _admin_figures),
     ("home/_expert_vetting.html", (Role.EXPERT,), _expert_figures),
+    ("engagements/_home_expert.html", (Role.EXPERT,), expert_figures),
     ("requests/_home_member.html", (Role.MEMBER,), member_figures),
 ]
 
