@@ -1,14 +1,16 @@
 """Expert rules: applying to join, vetting, and (later) profile upkeep."""
 import sqlalchemy as sa
 
-from expertnet.accounts.models import Role
+from expertnet.accounts.models import Organisation, Role
 from expertnet.accounts.services import create_user
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.engagements.suggestions import mark_expert_changed
-from expertnet.experts.models import ExpertProfile, ExpertTopic, VettingStatus
+from expertnet.experts.models import (BlackoutPeriod, Experience, ExpertProfile, ExpertTopic, Publication,
+                                      VettingStatus)
 from expertnet.extensions import db
 from expertnet.notifications.services import send_mail
+from expertnet.taxonomy.services import topics_by_slug
 
 
 class VettingError(Exception):
@@ -45,3 +47,66 @@ def decide_application(coordinator, profile: ExpertProfile, approve: bool, reaso
     mark_expert_changed(profile)
     record("expert.approved" if approve else "expert.rejected", coordinator, profile, reason=reason.strip())
     send_mail(profile.user.email, "vetting_decision", profile.user.locale, profile=profile, approved=approve)
+
+
+# ------------------------------------------------------------------ profile upkeep
+class ProfileError(Exception):
+    """A profile change that cannot be made; `.code` names it."""
+
+    def __init__(self, code: str):
+        self.code = code
+        super().__init__(code)
+
+
+PLAIN_FIELDS = ("headline", "affiliation", "biography", "expertise_statement", "countries", "regions",
+                "willing_to_travel", "availability", "unavailable_until", "conflict_countries")
+
+
+def _replace_children(profile: ExpertProfile, data: dict) -> None:
+    topics = topics_by_slug(item["slug"] for item in data["topics"])
+    profile.topics = [ExpertTopic(topic=topics[item["slug"]], level=item["level"]) for item in data["topics"]]
+    profile.experiences = [Experience(**item) for item in data["experiences"]]
+    profile.publications = [Publication(**item) for item in data["publications"]]
+    profile.blackouts = [BlackoutPeriod(**item) for item in data["blackouts"]]
+    profile.languages = [{"code": item["code"], "proficiency": item["proficiency"].value} for item in data["languages"]]
+    wanted = set(data["conflict_organisation_ids"])
+    profile.conflict_organisations = list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(wanted))))
+
+
+def update_profile(actor, profile: ExpertProfile, data: dict) -> None:
+    """Replace the profile with `data` (loaded by schemas.ProfileIn); the matcher sees it at once."""
+    if data["capacity"] < profile.commitments:
+        raise ProfileError("capacity_below_commitments")
+    with db.session.no_autoflush:
+        for name in PLAIN_FIELDS:
+            setattr(profile, name, data[name])
+        profile.capacity = data["capacity"]
+        _replace_children(profile, data)
+    db.session.flush()
+    mark_expert_changed(profile)
+    record("expert.profile_updated", actor, profile, fields=sorted(data))
+
+
+def set_vetting(coordinator, profile: ExpertProfile, status: VettingStatus, reason: str) -> None:
+    """Coordinators may change a decided vetting status later (suspend, reinstate) with a reason."""
+    if coordinator.role not in (Role.COORDINATOR, Role.ADMIN):
+        raise VettingError("not_staff")
+    if not (reason or "").strip():
+        raise VettingError("reason_required")
+    previous = profile.vetting_status
+    profile.vetting_status, profile.vetting_reason = VettingStatus(status), reason.strip()
+    profile.vetted_at, profile.vetted_by = utcnow(), coordinator
+    db.session.flush()
+    mark_expert_changed(profile)
+    record("expert.vetting_changed", coordinator, profile, previous=previous.value, status=profile.vetting_status.value,
+           reason=reason.strip())
+
+
+def request_deactivation(expert_user, profile: ExpertProfile) -> bool:
+    """The expert asks to leave; coordinators act on it. Returns False when it was already asked."""
+    if profile.deactivation_requested_at is not None:
+        return False
+    profile.deactivation_requested_at = utcnow()
+    db.session.flush()
+    record("expert.deactivation_requested", expert_user, profile)
+    return True

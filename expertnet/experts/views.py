@@ -17,6 +17,7 @@ bp = Blueprint("experts", __name__, template_folder="templates")
 VETTING_MESSAGES = {
     "already_decided": lambda: _("This application has already been decided."),
     "reason_required": lambda: _("Give a reason for the rejection; the applicant will see it."),
+    "not_staff": lambda: _("Only coordinators may do this."),
 }
 
 
@@ -69,3 +70,6 @@ def vetting_decision(profile_id: int):
             flash(_("The decision is recorded and the applicant informed."), "success")
             return redirect(url_for("experts.vetting_queue"))
     return render_template("experts/vetting_decision.html", profile=profile, form=form)
+
+
+from expertnet.experts import profile_views as _profile_views  # noqa: E402,F401 - routes on this blueprint

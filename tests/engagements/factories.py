@@ -1,6 +1,8 @@
 """Factories for experts, matchable requests and invitations; each states only what a test cares about."""
 from datetime import timedelta
 
+import sqlalchemy as sa
+
 from expertnet.accounts.models import Role
 from expertnet.db import utcnow
 from expertnet.engagements import services
@@ -10,9 +12,19 @@ from expertnet.experts.models import ExpertProfile, ExpertTopic, TopicLevel, Vet
 from expertnet.extensions import db
 from expertnet.requests import lifecycle
 from expertnet.requests.models import AssistanceRequest, RequestStatus as S, Tlp
-from expertnet.taxonomy.services import topics_by_slug
+from expertnet.taxonomy.models import Topic
+from expertnet.taxonomy.services import load_bundled_topics, topics_by_slug
 from tests.conftest import make_organisation, make_user
-from tests.requests.factories import MAIN_PATH, ensure_topics
+
+# The request lifecycle's main path (kept here so these factories do not depend on another feature's tests).
+MAIN_PATH = [S.SUBMITTED, S.TRIAGE, S.MATCHING, S.INVITING, S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED, S.EVALUATION,
+             S.CLOSED]
+
+
+def ensure_topics() -> None:
+    if not db.session.scalar(sa.select(sa.func.count(Topic.id))):
+        load_bundled_topics()
+        db.session.commit()
 
 SECRET_GAP = "GAP-SECRET: the north gate scanner has been broken since March"
 SECRET_OUTCOME = "OUTCOME-SECRET: indicators loaded before the audit"

@@ -1,0 +1,30 @@
+"""What an expert may reach of invitations and engagements: only their own (anything else is 404).
+
+Coordinators and admins reach every engagement; the request's sensitive parts follow requests.access.
+"""
+import sqlalchemy as sa
+
+from expertnet.engagements.models import Engagement, Invitation
+from expertnet.experts.models import ExpertProfile
+from expertnet.extensions import db
+from expertnet.policy import found_or_404, is_staff
+
+
+def own_invitations(user) -> sa.Select:
+    return (sa.select(Invitation).join(ExpertProfile, ExpertProfile.id == Invitation.expert_id)
+            .where(ExpertProfile.user_id == user.id))
+
+
+def own_engagements(user) -> sa.Select:
+    return (sa.select(Engagement).join(ExpertProfile, ExpertProfile.id == Engagement.expert_id)
+            .where(ExpertProfile.user_id == user.id))
+
+
+def get_own_invitation_or_404(user, invitation_id: int) -> Invitation:
+    return found_or_404(db.session.scalar(own_invitations(user).where(Invitation.id == invitation_id)))
+
+
+def get_engagement_or_404(user, engagement_id: int) -> Engagement:
+    """The expert's own engagement, or any engagement for coordinators and admins."""
+    query = sa.select(Engagement) if is_staff(user) else own_engagements(user)
+    return found_or_404(db.session.scalar(query.where(Engagement.id == engagement_id)))

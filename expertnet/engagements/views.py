@@ -1,0 +1,284 @@
+"""The expert's side: invitations inbox (summary until accepted under the confidentiality terms) and
+engagements (thread, progress notes, deliverables, completion report). Load own -> check -> service -> commit."""
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask_babel import gettext as _
+from flask_login import current_user, login_required
+
+from expertnet.accounts.models import Role
+from expertnet.attachments import services as attachment_services
+from expertnet.attachments.models import Attachment
+from expertnet.engagements import access, services
+from expertnet.engagements.forms import (AcceptForm, DeclineForm, DeliverableForm, MessageForm, NoteForm, ReportForm,
+                                         StartForm, TermsForm)
+from expertnet.engagements.labels import TEMPLATE_GLOBALS
+from expertnet.engagements.models import DeclineReason, Engagement, EngagementStatus, Invitation, InvitationStatus
+from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION, terms_paragraphs
+from expertnet.extensions import db
+from expertnet.policy import found_or_404, is_staff, roles_required
+from expertnet.requests import access as request_access
+from expertnet.requests import services as request_services
+from expertnet.requests.messages import refusal_message
+from expertnet.requests.schemas import RequestOut, RequestSummaryOut
+
+bp = Blueprint("engagements", __name__, template_folder="templates")
+for _name, _function in TEMPLATE_GLOBALS.items():
+    bp.add_app_template_global(_function, _name)
+
+OPEN_ENGAGEMENTS = (EngagementStatus.PLANNED, EngagementStatus.ACTIVE, EngagementStatus.REPORT_SUBMITTED,
+                    EngagementStatus.SUSPENDED)
+
+
+def _user():
+    return current_user._get_current_object()
+
+
+def _refused(exc: services.EngagementError, target: str):
+    db.session.rollback()
+    if exc.code == "illegal_transition":
+        abort(409)
+    flash(exc.message, "danger")
+    return redirect(target)
+
+
+# ------------------------------------------------------------------ invitations
+def request_view(user, invitation: Invitation) -> tuple[dict | None, bool]:
+    """(the request as this expert may see it, whether it is the full text). The reduced schema, not the
+    template, decides what leaves the server before the terms are accepted."""
+    assistance_request = invitation.request
+    if invitation.status == InvitationStatus.REVOKED:
+        return None, False
+    if request_access.may_read_detail(user, assistance_request):
+        request_access.record_sensitive_read(user, assistance_request, "detail", invitation_id=invitation.id)
+        return RequestOut().dump(assistance_request), True
+    return RequestSummaryOut().dump(assistance_request), False
+
+
+@bp.get("/invitations")
+@roles_required(Role.EXPERT)
+def inbox():
+    invitations = db.session.scalars(access.own_invitations(_user()).order_by(
+        (Invitation.status == InvitationStatus.PENDING).desc(), Invitation.created_at.desc())).all()
+    summaries = {i.id: RequestSummaryOut(only=("reference", "title", "summary", "topics", "modality", "country",
+                                               "start_date", "end_date")).dump(i.request)
+                 for i in invitations if i.status != InvitationStatus.REVOKED}
+    return render_template("engagements/inbox.html", invitations=invitations, summaries=summaries)
+
+
+@bp.get("/invitations/<int:invitation_id>")
+@roles_required(Role.EXPERT)
+def invitation_detail(invitation_id: int):
+    invitation = access.get_own_invitation_or_404(_user(), invitation_id)
+    data, full = request_view(_user(), invitation)
+    db.session.commit()  # the sensitive-read audit row
+    return render_template("engagements/invitation.html", invitation=invitation, r=data, full=full,
+                           terms=terms_paragraphs(), terms_version=CONFIDENTIALITY_TERMS_VERSION,
+                           terms_current=services.terms_current(invitation),
+                           terms_form=TermsForm(formdata=None, terms_version=CONFIDENTIALITY_TERMS_VERSION),
+                           accept_form=AcceptForm(formdata=None), decline_form=DeclineForm(formdata=None))
+
+
+@bp.get("/invitations/<int:invitation_id>.json")
+@roles_required(Role.EXPERT)
+def invitation_json(invitation_id: int):
+    invitation = access.get_own_invitation_or_404(_user(), invitation_id)
+    data, full = request_view(_user(), invitation)
+    db.session.commit()
+    return jsonify({"id": invitation.id, "status": invitation.status.value, "respond_by": invitation.respond_by.isoformat(),
+                    "terms_accepted": services.terms_current(invitation), "full": full, "request": data})
+
+
+def _to_invitation(invitation: Invitation) -> str:
+    return url_for("engagements.invitation_detail", invitation_id=invitation.id)
+
+
+@bp.post("/invitations/<int:invitation_id>/terms")
+@roles_required(Role.EXPERT)
+def accept_terms(invitation_id: int):
+    invitation = access.get_own_invitation_or_404(_user(), invitation_id)
+    form = TermsForm()
+    if not form.validate():
+        flash(_("Tick the box to accept the terms."), "danger")
+        return redirect(_to_invitation(invitation))
+    try:
+        services.accept_terms(_user(), invitation, form.terms_version.data or "")
+    except services.EngagementError as exc:
+        return _refused(exc, _to_invitation(invitation))
+    db.session.commit()
+    flash(_("Thank you. You can now accept the invitation; the full request opens once you have."), "success")
+    return redirect(_to_invitation(invitation))
+
+
+@bp.post("/invitations/<int:invitation_id>/accept")
+@roles_required(Role.EXPERT)
+def accept_invitation(invitation_id: int):
+    invitation = access.get_own_invitation_or_404(_user(), invitation_id)
+    AcceptForm().validate()
+    try:
+        engagement = services.accept_invitation(_user(), invitation)
+    except services.EngagementError as exc:
+        return _refused(exc, _to_invitation(invitation))
+    db.session.commit()
+    flash(_("You accepted the invitation. The full request and the conversation are open to you."), "success")
+    return redirect(url_for("engagements.engagement_detail", engagement_id=engagement.id))
+
+
+@bp.post("/invitations/<int:invitation_id>/decline")
+@roles_required(Role.EXPERT)
+def decline_invitation(invitation_id: int):
+    invitation = access.get_own_invitation_or_404(_user(), invitation_id)
+    form = DeclineForm()
+    form.validate()
+    try:
+        reason = DeclineReason(form.reason.data)
+    except ValueError:
+        abort(400)
+    try:
+        services.decline_invitation(_user(), invitation, reason, form.note.data or "")
+    except services.EngagementError as exc:
+        return _refused(exc, _to_invitation(invitation))
+    db.session.commit()
+    flash(_("You declined the invitation. Thank you for telling us."), "success")
+    return redirect(url_for("engagements.inbox"))
+
+
+# ------------------------------------------------------------------ engagements
+@bp.get("/engagements")
+@roles_required(Role.EXPERT)
+def my_engagements():
+    engagements = db.session.scalars(access.own_engagements(_user()).order_by(Engagement.created_at.desc())).all()
+    active = [e for e in engagements if e.status in OPEN_ENGAGEMENTS]
+    past = [e for e in engagements if e.status not in OPEN_ENGAGEMENTS]
+    return render_template("engagements/mine.html", active=active, past=past)
+
+
+def _engagement_context(engagement: Engagement, **forms) -> dict:
+    user = _user()
+    assistance_request = engagement.request
+    full = request_access.may_read_detail(user, assistance_request)
+    data = (RequestOut() if full else RequestSummaryOut()).dump(assistance_request)
+    if full:
+        request_access.record_sensitive_read(user, assistance_request, "detail", engagement_id=engagement.id)
+    deliverables = attachment_services.attachments_of(assistance_request, engagement_id=engagement.id)
+    conversation = request_services.visible_messages(user, assistance_request) if full else []
+    defaults = {"note_form": NoteForm(formdata=None), "message_form": MessageForm(formdata=None),
+                "deliverable_form": DeliverableForm(formdata=None), "report_form": ReportForm(formdata=None),
+                "start_form": StartForm(formdata=None)}
+    return {"engagement": engagement, "r": data, "full": full, "deliverables": deliverables,
+            "conversation": conversation, "is_expert": engagement.expert.user_id == user.id,
+            "may_converse": full and request_access.may_converse(user, assistance_request), **defaults, **forms}
+
+
+def _render_engagement(engagement: Engagement, status: int = 200, **forms):
+    context = _engagement_context(engagement, **forms)
+    db.session.commit()
+    return render_template("engagements/engagement.html", **context), status
+
+
+def _to_engagement(engagement: Engagement, anchor: str | None = None) -> str:
+    return url_for("engagements.engagement_detail", engagement_id=engagement.id, _anchor=anchor)
+
+
+@bp.get("/engagements/<int:engagement_id>")
+@login_required
+def engagement_detail(engagement_id: int):
+    return _render_engagement(access.get_engagement_or_404(_user(), engagement_id))
+
+
+@bp.post("/engagements/<int:engagement_id>/start")
+@login_required
+def start(engagement_id: int):
+    engagement = access.get_engagement_or_404(_user(), engagement_id)
+    try:
+        services.start_engagement(_user(), engagement)
+    except services.EngagementError as exc:
+        return _refused(exc, _to_engagement(engagement))
+    db.session.commit()
+    flash(_("The engagement is under way."), "success")
+    return redirect(_to_engagement(engagement))
+
+
+@bp.post("/engagements/<int:engagement_id>/notes")
+@login_required
+def add_note(engagement_id: int):
+    engagement = access.get_engagement_or_404(_user(), engagement_id)
+    form = NoteForm()
+    if not form.validate():
+        return _render_engagement(engagement, 400, note_form=form)
+    try:
+        services.add_progress_note(_user(), engagement, form.body.data)
+    except services.EngagementError as exc:
+        return _refused(exc, _to_engagement(engagement))
+    db.session.commit()
+    return redirect(_to_engagement(engagement, "progress"))
+
+
+@bp.post("/engagements/<int:engagement_id>/messages")
+@login_required
+def post_message(engagement_id: int):
+    engagement = access.get_engagement_or_404(_user(), engagement_id)
+    form = MessageForm()
+    if not form.validate():
+        return _render_engagement(engagement, 400, message_form=form)
+    try:
+        request_services.post_message(_user(), engagement.request, form.body.data)
+    except request_services.RequestError as exc:
+        db.session.rollback()
+        form.body.errors = [refusal_message(exc.code)]
+        return _render_engagement(engagement, 400, message_form=form)
+    db.session.commit()
+    return redirect(_to_engagement(engagement, "conversation"))
+
+
+@bp.post("/engagements/<int:engagement_id>/deliverables")
+@login_required
+def upload_deliverable(engagement_id: int):
+    engagement = access.get_engagement_or_404(_user(), engagement_id)
+    if engagement.status not in OPEN_ENGAGEMENTS:
+        abort(409)
+    form = DeliverableForm()
+    if not form.validate() or not form.file.data:
+        form.file.errors = [_("Choose a file to upload.")]
+        return _render_engagement(engagement, 400, deliverable_form=form)
+    try:
+        attachment_services.store_attachment(_user(), engagement.request, form.file.data, form.tlp.data,
+                                             engagement_id=engagement.id)
+    except attachment_services.AttachmentError as exc:
+        db.session.rollback()
+        form.file.errors = [refusal_message(exc.code)]
+        return _render_engagement(engagement, 413 if exc.code == "too_large" else 400, deliverable_form=form)
+    db.session.commit()
+    flash(_("The deliverable is uploaded."), "success")
+    return redirect(_to_engagement(engagement, "deliverables"))
+
+
+@bp.get("/engagements/<int:engagement_id>/deliverables/<int:attachment_id>")
+@login_required
+def download_deliverable(engagement_id: int, attachment_id: int):
+    engagement = access.get_engagement_or_404(_user(), engagement_id)
+    attachment = db.session.get(Attachment, attachment_id)
+    found_or_404(attachment, attachment is not None and attachment.engagement_id == engagement.id)
+    path = attachment_services.open_for_download(_user(), attachment)
+    db.session.commit()
+    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
+                         download_name=attachment.filename, max_age=0)
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.post("/engagements/<int:engagement_id>/report")
+@login_required
+def submit_report(engagement_id: int):
+    engagement = access.get_engagement_or_404(_user(), engagement_id)
+    if is_staff(_user()) and engagement.expert.user_id != _user().id:
+        abort(403)
+    form = ReportForm()
+    if not form.validate():
+        return _render_engagement(engagement, 400, report_form=form)
+    days = float(form.days_spent.data) if form.days_spent.data is not None else None
+    try:
+        services.submit_report(_user(), engagement, form.report.data, days)
+    except services.EngagementError as exc:
+        return _refused(exc, _to_engagement(engagement))
+    db.session.commit()
+    flash(_("Your completion report is submitted. The coordinators will review it."), "success")
+    return redirect(_to_engagement(engagement))

@@ -1,0 +1,183 @@
+"""The expertise profile form: repeatable rows without JavaScript (a few blank rows to fill in), turned into
+the ProfileIn payload so the form, the CSV import and the API share one validation."""
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (BooleanField, DateField, FieldList, Form, FormField, IntegerField, SelectField,
+                     SelectMultipleField, StringField, SubmitField, TextAreaField)
+from wtforms.validators import Length, NumberRange, Optional
+
+from expertnet.experts.labels import (AVAILABILITY_LABELS, LEVEL_LABELS, PROFICIENCY_LABELS,
+                                      PUBLICATION_KIND_LABELS, WORK_LANGUAGES, language_name)
+
+BLANK_ROWS = {"topics": 2, "languages": 1, "experiences": 1, "publications": 1, "blackouts": 1}
+
+
+def _choices(labels: dict):
+    return [(key.value, label) for key, label in labels.items()]
+
+
+class TopicRow(Form):
+    slug = SelectField(_l("Topic"), choices=[], validate_choice=False)
+    level = SelectField(_l("Level"), choices=_choices(LEVEL_LABELS), default="practitioner")
+
+
+class LanguageRow(Form):
+    code = SelectField(_l("Language"), choices=[], validate_choice=False)
+    proficiency = SelectField(_l("Proficiency"), choices=_choices(PROFICIENCY_LABELS), default="working")
+
+
+class ExperienceRow(Form):
+    role = StringField(_l("Role"), validators=[Optional(), Length(max=200)])
+    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
+    start_year = IntegerField(_l("From (year)"), validators=[Optional(), NumberRange(1950, 2100)])
+    end_year = IntegerField(_l("To (year)"), validators=[Optional(), NumberRange(1950, 2100)],
+                            description=_l("Empty if current."))
+    description = TextAreaField(_l("What you did"), validators=[Optional(), Length(max=3000)])
+
+
+class PublicationRow(Form):
+    kind = SelectField(_l("Kind"), choices=_choices(PUBLICATION_KIND_LABELS), default="publication")
+    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
+    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(1950, 2100)])
+    summary = TextAreaField(_l("Abstract or summary"), validators=[Optional(), Length(max=3000)])
+
+
+class BlackoutRow(Form):
+    starts_on = DateField(_l("From"), validators=[Optional()])
+    ends_on = DateField(_l("Until"), validators=[Optional()])
+    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+
+
+def _codes(text: str | None) -> list[str]:
+    return [part.strip() for part in (text or "").replace(";", ",").split(",") if part.strip()]
+
+
+class ProfileForm(FlaskForm):
+    headline = StringField(_l("Professional headline"), validators=[Length(max=200)],
+                           description=_l("One line; weighted most when requests are matched."))
+    affiliation = StringField(_l("Current affiliation"), validators=[Length(max=200)])
+    expertise_statement = TextAreaField(_l("Your expertise"), validators=[Length(max=5000)],
+                                        description=_l("What you know and have done, in the words agencies use."))
+    biography = TextAreaField(_l("Biography"), validators=[Length(max=10000)])
+    topics = FieldList(FormField(TopicRow), label=_l("Topics"))
+    languages = FieldList(FormField(LanguageRow), label=_l("Languages"))
+    experiences = FieldList(FormField(ExperienceRow), label=_l("Experience"))
+    publications = FieldList(FormField(PublicationRow), label=_l("Publications and trainings given"))
+    countries = StringField(_l("Countries of experience"), description=_l("Two-letter codes, comma-separated: JO, EG, KE."))
+    regions = StringField(_l("Regions"), description=_l("Comma-separated, for example: middle-east, north-africa."))
+    willing_to_travel = BooleanField(_l("I am willing to travel for missions"))
+    capacity = IntegerField(_l("Maximum concurrent engagements"), default=2, validators=[NumberRange(0, 20)])
+    availability = SelectField(_l("Availability"), choices=_choices(AVAILABILITY_LABELS), default="available")
+    unavailable_until = DateField(_l("Unavailable until"), validators=[Optional()],
+                                  description=_l("When unavailable: the date you can take work again (empty: until further notice)."))
+    blackouts = FieldList(FormField(BlackoutRow), label=_l("Periods when you cannot work"))
+    conflict_organisation_ids = SelectMultipleField(_l("Organisations you must not serve"), coerce=int, choices=[],
+                                                    description=_l("Declared conflicts of interest: you will not be proposed to them."))
+    conflict_countries = StringField(_l("Countries you must not serve"), description=_l("Two-letter codes, comma-separated."))
+    submit = SubmitField(_l("Save my profile"))
+
+    def set_choices(self, topics: list, organisations: list, locale: str) -> None:
+        topic_choices = [("", "—")] + [(t.slug, t.label(locale)) for t in topics]
+        language_choices = [("", "—")] + [(code, language_name(code, locale)) for code in WORK_LANGUAGES]
+        for row in self.topics:
+            row.form.slug.choices = topic_choices
+        for row in self.languages:
+            row.form.code.choices = language_choices
+        self.conflict_organisation_ids.choices = [(o.id, o.name) for o in organisations]
+
+    def fill_from(self, profile) -> None:
+        """GET: the stored profile plus a few blank rows."""
+        for name in ("headline", "affiliation", "expertise_statement", "biography", "willing_to_travel", "capacity",
+                     "unavailable_until"):
+            getattr(self, name).data = getattr(profile, name)
+        self.availability.data = profile.availability.value
+        self.countries.data, self.regions.data = ", ".join(profile.countries or []), ", ".join(profile.regions or [])
+        self.conflict_countries.data = ", ".join(profile.conflict_countries or [])
+        self.conflict_organisation_ids.data = [o.id for o in profile.conflict_organisations]
+        rows = {
+            "topics": [{"slug": t.topic.slug, "level": t.level.value} for t in profile.topics],
+            "languages": list(profile.languages or []),
+            "experiences": [{k: getattr(e, k) for k in ("role", "organisation", "start_year", "end_year", "description")}
+                            for e in profile.experiences],
+            "publications": [{"kind": p.kind.value, "title": p.title, "year": p.year, "summary": p.summary}
+                             for p in profile.publications],
+            "blackouts": [{"starts_on": b.starts_on, "ends_on": b.ends_on, "note": b.note} for b in profile.blackouts],
+        }
+        for name, entries in rows.items():
+            field = getattr(self, name)
+            while field.entries:
+                field.pop_entry()
+            for entry in entries + [{}] * BLANK_ROWS[name]:
+                field.append_entry(entry)
+
+    def ensure_blank_rows(self) -> None:
+        """After a failed POST: keep one blank row per list to add more."""
+        for name in BLANK_ROWS:
+            field = getattr(self, name)
+            if not field.entries or any(v not in (None, "") for v in field.entries[-1].data.values()
+                                        if not isinstance(v, bool)):
+                field.append_entry({})
+
+    def to_payload(self) -> tuple[dict, dict]:
+        """(ProfileIn payload, payload row index -> form row index per list); blank rows are dropped."""
+        payload = {name: getattr(self, name).data or "" for name in
+                   ("headline", "affiliation", "expertise_statement", "biography")}
+        payload.update(willing_to_travel=bool(self.willing_to_travel.data), capacity=self.capacity.data,
+                       availability=self.availability.data, countries=_codes(self.countries.data),
+                       regions=[r.lower() for r in _codes(self.regions.data)],
+                       conflict_countries=_codes(self.conflict_countries.data),
+                       conflict_organisation_ids=list(self.conflict_organisation_ids.data or []),
+                       unavailable_until=_iso(self.unavailable_until.data))
+        positions = {}
+        for name, key in (("topics", "slug"), ("languages", "code"), ("experiences", "role"),
+                          ("publications", "title"), ("blackouts", "starts_on")):
+            rows, positions[name] = [], {}
+            for index, entry in enumerate(getattr(self, name).entries):
+                data = {k: _iso(v) for k, v in entry.data.items()}
+                if data.get(key) in (None, ""):
+                    continue
+                positions[name][len(rows)] = index
+                rows.append(data)
+            payload[name] = rows
+        return payload, positions
+
+    def attach_errors(self, messages: dict, positions: dict) -> None:
+        """Put the schema's messages on the matching form fields (nested rows included)."""
+        for name, message in messages.items():
+            field = getattr(self, name, None)
+            if field is None:
+                continue
+            if isinstance(field, FieldList) and isinstance(message, dict):
+                for row_index, row_messages in message.items():
+                    entry = field.entries[positions[name].get(int(row_index), 0)]
+                    for sub_name, sub_message in row_messages.items():
+                        target = getattr(entry.form, sub_name, None) or entry.form[next(iter(entry.form._fields))]
+                        target.errors = list(target.errors) + _flatten(sub_message)
+            elif isinstance(field, FieldList):
+                field.list_errors = _flatten(message)  # about the list as a whole (a topic twice)
+            else:
+                field.errors = list(field.errors) + _flatten(message)
+
+
+def _iso(value):
+    return value.isoformat() if hasattr(value, "isoformat") else value
+
+
+def _flatten(message) -> list[str]:
+    if isinstance(message, dict):
+        return [m for value in message.values() for m in _flatten(value)]
+    if isinstance(message, list):
+        return [m for value in message for m in _flatten(value)]
+    return [str(message)]
+
+
+class VettingFieldsForm(FlaskForm):
+    """Coordinators only: change a decided vetting status (suspend, reinstate)."""
+
+    vetting_status = SelectField(_l("Vetting status"), choices=[])
+    vetting_reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
+    submit = SubmitField(_l("Save the vetting status"))
+
+
+class ConfirmForm(FlaskForm):
+    submit = SubmitField(_l("Confirm"))

@@ -1,0 +1,123 @@
+"""The expert's own profile: edit, completeness and "how the matcher sees me", data export, deactivation;
+and the coordinators' vetting-status change. Routes join the experts blueprint."""
+import json
+
+import sqlalchemy as sa
+from flask import Response, abort, flash, redirect, render_template, url_for
+from flask_babel import get_locale, gettext as _
+from flask_login import current_user
+from marshmallow import ValidationError
+
+from expertnet.accounts.models import Organisation, Role
+from expertnet.engagements.suggestions import describe_expert
+from expertnet.experts import services
+from expertnet.experts.completeness import completeness
+from expertnet.experts.export import export_own_data
+from expertnet.experts.labels import vetting_label
+from expertnet.experts.models import ExpertProfile, VettingStatus
+from expertnet.experts.profile_forms import ConfirmForm, ProfileForm, VettingFieldsForm
+from expertnet.experts.schemas import ProfileIn, VettingIn
+from expertnet.experts.views import VETTING_MESSAGES, bp
+from expertnet.extensions import db
+from expertnet.policy import found_or_404, roles_required
+from expertnet.taxonomy.services import leaf_topics
+
+PROFILE_MESSAGES = {"capacity_below_commitments": lambda: _(
+    "Your capacity cannot be lower than your current commitments (pending invitations and open engagements).")}
+
+
+def own_profile() -> ExpertProfile:
+    return found_or_404(current_user.expert_profile)
+
+
+def _organisations() -> list[Organisation]:
+    return list(db.session.scalars(sa.select(Organisation).where(Organisation.is_active).order_by(Organisation.name)))
+
+
+@bp.route("/profile", methods=["GET", "POST"])
+@roles_required(Role.EXPERT)
+def edit_profile():
+    profile = own_profile()
+    form = ProfileForm()
+    if not form.is_submitted():
+        form.fill_from(profile)
+    form.set_choices(leaf_topics(), _organisations(), str(get_locale()))
+    if form.validate_on_submit():
+        payload, positions = form.to_payload()
+        try:
+            services.update_profile(current_user._get_current_object(), profile, ProfileIn().load(payload))
+        except ValidationError as exc:
+            db.session.rollback()
+            form.attach_errors(exc.messages, positions)
+        except services.ProfileError as exc:
+            db.session.rollback()
+            form.capacity.errors = [PROFILE_MESSAGES[exc.code]()]
+        else:
+            db.session.commit()
+            flash(_("Your profile is saved; new requests are matched against it from now on."), "success")
+            return redirect(url_for("experts.profile_preview"))
+    if form.is_submitted():
+        form.ensure_blank_rows()
+        form.set_choices(leaf_topics(), _organisations(), str(get_locale()))
+    percent, hints = completeness(profile)
+    return render_template("experts/profile_edit.html", form=form, profile=profile, percent=percent, hints=hints)
+
+
+@bp.get("/profile/preview")
+@roles_required(Role.EXPERT)
+def profile_preview():
+    profile = own_profile()
+    percent, hints = completeness(profile)
+    reasons = describe_expert(profile, str(get_locale()))
+    return render_template("experts/profile_preview.html", profile=profile, percent=percent, hints=hints,
+                           reasons=reasons, form=ConfirmForm())
+
+
+@bp.get("/profile/export.json")
+@roles_required(Role.EXPERT)
+def export_profile():
+    data = export_own_data(own_profile())
+    body = json.dumps(data, ensure_ascii=False, indent=2, sort_keys=True)
+    return Response(body, mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="expertnet-my-data.json"'})
+
+
+@bp.post("/profile/deactivate")
+@roles_required(Role.EXPERT)
+def request_deactivation():
+    form = ConfirmForm()
+    if not form.validate_on_submit():
+        abort(400)
+    if services.request_deactivation(current_user._get_current_object(), own_profile()):
+        db.session.commit()
+        flash(_("Your request to leave the network is recorded; a coordinator will confirm it."), "success")
+    else:
+        flash(_("You have already asked to leave the network."), "info")
+    return redirect(url_for("experts.profile_preview"))
+
+
+@bp.route("/experts/<int:profile_id>/vetting-status", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def vetting_status(profile_id: int):
+    profile = found_or_404(db.session.get(ExpertProfile, profile_id))
+    form = VettingFieldsForm()
+    form.vetting_status.choices = [(s.value, vetting_label(s)) for s in VettingStatus]
+    if not form.is_submitted():
+        form.vetting_status.data = profile.vetting_status.value
+    if form.validate_on_submit():
+        try:
+            data = VettingIn().load({"vetting_status": form.vetting_status.data,
+                                     "vetting_reason": form.vetting_reason.data or ""})
+            services.set_vetting(current_user._get_current_object(), profile, data["vetting_status"],
+                                 data["vetting_reason"])
+        except ValidationError as exc:
+            form.vetting_status.errors = [str(m) for m in exc.messages.get("vetting_status", [])]
+        except services.VettingError as exc:
+            db.session.rollback()
+            form.vetting_reason.errors = [VETTING_MESSAGES[str(exc)]()]
+        else:
+            db.session.commit()
+            flash(_("The vetting status is saved."), "success")
+            return redirect(url_for("experts.vetting_status", profile_id=profile.id))
+    percent, hints = completeness(profile)
+    return render_template("experts/vetting_status.html", profile=profile, form=form, percent=percent)

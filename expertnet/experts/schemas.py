@@ -1,0 +1,163 @@
+"""Expert profile schemas: one In schema for the profile form, the CSV import and the API; Out schemas for the
+expert's own data export (everything about them) and a reduced public card."""
+import re
+
+import sqlalchemy as sa
+from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
+
+from expertnet.experts.models import Availability, Proficiency, PublicationKind, TopicLevel, VettingStatus
+from expertnet.extensions import db
+from expertnet.taxonomy.models import Topic
+
+LANGUAGE_CODE = validate.Regexp(r"^[a-z]{2,3}$", error="Use an ISO 639-1 language code such as en or ar.")
+COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
+REGION_SLUG = validate.Regexp(r"^[a-z][a-z0-9-]{1,39}$", error="Use a short region slug such as middle-east.")
+YEAR = validate.Range(min=1950, max=2100)
+
+
+def known_topic_slugs(slugs) -> set[str]:
+    return set(db.session.scalars(sa.select(Topic.slug).where(
+        Topic.slug.in_(list(slugs)), Topic.parent_id.is_not(None), Topic.is_active)))
+
+
+class Strict(Schema):
+    class Meta:
+        unknown = RAISE
+
+
+class CountryCode(fields.String):
+    def _deserialize(self, value, attr, data, **kwargs):
+        value = super()._deserialize(value, attr, data, **kwargs).strip().upper()
+        if not COUNTRY_CODE.match(value):
+            raise ValidationError("Use a two-letter ISO country code such as JO.")
+        return value
+
+
+class TopicIn(Strict):
+    slug = fields.String(required=True, validate=validate.Length(max=64))
+    level = fields.Enum(TopicLevel, by_value=True, load_default=TopicLevel.PRACTITIONER)
+
+
+class LanguageIn(Strict):
+    code = fields.String(required=True, validate=LANGUAGE_CODE)
+    proficiency = fields.Enum(Proficiency, by_value=True, load_default=Proficiency.WORKING)
+
+
+class ExperienceIn(Strict):
+    role = fields.String(required=True, validate=validate.Length(min=2, max=200))
+    organisation = fields.String(load_default="", validate=validate.Length(max=200))
+    start_year = fields.Integer(strict=True, required=True, validate=YEAR)
+    end_year = fields.Integer(strict=True, load_default=None, allow_none=True, validate=YEAR)
+    description = fields.String(load_default="", validate=validate.Length(max=3000))
+
+    @validates_schema
+    def _ordered(self, data, **_kwargs):
+        if data.get("end_year") is not None and data["end_year"] < data["start_year"]:
+            raise ValidationError("The end year is before the start year.", "end_year")
+
+
+class PublicationIn(Strict):
+    kind = fields.Enum(PublicationKind, by_value=True, load_default=PublicationKind.PUBLICATION)
+    title = fields.String(required=True, validate=validate.Length(min=2, max=300))
+    year = fields.Integer(strict=True, load_default=None, allow_none=True, validate=YEAR)
+    summary = fields.String(load_default="", validate=validate.Length(max=3000))
+
+
+class BlackoutIn(Strict):
+    starts_on = fields.Date(required=True)
+    ends_on = fields.Date(required=True)
+    note = fields.String(load_default="", validate=validate.Length(max=200))
+
+    @validates_schema
+    def _ordered(self, data, **_kwargs):
+        if data.get("ends_on") and data.get("starts_on") and data["ends_on"] < data["starts_on"]:
+            raise ValidationError("The period ends before it starts.", "ends_on")
+
+
+class ProfileIn(Strict):
+    """What an expert may change about themselves (vetting is not here: coordinators only)."""
+
+    headline = fields.String(load_default="", validate=validate.Length(max=200))
+    affiliation = fields.String(load_default="", validate=validate.Length(max=200))
+    biography = fields.String(load_default="", validate=validate.Length(max=10000))
+    expertise_statement = fields.String(load_default="", validate=validate.Length(max=5000))
+    topics = fields.List(fields.Nested(TopicIn), load_default=list, validate=validate.Length(max=20))
+    experiences = fields.List(fields.Nested(ExperienceIn), load_default=list, validate=validate.Length(max=30))
+    publications = fields.List(fields.Nested(PublicationIn), load_default=list, validate=validate.Length(max=50))
+    languages = fields.List(fields.Nested(LanguageIn), load_default=list, validate=validate.Length(max=12))
+    countries = fields.List(CountryCode(), load_default=list, validate=validate.Length(max=60))
+    regions = fields.List(fields.String(validate=REGION_SLUG), load_default=list, validate=validate.Length(max=20))
+    willing_to_travel = fields.Boolean(load_default=False)
+    capacity = fields.Integer(strict=True, load_default=2, validate=validate.Range(min=0, max=20))
+    availability = fields.Enum(Availability, by_value=True, load_default=Availability.AVAILABLE)
+    unavailable_until = fields.Date(load_default=None, allow_none=True)
+    blackouts = fields.List(fields.Nested(BlackoutIn), load_default=list, validate=validate.Length(max=20))
+    conflict_organisation_ids = fields.List(fields.Integer(strict=True), load_default=list,
+                                            validate=validate.Length(max=50))
+    conflict_countries = fields.List(CountryCode(), load_default=list, validate=validate.Length(max=50))
+
+    @validates("topics")
+    def _topics_known(self, value, **_kwargs):
+        slugs = [item["slug"] for item in value]
+        unknown = set(slugs) - known_topic_slugs(slugs)
+        if unknown:
+            raise ValidationError(f"Unknown topics: {', '.join(sorted(unknown))}")
+        if len(set(slugs)) != len(slugs):
+            raise ValidationError("A topic is listed twice.")
+
+    @validates("languages")
+    def _languages_once(self, value, **_kwargs):
+        codes = [item["code"] for item in value]
+        if len(set(codes)) != len(codes):
+            raise ValidationError("A language is listed twice.")
+
+
+class VettingIn(Strict):
+    """Coordinators only."""
+
+    vetting_status = fields.Enum(VettingStatus, by_value=True, required=True)
+    vetting_reason = fields.String(load_default="", validate=validate.Length(max=2000))
+
+
+class TopicOut(Schema):
+    slug = fields.Function(lambda et: et.topic.slug)
+    level = fields.Enum(TopicLevel, by_value=True)
+
+
+class ExperienceOut(Schema):
+    role, organisation, description = fields.String(), fields.String(), fields.String()
+    start_year, end_year = fields.Integer(), fields.Integer()
+
+
+class PublicationOut(Schema):
+    kind = fields.Enum(PublicationKind, by_value=True)
+    title, summary, year = fields.String(), fields.String(), fields.Integer()
+
+
+class BlackoutOut(Schema):
+    starts_on, ends_on, note = fields.Date(), fields.Date(), fields.String()
+
+
+class ProfileOut(Schema):
+    """The expert's own view of their profile (also the JSON export's core)."""
+
+    id = fields.Integer()
+    full_name = fields.Function(lambda p: p.user.full_name)
+    email = fields.Function(lambda p: p.user.email)
+    headline, affiliation, biography, expertise_statement = (fields.String(), fields.String(), fields.String(),
+                                                             fields.String())
+    topics = fields.List(fields.Nested(TopicOut))
+    experiences = fields.List(fields.Nested(ExperienceOut))
+    publications = fields.List(fields.Nested(PublicationOut))
+    languages = fields.Raw()
+    countries, regions, conflict_countries = fields.Raw(), fields.Raw(), fields.Raw()
+    conflict_organisations = fields.Function(lambda p: [o.name for o in p.conflict_organisations])
+    willing_to_travel = fields.Boolean()
+    capacity, commitments = fields.Integer(), fields.Integer()
+    availability = fields.Enum(Availability, by_value=True)
+    unavailable_until = fields.Date()
+    blackouts = fields.List(fields.Nested(BlackoutOut))
+    vetting_status = fields.Enum(VettingStatus, by_value=True)
+    vetted_at = fields.DateTime()
+    deactivation_requested_at = fields.DateTime()
+    created_at, updated_at = fields.DateTime(), fields.DateTime()
