@@ -95,8 +95,9 @@ def register_blueprints(app: Flask) -> None:
     from expertnet.home.views import bp as home_bp
     from expertnet.requests.views import bp as requests_bp
     from expertnet.coordination.views import bp as coordination_bp
+    from expertnet.engagements.views import bp as engagements_bp
 
-    for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp, requests_bp, coordination_bp):
+    for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp, requests_bp, coordination_bp, engagements_bp):
         app.register_blueprint(blueprint)
 
 
