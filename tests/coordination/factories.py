@@ -10,11 +10,21 @@ from tests.conftest import make_organisation, make_user
 from tests.engagements.factories import make_assistance_request, make_expert  # noqa: F401 - re-exported
 
 
+# Statuses off the main path: the main-path status they branch from, and the note they need.
+SIDE_STEPS = {S.INFO_REQUESTED: (S.TRIAGE, "Which sites are concerned?"), S.ON_HOLD: (S.IN_PROGRESS, "Venue."),
+              S.REJECTED: (S.TRIAGE, "Out of scope."), S.WITHDRAWN: (S.SUBMITTED, "Solved locally.")}
+
+
 def aged_request(hours: float, status: S = S.SUBMITTED, coordinator=None, **overrides):
     """A request walked to `status` whose whole history happened in the last `hours` (back-dated)."""
     coordinator = coordinator or make_user(Role.COORDINATOR)
     member = make_user(Role.MEMBER, make_organisation(f"Agency aged {utcnow().timestamp()}"))
-    assistance_request = make_assistance_request(member, status, coordinator, **overrides)
+    on_path, note = SIDE_STEPS.get(status, (status, ""))
+    assistance_request = make_assistance_request(member, on_path, coordinator, **overrides)
+    if on_path != status:
+        actor = member if status == S.WITHDRAWN else coordinator
+        lifecycle.transition(assistance_request, status, actor, note)
+        db.session.commit()
     backdate(assistance_request, hours)
     return assistance_request
 
