@@ -2,6 +2,7 @@
 the ProfileIn payload so the form, the CSV import and the API share one validation."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
+from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, FieldList, Form, FormField, IntegerField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 from wtforms.validators import Length, NumberRange, Optional
@@ -181,3 +182,11 @@ class VettingFieldsForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("Confirm"))
+
+
+class ImportForm(FlaskForm):
+    file = FileField(_l("CSV file (UTF-8)"), description=_l(
+        "Columns: email, full_name, affiliation, headline, expertise_statement, biography, topics (slug:level; ...), "
+        "languages (code:proficiency; ...), countries, regions, capacity, locale."))
+    send_links = BooleanField(_l("E-mail each expert a link to set their password"), default=True)
+    submit = SubmitField(_l("Import"))

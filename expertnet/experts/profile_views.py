@@ -10,12 +10,13 @@ from marshmallow import ValidationError
 
 from expertnet.accounts.models import Organisation, Role
 from expertnet.engagements.suggestions import describe_expert
-from expertnet.experts import services
+from expertnet.engagements.csv_safety import csv_text
+from expertnet.experts import csv_import, services
 from expertnet.experts.completeness import completeness
 from expertnet.experts.export import export_own_data
 from expertnet.experts.labels import vetting_label
 from expertnet.experts.models import ExpertProfile, VettingStatus
-from expertnet.experts.profile_forms import ConfirmForm, ProfileForm, VettingFieldsForm
+from expertnet.experts.profile_forms import ConfirmForm, ImportForm, ProfileForm, VettingFieldsForm
 from expertnet.experts.schemas import ProfileIn, VettingIn
 from expertnet.experts.views import VETTING_MESSAGES, bp
 from expertnet.extensions import db
@@ -121,3 +122,37 @@ def vetting_status(profile_id: int):
             return redirect(url_for("experts.vetting_status", profile_id=profile.id))
     percent, hints = completeness(profile)
     return render_template("experts/vetting_status.html", profile=profile, form=form, percent=percent)
+
+
+@bp.route("/experts/import", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def import_experts():
+    form = ImportForm()
+    report = None
+    if form.validate_on_submit():
+        if not form.file.data:
+            form.file.errors = [_("Choose a CSV file.")]
+        else:
+            report = csv_import.import_experts(current_user._get_current_object(), form.file.data.read(),
+                                               send_links=bool(form.send_links.data))
+            if report.ok:
+                db.session.commit()
+                flash(_("%(count)s experts imported.", count=report.imported), "success")
+                return redirect(url_for("experts.import_experts"))
+            db.session.rollback()
+    status = 400 if report is not None else 200
+    return render_template("experts/import.html", form=form, report=report), status
+
+
+@bp.get("/experts/export.csv")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def export_experts():
+    profiles = db.session.scalars(sa.select(ExpertProfile).order_by(ExpertProfile.id)).all()
+    header = ("id", "email", "full_name", "affiliation", "headline", "topics", "languages", "countries", "vetting_status",
+              "capacity", "commitments")
+    rows = ((p.id, p.user.email, p.user.full_name, p.affiliation, p.headline,
+             "; ".join(f"{t.topic.slug}:{t.level.value}" for t in p.topics),
+             "; ".join(f"{lang.get('code')}:{lang.get('proficiency')}" for lang in p.languages or []),
+             "; ".join(p.countries or []), p.vetting_status.value, p.capacity, p.commitments) for p in profiles)
+    return Response(csv_text(header, rows), mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="experts.csv"'})
