@@ -58,8 +58,9 @@ def migrated_template(tmp_path_factory):
 
 
 def _empty_postgres_tables() -> None:
-    tables = ", ".join(f'"{t.name}"' for t in db.metadata.sorted_tables)
-    db.session.execute(sa.text(f"TRUNCATE {tables} RESTART IDENTITY CASCADE"))
+    # DELETE, children first: on small tables it is far cheaper than TRUNCATE's per-table file swap.
+    for table in reversed(db.metadata.sorted_tables):
+        db.session.execute(table.delete())
     db.session.commit()
 
 
