@@ -131,6 +131,16 @@ def invite_expert(coordinator, assistance_request, expert_profile: ExpertProfile
     check_invitable(assistance_request, expert_profile)
     if respond_by <= utcnow():
         raise InvitationError("respond_by_past")
+    invitation = _create_invitation(coordinator, assistance_request, expert_profile, message, respond_by, match_score)
+    if assistance_request.status == RS.MATCHING:
+        transition(assistance_request, RS.INVITING, coordinator, str(_l("First expert invited.")))
+    _mail_expert(invitation, "invitation_new")
+    return invitation
+
+
+def _create_invitation(coordinator, assistance_request, expert_profile: ExpertProfile, message: str,
+                       respond_by: datetime, match_score: float | None) -> Invitation:
+    """The invitation row with its capacity reservation and audit row; callers have checked the rules."""
     invitation = Invitation(request=assistance_request, expert=expert_profile, invited_by=coordinator,
                             message=(message or "").strip(), respond_by=respond_by, match_score=match_score)
     try:
@@ -142,11 +152,8 @@ def invite_expert(coordinator, assistance_request, expert_profile: ExpertProfile
     except IntegrityError:
         raise InvitationError("already_invited") from None
     mark_expert_changed(expert_profile)
-    if assistance_request.status == RS.MATCHING:
-        transition(assistance_request, RS.INVITING, coordinator, str(_l("First expert invited.")))
     record("invitation.created", coordinator, invitation, request_id=assistance_request.id,
            expert_id=expert_profile.id, respond_by=respond_by.isoformat())
-    _mail_expert(invitation, "invitation_new")
     return invitation
 
 

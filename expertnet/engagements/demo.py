@@ -1,0 +1,147 @@
+"""Demo invitations and engagements for the demo requests at inviting and later, consistent with each request's
+status. Runs after the requests' seed step. Experts are picked with the real matcher bridge, so the demo shows
+plausible matches; answers and engagement steps go through the real services, then get back-dated.
+"""
+import random
+from datetime import timedelta
+
+import sqlalchemy as sa
+
+from expertnet.db import utcnow
+from expertnet.engagements import services
+from expertnet.engagements.models import DeclineReason, EngagementStatus, Invitation
+from expertnet.engagements.suggestions import rank_for_request
+from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
+from expertnet.extensions import db
+from expertnet.notifications.models import OutboxMessage
+from expertnet.requests.models import AssistanceRequest, RequestStatus as S
+
+# The engagement stage each request status implies for its accepted experts.
+STAGE = {S.ASSIGNED: EngagementStatus.PLANNED, S.IN_PROGRESS: EngagementStatus.ACTIVE,
+         S.ON_HOLD: EngagementStatus.SUSPENDED, S.DELIVERED: EngagementStatus.REPORT_SUBMITTED,
+         S.EVALUATION: EngagementStatus.REPORT_ACCEPTED, S.CLOSED: EngagementStatus.CLOSED}
+DECLINES = [(DeclineReason.DATES, "I am on another mission during those weeks."),
+            (DeclineReason.NO_CAPACITY, "Two engagements already; I would not do it justice."),
+            (DeclineReason.OUT_OF_EXPERTISE, "This is closer to laboratory work than my field."),
+            (DeclineReason.CONFLICT, "I advised a supplier of this agency last year.")]
+NOTES = {
+    "en": ["Kick-off call held with the agency's focal point; agenda agreed.",
+           "Reviewed the documents received; first observations shared with the coordinator.",
+           "Draft materials prepared for the working sessions."],
+    "ar": ["عُقد اجتماع الانطلاق مع نقطة الاتصال في الجهة، واتُّفق على جدول الأعمال.",
+           "راجعتُ الوثائق المستلمة وشاركتُ الملاحظات الأولى مع المنسّق.",
+           "أُعدّت المواد الأولية لجلسات العمل."],
+}
+REPORT = {
+    "en": "The assistance was delivered as agreed: findings, recommendations and the materials used are attached "
+          "to this engagement. The agency should plan a follow-up exercise within six months.",
+    "ar": "قُدّمت المساعدة كما اتُّفق عليه: النتائج والتوصيات والمواد المستخدمة مرفقة بهذا التكليف. "
+          "نوصي الجهة بتنظيم تمرين متابعة خلال ستة أشهر.",
+}
+LATER = (S.INVITING,) + tuple(STAGE)
+
+
+def _outcomes(assistance_request: AssistanceRequest, rng: random.Random) -> list[str]:
+    wanted = assistance_request.experts_wanted
+    if assistance_request.status == S.INVITING:  # fewer accepted than wanted, or it would be assigned
+        return ["accepted"] * (wanted - 1) + ["pending", "pending", "declined"]
+    return ["accepted"] * wanted + rng.sample(["declined", "declined", "pending_lapsed"], 1)
+
+
+def _answer(invitation: Invitation, outcome: str, rng: random.Random) -> None:
+    user = invitation.expert.user
+    if outcome == "accepted":
+        services.accept_terms(user, invitation, CONFIDENTIALITY_TERMS_VERSION)
+        services.accept_invitation(user, invitation)
+    elif outcome == "declined":
+        reason, note = rng.choice(DECLINES)
+        services.decline_invitation(user, invitation, reason, note)
+    elif outcome == "pending_lapsed":  # the request moved on before this expert answered
+        services.revoke_invitation(invitation.invited_by, invitation, "Enough experts accepted.")
+
+
+def _advance(engagement, target: EngagementStatus, coordinator, locale: str) -> None:
+    user = engagement.expert.user
+    if target == EngagementStatus.PLANNED:
+        return
+    services.start_engagement(user, engagement)
+    for body in NOTES[locale][: 3 if target != EngagementStatus.ACTIVE else 2]:
+        services.add_progress_note(user, engagement, body)
+    if target == EngagementStatus.SUSPENDED:
+        services.suspend_engagement(coordinator, engagement, "Paused while the agency confirms the venue.")
+        return
+    if target == EngagementStatus.ACTIVE:
+        return
+    services.submit_report(user, engagement, REPORT[locale], days_spent=float(3 + engagement.id % 6))
+    if target in (EngagementStatus.REPORT_ACCEPTED, EngagementStatus.CLOSED):
+        services.accept_report(coordinator, engagement)
+    if target == EngagementStatus.CLOSED:
+        services.close_engagement(coordinator, engagement)
+
+
+def _backdate(invitation: Invitation, assistance_request: AssistanceRequest, number: int) -> None:
+    """Place the history between the first invitation and the request's last status change."""
+    start = assistance_request.first_invited_at or assistance_request.status_changed_at
+    invitation.created_at = start + timedelta(hours=2 * number)
+    answered = invitation.created_at + timedelta(days=1, hours=number)
+    if invitation.status.value == "pending":
+        invitation.respond_by = max(utcnow() + timedelta(days=3 + number), invitation.created_at + timedelta(days=7))
+        return
+    invitation.respond_by = invitation.created_at + timedelta(days=7)
+    invitation.responded_at = answered
+    if invitation.terms_accepted_at:
+        invitation.terms_accepted_at = answered - timedelta(minutes=20)
+    engagement = invitation.engagement
+    if engagement is not None:
+        engagement.created_at = answered
+        for step, note in enumerate(engagement.notes, start=1):
+            note.created_at = min(answered + timedelta(days=2 * step), utcnow() - timedelta(hours=3))
+        if engagement.report_submitted_at:
+            engagement.report_submitted_at = min(answered + timedelta(days=10), utcnow() - timedelta(hours=2))
+        if engagement.closed_at:
+            engagement.closed_at = utcnow() - timedelta(hours=1)
+
+
+def seed_engagements(admin, organisations: dict) -> None:
+    rng = random.Random(5)
+    first_outbox = db.session.scalar(sa.select(sa.func.max(OutboxMessage.id))) or 0
+    requests = db.session.scalars(sa.select(AssistanceRequest).where(AssistanceRequest.status.in_(LATER))
+                                  .order_by(AssistanceRequest.id)).all()
+    for assistance_request in requests:
+        coordinator = assistance_request.lead_coordinator or admin
+        outcomes = _outcomes(assistance_request, rng)
+        picks = rank_for_request(assistance_request, k=len(outcomes)).experts
+        for number, ((expert, score, _reasons), outcome) in enumerate(zip(picks, outcomes)):
+            # Back-filled history: requests past inviting no longer take invitations through invite_expert.
+            invitation = services._create_invitation(coordinator, assistance_request, expert,
+                                                     "Your profile fits this request well; could you help?",
+                                                     utcnow() + timedelta(days=7), round(score, 3))
+            _answer(invitation, outcome, rng)
+            if invitation.engagement is not None:
+                _advance(invitation.engagement, STAGE.get(assistance_request.status, EngagementStatus.PLANNED),
+                         coordinator, "ar" if expert.user.locale == "ar" else "en")
+            _backdate(invitation, assistance_request, number)
+    _invite_demo_experts(requests)
+    db.session.flush()
+    # Demo people have no mailboxes: drop what the services queued for them.
+    db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id > first_outbox))
+
+
+def _invite_demo_experts(requests) -> None:
+    """The expert accounts offered on the sign-in help page each get a pending invitation to try the journey."""
+    from expertnet.demo.seed import demo_credentials  # the seed module imports this one
+
+    from expertnet.accounts.models import User
+
+    emails = [email for role, email in demo_credentials() if role.startswith("expert")]
+    inviting = [r for r in requests if r.status == S.INVITING]
+    for email in emails:
+        profile = db.session.scalar(sa.select(User).where(User.email == email)).expert_profile
+        for assistance_request in inviting:
+            try:
+                services.check_invitable(assistance_request, profile)
+            except services.InvitationError:
+                continue
+            services._create_invitation(assistance_request.lead_coordinator, assistance_request, profile,
+                                        "We would value your view on this request.", utcnow() + timedelta(days=10), None)
+            break

@@ -1,0 +1,31 @@
+"""The demo's invitations and engagements agree with each request's status and with experts' commitments."""
+import sqlalchemy as sa
+
+from expertnet.demo.seed import seed_demo_network
+from expertnet.engagements.demo import STAGE
+from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus
+from expertnet.engagements.services import OPEN_ENGAGEMENT
+from expertnet.experts.models import ExpertProfile
+from expertnet.extensions import db
+from expertnet.requests.models import AssistanceRequest, RequestStatus as S
+
+
+def test_demo_history_is_consistent(app):
+    assert seed_demo_network()
+    db.session.commit()
+    engagements = db.session.scalars(sa.select(Engagement)).all()
+    assert len(engagements) >= 15
+    for engagement in engagements:
+        assert engagement.status == STAGE.get(engagement.request.status, EngagementStatus.PLANNED)
+    for assistance_request in db.session.scalars(sa.select(AssistanceRequest).where(AssistanceRequest.status == S.INVITING)):
+        accepted = [i for i in db.session.scalars(sa.select(Invitation).where(Invitation.request_id == assistance_request.id))
+                    if i.status == InvitationStatus.ACCEPTED]
+        assert len(accepted) < assistance_request.experts_wanted
+    for profile in db.session.scalars(sa.select(ExpertProfile)):
+        pending = db.session.scalar(sa.select(sa.func.count(Invitation.id)).where(
+            Invitation.expert_id == profile.id, Invitation.status == InvitationStatus.PENDING))
+        open_engagements = db.session.scalar(sa.select(sa.func.count(Engagement.id)).where(
+            Engagement.expert_id == profile.id, Engagement.status.in_(OPEN_ENGAGEMENT)))
+        assert profile.commitments == pending + open_engagements
+    declined = db.session.scalars(sa.select(Invitation).where(Invitation.status == InvitationStatus.DECLINED)).all()
+    assert declined and all(i.decline_reason for i in declined)
