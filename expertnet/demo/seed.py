@@ -11,7 +11,8 @@ from expertnet.demo import content
 from expertnet.experts.models import (Availability, BlackoutPeriod, Experience, ExpertProfile, ExpertTopic,
                                       Proficiency, Publication, PublicationKind, TopicLevel, VettingStatus)
 from expertnet.extensions import db
-from expertnet.requests.demo import seed_requests
+from expertnet.engagements.demo import seed_engagements
+from expertnet.requests.demo import seed_expert_messages, seed_requests
 from expertnet.taxonomy.models import Topic
 from expertnet.taxonomy.services import load_bundled_topics
 
@@ -47,7 +48,7 @@ def seed_demo_network() -> bool:
 
 
 # Later capabilities append functions (admin, organisations_by_name) -> None that seed their own data.
-EXTRA_STEPS: list = [seed_requests]
+EXTRA_STEPS: list = [seed_requests, seed_engagements, seed_expert_messages]
 
 
 def seed_organisations(admin: User) -> dict[str, Organisation]:
