@@ -8,6 +8,7 @@ the same row at fit time, at update time and as a request.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from array import array
 from collections.abc import Callable
 from itertools import chain
 
@@ -93,13 +94,13 @@ def encode_texts(texts: list[str], encode: Callable[[str], list[int]], lexicon: 
                  declared: list[dict[int, float] | None], to_stems: np.ndarray | None = None) -> tuple[EncodedBatch, np.ndarray]:
     """Encode texts into one batch; `encode` gives ids per text, `to_stems` maps them to stem ids if they
     are surface ids. Also returns the raw ids (surface ids while fitting, for display words)."""
-    flat: list[int] = []
+    flat = array("q")  # 8 bytes per token, not a Python int object each: fitting 100k profiles saves ~1 GB
     lengths = np.zeros(len(texts), dtype=np.int64)
     for i, text in enumerate(texts):
         ids = encode(text)
         flat.extend(ids)
         lengths[i] = len(ids)
-    raw = np.asarray(flat, dtype=np.int64)
+    raw = np.frombuffer(flat, dtype=np.int64).copy() if len(flat) else np.zeros(0, np.int64)
     stem_ids = to_stems[raw] if to_stems is not None and len(raw) else raw
     starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     rows, concepts = find_concepts(lexicon, stem_ids, starts)
