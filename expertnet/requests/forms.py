@@ -160,7 +160,8 @@ class ListFilterForm(FlaskForm):
         csrf = False
 
     q = StringField(_l("Search"))
-    status = SelectField(_l("Status"))
-    topic = SelectField(_l("Topic"))
+    # Filters never fail the page: an unknown value simply matches nothing (see listing.filtered).
+    status = SelectField(_l("Status"), validate_choice=False)
+    topic = SelectField(_l("Topic"), validate_choice=False)
     since = DateField(_l("Filed since"), validators=[Optional()])
     until = DateField(_l("Filed until"), validators=[Optional()])

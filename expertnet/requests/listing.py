@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_babel import get_locale, lazy_gettext as _l
 
 from expertnet.requests.labels import STATUS_LABELS
-from expertnet.requests.models import AssistanceRequest, request_topic
+from expertnet.requests.models import AssistanceRequest, RequestStatus, request_topic
 from expertnet.taxonomy.models import Topic
 from expertnet.taxonomy.services import leaf_topics
 
@@ -25,9 +25,10 @@ def _day_start(day) -> datetime:
 def filtered(query: sa.Select, form) -> sa.Select:
     """Apply the valid filters of `form`; an invalid value is ignored rather than failing the page."""
     form.validate()
-    if form.status.data and not form.status.errors:
-        query = query.where(AssistanceRequest.status == form.status.data)
-    if form.topic.data and not form.topic.errors:
+    if form.status.data:
+        statuses = [s for s in RequestStatus if s.value == form.status.data]
+        query = query.where(AssistanceRequest.status.in_(statuses) if statuses else sa.false())
+    if form.topic.data:
         query = query.where(AssistanceRequest.id.in_(
             sa.select(request_topic.c.request_id).join(Topic, Topic.id == request_topic.c.topic_id)
             .where(Topic.slug == form.topic.data)))
