@@ -35,7 +35,8 @@ def _build(entry: dict, member: User, coordinator: User, topics: dict, created_a
         urgency_reason=entry.get("urgency_reason") or "", summary_tlp=entry["summary_tlp"],
         detail_tlp=entry["detail_tlp"], consent_statistics=True, authorised_declaration=True,
         created_at=created_at, updated_at=created_at, status_changed_at=created_at,
-        lead_coordinator_id=coordinator.id if entry["status"] != "draft" else None,
+        # A lead coordinator is named at triage; submitted requests wait for one.
+        lead_coordinator_id=coordinator.id if S.TRIAGE in lifecycle.path_to(S(entry["status"])) else None,
         **{name: entry[name] for name in FIELDS})
     assistance_request.topics = [topics[slug] for slug in entry["topics"] if slug in topics]
     db.session.add(assistance_request)
@@ -96,7 +97,7 @@ def _author(assistance_request: AssistanceRequest, role: str, author_for_expert)
     if role == "member":
         return assistance_request.created_by
     if role == "coordinator":
-        return assistance_request.lead_coordinator
+        return assistance_request.lead_coordinator or _users(Role.COORDINATOR)[0]
     return author_for_expert(assistance_request) if author_for_expert else None
 
 
