@@ -57,6 +57,8 @@ def engagement_context(engagement: Engagement, **forms) -> dict:
         "plan_form": PlanForm(planned_start=engagement.planned_start, planned_end=engagement.planned_end),
         "milestone_form": MilestoneForm(), "note_form": NoteForm(), "action_form": EngagementActionForm(),
         "actions": available_actions(engagement), "error": None,
+        # Downloads go through the experts' feature, which checks access and logs the read.
+        "can_download": "engagements.download_deliverable" in current_app.view_functions,
     }
     context.update(forms)
     return context

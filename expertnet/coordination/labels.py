@@ -71,10 +71,21 @@ def exclusion_label(key) -> str:
     return _label(EXCLUSION_LABELS, key)
 
 
+# Buttons whose meaning depends on where the request comes from (the requests feature labels the rest).
+MOVE_LABELS = {("matching", "triage"): _l("Back to triage"), ("info_requested", "triage"): _l("Resume triage"),
+               ("assigned", "matching"): _l("Back to matching"), ("inviting", "matching"): _l("Back to matching"),
+               ("delivered", "in_progress"): _l("Reopen the work"), ("on_hold", "in_progress"): _l("Resume the work")}
+
+
+def move_label(from_status, to_status) -> str:
+    key = (getattr(from_status, "value", from_status), getattr(to_status, "value", to_status))
+    return str(MOVE_LABELS[key]) if key in MOVE_LABELS else request_labels.action_label(to_status)
+
+
 # Request statuses and urgencies are labelled by the requests feature; mail rendered from the CLI needs them too.
 TEMPLATE_GLOBALS = {
     "request_status_label": request_labels.status_label, "request_status_badge": request_labels.status_badge,
-    "request_urgency_label": request_labels.urgency_label,
+    "request_urgency_label": request_labels.urgency_label, "move_label": move_label,
     "sla_state_label": sla_state_label, "milestone_label": milestone_label, "invitation_label": invitation_label, "decline_label": decline_label,
     "engagement_label": engagement_label, "exclusion_label": exclusion_label, "SLA_STATE_BADGES": SLA_STATE_BADGES,
     "URGENCY_BADGES": URGENCY_BADGES, "INVITATION_BADGES": INVITATION_BADGES,

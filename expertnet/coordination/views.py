@@ -34,6 +34,8 @@ S = RequestStatus
 QUEUE_FIELDS = ("view", "status", "urgency", "sla", "topic", "country", "lead", "q", "sort")
 # Moves with side effects beyond the lifecycle (a message and an e-mail to the agency).
 MOVES = {S.INFO_REQUESTED: triage.request_information, S.REJECTED: triage.decline_request}
+# Moves the desk makes by itself (the first invitation sent), so they get no button.
+AUTOMATIC = frozenset({S.INVITING})
 
 
 def actor() -> User:
@@ -81,7 +83,8 @@ def desk_context(assistance_request, **extra) -> dict:
         "assistance_request": assistance_request, "clocks": sla.clocks(assistance_request),
         "invitations": invitations, "engagements": desk.engagements_of(assistance_request),
         "alternates": desk.alternates(assistance_request, locale=locale()) if wants_alternates else [],
-        "moves": allowed_transitions(assistance_request, actor()), "move_form": MoveRequestForm(),
+        "moves": [to for to in allowed_transitions(assistance_request, actor()) if to not in AUTOMATIC],
+        "move_form": MoveRequestForm(),
         "priority_form": PriorityForm(priority=assistance_request.priority), "lead_form": lead_form,
         "can_invite": assistance_request.status in INVITABLE_STATUSES, "move_error": None,
         "request_page_url": url_for("requests.detail", request_id=assistance_request.id)

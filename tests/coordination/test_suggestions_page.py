@@ -47,7 +47,7 @@ def test_reasons_load_and_availability_are_shown(client, auth, coordinator, matc
     auth.login(coordinator)
     html, picks = suggestions_page(client, matching_request)
     assert picks == [profile.id]
-    assert "Topic:" in html and "Term:" in html and "Language:" in html
+    assert "<dt>Topics</dt>" in html and "<dt>Terms</dt>" in html and "<dt>Languages</dt>" in html
     assert "1 / 3" in html and "Available" in html
     assert "0 excluded" not in html
 
