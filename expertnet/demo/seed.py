@@ -15,6 +15,7 @@ from expertnet.engagements.demo import seed_engagements
 from expertnet.requests.demo import seed_expert_messages, seed_requests
 from expertnet.taxonomy.models import Topic
 from expertnet.taxonomy.services import load_bundled_topics
+from expertnet.coordination.demo import seed_coordination
 
 DEMO_PASSWORD = "expertnet-demo-2026"
 DEMO_ADMIN = "admin@expertnet.example"
@@ -48,7 +49,7 @@ def seed_demo_network() -> bool:
 
 
 # Later capabilities append functions (admin, organisations_by_name) -> None that seed their own data.
-EXTRA_STEPS: list = [seed_requests, seed_engagements, seed_expert_messages]
+EXTRA_STEPS: list = [seed_requests, seed_engagements, seed_expert_messages, seed_coordination]
 
 
 def seed_organisations(admin: User) -> dict[str, Organisation]:
