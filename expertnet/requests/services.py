@@ -118,6 +118,8 @@ def post_message(author, assistance_request: AssistanceRequest, body: str, inter
            message_id=message.id)
     if not internal and is_staff(author):
         _tell_agency_of_message(assistance_request, message)
+    elif access.is_owner(author, assistance_request):
+        _tell_lead_coordinator(assistance_request)
     return message
 
 
@@ -125,6 +127,14 @@ def _tell_agency_of_message(assistance_request: AssistanceRequest, message: Requ
     submitter = assistance_request.created_by
     if submitter is not None and submitter.is_active:
         send_mail(submitter.email, "request_message", submitter.locale, assistance_request=assistance_request)
+
+
+def _tell_lead_coordinator(assistance_request: AssistanceRequest) -> None:
+    """The agency wrote (or answered a question): its lead coordinator hears of it; the text stays on the site."""
+    lead = assistance_request.lead_coordinator
+    if lead is not None and lead.is_active:
+        send_mail(lead.email, "request_agency_message", lead.locale, assistance_request=assistance_request,
+                  coordinator=lead)
 
 
 def feedback_of(assistance_request: AssistanceRequest) -> Feedback | None:

@@ -135,3 +135,23 @@ def test_coordinator_illegal_transition_is_409(client, auth, users):
     db.session.refresh(assistance_request)
     assert assistance_request.status == S.SUBMITTED
     assert lifecycle.allowed_transitions(assistance_request, users["coordinator"])
+
+
+def test_mail_goes_both_ways_without_the_message_text(client, auth, users, sent_mail):
+    from tests.requests.factories import make_request
+
+    assistance_request = make_request(users["member"], S.TRIAGE, users["coordinator"])
+    assistance_request.lead_coordinator_id = users["coordinator"].id
+    users["member"].locale = "ar"
+    db.session.commit()
+    auth.login(users["coordinator"])
+    client.post(f"/requests/{assistance_request.id}/messages", data={"body": "SECRET-QUESTION about site B"})
+    auth.logout()
+    auth.login(users["member"])
+    client.post(f"/requests/{assistance_request.id}/messages", data={"body": "SECRET-ANSWER about site B"})
+    to_member = [m for m in sent_mail if m["To"] == users["member"].email]
+    to_coordinator = [m for m in sent_mail if m["To"] == users["coordinator"].email]
+    assert len(to_member) == 1 and len(to_coordinator) == 1
+    assert "رسالة جديدة من المنسقين" in to_member[0]["Subject"]  # in the member's language
+    for mail in to_member + to_coordinator:
+        assert "SECRET" not in mail.get_body(("plain",)).get_content()
