@@ -1,0 +1,57 @@
+"""The agency's list: filters by status, topic and date, search, pagination; accepted experts' names only."""
+from datetime import timedelta
+
+import pytest
+
+from expertnet.db import utcnow
+from expertnet.extensions import db
+from expertnet.requests.models import RequestStatus as S
+from tests.conftest import make_user
+from tests.requests.factories import invite_expert, make_draft, make_request
+
+
+@pytest.fixture
+def listed(client, auth, users):
+    member = users["member"]
+    drafts = [make_draft(member, title=f"Draft number {n:02d}") for n in range(22)]
+    port = make_request(member, S.TRIAGE, users["coordinator"], title="Port precursor targeting_100%",
+                        topics=["ports-warehouses"])
+    old = make_draft(member, title="An old idea")
+    old.created_at = utcnow() - timedelta(days=400)
+    db.session.commit()
+    auth.login(member)
+    return drafts, port, old
+
+
+def _page(client, query=""):
+    return client.get(f"/requests/{query}").get_data(as_text=True)
+
+
+def test_pagination(client, listed):
+    first, second = _page(client), _page(client, "?page=2")
+    assert first.count('data-label="Request"') == 20 and second.count('data-label="Request"') == 4
+    assert "Page 1 of 2" in first and _page(client, "?page=99").count('data-label="Request"') == 0
+
+
+def test_filters_and_search(client, listed):
+    _drafts, port, old = listed
+    assert port.title in _page(client, "?status=triage") and "Draft number" not in _page(client, "?status=triage")
+    assert _page(client, "?status=nonsense").count('data-label="Request"') == 0
+    assert port.title in _page(client, "?topic=ports-warehouses")
+    assert "Draft number" not in _page(client, "?topic=ports-warehouses")
+    assert port.title in _page(client, "?q=PRECURSOR") and port.title in _page(client, f"?q={port.reference}")
+    assert _page(client, "?q=_100%25").count('data-label="Request"') == 1  # LIKE wildcards are literal
+    since = (utcnow() - timedelta(days=30)).date().isoformat()
+    assert old.title not in _page(client, f"?since={since}") and old.title in _page(client, f"?until={since}")
+    assert "No request matches" in _page(client, "?q=nothing-like-this")
+
+
+def test_expert_names_only_once_accepted(client, auth, users):
+    assistance_request = make_request(users["member"], S.INVITING, users["coordinator"])
+    pending = make_user(users["expert"].role, full_name="Pending Person")
+    accepted = make_user(users["expert"].role, full_name="Accepted Person")
+    invite_expert(assistance_request, pending)
+    invite_expert(assistance_request, accepted, accepted=True)
+    auth.login(users["member"])
+    page = _page(client, str(assistance_request.id))
+    assert "Accepted Person" in page and "Pending Person" not in page
