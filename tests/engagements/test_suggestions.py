@@ -12,7 +12,7 @@ from expertnet.experts.models import (Availability, BlackoutPeriod, Experience, 
                                       VettingStatus)
 from expertnet.extensions import db
 from expertnet.taxonomy.services import topics_by_slug
-from tests.conftest import POSTGRES_URL, make_user
+from tests.conftest import make_user
 from tests.engagements.factories import invite, make_assistance_request, make_expert
 
 
@@ -130,7 +130,6 @@ def test_describe_expert_shows_topics_and_terms(setting):
     assert describe_expert(customs, "ar")
 
 
-@pytest.mark.skipif(bool(POSTGRES_URL), reason="two SQLite app instances on one file")
 def test_a_change_made_by_another_process_is_seen(setting, app_config):
     customs, lab, assistance_request = setting
     assert ranked_ids(assistance_request)[0] == customs.id  # this "process" has fitted its index
