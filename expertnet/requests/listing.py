@@ -10,6 +10,24 @@ from expertnet.taxonomy.models import Topic
 from expertnet.taxonomy.services import leaf_topics
 
 SEARCH_MAX = 100
+# Arabic search folding (alef and yaa variants, taa marbuta, tatweel, diacritics), done the same way in SQL
+# (nested REPLACE, portable to SQLite and PostgreSQL) and in Python for the typed text.
+ARABIC_FOLDING = [("أ", "ا"), ("إ", "ا"), ("آ", "ا"), ("ٱ", "ا"), ("ى", "ي"), ("ی", "ي"), ("ة", "ه"), ("ـ", "")] + [
+    (mark, "") for mark in "\u064b\u064c\u064d\u064e\u064f\u0650\u0651\u0652"]
+
+
+def fold_text(text: str) -> str:
+    text = text.lower()
+    for source, target in ARABIC_FOLDING:
+        text = text.replace(source, target)
+    return text
+
+
+def _folded(column):
+    expression = sa.func.lower(column)
+    for source, target in ARABIC_FOLDING:
+        expression = sa.func.replace(expression, source, target)
+    return expression
 
 
 def set_filter_choices(form) -> None:
@@ -40,6 +58,6 @@ def filtered(query: sa.Select, form) -> sa.Select:
     if text:
         columns = (AssistanceRequest.title, AssistanceRequest.summary,
                    sa.func.coalesce(AssistanceRequest.reference, ""))
-        query = query.where(sa.or_(*(sa.func.lower(column).contains(text.lower(), autoescape=True)
-                                     for column in columns)))
+        folded = fold_text(text)
+        query = query.where(sa.or_(*(_folded(column).contains(folded, autoescape=True) for column in columns)))
     return query.order_by(AssistanceRequest.status_changed_at.desc(), AssistanceRequest.id.desc())

@@ -55,3 +55,10 @@ def test_expert_names_only_once_accepted(client, auth, users):
     auth.login(users["member"])
     page = _page(client, str(assistance_request.id))
     assert "Accepted Person" in page and "Pending Person" not in page
+
+
+def test_arabic_search_folds_spelling_variants(client, auth, users):
+    make_draft(users["member"], title="إعداد خطة الاستجابة للطوارئ الكيميائية")
+    auth.login(users["member"])
+    for query in ("اعداد", "إعداد", "الكيميائيه", "الكيمیائية", "خُطة", "خطـة"):
+        assert "الاستجابة" in _page(client, f"?q={query}"), query
