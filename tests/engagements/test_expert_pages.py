@@ -4,6 +4,7 @@ import io
 from datetime import timedelta
 
 import pytest
+from flask_babel import refresh
 import sqlalchemy as sa
 
 from expertnet.accounts.models import Role
@@ -125,3 +126,27 @@ def test_experts_never_reach_others_invitations_or_engagements(client, auth, coo
         assert client.post(url, data={"body": "x", "report": "x"}).status_code == 404
     assert client.get(f"/requests/{invited.request_id}").status_code == 404
     assert b"Targeting precursor" not in client.get("/invitations").data
+
+
+def test_home_panel_and_mail(client, auth, coordinator, invited):
+    auth.login(invited.expert.user)
+    home = client.get("/")
+    assert home.status_code == 200 and "invitations awaiting your answer" in home.get_data(as_text=True)
+    from expertnet.notifications.models import OutboxMessage
+
+    new = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "invitation_new"))
+    assert new.recipient == invited.expert.user.email and f"/invitations/{invited.id}" in new.text_body
+    client.post(f"/invitations/{invited.id}/terms", data={"terms_version": CONFIDENTIALITY_TERMS_VERSION, "agree": "y"})
+    client.post(f"/invitations/{invited.id}/accept")
+    answered = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "invitation_accepted"))
+    assert answered.recipient == coordinator.email and f"/coordination/requests/{invited.request_id}" in answered.text_body
+
+
+def test_arabic_pages_render_in_arabic(client, auth, invited):
+    invited.expert.user.locale = "ar"
+    db.session.commit()
+    auth.login(invited.expert.user)
+    refresh()  # the test's app context (and its cached locale) spans the requests
+    page = client.get(f"/invitations/{invited.id}").get_data(as_text=True)
+    assert 'dir="rtl"' in page and "شروط السرية" in page and "قبول الشروط" in page
+    assert "تعديل ملفي" in client.get("/profile/preview").get_data(as_text=True)
