@@ -84,6 +84,7 @@ class RequestForm(FlaskForm):
     submit = SubmitField(_l("Submit request"))
 
     def set_choices(self) -> None:
+        self.title.flags.required = True  # marked for the officer; RequestIn enforces it
         locale = str(get_locale())
         self.topics.choices = [(t.slug, f"{t.parent.label(locale)} — {t.label(locale)}") for t in leaf_topics()]
         self.languages.choices = _language_choices(locale)
