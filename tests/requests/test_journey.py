@@ -4,7 +4,7 @@ import sqlalchemy as sa
 from expertnet.audit.models import AuditEvent
 from expertnet.extensions import db
 from expertnet.requests import lifecycle
-from expertnet.requests.models import AssistanceRequest, Feedback, RequestMessage, RequestStatus as S
+from expertnet.requests.models import AssistanceRequest, Feedback, RequestStatus as S
 from tests.requests.factories import ensure_topics, invite_expert, request_data
 
 

@@ -5,14 +5,12 @@ from datetime import timedelta
 import pytest
 import sqlalchemy as sa
 
-from expertnet.accounts.models import Role
 from expertnet.audit.models import AuditEvent
 from expertnet.db import utcnow
 from expertnet.extensions import db
 from expertnet.requests import lifecycle
 from expertnet.requests.lifecycle import ALLOWED, IllegalTransition, TransitionNotAllowed
-from expertnet.requests.models import AssistanceRequest, RequestEvent, RequestStatus as S
-from tests.conftest import make_user
+from expertnet.requests.models import RequestEvent, RequestStatus as S
 from tests.requests.factories import NOTES, make_draft, make_request
 
 
