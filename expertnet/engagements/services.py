@@ -19,9 +19,9 @@ from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.engagements.models import (DeclineReason, Engagement, EngagementNote, EngagementStatus, Invitation,
                                           InvitationStatus)
-from expertnet.engagements.suggestions import mark_expert_changed
+from expertnet.engagements.suggestions import is_vetted, mark_expert_changed
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION  # noqa: F401 - part of this API
-from expertnet.experts.models import ExpertProfile, VettingStatus
+from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.notifications.services import send_mail
 from expertnet.requests.lifecycle import transition
@@ -112,7 +112,7 @@ def check_invitable(assistance_request, profile: ExpertProfile) -> None:
     """Raise InvitationError when `profile` may not be invited to the request (the capacity race aside)."""
     if assistance_request.status not in INVITABLE_STATUSES:
         raise InvitationError("request_not_open")
-    if profile.vetting_status != VettingStatus.APPROVED or not profile.user.is_active:
+    if not is_vetted(profile):
         raise InvitationError("expert_not_vetted")
     if profile.organisation_id is not None and profile.organisation_id == assistance_request.organisation_id:
         raise InvitationError("same_organisation")

@@ -91,7 +91,9 @@ def _documents(profile: ExpertProfile) -> list[matching.Document]:
 
 
 def is_vetted(profile: ExpertProfile) -> bool:
-    return profile.vetting_status == VettingStatus.APPROVED and profile.user.is_active
+    """Matchable: approved, account active, and not on the way out (asked to leave the network)."""
+    return (profile.vetting_status == VettingStatus.APPROVED and profile.user.is_active
+            and profile.deactivation_requested_at is None)
 
 
 def to_matcher_profile(profile: ExpertProfile) -> matching.ExpertProfile:

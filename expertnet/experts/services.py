@@ -108,5 +108,6 @@ def request_deactivation(expert_user, profile: ExpertProfile) -> bool:
         return False
     profile.deactivation_requested_at = utcnow()
     db.session.flush()
+    mark_expert_changed(profile)  # no new invitations from now on
     record("expert.deactivation_requested", expert_user, profile)
     return True

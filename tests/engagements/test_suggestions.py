@@ -10,6 +10,7 @@ from expertnet.engagements import suggestions
 from expertnet.engagements.suggestions import describe_expert, mark_expert_changed, rank_for_request
 from expertnet.experts.models import (Availability, BlackoutPeriod, Experience, ExpertProfile, ExpertTopic, TopicLevel,
                                       VettingStatus)
+from expertnet.experts.services import request_deactivation
 from expertnet.extensions import db
 from expertnet.taxonomy.services import topics_by_slug
 from tests.conftest import make_user
@@ -73,7 +74,7 @@ def test_profile_text_and_topic_changes_move_the_ranking(setting):
 @pytest.mark.parametrize("change, reason", [
     ("capacity", "at_capacity"), ("vetting", "unvetted"), ("unavailable", "unavailable"),
     ("blackout", "unavailable"), ("conflict_country", "conflict_of_interest"), ("invited", "excluded_id"),
-    ("deactivated_elsewhere", "unvetted"),
+    ("deactivated_elsewhere", "unvetted"), ("asked_to_leave", "unvetted"),
 ])
 def test_each_kind_of_change_takes_effect_at_once(setting, coordinator, change, reason):
     customs, _lab, assistance_request = setting
@@ -90,9 +91,11 @@ def test_each_kind_of_change_takes_effect_at_once(setting, coordinator, change, 
         customs.conflict_countries = ["JO"]
     elif change == "invited":
         invite(coordinator, assistance_request, customs)
+    elif change == "asked_to_leave":
+        request_deactivation(customs.user, customs)
     elif change == "deactivated_elsewhere":
         customs.user.is_active = False  # an admin's change that logs nothing for the matcher
-    if change not in ("invited", "deactivated_elsewhere"):
+    if change not in ("invited", "deactivated_elsewhere", "asked_to_leave"):
         mark_expert_changed(customs)
     db.session.commit()
     result = rank_for_request(assistance_request)
