@@ -234,3 +234,46 @@ def test_suspend_resume_and_withdraw_keep_history(coordinator, request_matching)
     assert db.session.get(Engagement, engagement.id) is not None
     with pytest.raises(services.EngagementError, match="illegal_transition"):
         services.resume_engagement(coordinator, engagement)
+
+
+def test_two_coordinators_at_the_same_moment_cannot_over_commit(app, coordinator):
+    """Two sessions load the expert (capacity 1, nothing committed), then invite at once: one wins."""
+    import threading
+
+    from sqlalchemy.exc import OperationalError
+
+    expert = make_expert(capacity=1)
+    ids = [make_assistance_request(coordinator=coordinator).id for _ in range(2)]
+    barrier, outcomes = threading.Barrier(2), []
+
+    def attempt(request_id):
+        from expertnet.requests.models import AssistanceRequest
+
+        with app.app_context():
+            profile = db.session.get(ExpertProfile, expert.id)
+            assistance_request = db.session.get(AssistanceRequest, request_id)
+            actor = db.session.get(type(coordinator), coordinator.id)
+            assert profile.commitments == 0
+            barrier.wait()
+            try:
+                services.invite_expert(actor, assistance_request, profile, "", utcnow() + timedelta(days=2))
+                db.session.commit()
+                outcomes.append("invited")
+            except services.InvitationError as exc:
+                outcomes.append(exc.code)
+            except OperationalError:  # SQLite may refuse the second writer outright: still no over-commitment
+                outcomes.append("locked")
+            finally:
+                db.session.rollback()
+                db.session.remove()
+
+    threads = [threading.Thread(target=attempt, args=(request_id,)) for request_id in ids]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(30)
+    print("outcomes:", sorted(outcomes))
+    assert outcomes.count("invited") == 1, outcomes
+    db.session.expire_all()
+    assert db.session.get(ExpertProfile, expert.id).commitments == 1
+    assert db.session.scalar(sa.select(sa.func.count(Invitation.id))) == 1
