@@ -204,6 +204,10 @@ def process_index() -> ProcessIndex:
 # ------------------------------------------------------------------ the public API for coordinators' pages
 @dataclass
 class Suggestions:
+    """`experts`: (profile row, score, reasons) best first; `excluded`: how many were left out, by reason key
+    (excluded_id = already invited, same_organisation, conflict_of_interest, unvetted, at_capacity, unavailable,
+    language, region); `weak`: no strong match in the network; `eligible`: how many passed the filters."""
+
     experts: list[tuple[ExpertProfile, float, list[matching.Reason]]]
     excluded: dict[str, int]
     weak: bool
