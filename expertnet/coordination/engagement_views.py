@@ -12,6 +12,7 @@ from expertnet.coordination.messages import desk_message, lifecycle_message
 from expertnet.coordination.views import STAFF, actor, bp
 from expertnet.engagements import services as engagement_services
 from expertnet.engagements.models import Engagement, EngagementStatus, Milestone
+from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.policy import found_or_404, roles_required
 from expertnet.requests.lifecycle import LifecycleError
@@ -40,7 +41,8 @@ def load_engagement(engagement_id: int) -> Engagement:
 @roles_required(*STAFF)
 def engagements():
     show = request.args.get("show", "open")
-    query = sa.select(Engagement).options(selectinload(Engagement.request), selectinload(Engagement.expert),
+    query = sa.select(Engagement).options(selectinload(Engagement.request),
+                                          selectinload(Engagement.expert).selectinload(ExpertProfile.user),
                                           selectinload(Engagement.milestones))
     query = query.where(Engagement.status.in_(OPEN)) if show != "all" else query
     page = db.paginate(query.order_by(Engagement.created_at.desc(), Engagement.id.desc()),

@@ -1,31 +1,13 @@
 """CSV exports of requests and engagements, with spreadsheet formula injection neutralised."""
-import csv
-import io
-
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from expertnet.coordination import sla
+from expertnet.engagements.csv_safety import csv_text
 from expertnet.engagements.models import Engagement
 from expertnet.extensions import db
+from expertnet.experts.models import ExpertProfile
 from expertnet.requests.models import AssistanceRequest, RequestStatus
-
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r", "|", "%")
-
-
-def safe_cell(value) -> str:
-    """A cell a spreadsheet will show as text: a leading formula character gets a quote in front (OWASP)."""
-    text = "" if value is None else str(getattr(value, "value", value))
-    return "'" + text if text.startswith(FORMULA_PREFIXES) else text
-
-
-def _csv(header: list[str], rows) -> str:
-    buffer = io.StringIO()
-    writer = csv.writer(buffer, lineterminator="\r\n")
-    writer.writerow(header)
-    for row in rows:
-        writer.writerow([safe_cell(cell) for cell in row])
-    return "\ufeff" + buffer.getvalue()  # the BOM makes spreadsheet programs read UTF-8 (Arabic titles)
 
 
 def _iso(moment) -> str:
@@ -43,15 +25,15 @@ def requests_csv() -> str:
              .options(selectinload(AssistanceRequest.organisation), selectinload(AssistanceRequest.topics),
                       selectinload(AssistanceRequest.lead_coordinator))
              .order_by(AssistanceRequest.submitted_at, AssistanceRequest.id))
-    return _csv(REQUEST_HEADER, (_request_row(r) for r in db.session.scalars(query)))
+    return csv_text(REQUEST_HEADER, (_request_row(r) for r in db.session.scalars(query)))
 
 
 def _request_row(r: AssistanceRequest) -> list:
     clock = sla.current_clock(r)
-    return [r.reference, r.title, r.organisation.name, r.country, r.status, r.urgency, r.priority,
+    return [r.reference, r.title, r.organisation.name, r.country, r.status.value, r.urgency.value, r.priority,
             " ".join(t.slug for t in r.topics), r.lead_coordinator.full_name if r.lead_coordinator else "",
             _iso(r.submitted_at), _iso(r.triaged_at), _iso(r.first_invited_at), _iso(r.assigned_at),
-            _iso(r.closed_at), r.experts_wanted, clock.milestone if clock else "", clock.state if clock else "",
+            _iso(r.closed_at), r.experts_wanted, clock.milestone.value if clock else "", clock.state.value if clock else "",
             _iso(clock.due_at) if clock else ""]
 
 
@@ -62,13 +44,13 @@ ENGAGEMENT_HEADER = ["request_reference", "request_title", "expert", "status", "
 
 def engagements_csv() -> str:
     query = (sa.select(Engagement).options(selectinload(Engagement.request), selectinload(Engagement.milestones),
-                                           selectinload(Engagement.expert))
+                                           selectinload(Engagement.expert).selectinload(ExpertProfile.user))
              .order_by(Engagement.created_at, Engagement.id))
-    return _csv(ENGAGEMENT_HEADER, (_engagement_row(e) for e in db.session.scalars(query)))
+    return csv_text(ENGAGEMENT_HEADER, (_engagement_row(e) for e in db.session.scalars(query)))
 
 
 def _engagement_row(e: Engagement) -> list:
-    return [e.request.reference, e.request.title, e.expert.user.full_name, e.status,
+    return [e.request.reference, e.request.title, e.expert.user.full_name, e.status.value,
             e.planned_start.isoformat() if e.planned_start else "", e.planned_end.isoformat() if e.planned_end else "",
             len(e.milestones), sum(1 for m in e.milestones if m.done_at), e.days_spent if e.days_spent is not None else "",
             _iso(e.report_submitted_at), _iso(e.closed_at), e.withdrawal_reason]

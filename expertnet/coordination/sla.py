@@ -63,23 +63,19 @@ def targets_for(urgency: Urgency) -> dict[Milestone, timedelta]:
     return {milestone: timedelta(hours=hours[milestone.value]) for milestone in Milestone}
 
 
-def paused_until(assistance_request: AssistanceRequest, moment: datetime) -> timedelta:
+def paused_until(assistance_request: AssistanceRequest, moment: datetime, from_timeline: bool = False) -> timedelta:
     """Time spent waiting on the agency before `moment`.
 
-    From the request's counters when the moment is now-ish (exact for every open milestone, since the
-    only pause before assignment is info_requested); from its timeline when a reached milestone is measured,
-    so that a later on-hold period does not flatter an earlier milestone.
+    From the request's counters by default: exact for every milestone not yet reached, since nothing can have
+    happened after now. A reached milestone is measured `from_timeline`, so that a later pause (on hold during
+    the work) does not flatter it.
     """
-    if assistance_request.events and _has_pause_after(assistance_request, moment):
+    if from_timeline and assistance_request.events:
         return _paused_from_events(assistance_request, moment)
     paused = timedelta(seconds=assistance_request.paused_seconds or 0)
     if assistance_request.paused_since is not None and assistance_request.paused_since < moment:
         paused += moment - assistance_request.paused_since
     return paused
-
-
-def _has_pause_after(assistance_request: AssistanceRequest, moment: datetime) -> bool:
-    return any(e.occurred_at > moment and e.to_status in {s.value for s in PAUSED} for e in assistance_request.events)
 
 
 def _paused_from_events(assistance_request: AssistanceRequest, moment: datetime) -> timedelta:
@@ -105,7 +101,7 @@ def clock(assistance_request: AssistanceRequest, milestone: Milestone, now: date
     target = targets_for(assistance_request.urgency)[milestone]
     reached = getattr(assistance_request, REACHED_AT[milestone])
     measured_at = reached or now
-    due_at = submitted + target + paused_until(assistance_request, measured_at)
+    due_at = submitted + target + paused_until(assistance_request, measured_at, from_timeline=reached is not None)
     return SlaClock(milestone, _state(assistance_request, reached, due_at, target, now), target, due_at, reached)
 
 
@@ -128,10 +124,13 @@ def clocks(assistance_request: AssistanceRequest, now: datetime | None = None) -
 
 
 def current_clock(assistance_request: AssistanceRequest, now: datetime | None = None) -> SlaClock | None:
-    """The clock that matters now: the first milestone not yet reached (None when all are reached or stopped)."""
-    for item in clocks(assistance_request, now):
-        if item.state in OPEN_STATES:
-            return item
+    """The clock that matters now: the first milestone not yet reached (None when all are reached or stopped).
+
+    Reached milestones are skipped unmeasured, so a list of requests never loads their timelines."""
+    for milestone in Milestone:
+        if getattr(assistance_request, REACHED_AT[milestone]) is None:
+            item = clock(assistance_request, milestone, now)
+            return item if item is not None and item.state in OPEN_STATES else None
     return None
 
 
@@ -140,4 +139,4 @@ def elapsed_to(assistance_request: AssistanceRequest, milestone: Milestone) -> t
     reached = getattr(assistance_request, REACHED_AT[milestone])
     if reached is None or assistance_request.submitted_at is None:
         return None
-    return reached - assistance_request.submitted_at - paused_until(assistance_request, reached)
+    return reached - assistance_request.submitted_at - paused_until(assistance_request, reached, from_timeline=True)
