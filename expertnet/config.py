@@ -46,7 +46,6 @@ class DefaultConfig:
         "routine": {"triage": 72, "first_invitation": 168, "assignment": 336},
     }
     SLA_WARNING_FRACTION = 0.25  # "due soon" once less than this share of the target is left
-    INVITATION_REMINDER_HOURS = 48  # remind experts this long before an invitation's deadline
 
 
 # Settings that may come from the environment, with how to read the text.
