@@ -1,34 +1,41 @@
-"""Speed of the expert matcher against the naive approach, on a synthetic network.
+"""Speed and memory of the expert matcher against the naive approach, on a synthetic network.
 
     .venv/bin/python benchmarks/matching_speed.py           # 1k, 10k and 100k experts (~10 min)
-    .venv/bin/python benchmarks/matching_speed.py --quick   # 1k and 10k only
+    .venv/bin/python benchmarks/matching_speed.py --quick   # 1k and 10k only (~1 min)
+    .venv/bin/python benchmarks/matching_speed.py --sizes 100000 --requests 300
 
 Naive: TfidfVectorizer over one text per expert, cosine_similarity against the whole matrix,
 argsort. Ours: ExpertMatcher.rank end to end -- request text in, filtered (default RankFilters:
 vetted, capacity, availability, plus one excluded organisation) and explained top 20 out.
-Figures, not assertions.
+
+Each size runs in fresh interpreters, one for ours and one for the naive approach, so each peak
+memory figure (the process's ru_maxrss) is its own. Both see the same network and the same
+requests (fixed seed), each after a few warm-up requests; latency median and p95 are over every
+request. 'Peak' includes the generated profiles and requests; 'after data' is the resident
+memory before fitting, so the difference is what fitting and ranking added. Figures, not assertions.
 """
 from __future__ import annotations
 
 import argparse
 import gc
+import json
 import os
+import resource
+import subprocess
 import sys
-import threading
 import time
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
 
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
-from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
-from sklearn.metrics.pairwise import cosine_similarity  # noqa: E402
-
-from expertnet.matching import ExpertMatcher, MatchQuery, RankFilters  # noqa: E402
-from synthetic import Network, profile_text  # noqa: E402
-
+WARM_UP = 5
+K = 20
+UPDATES = 20
 PAGE = os.sysconf("SC_PAGE_SIZE")
 
 
@@ -37,98 +44,120 @@ def rss_bytes() -> int:
         return int(f.read().split()[1]) * PAGE
 
 
-class PeakMemory:
-    """Samples resident memory every few milliseconds while a block runs."""
-
-    def __enter__(self):
-        self.peak = rss_bytes()
-        self._stop = threading.Event()
-        self._thread = threading.Thread(target=self._watch, daemon=True)
-        self._thread.start()
-        return self
-
-    def _watch(self):
-        while not self._stop.wait(0.005):
-            self.peak = max(self.peak, rss_bytes())
-
-    def __exit__(self, *exc):
-        self._stop.set()
-        self._thread.join()
-        self.peak = max(self.peak, rss_bytes())
+def peak_bytes() -> int:
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss * 1024  # kilobytes on Linux
 
 
-def latencies(run, requests) -> np.ndarray:
+def network_data(n_experts: int, n_requests: int):
+    from synthetic import Network
+    network = Network(seed=n_experts)
+    profiles = [network.profile(i) for i in range(n_experts)]
+    requests = [network.request() for _ in range(n_requests)]
+    return network, profiles, requests
+
+
+def timed(run, requests) -> list[float]:
+    for request in requests[:WARM_UP]:
+        run(request)
     times = []
     for request in requests:
         start = time.perf_counter()
         run(request)
-        times.append(time.perf_counter() - start)
-    return np.array(times) * 1000
+        times.append((time.perf_counter() - start) * 1000)
+    return times
 
 
-def naive_ranker(texts):
-    vectorizer = TfidfVectorizer()
-    matrix = vectorizer.fit_transform(texts)
-
-    def rank(request: str):
-        scores = cosine_similarity(vectorizer.transform([request]), matrix).ravel()
-        return np.argsort(-scores)[:20]
-    return vectorizer, matrix, rank
-
-
-def measure(n_experts: int, n_requests: int, n_naive_requests: int) -> dict:
-    network = Network(seed=n_experts)
-    started = time.perf_counter()
-    profiles = [network.profile(i) for i in range(n_experts)]
-    requests = [network.request() for _ in range(n_requests)]
-    texts = [profile_text(p) for p in profiles]
-    print(f"  [{n_experts:,}] generated in {time.perf_counter() - started:.1f}s; "
-          f"{sum(len(p.documents) for p in profiles):,} documents", flush=True)
-    out = {}
+def worker_ours(n_experts: int, n_requests: int) -> dict:
+    from expertnet.matching import ExpertMatcher, MatchQuery, RankFilters
+    network, profiles, requests = network_data(n_experts, n_requests)
     gc.collect()
-    base = rss_bytes()
-    with PeakMemory() as memory:
-        start = time.perf_counter()
-        matcher = ExpertMatcher().fit(profiles)
-        out["fit"] = time.perf_counter() - start
-    out["peak"], out["rise"] = memory.peak, memory.peak - base
+    out = {"after_data": rss_bytes()}
+    start = time.perf_counter()
+    matcher = ExpertMatcher().fit(profiles)
+    out["fit"] = time.perf_counter() - start
+    out["peak_fit"] = peak_bytes()
     filters = RankFilters(exclude_organisation_ids=frozenset({1}))
-    matcher.rank(MatchQuery(requests[0]), k=20, filters=filters)  # warm caches as a server would be
-    out["ours"] = latencies(lambda r: matcher.rank(MatchQuery(r), k=20, filters=filters), requests)
+    out["latency"] = timed(lambda r: matcher.rank(MatchQuery(r), k=K, filters=filters), requests)
     update_times = []
-    for i in range(5):
-        replacement = network.profile(i)  # a changed profile for an existing expert
+    for i in range(UPDATES):
+        replacement = replace(network.profile(i), expert_id=i * 7 % n_experts)  # new text for an existing expert
         start = time.perf_counter()
         matcher.update(replacement)
-        update_times.append(time.perf_counter() - start)
-    out["update"] = float(np.median(update_times)) * 1000
-    del matcher
-    gc.collect()
-    start = time.perf_counter()
-    vectorizer, matrix, naive = naive_ranker(texts)
-    out["naive_fit"] = time.perf_counter() - start
-    out["naive"] = latencies(naive, requests[:n_naive_requests])
+        update_times.append((time.perf_counter() - start) * 1000)
+    out["update"] = float(np.median(update_times))
+    out["update_max"] = float(np.max(update_times))
+    out["peak"] = peak_bytes()
     return out
 
 
-def report(n: int, r: dict) -> None:
-    ours, naive = r["ours"], r["naive"]
-    print(f"{n:>8,} experts | fit ours {r['fit']:6.1f}s  naive TfidfVectorizer.fit_transform {r['naive_fit']:6.1f}s "
-          f"(ratio {r['fit'] / r['naive_fit']:.2f}) | peak RSS {r['peak'] / 2**20:,.0f} MiB (+{r['rise'] / 2**20:,.0f} MiB for fit)")
-    print(f"{'':>8} latency ms  ours median {np.median(ours):6.2f} p95 {np.percentile(ours, 95):6.2f} "
-          f"(n={len(ours)}) | naive median {np.median(naive):7.2f} p95 {np.percentile(naive, 95):7.2f} (n={len(naive)}) "
-          f"| speed-up median {np.median(naive) / np.median(ours):5.1f}x  p95 {np.percentile(naive, 95) / np.percentile(ours, 95):5.1f}x "
-          f"| one-profile update {r['update']:.1f} ms", flush=True)
+def worker_naive(n_experts: int, n_requests: int) -> dict:
+    from sklearn.feature_extraction.text import TfidfVectorizer
+    from sklearn.metrics.pairwise import cosine_similarity
+    from synthetic import profile_text
+    _, profiles, requests = network_data(n_experts, n_requests)
+    texts = [profile_text(p) for p in profiles]
+    del profiles
+    gc.collect()
+    out = {"after_data": rss_bytes()}
+    start = time.perf_counter()
+    vectorizer = TfidfVectorizer()
+    matrix = vectorizer.fit_transform(texts)
+    out["fit"] = time.perf_counter() - start
+    out["peak_fit"] = peak_bytes()
+
+    def rank(request: str):
+        scores = cosine_similarity(vectorizer.transform([request]), matrix).ravel()
+        return np.argsort(-scores)[:K]
+    out["latency"] = timed(rank, requests)
+    out["peak"] = peak_bytes()
+    return out
+
+
+def run_worker(kind: str, n: int, n_requests: int) -> dict:
+    command = [sys.executable, __file__, "--worker", kind, "--sizes", str(n), "--requests", str(n_requests)]
+    done = subprocess.run(command, capture_output=True, text=True, check=False)
+    if done.returncode != 0:
+        sys.exit(f"{kind} worker at {n:,} failed:\n{done.stderr}")
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def mib(value: float) -> str:
+    return f"{value / 2**20:,.0f} MiB"
+
+
+def report(n: int, ours: dict, naive: dict) -> None:
+    lo, ln = np.asarray(ours["latency"]), np.asarray(naive["latency"])
+    om, op, nm, np95 = np.median(lo), np.percentile(lo, 95), np.median(ln), np.percentile(ln, 95)
+    print(f"{n:>8,} experts | fit ours {ours['fit']:6.1f}s  naive TfidfVectorizer.fit_transform {naive['fit']:6.1f}s "
+          f"(ours/naive {ours['fit'] / naive['fit']:.2f})")
+    print(f"{'':>8} latency ms (n={len(lo)} each, same requests) | ours median {om:6.2f} p95 {op:6.2f} | "
+          f"naive median {nm:7.2f} p95 {np95:7.2f} | speed-up median {nm / om:5.1f}x  p95 {np95 / op:5.1f}x")
+    print(f"{'':>8} peak RSS ours {mib(ours['peak'])} (after data {mib(ours['after_data'])}, "
+          f"fit+rank added {mib(ours['peak'] - ours['after_data'])}) | naive {mib(naive['peak'])} "
+          f"(added {mib(naive['peak'] - naive['after_data'])}) | one-profile update median {ours['update']:.1f} ms "
+          f"max {ours['update_max']:.1f} ms", flush=True)
 
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--quick", action="store_true", help="1k and 10k experts only")
+    parser.add_argument("--sizes", type=str, default=None, help="comma-separated network sizes")
+    parser.add_argument("--requests", type=int, default=200, help="timed requests per size (default 200)")
+    parser.add_argument("--worker", choices=("ours", "naive"), help=argparse.SUPPRESS)
     args = parser.parse_args()
-    sizes = [(1_000, 300, 100), (10_000, 300, 60)] + ([] if args.quick else [(100_000, 300, 25)])
-    print(f"matching speed: {os.cpu_count()} cores; requests 60-150 tokens; profiles 150-400 tokens in 3-7 documents")
-    for n, n_requests, n_naive in sizes:
-        report(n, measure(n, n_requests, n_naive))
+    sizes = [int(s) for s in args.sizes.split(",")] if args.sizes else (
+        [1_000, 10_000] if args.quick else [1_000, 10_000, 100_000])
+    if args.worker:
+        work = worker_ours if args.worker == "ours" else worker_naive
+        print(json.dumps(work(sizes[0], args.requests)))
+        return
+    load = os.getloadavg()[0]
+    print(f"matching speed: {os.cpu_count()} cores, load {load:.1f}; {args.requests} requests of 60-150 tokens per size; "
+          f"profiles 150-400 tokens in 3-7 documents; top {K}")
+    for n in sizes:
+        ours = run_worker("ours", n, args.requests)
+        naive = run_worker("naive", n, args.requests)
+        report(n, ours, naive)
 
 
 if __name__ == "__main__":

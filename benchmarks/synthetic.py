@@ -43,6 +43,7 @@ class Network:
         self.background_cdf = np.cumsum(zipf_probabilities(len(self.background)))
         topic_words = words[BACKGROUND_WORDS:]
         self.topics = [np.array(topic_words[i * TOPIC_WORDS:(i + 1) * TOPIC_WORDS], dtype=object) for i in range(N_TOPICS)]
+        self.topic_matrix = np.array(topic_words[:N_TOPICS * TOPIC_WORDS], dtype=object).reshape(N_TOPICS, TOPIC_WORDS)
         self.topic_cdf = np.cumsum(zipf_probabilities(TOPIC_WORDS, 0.9))
 
     def text(self, n_tokens: int, topics: list[int]) -> str:
@@ -50,10 +51,9 @@ class Network:
         background = self.background[self._draw(self.background_cdf, n_tokens - n_topic)]
         chosen = self.rng.choice(topics, size=n_topic)
         ranks = self._draw(self.topic_cdf, n_topic)
-        topical = [self.topics[t][i] for t, i in zip(chosen.tolist(), ranks.tolist())]
-        tokens = background.tolist() + topical
+        tokens = np.concatenate([background, self.topic_matrix[chosen, ranks]])  # same draws as a per-token loop
         order = self.rng.permutation(len(tokens))
-        return " ".join([tokens[i] for i in order])
+        return " ".join(tokens[order].tolist())
 
     def _draw(self, cdf: np.ndarray, size: int) -> np.ndarray:
         return np.minimum(np.searchsorted(cdf, self.rng.random(size)), len(cdf) - 1)
