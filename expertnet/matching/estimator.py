@@ -14,13 +14,15 @@ from .errors import EmptyQueryError, InvalidProfileError, MatchingInputError, Un
 from .explain import FeatureLabels, combine_by_owner, language_name, matrix_contributions, reasons_from_contributions
 from .features import TermTable, count_matrix, display_surfaces, fit_vocabulary, single_vector, tfidf_rows
 from .filters import FILTER_ORDER, Attributes, LanguageBits, apply_filters, concat_attributes
-from .index import BOUND_SLACK, QueryVector, Segment, build_segment, stack_segments
+from .index import BOUND_SLACK, QueryVector, Segment, build_segment, ranges, stack_segments
 from .models import ExpertProfile, MatchQuery, RankedExpert, RankFilters, RankResult, Reason, Topic
 from .ranking import exact_top_k, order_by_score
 from .text import analyse
 
 AGGREGATIONS = ("centroid", "max", "blend")
 DELTA_COMPACT_SIZE = 4096  # updates pile up in a small segment; past this it is merged into main
+PROBE_POSTINGS = 20_000   # postings read to find a first k-th best score (see _candidates)
+PROBE_EXPERTS = 64        # experts scored exactly for it
 
 
 class ExpertMatcher(BaseEstimator):
@@ -148,7 +150,7 @@ class ExpertMatcher(BaseEstimator):
     @staticmethod
     def _fingerprint(segment: Segment, previous: str = "") -> str:
         digest = hashlib.blake2b(previous.encode(), digest_size=12)
-        for array in (segment.centroid.indptr, segment.centroid.indices, segment.centroid.data,
+        for array in (segment.docs.indptr, segment.docs.indices, segment.docs.data, segment.field_weight,
                       segment.attributes.expert_ids, segment.attributes.capacity, segment.attributes.languages):
             digest.update(np.ascontiguousarray(array).tobytes())
         return digest.hexdigest()
@@ -176,55 +178,113 @@ class ExpertMatcher(BaseEstimator):
         filters = filters or RankFilters()
         eligible, excluded = apply_filters(self._alive, self._attributes.removal_masks(filters, self.language_bits_))
         with QueryVector(*self._query_vector(query), self.vocabulary_.n_features) as vector:
-            centroid = np.concatenate([s.centroid_scores(vector) for s in self.segments_])
-            bonus = self._bonus(query)
-            positions, scores = self._select(vector, centroid, bonus, eligible, k)
+            bonus, bonus_max = self._bonus(query)
+            positions, scores = self._select(vector, bonus, bonus_max, eligible, k)
             experts = self._explained(positions, scores, query, vector, bonus, display_language)
         best = experts[0].score if experts else 0.0
         return RankResult(experts=experts, excluded=excluded, weak=best < self.strong_match_threshold,
                           eligible=int(eligible.sum()))
 
-    def _bonus(self, query: MatchQuery) -> np.ndarray:
+    def _bonus(self, query: MatchQuery) -> tuple[np.ndarray, float]:
+        """Per expert language/region bonus (added when the text score is positive), and its largest value."""
         bonus = np.zeros(len(self._alive))
+        largest = 0.0
         wanted = self.language_bits_.mask(query.languages, grow=False)
         if wanted:
             bonus += self.language_bonus * ((self._attributes.languages & np.uint64(wanted)) != 0)
+            largest += self.language_bonus
         if query.region:
             bonus += self.region_bonus * self._attributes.rows_with(self._attributes.regions, [query.region.strip().upper()])
-        return bonus
+            largest += self.region_bonus
+        return bonus, largest
 
-    def _exact_scores(self, positions, vector, centroid, bonus) -> np.ndarray:
+    def _exact_scores(self, positions, vector, bonus) -> np.ndarray:
+        """Exact scores of the listed experts, from their document rows (see index.py)."""
         share = self._centroid_share
-        text = share * centroid[positions]
-        if share < 1.0:
+        text = np.zeros(len(positions))
+        if len(self.segments_) == 1:
+            text = self.segments_[0].text_scores(positions, vector, share)
+        else:
             segment_of = np.searchsorted(self._offsets, positions, side="right") - 1
-            maxima = np.zeros(len(positions))
             for index, segment in enumerate(self.segments_):
                 mine = segment_of == index
                 if mine.any():
-                    maxima[mine] = segment.max_scores(positions[mine] - self._offsets[index], vector)
-            text += (1.0 - share) * maxima
+                    text[mine] = segment.text_scores(positions[mine] - self._offsets[index], vector, share)
         return text + bonus[positions] * (text > 0)
 
-    def _select(self, vector, centroid, bonus, eligible, k):
+    def _partial_scores(self, features, weights) -> np.ndarray:
+        """Partial C (real) and M bound (imag) over the listed features, for every expert (all segments)."""
+        if len(self.segments_) == 1:
+            return self.segments_[0].partial_scores(features, weights)
+        return np.concatenate([s.partial_scores(features, weights) for s in self.segments_])
+
+    def _select(self, vector, bonus, bonus_max, eligible, k):
         """Positions and exact scores of the experts to return, best first."""
-        exact = lambda p: self._exact_scores(p, vector, centroid, bonus)  # noqa: E731
+        exact = lambda p: self._exact_scores(p, vector, bonus)  # noqa: E731
         ids = self._attributes.expert_ids
         if k is None:
             positions = np.flatnonzero(eligible)
             scores = exact(positions)
         else:
-            candidates = np.flatnonzero(eligible & (centroid > 0))
-            share = self._centroid_share
-            upper = centroid[candidates] * (share + (1 - share) * self._ratio[candidates])
-            upper = upper * (1 + BOUND_SLACK) + BOUND_SLACK + bonus[candidates]
-            positions, scores = exact_top_k(candidates, upper, exact, k)
+            candidates, upper, known = self._candidates(vector, bonus, bonus_max, eligible, k, exact)
+            positions, scores = exact_top_k(candidates, upper, exact, k, known)
             positive = scores > 0
             positions, scores = positions[positive], scores[positive]
         order = order_by_score(positions, scores, ids)
         if k is not None:
             order = order[:k]
         return positions[order], scores[order]
+
+    def _candidates(self, vector, bonus, bonus_max, eligible, k, exact):
+        """(candidates, upper bounds of their scores, (positions, scores) already exact): MaxScore over the query terms.
+
+        1. Read the postings of the most valuable query terms (largest bound q_t * max weight) up to a
+           budget; score the best experts so found exactly: the k-th best is a lower bound theta of the
+           final k-th best score.
+        2. Unread terms, cheapest first, are left unread while everything they could add to an
+           expert's score stays below theta; the rest are read.
+        3. Candidates are the eligible experts the read terms touched, each with an upper bound.
+        """
+        share = self._centroid_share
+        idx, weights = vector.idx, vector.weights
+        empty = np.zeros(0, np.int64)
+        if len(idx) == 0:
+            return empty, np.zeros(0), (empty, np.zeros(0))
+        max_c = np.max([s.max_c[idx] for s in self.segments_], axis=0).astype(np.float64)
+        max_m = np.max([s.max_m[idx] for s in self.segments_], axis=0).astype(np.float64)
+        bound_c, bound_m = weights * max_c, weights * max_m
+        bound = share * bound_c + (1.0 - share) * bound_m
+        lengths = np.sum([np.diff(s.terms.indptr)[idx] for s in self.segments_], axis=0)
+        by_value = np.argsort(-bound, kind="stable")
+        n_probe = max(1, int(np.searchsorted(np.cumsum(lengths[by_value]), PROBE_POSTINGS, side="right")))
+        read = np.zeros(len(idx), dtype=bool)
+        read[by_value[:n_probe]] = True
+        partial = self._partial_scores(idx[read], weights[read])
+        known = (empty, np.zeros(0))
+        theta = 0.0
+        if n_probe < len(idx):
+            touched = np.flatnonzero(eligible & (partial.real > 0))
+            if len(touched) >= k:
+                pool = touched
+                if len(pool) > PROBE_EXPERTS:
+                    promise = share * partial.real[pool] + (1 - share) * partial.imag[pool]
+                    pool = pool[np.argpartition(-promise, PROBE_EXPERTS - 1)[:PROBE_EXPERTS]]
+                known = (pool, exact(pool))
+                if np.count_nonzero(known[1] > 0) >= k:
+                    theta = float(np.partition(known[1], len(pool) - k)[len(pool) - k])
+        unread = np.flatnonzero(~read)
+        unread = unread[np.argsort(bound[unread], kind="stable")]
+        # What the cheapest unread terms could add to anybody's score, bonus included.
+        reach = np.cumsum(bound[unread]) * (1 + BOUND_SLACK) + BOUND_SLACK + bonus_max
+        n_skip = int(np.searchsorted(reach, theta, side="left")) if theta > 0 else 0
+        skipped, rest = unread[:n_skip], unread[n_skip:]
+        if len(rest):
+            partial += self._partial_scores(idx[rest], weights[rest])
+        candidates = np.flatnonzero(eligible & (partial.real > 0))
+        centroid_upper = partial.real[candidates] + bound_c[skipped].sum()
+        max_upper = np.minimum(partial.imag[candidates] + bound_m[skipped].sum(), centroid_upper * self._ratio[candidates])
+        upper = share * centroid_upper + (1 - share) * max_upper
+        return candidates, upper * (1 + BOUND_SLACK) + BOUND_SLACK + bonus[candidates], known
 
     def _explained(self, positions, scores, query, vector, bonus, display_language) -> list[RankedExpert]:
         """RankedExpert with reasons for each selected position, contributions computed in one pass per segment."""
@@ -253,18 +313,23 @@ class ExpertMatcher(BaseEstimator):
             if not len(mine):
                 continue
             rows = mine - self._offsets[index]
-            owner, features, values = matrix_contributions(segment.centroid, rows, vector)
-            values = values * share
+            counts = segment.doc_starts[rows + 1] - segment.doc_starts[rows]
+            docs = ranges(segment.doc_starts[rows], segment.doc_starts[rows + 1])
+            doc_expert = np.repeat(np.arange(len(rows)), counts)
+            doc_owner, features, values = matrix_contributions(segment.docs, docs, vector)
+            owner = doc_expert[doc_owner]
+            norm = segment.norm[rows]
+            centroid_scale = share * segment.field_weight[docs] / np.where(norm > 0, norm, 1.0)[doc_expert]
+            parts = [values * centroid_scale[doc_owner]]
+            owners, feature_parts = [owner], [features]
             if share < 1:
                 best = segment.best_documents(rows, vector)
-                has = best >= 0
-                doc_owner, doc_features, doc_values = matrix_contributions(segment.docs, best[has], vector)
-                doc_owner = np.flatnonzero(has)[doc_owner]
-                scale = (1 - share) * segment.field_weight[best[has]][np.searchsorted(np.flatnonzero(has), doc_owner)] / segment.max_weight
-                owner = np.concatenate([owner, doc_owner])
-                features = np.concatenate([features, doc_features])
-                values = np.concatenate([values, doc_values * scale])
-            owner, features, values = combine_by_owner(owner, features, values)
+                in_best = docs[doc_owner] == best[owner]
+                best_scale = (1 - share) * segment.field_weight[docs] / segment.max_weight
+                parts.append(values[in_best] * best_scale[doc_owner[in_best]])
+                owners.append(owner[in_best])
+                feature_parts.append(features[in_best])
+            owner, features, values = combine_by_owner(np.concatenate(owners), np.concatenate(feature_parts), np.concatenate(parts))
             bounds = np.searchsorted(owner, np.arange(len(rows) + 1))
             for i, position in enumerate(mine.tolist()):
                 out[position] = (features[bounds[i]:bounds[i + 1]], values[bounds[i]:bounds[i + 1]])
@@ -353,10 +418,8 @@ class ExpertMatcher(BaseEstimator):
         found = self.positions_.get(int(expert_id))
         if found is None:
             raise UnknownExpertError(f"expert {expert_id} is not in the index")
-        centroid = self.segments_[found[0]].centroid
-        start, end = centroid.indptr[found[1]], centroid.indptr[found[1] + 1]
-        features = centroid.indices[start:end].astype(np.int64)
-        energy = centroid.data[start:end].astype(np.float64) ** 2
+        _, features, weights = self.segments_[found[0]].centroid_rows(np.asarray([found[1]], dtype=np.int64))
+        energy = weights.astype(np.float64) ** 2
         reasons = reasons_from_contributions(features, energy, self._labels, display_language, float(energy.sum()))
         return reasons[:n]
 

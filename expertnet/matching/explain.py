@@ -67,19 +67,18 @@ def reasons_from_contributions(features: np.ndarray, contributions: np.ndarray, 
     if total <= 0:
         return []
     order = np.argsort(-contributions, kind="stable")
+    values = contributions[order]
+    order = order[values > 0]
+    values = (values[values > 0] / total).tolist()
+    label = labels.label
+    keys = [label(feature, display_language) for feature in features[order].tolist()]
+    if len(set(keys)) == len(keys):
+        return [Reason(text, kind, share) for (kind, text), share in zip(keys, values)]
     grouped: dict[tuple[str, str], float] = {}
-    merged = False
-    for feature, value in zip(features[order].tolist(), contributions[order].tolist()):
-        if value <= 0:
-            break
-        key = labels.label(feature, display_language)
-        if key in grouped:
-            merged = True
-            grouped[key] += value
-        else:
-            grouped[key] = value
-    items = sorted(grouped.items(), key=lambda item: -item[1]) if merged else grouped.items()
-    return [Reason(label, kind, value / total) for (kind, label), value in items]
+    for key, share in zip(keys, values):
+        grouped[key] = grouped.get(key, 0.0) + share
+    items = sorted(grouped.items(), key=lambda item: -item[1])
+    return [Reason(text, kind, share) for (kind, text), share in items]
 
 
 def combine_by_owner(owner: np.ndarray, features: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:

@@ -22,7 +22,7 @@ from .filters import Attributes, LanguageBits
 from .index import Segment
 from .models import Topic
 
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2  # 2: no doc-major centroid copy; norms and per-feature bounds saved
 KEEP_OLD_VERSIONS = 2  # older directories may still be mapped by running processes
 
 
@@ -59,9 +59,9 @@ def save_matcher(matcher, path) -> None:
     conflict_keys, conflict_arrays = _inverted_arrays("conflicts", attrs.conflicts)
     vocab = matcher.vocabulary_
     arrays = {
-        **_csr_arrays("docs", segment.docs), **_csr_arrays("centroid", segment.centroid),
-        **_csr_arrays("terms", segment.centroid_terms), **region_arrays, **conflict_arrays,
-        "doc_starts": segment.doc_starts, "field_weight": segment.field_weight, "ratio": segment.ratio,
+        **_csr_arrays("docs", segment.docs), **_csr_arrays("terms", segment.terms), **region_arrays, **conflict_arrays,
+        "doc_starts": segment.doc_starts, "field_weight": segment.field_weight, "norm": segment.norm,
+        "max_c": segment.max_c, "max_m": segment.max_m,
         "expert_ids": attrs.expert_ids, "organisation": attrs.organisation, "capacity": attrs.capacity,
         "available": attrs.available, "vetted": attrs.vetted, "languages": attrs.languages,
         "unigram_feature": vocab.unigram_feature, "bigram_keys": vocab.bigram_keys, "idf": vocab.idf,
@@ -74,7 +74,7 @@ def save_matcher(matcher, path) -> None:
     params["ngram_range"] = list(params["ngram_range"])
     manifest = {
         "format_version": FORMAT_VERSION, "version": matcher.version_, "params": params,
-        "shape": list(segment.docs.shape), "n_experts": len(segment), "centroid_shape": list(segment.centroid.shape),
+        "shape": list(segment.docs.shape), "n_experts": len(segment),
         "max_field_weight": matcher.max_field_weight_, "n_stems": vocab.n_stems, "n_unigrams": vocab.n_unigrams,
         "n_concepts": vocab.n_concepts, "stems": matcher.term_table_.stems, "surfaces": matcher.surfaces_,
         "lexicon": matcher.lexicon_.to_state(), "languages": matcher.language_bits_.codes,
@@ -135,8 +135,8 @@ def load_matcher(cls, path, mmap: bool = True):
         _inverted(a, "regions", manifest["region_keys"]), _inverted(a, "conflicts", [int(k) for k in manifest["conflict_keys"]]))
     segment = Segment(
         docs=_csr(a, "docs", manifest["shape"]), doc_starts=a["doc_starts"], field_weight=a["field_weight"],
-        max_weight=manifest["max_field_weight"], centroid=_csr(a, "centroid", manifest["centroid_shape"]),
-        centroid_terms=_csr(a, "terms", (n_features, manifest["n_experts"])), ratio=a["ratio"], attributes=attributes)
+        max_weight=manifest["max_field_weight"], terms=_csr(a, "terms", (n_features, manifest["n_experts"])),
+        norm=a["norm"], max_c=a["max_c"], max_m=a["max_m"], attributes=attributes)
     matcher.vocabulary_ = Vocabulary(manifest["n_stems"], a["unigram_feature"], a["bigram_keys"], manifest["n_unigrams"],
                                      manifest["n_concepts"], a["idf"], a["boost"])
     matcher.term_table_ = TermTable(manifest["stems"])

@@ -26,6 +26,9 @@ _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f\ufffd]")
 # Words are runs of letters/digits; '_' and punctuation split them.
 _WORD = re.compile(r"[^\W_]+")
 _ARABIC_CHAR = re.compile("[\u0600-\u06ff]")
+# ASCII texts (most of them) take a fast path with the same result: letters folded to lower case,
+# everything that is not a letter or digit made a space, then split.
+_ASCII_WORDS = str.maketrans({chr(c): (chr(c).lower() if chr(c).isalnum() else " ") for c in range(128)})
 MAX_TOKEN_CHARS = 40  # longer 'words' are garbage (hashes, base64) and are dropped
 
 _STEMMERS = {lang: snowballstemmer.stemmer(name) for lang, name in
@@ -56,7 +59,7 @@ def is_arabic(word: str) -> bool:
 
 def detect_latin_language(words) -> str:
     """'en', 'fr' or 'es' by which language's own stop words the text uses most (English on ties)."""
-    distinct = set(words)
+    distinct = words if isinstance(words, (set, frozenset)) else set(words)
     best, best_hits = "en", 0
     for lang, markers in stopwords.LATIN_MARKERS.items():
         hits = len(markers.intersection(distinct))
@@ -67,6 +70,8 @@ def detect_latin_language(words) -> str:
 
 def raw_words(text: str) -> list[str]:
     """Normalised word tokens, before stop words and accents are dealt with."""
+    if text.isascii():  # NFKC, case folding and Arabic folding change nothing else in ASCII
+        return text.translate(_ASCII_WORDS).split()
     return _WORD.findall(normalise(text))
 
 

@@ -5,6 +5,7 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from expertnet.matching import ExpertMatcher, IndexFormatError, MatchQuery, read_version
+from expertnet.matching.persistence import FORMAT_VERSION
 
 from .conftest import PROFILES, TOPICS, profile
 
@@ -99,6 +100,6 @@ def test_loading_nothing_or_a_wrong_format_is_a_clear_error(tmp_path, matcher):
         ExpertMatcher.load(tmp_path / "missing")
     matcher.save(tmp_path)
     manifest = tmp_path / matcher.version_ / "manifest.json"
-    manifest.write_text(manifest.read_text().replace('"format_version": 1', '"format_version": 99'))
+    manifest.write_text(manifest.read_text().replace(f"\"format_version\": {FORMAT_VERSION}", "\"format_version\": 99"))
     with pytest.raises(IndexFormatError):
         ExpertMatcher.load(tmp_path)

@@ -23,8 +23,13 @@ def reference_scores(matcher, text):
     q = np.zeros(matcher.vocabulary_.n_features)
     q[idx] = w
     segment = matcher.segments_[0]
-    centroid = segment.centroid.toarray() @ q
-    documents = segment.docs.toarray() @ q * segment.field_weight / segment.max_weight
+    docs = segment.docs.toarray().astype(np.float64)
+    summed = np.zeros((len(segment), docs.shape[1]))
+    for expert, (a, b) in enumerate(zip(segment.doc_starts[:-1], segment.doc_starts[1:])):
+        summed[expert] = segment.field_weight[a:b] @ docs[a:b]
+    norms = np.linalg.norm(summed, axis=1)
+    centroid = (summed / np.where(norms > 0, norms, 1.0)[:, None]) @ q
+    documents = docs @ q * segment.field_weight / segment.max_weight
     best = np.array([documents[a:b].max() if b > a else 0.0 for a, b in zip(segment.doc_starts[:-1], segment.doc_starts[1:])])
     share = matcher._centroid_share
     return dict(zip(segment.attributes.expert_ids.tolist(), share * centroid + (1 - share) * best))
@@ -75,3 +80,22 @@ def test_query_vector_buffer_is_clean_after_use(matcher):
     matcher.rank("customs precursor")
     with QueryVector(np.zeros(0, np.int64), np.zeros(0), matcher.vocabulary_.n_features) as vector:
         assert not vector.dense.any()
+
+
+@pytest.mark.parametrize("probe_postings", [1, 40, 400])
+@pytest.mark.parametrize("aggregation", ["centroid", "max", "blend"])
+def test_pruned_top_k_matches_full_sorting(monkeypatch, probe_postings, aggregation):
+    """MaxScore pruning (few postings read first, cheap terms left unread) never changes the top k."""
+    from expertnet.matching import estimator
+    monkeypatch.setattr(estimator, "PROBE_POSTINGS", probe_postings)
+    monkeypatch.setattr(estimator, "PROBE_EXPERTS", 8)
+    matcher = ExpertMatcher(aggregation=aggregation).fit(random_profiles(5, n=400))
+    rng = np.random.default_rng(probe_postings)
+    for _ in range(8):
+        text = " ".join(rng.choice(WORDS, size=rng.integers(3, 30)))
+        query = MatchQuery(text, languages=frozenset({"en"}))
+        full = [(e.expert_id, e.score) for e in matcher.rank(query, k=None).experts if e.score > 0]
+        for k in (1, 3, 10, 50):
+            top = [(e.expert_id, e.score) for e in matcher.rank(query, k=k).experts]
+            assert [i for i, _ in top] == [i for i, _ in full[:k]]
+            assert [s for _, s in top] == pytest.approx([s for _, s in full[:k]])
