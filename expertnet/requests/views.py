@@ -4,6 +4,8 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
+from sqlalchemy.orm.exc import StaleDataError
+from werkzeug.exceptions import Conflict
 
 from expertnet.accounts.models import Role
 from expertnet.attachments import services as attachment_services
@@ -24,6 +26,14 @@ for _name, _function in TEMPLATE_GLOBALS.items():
     bp.add_app_template_global(_function, _name)
 for _name, _function in TEMPLATE_FILTERS.items():
     bp.add_app_template_filter(_function, _name)
+
+
+@bp.errorhandler(StaleDataError)
+def _changed_meanwhile(_error):
+    """Someone else changed the request between our read and our write (its version column): a conflict."""
+    from expertnet.errors import handle_http_error
+
+    return handle_http_error(Conflict())
 
 
 def _user():

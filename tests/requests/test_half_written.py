@@ -43,3 +43,23 @@ def test_submit_twice_is_a_conflict_and_keeps_one_reference(client, auth, users)
     assert client.post(f"/requests/{assistance_request.id}/submit").status_code == 409
     db.session.expire_all()
     assert assistance_request.reference == reference and len(assistance_request.events) == 1
+
+
+def test_concurrent_change_is_a_conflict(app, client, auth, users, monkeypatch):
+    """Two coordinators act on the same version: the second write loses with 409, not a 500."""
+    from expertnet.requests import services
+
+    assistance_request = make_request(users["member"], S.SUBMITTED)
+    real_change = services.change_status
+
+    def change_after_a_rival(actor, target, to_status, note=""):
+        db.session.execute(sa.text("UPDATE assistance_request SET version = version + 1 WHERE id = :id"),
+                           {"id": target.id})
+        return real_change(actor, target, to_status, note)
+
+    monkeypatch.setattr(services, "change_status", change_after_a_rival)
+    auth.login(users["coordinator"])
+    response = client.post(f"/requests/{assistance_request.id}/transition", data={"to_status": "triage"})
+    assert response.status_code == 409
+    db.session.expire_all()
+    assert assistance_request.status == S.SUBMITTED
