@@ -90,3 +90,29 @@ def test_member_journey_in_the_browser(app, live_server, page_factory, locale):
         assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1"), path
     page.screenshot(path=f"/tmp/request-phone-{locale}.png", full_page=True)
     page.problems.assert_clean()
+
+
+def test_member_discusses_and_rates_in_arabic(app, live_server, page_factory):
+    from tests.requests.factories import make_request
+
+    ensure_topics()
+    member = make_user(Role.MEMBER, make_organisation("Aqaba Customs", "JO"), locale="ar", full_name="سامر العبادي")
+    assistance_request = make_request(member, S.EVALUATION)
+    page = page_factory(width=PHONE_WIDTH, locale="ar")
+    browser_sign_in(page, live_server.url, member.email)
+    page.goto(f"{live_server.url}/requests/{assistance_request.id}")
+    page.fill("textarea[name=body]", "شكراً للخبراء على الزيارة.")
+    page.locator("#conversation button[type=submit]").click()
+    page.wait_for_load_state()
+    assert "شكراً للخبراء على الزيارة." in page.locator("#conversation").inner_text()
+    page.select_option("select[name=usefulness]", "5")
+    page.select_option("select[name=timeliness]", "3")
+    page.select_option("select[name=expertise]", "4")
+    page.fill("textarea[name=comment]", "مفيد جداً")
+    page.click("input[name=send]")
+    page.wait_for_load_state()
+    feedback = page.locator("#feedback").inner_text()
+    assert "3 / 5" in feedback and "مفيد جداً" in feedback
+    assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth + 1")
+    page.screenshot(path="/tmp/request-feedback-ar.png", full_page=True)
+    page.problems.assert_clean()
