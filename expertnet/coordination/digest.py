@@ -6,19 +6,17 @@ from sqlalchemy.orm import selectinload
 
 from expertnet.accounts.models import Role, User
 from expertnet.coordination import sla
+from expertnet.coordination.queue import QUEUE_STATUSES
 from expertnet.db import utcnow
 from expertnet.extensions import db
 from expertnet.notifications.services import send_mail
-from expertnet.requests.models import AssistanceRequest, RequestStatus
-
-S = RequestStatus
-# Statuses in which an SLA milestone can still be pending (after assignment nothing is measured).
-CLOCKED = (S.SUBMITTED, S.TRIAGE, S.INFO_REQUESTED, S.MATCHING, S.INVITING)
+from expertnet.requests.models import AssistanceRequest
 
 
 def clocked_requests():
+    """The requests before assignment: the only ones whose SLA clock can still slip."""
     return db.session.scalars(
-        sa.select(AssistanceRequest).where(AssistanceRequest.status.in_(CLOCKED))
+        sa.select(AssistanceRequest).where(AssistanceRequest.status.in_(QUEUE_STATUSES))
         .options(selectinload(AssistanceRequest.organisation), selectinload(AssistanceRequest.lead_coordinator))
         .order_by(AssistanceRequest.submitted_at)).all()
 

@@ -8,15 +8,13 @@ from wtforms import (BooleanField, DateField, Form, HiddenField, SelectField, Se
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from expertnet.coordination.labels import sla_state_label
-from expertnet.coordination.queue import SAVED_VIEWS, SORTS
+from expertnet.coordination.queue import QUEUE_STATUSES, SAVED_VIEWS, SORTS
 from expertnet.coordination.sla import SlaState
 from expertnet.requests.labels import status_label, urgency_label
 from expertnet.requests.models import RequestStatus, Urgency
 
 
 def _queue_statuses():
-    from expertnet.coordination.queue import QUEUE_STATUSES
-
     return ([("", _l("Not yet assigned"))] + [(s.value, status_label(s)) for s in QUEUE_STATUSES]
             + [("active", _l("Assigned or in progress"))])
 

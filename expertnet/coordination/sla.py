@@ -13,11 +13,10 @@ from datetime import datetime, timedelta
 from flask import current_app
 
 from expertnet.db import utcnow
-from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency
+from expertnet.requests.lifecycle import FINAL as STOPPED, PAUSED
+from expertnet.requests.models import AssistanceRequest, Urgency
 
-S = RequestStatus
-PAUSED = frozenset({S.INFO_REQUESTED, S.ON_HOLD})
-STOPPED = frozenset({S.CLOSED, S.REJECTED, S.WITHDRAWN})
+PAUSED_VALUES = frozenset(status.value for status in PAUSED)
 
 
 class Milestone(str, enum.Enum):
@@ -83,9 +82,9 @@ def _paused_from_events(assistance_request: AssistanceRequest, moment: datetime)
     for event in assistance_request.events:
         if event.occurred_at >= moment:
             break
-        if event.to_status in {s.value for s in PAUSED} and since is None:
+        if event.to_status in PAUSED_VALUES and since is None:
             since = event.occurred_at
-        elif event.to_status not in {s.value for s in PAUSED} and since is not None:
+        elif event.to_status not in PAUSED_VALUES and since is not None:
             paused, since = paused + (event.occurred_at - since), None
     if since is not None:
         paused += moment - since

@@ -1,5 +1,6 @@
-"""Triage actions on a request, all through the lifecycle: accept into review, ask the agency for more
-information, decline with a reason, move on to matching, set the priority, name a lead coordinator."""
+"""Triage actions with effects beyond the lifecycle: asking the agency for more information and declining
+(both tell the agency), setting the priority, naming a lead coordinator. Plain moves (accept into triage,
+start matching) are `lifecycle.transition` itself."""
 from expertnet.accounts.models import Role, User
 from expertnet.audit.services import record
 from expertnet.extensions import db
@@ -12,14 +13,6 @@ S = RequestStatus
 
 class TriageError(Exception):
     """A triage action refused for a reason the coordinator can fix (its code names the message)."""
-
-
-def accept_into_review(coordinator: User, assistance_request: AssistanceRequest, note: str = ""):
-    return transition(assistance_request, S.TRIAGE, coordinator, note)
-
-
-def start_matching(coordinator: User, assistance_request: AssistanceRequest, note: str = ""):
-    return transition(assistance_request, S.MATCHING, coordinator, note)
 
 
 def request_information(coordinator: User, assistance_request: AssistanceRequest, question: str):
@@ -57,7 +50,7 @@ def assign_lead(coordinator: User, assistance_request: AssistanceRequest, lead: 
            lead=getattr(lead, "id", None))
     if lead is not None and lead.id != coordinator.id and lead.id != previous:
         send_mail(lead.email, "coordination_lead_assigned", lead.locale,
-                  dedupe_key=None, assistance_request=assistance_request, lead=lead, by=coordinator)
+                  assistance_request=assistance_request, lead=lead, by=coordinator)
 
 
 def _post_to_agency(coordinator: User, assistance_request: AssistanceRequest, body: str) -> None:
@@ -68,12 +61,3 @@ def _mail_agency(assistance_request: AssistanceRequest, template: str, **context
     officer = assistance_request.created_by
     if officer is not None and officer.is_active:
         send_mail(officer.email, template, officer.locale, assistance_request=assistance_request, officer=officer, **context)
-
-
-# Queue actions by name: (service, needs a note). The views look them up instead of branching.
-ACTIONS = {
-    "accept": (accept_into_review, False),
-    "start_matching": (start_matching, False),
-    "request_info": (request_information, True),
-    "decline": (decline_request, True),
-}
