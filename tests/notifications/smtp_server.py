@@ -2,6 +2,7 @@
 import socket
 
 from aiosmtpd.controller import Controller
+from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Inbox:
@@ -21,14 +22,28 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
+class Credentials:
+    """An aiosmtpd authenticator accepting one user name and password."""
+
+    def __init__(self, username: str, password: str):
+        self.expected = (username.encode(), password.encode())
+
+    def __call__(self, server, session, envelope, mechanism, auth_data):
+        ok = isinstance(auth_data, LoginPassword) and (auth_data.login, auth_data.password) == self.expected
+        return AuthResult(success=ok)
+
+
 class LoopbackSMTP:
-    def __init__(self):
+    def __init__(self, credentials: tuple[str, str] | None = None):
         self.port = free_port()
         self.inbox = Inbox()
+        self.credentials = credentials
         self._controller = None
 
     def start(self):
-        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port)
+        auth = {"authenticator": Credentials(*self.credentials), "auth_required": True,
+                "auth_require_tls": False} if self.credentials else {}  # loopback only: no TLS in tests
+        self._controller = Controller(self.inbox, hostname="127.0.0.1", port=self.port, **auth)
         self._controller.start()
         return self
 

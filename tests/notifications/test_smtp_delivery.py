@@ -108,3 +108,21 @@ def test_a_dedupe_key_queues_once(app):
     assert queue(dedupe_key="k1") is not None
     assert queue(dedupe_key="k1") is None
     assert db.session.scalar(sa.select(sa.func.count(OutboxMessage.id))) == 1
+
+
+@pytest.mark.filterwarnings("ignore:Requiring AUTH while not requiring TLS")
+@pytest.mark.parametrize("password, delivered", [("s3cret-relay", True), ("wrong", False)])
+def test_credentials_are_used_and_a_refused_login_keeps_the_mail(app, password, delivered):
+    server = LoopbackSMTP(credentials=("expertnet", "s3cret-relay")).start()
+    try:
+        server.configure(app)
+        app.config.update(SMTP_USERNAME="expertnet", SMTP_PASSWORD=password)
+        message = queue()
+        assert deliver_queued() == ((1, 0) if delivered else (0, 1))
+        db.session.refresh(message)
+        assert (message.status == OutboxStatus.SENT) is delivered
+        assert len(server.inbox.envelopes) == (1 if delivered else 0)
+        if not delivered:
+            assert message.last_error and message.status == OutboxStatus.QUEUED
+    finally:
+        server.stop()
