@@ -228,12 +228,21 @@ def decline_invitation(expert_user, invitation: Invitation, reason: DeclineReaso
         raise InvitationError("reason_required")
     conflict = reason == DeclineReason.CONFLICT
     _end_invitation(invitation, IS.CONFLICT_DECLARED if conflict else IS.DECLINED)
+    if conflict:
+        _remember_conflict(invitation.expert, invitation.request.organisation)
     invitation.decline_reason, invitation.decline_note = reason, (note or "").strip()
     db.session.flush()
     record("invitation.conflict_declared" if conflict else "invitation.declined", expert_user, invitation,
            reason=reason.value, request_id=invitation.request_id)
     _maybe_back_to_matching(invitation.request)
     _mail_coordinator(invitation, "invitation_declined")
+
+
+def _remember_conflict(profile: ExpertProfile, organisation) -> None:
+    """A conflict declared on one request holds for the agency's next requests too (the matcher excludes it)."""
+    if organisation not in profile.conflict_organisations:
+        profile.conflict_organisations.append(organisation)
+        mark_expert_changed(profile)
 
 
 def revoke_invitation(coordinator, invitation: Invitation, reason: str) -> None:

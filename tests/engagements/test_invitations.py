@@ -146,6 +146,9 @@ def test_decline_releases_and_all_declined_returns_to_matching(coordinator, requ
     assert request_matching.status == S.MATCHING
     assert db.session.get(ExpertProfile, a.id).commitments == 0 == db.session.get(ExpertProfile, b.id).commitments
     assert {"invitation.declined", "invitation.conflict_declared", "request.matching"} <= set(actions())
+    assert request_matching.organisation in b.conflict_organisations  # remembered for the agency's next requests
+    with pytest.raises(services.InvitationError, match="conflict_of_interest"):
+        services.invite_expert(coordinator, request_matching, b, "", utcnow() + timedelta(days=1))
 
 
 def test_other_reason_needs_a_note(coordinator, request_matching):
