@@ -100,6 +100,14 @@ def request_desk(request_id: int):
     return render_template("coordination/request.html", **desk_context(load_request(request_id)))
 
 
+def back_to(request_id: int):
+    """After an action: the desk, or the queue (with its filters) when the action came from a queue row."""
+    if request.form.get("back") == "queue":
+        query = request.form.get("back_query", "")[:500]
+        return redirect(url_for(".queue") + (f"?{query}" if query else ""), 303)  # our path, their filters
+    return redirect(url_for(".request_desk", request_id=request_id), 303)
+
+
 def _refused(assistance_request, message: str, status: int = 422):
     db.session.rollback()
     db.session.refresh(assistance_request)
@@ -128,7 +136,7 @@ def move_request(request_id: int):
         return _refused(assistance_request, _("Someone else changed this request meanwhile; look again."), 409)
     flash(_("The request moved on: %(status)s.", status=TEMPLATE_GLOBALS["request_status_label"](to_status)),
           "success")
-    return redirect(url_for(".request_desk", request_id=request_id), 303)
+    return back_to(request_id)
 
 
 @bp.post("/requests/<int:request_id>/priority")
@@ -156,7 +164,7 @@ def assign_lead(request_id: int):
     triage.assign_lead(actor(), assistance_request, lead)
     db.session.commit()
     flash(_("Lead coordinator updated."), "success")
-    return redirect(url_for(".request_desk", request_id=request_id), 303)
+    return back_to(request_id)
 
 
 # ------------------------------------------------------------------ suggestions and inviting

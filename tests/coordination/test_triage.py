@@ -127,3 +127,27 @@ def test_priority_and_lead(client, auth, coordinator, sent_mail):
         | AuditEvent.action.like("request.lead%"))).all()
     assert sorted(actions) == ["request.lead_assigned", "request.priority_set"]
     assert "Colleague Lead" in client.get(url).get_data(as_text=True)
+
+
+def test_quick_actions_in_the_queue_return_to_the_same_view(client, auth, coordinator):
+    assistance_request = aged_request(3, coordinator=coordinator)
+    auth.login(coordinator)
+    page = client.get("/coordination/queue?view=unled&sort=age").get_data(as_text=True)
+    assert 'name="to_status" value="triage"' in page and 'name="lead"' in page
+    back = {"back": "queue", "back_query": "view=unled&sort=age"}
+    response = client.post(f"/coordination/requests/{assistance_request.id}/move", data={"to_status": "triage", **back})
+    assert response.status_code == 303 and response.headers["Location"].endswith("/coordination/queue?view=unled&sort=age")
+    response = client.post(f"/coordination/requests/{assistance_request.id}/lead", data={"lead": coordinator.id, **back})
+    assert response.headers["Location"].startswith("/coordination/queue?")
+    db.session.refresh(assistance_request)
+    assert assistance_request.status == S.TRIAGE and assistance_request.lead_coordinator_id == coordinator.id
+    assert listed(client, view="unled") == []
+
+
+def test_home_panel_counts_what_needs_attention(client, auth, coordinator):
+    aged_request(80, coordinator=coordinator)  # overdue, waiting for triage
+    aged_request(1, coordinator=coordinator)
+    auth.login(coordinator)
+    page = client.get("/").get_data(as_text=True)
+    assert re.search(r'<span class="figure">2</span><span class="caption">requests waiting for triage', page)
+    assert re.search(r'<span class="figure">1</span><span class="caption">requests past their SLA target', page)
