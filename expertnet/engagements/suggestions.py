@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import secrets
 import threading
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
 
@@ -150,7 +151,7 @@ class ProcessIndex:
     version: int | None = None
     profiles: dict[int, matching.ExpertProfile] = field(default_factory=dict)
     calendars: dict[int, Calendar] = field(default_factory=dict)
-    lock: threading.Lock = field(default_factory=threading.Lock)
+    lock: threading.RLock = field(default_factory=threading.RLock)
 
     def fit(self, version: int) -> None:
         rows = db.session.scalars(_profile_query()).all()
@@ -193,12 +194,14 @@ class ProcessIndex:
             self.apply(set(missed), state.data_version)
 
 
-def process_index() -> ProcessIndex:
-    """This app's index in this process, brought up to date with the database."""
+@contextmanager
+def fresh_index():
+    """This app's index in this process, up to date with the database, held for the caller's reads
+    (a worker's threads share it, and an update must not run halfway through a ranking)."""
     index = current_app.extensions.setdefault("expert_matcher", ProcessIndex())
     with index.lock:
         index.refresh()
-    return index
+        yield index
 
 
 # ------------------------------------------------------------------ the public API for coordinators' pages
@@ -273,26 +276,26 @@ def rank_for_request(assistance_request, k: int = 20, extra_keywords: str = "", 
                      required_region: str | None = None, include_unavailable: bool = False,
                      locale: str = "en") -> Suggestions:
     """The best experts for a request, with reasons, and how many were left out for which reason."""
-    index = process_index()
-    if index.matcher is None:
-        return Suggestions([], {}, True, 0)
-    exclusions = _request_exclusions(index, assistance_request, include_unavailable, required_region)
     query = matching.MatchQuery(
         text=_query_text(assistance_request, extra_keywords),
         topics=tuple(t.slug for t in assistance_request.topics),
         languages=frozenset(str(code).lower() for code in assistance_request.languages or []),
         region=(required_region or assistance_request.country or None))
-    filters = matching.RankFilters(
-        exclude_ids=frozenset(exclusions), exclude_organisation_ids=frozenset([assistance_request.organisation_id]),
-        required_languages=frozenset(str(code).lower() for code in required_languages or ()),
-        require_available=False)
-    try:
-        result = index.matcher.rank(query, k=k + OVERFETCH, filters=filters, display_language=locale)
-    except matching.EmptyQueryError:
-        return Suggestions([], {}, True, 0)
+    with fresh_index() as index:
+        if index.matcher is None:
+            return Suggestions([], {}, True, 0)
+        exclusions = _request_exclusions(index, assistance_request, include_unavailable, required_region)
+        filters = matching.RankFilters(
+            exclude_ids=frozenset(exclusions), exclude_organisation_ids=frozenset([assistance_request.organisation_id]),
+            required_languages=frozenset(str(code).lower() for code in required_languages or ()),
+            require_available=False)
+        try:
+            result = index.matcher.rank(query, k=k + OVERFETCH, filters=filters, display_language=locale)
+        except matching.EmptyQueryError:
+            return Suggestions([], {}, True, 0)
+        counts = _merge_counts(result.excluded, exclusions, index.profiles)
     rows = {p.id: p for p in db.session.scalars(_profile_query().where(
         ExpertProfile.id.in_([r.expert_id for r in result.experts])))}
-    counts = _merge_counts(result.excluded, exclusions, index.profiles)
     experts = []
     for ranked in result.experts:
         if not _still_eligible(rows.get(ranked.expert_id)):
@@ -305,10 +308,10 @@ def rank_for_request(assistance_request, k: int = 20, extra_keywords: str = "", 
 
 def describe_expert(profile: ExpertProfile, locale: str = "en", n: int = 15) -> list[matching.Reason]:
     """'How the matcher sees me': the heaviest terms and topics of the expert's own profile vector."""
-    index = process_index()
-    if index.matcher is None:
-        return []
-    try:
-        return index.matcher.describe_profile(profile.id, n=n, display_language=locale)
-    except matching.UnknownExpertError:
-        return []
+    with fresh_index() as index:
+        if index.matcher is None:
+            return []
+        try:
+            return index.matcher.describe_profile(profile.id, n=n, display_language=locale)
+        except matching.UnknownExpertError:
+            return []
