@@ -11,6 +11,7 @@ from expertnet.engagements import access, services
 from expertnet.engagements.forms import (AcceptForm, DeclineForm, DeliverableForm, MessageForm, NoteForm, ReportForm,
                                          StartForm, TermsForm)
 from expertnet.engagements.labels import TEMPLATE_GLOBALS
+from expertnet.engagements.schemas import InvitationOut
 from expertnet.engagements.models import DeclineReason, Engagement, EngagementStatus, Invitation, InvitationStatus
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION, terms_paragraphs
 from expertnet.extensions import db
@@ -83,8 +84,8 @@ def invitation_json(invitation_id: int):
     invitation = access.get_own_invitation_or_404(_user(), invitation_id)
     data, full = request_view(_user(), invitation)
     db.session.commit()
-    return jsonify({"id": invitation.id, "status": invitation.status.value, "respond_by": invitation.respond_by.isoformat(),
-                    "terms_accepted": services.terms_current(invitation), "full": full, "request": data})
+    return jsonify({**InvitationOut().dump(invitation), "terms_current": services.terms_current(invitation),
+                    "full": full, "request": data})
 
 
 def _to_invitation(invitation: Invitation) -> str:

@@ -150,3 +150,13 @@ def test_arabic_pages_render_in_arabic(client, auth, invited):
     page = client.get(f"/invitations/{invited.id}").get_data(as_text=True)
     assert 'dir="rtl"' in page and "شروط السرية" in page and "قبول الشروط" in page
     assert "تعديل ملفي" in client.get("/profile/preview").get_data(as_text=True)
+
+
+def test_invitation_json_is_the_reduced_schema_until_accepted(client, auth, invited):
+    auth.login(invited.expert.user)
+    before = client.get(f"/invitations/{invited.id}.json").get_json()
+    assert before["full"] is False and before["status"] == "pending" and before["terms_current"] is False
+    assert "gap_statement" not in before["request"] and "annex" not in before["request"]
+    accept(invited)
+    after = client.get(f"/invitations/{invited.id}.json").get_json()
+    assert after["full"] is True and after["request"]["gap_statement"] == SECRET_GAP

@@ -1,0 +1,26 @@
+"""Invitation and engagement Out schemas for the expert's JSON payloads. The request inside is dumped by the
+caller with RequestSummaryOut or RequestOut (need-to-know), never by these schemas."""
+from marshmallow import Schema, fields
+
+from expertnet.engagements.models import DeclineReason, EngagementStatus, InvitationStatus
+
+
+class InvitationOut(Schema):
+    id = fields.Integer()
+    status = fields.Enum(InvitationStatus, by_value=True)
+    message = fields.String()
+    respond_by = fields.DateTime()
+    responded_at = fields.DateTime()
+    terms_version = fields.String()
+    terms_accepted_at = fields.DateTime()
+    decline_reason = fields.Enum(DeclineReason, by_value=True)
+
+
+class EngagementOut(Schema):
+    id = fields.Integer()
+    status = fields.Enum(EngagementStatus, by_value=True)
+    planned_start = fields.Date()
+    planned_end = fields.Date()
+    days_spent = fields.Float()
+    report_submitted_at = fields.DateTime()
+    closed_at = fields.DateTime()
