@@ -128,6 +128,37 @@ def _months_between(start: datetime, end: datetime) -> int:
     return (end.year - start.year) * 12 + end.month - start.month + 1
 
 
+def _quarter(moment: datetime) -> str:
+    return f"{moment.year}-Q{(moment.month - 1) // 3 + 1}"
+
+
+def last_quarters(count: int, now: datetime | None = None) -> list[str]:
+    now = now or utcnow()
+    index = now.year * 4 + (now.month - 1) // 3
+    return [f"{i // 4}-Q{i % 4 + 1}" for i in range(index - count + 1, index + 1)]
+
+
+def over_time(kind: str, locale: str, quarters: int = 4, top: int = 8) -> tuple[list[str], list[tuple[str, list[int]]]]:
+    """Requests submitted per quarter for the most frequent topics or countries: (quarters, [(label, counts)])."""
+    keys = last_quarters(quarters)
+    if kind == "topic":
+        query = (sa.select(Topic, AssistanceRequest.submitted_at)
+                 .join(request_topic, request_topic.c.topic_id == Topic.id)
+                 .join(AssistanceRequest, AssistanceRequest.id == request_topic.c.request_id))
+        label = lambda topic: topic.label(locale)  # noqa: E731
+    else:
+        query = sa.select(AssistanceRequest.country, AssistanceRequest.submitted_at)
+        label = lambda country: country or "—"  # noqa: E731
+    rows = db.session.execute(query.where(AssistanceRequest.submitted_at.is_not(None))).all()
+    table: dict[str, list[int]] = {}
+    for key, moment in rows:
+        quarter = _quarter(moment)
+        if quarter in keys:
+            table.setdefault(label(key), [0] * len(keys))[keys.index(quarter)] += 1
+    ranked = sorted(table.items(), key=lambda item: (-sum(item[1]), item[0]))
+    return keys, ranked[:top]
+
+
 def dashboard(months: int, locale: str) -> dict:
     rate, accepted, answered = acceptance_rate()
     return {
@@ -138,4 +169,5 @@ def dashboard(months: int, locale: str) -> dict:
         "acceptance_rate": rate, "accepted": accepted, "answered": answered, "utilisation": utilisation(),
         "by_topic": by_topic(months, locale)[:15], "by_country": by_country(months)[:15],
         "by_month": by_month(months),
+        "topics_over_time": over_time("topic", locale), "countries_over_time": over_time("country", locale),
     }

@@ -109,3 +109,11 @@ def test_expiry_and_reminders_command_is_idempotent(runner, coordinator, sent_ma
     reminders = db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.kind == "invitation_reminder")).all()
     assert [m.recipient for m in reminders] == [soon.user.email]
     assert len([m for m in sent_mail if m["To"] == soon.user.email]) == 2  # the invitation, then one reminder
+
+
+def test_topics_and_countries_over_time_count_each_submitted_request(coordinator, network):
+    quarters, rows = stats.over_time("country", "en")
+    assert len(quarters) == 4 and quarters == sorted(quarters)
+    assert list(dict(rows)) == ["JO"] and sum(dict(rows)["JO"]) == 5  # all five fall in the last two quarters
+    _quarters, topic_rows = stats.over_time("topic", "en")
+    assert sum(sum(counts) for _label, counts in topic_rows) == 5  # each factory request has one topic
