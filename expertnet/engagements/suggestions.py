@@ -135,6 +135,12 @@ class Calendar:
         return not any(b_start <= end and b_end >= start for b_start, b_end in self.blackouts)
 
 
+def taxonomy_stamp() -> tuple:
+    """Changes to topics (an admin editing labels or synonyms) are seen by comparing this."""
+    count, latest = db.session.execute(sa.select(sa.func.count(Topic.id), sa.func.max(Topic.updated_at))).one()
+    return int(count), str(latest)
+
+
 def _profile_query():
     return sa.select(ExpertProfile).options(
         selectinload(ExpertProfile.user), selectinload(ExpertProfile.topics).selectinload(ExpertTopic.topic),
@@ -149,17 +155,18 @@ class ProcessIndex:
 
     matcher: matching.ExpertMatcher | None = None
     version: int | None = None
+    taxonomy: tuple | None = None  # (topics, last change) the index was fitted with
     profiles: dict[int, matching.ExpertProfile] = field(default_factory=dict)
     calendars: dict[int, Calendar] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
 
-    def fit(self, version: int) -> None:
+    def fit(self, version: int, taxonomy: tuple | None = None) -> None:
         rows = db.session.scalars(_profile_query()).all()
         self.profiles = {row.id: to_matcher_profile(row) for row in rows}
         self.calendars = {row.id: Calendar.of(row) for row in rows}
         self.matcher = (matching.ExpertMatcher(taxonomy=matcher_topics()).fit(self.profiles.values())
                         if self.profiles else None)
-        self.version = version
+        self.version, self.taxonomy = version, taxonomy or taxonomy_stamp()
 
     def apply(self, expert_ids: set[int], version: int) -> None:
         rows = {row.id: row for row in db.session.scalars(_profile_query().where(ExpertProfile.id.in_(expert_ids)))}
@@ -179,8 +186,11 @@ class ProcessIndex:
         self.version = version
 
     def refresh(self) -> None:
-        """Bring the index up to the database's data version (one query when nothing changed)."""
+        """Bring the index up to the database's data version (two small queries when nothing changed)."""
         state = _state_row(lock=False)
+        taxonomy = taxonomy_stamp()
+        if taxonomy != self.taxonomy:  # labels and synonyms feed every profile: refit
+            return self.fit(state.data_version, taxonomy)
         if self.version == state.data_version:
             return
         log = [(int(v), int(i)) for v, i in state.changed_expert_ids or []]

@@ -164,3 +164,18 @@ def test_a_process_that_missed_the_log_refits(setting, monkeypatch):
         mark_expert_changed(expert)
     db.session.commit()
     assert ranked_ids(assistance_request) == []
+
+
+def test_a_taxonomy_edit_refits_the_index(setting, coordinator):
+    customs, _lab, assistance_request = setting
+    from expertnet.taxonomy.services import update_topic
+
+    def zebra_request():
+        return make_assistance_request(coordinator=coordinator, title="Zebrafication",
+                                       summary="Zebrafication of consignments.", topics=("lab-analysis-accreditation",))
+
+    assert customs.id not in ranked_ids(zebra_request())
+    topic = topics_by_slug(["customs-interdiction"])["customs-interdiction"]
+    update_topic(topic, coordinator, {"en": "Customs interdiction and zebrafication"}, {}, True)
+    db.session.commit()
+    assert customs.id in ranked_ids(zebra_request())
