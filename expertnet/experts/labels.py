@@ -28,3 +28,15 @@ def language_name(code: str, locale: str) -> str:
         return Locale.parse(locale).languages.get(code) or code
     except (ValueError, TypeError):
         return code
+
+
+def level_label(level) -> str:
+    return str(LEVEL_LABELS[TopicLevel(level)])
+
+
+def proficiency_label(proficiency) -> str:
+    return str(PROFICIENCY_LABELS.get(Proficiency(proficiency), proficiency)) if proficiency else ""
+
+
+def availability_label(availability) -> str:
+    return str(AVAILABILITY_LABELS[Availability(availability)])

@@ -14,7 +14,7 @@ from expertnet.engagements.csv_safety import csv_text
 from expertnet.experts import csv_import, services
 from expertnet.experts.completeness import completeness
 from expertnet.experts.export import export_own_data
-from expertnet.experts.labels import vetting_label
+from expertnet.experts.labels import availability_label, level_label, proficiency_label, vetting_label
 from expertnet.experts.models import ExpertProfile, VettingStatus
 from expertnet.experts.profile_forms import ConfirmForm, ImportForm, ProfileForm, VettingFieldsForm
 from expertnet.experts.schemas import ProfileIn, VettingIn
@@ -22,6 +22,9 @@ from expertnet.experts.views import VETTING_MESSAGES, bp
 from expertnet.extensions import db
 from expertnet.policy import found_or_404, roles_required
 from expertnet.taxonomy.services import leaf_topics
+
+for _function in (availability_label, level_label, proficiency_label):
+    bp.add_app_template_global(_function)
 
 PROFILE_MESSAGES = {"capacity_below_commitments": lambda: _(
     "Your capacity cannot be lower than your current commitments (pending invitations and open engagements).")}
@@ -156,3 +159,13 @@ def export_experts():
              "; ".join(p.countries or []), p.vetting_status.value, p.capacity, p.commitments) for p in profiles)
     return Response(csv_text(header, rows), mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="experts.csv"'})
+
+
+@bp.get("/experts/<int:profile_id>")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+def profile_view(profile_id: int):
+    """Coordinators' read-only view of an expert: the whole profile and how the matcher sees it."""
+    profile = found_or_404(db.session.get(ExpertProfile, profile_id))
+    percent, hints = completeness(profile)
+    return render_template("experts/profile_view.html", profile=profile, percent=percent, hints=hints,
+                           reasons=describe_expert(profile, str(get_locale())))

@@ -137,3 +137,13 @@ def test_vetting_status_is_for_coordinators_and_reaches_the_matcher(client, auth
     assert db.session.get(ExpertProfile, expert.id).vetting_status == VettingStatus.REJECTED
     assert expert.id not in [p.id for p, _s, _r in rank_for_request(assistance_request).experts]
     assert client.get("/experts/999999/vetting-status").status_code == 404
+
+
+@pytest.mark.parametrize("role, status", [("member", 403), ("expert", 403), ("coordinator", 200), ("admin", 200)])
+def test_coordinators_read_the_whole_profile(client, auth, users, expert, role, status):
+    auth.login(users[role])
+    response = client.get(f"/experts/{expert.id}")
+    assert response.status_code == status
+    if status == 200:
+        assert "Customs risk targeting adviser" in response.get_data(as_text=True)
+        assert client.get("/experts/999999").status_code == 404
