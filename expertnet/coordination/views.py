@@ -115,6 +115,18 @@ def _refused(assistance_request, message: str, status: int = 422):
                            **desk_context(assistance_request, move_error=message)), status
 
 
+def act_and_commit(assistance_request, action):
+    """Run the action and commit; when another coordinator changed the request meanwhile (its version moved
+    under us, found at flush or commit), roll back and answer with a 409 page instead."""
+    try:
+        action()
+        db.session.commit()
+    except StaleDataError:
+        db.session.rollback()  # before anything else touches the session (even gettext reads the user)
+        return _refused(assistance_request, _("Someone else changed this request meanwhile; look again."), 409)
+    return None
+
+
 @bp.post("/requests/<int:request_id>/move")
 @roles_required(*STAFF)
 def move_request(request_id: int):
@@ -125,15 +137,14 @@ def move_request(request_id: int):
     to_status, note = S(form.to_status.data), form.note.data or ""
     move = MOVES.get(to_status, lambda who, req, text: transition(req, to_status, who, text))
     try:
-        move(actor(), assistance_request, note)
-        db.session.commit()
+        conflict = act_and_commit(assistance_request, lambda: move(actor(), assistance_request, note))
     except IllegalTransition:
         db.session.rollback()
         abort(409)
     except LifecycleError as exc:
         return _refused(assistance_request, lifecycle_message(exc.code))
-    except StaleDataError:
-        return _refused(assistance_request, _("Someone else changed this request meanwhile; look again."), 409)
+    if conflict is not None:
+        return conflict
     flash(_("The request moved on: %(status)s.", status=TEMPLATE_GLOBALS["request_status_label"](to_status)),
           "success")
     return back_to(request_id)
@@ -146,8 +157,10 @@ def set_priority(request_id: int):
     form = PriorityForm()
     if not form.validate_on_submit():
         return _refused(assistance_request, _("Choose a priority from 1 to 5."), 400)
-    triage.set_priority(actor(), assistance_request, form.priority.data)
-    db.session.commit()
+    conflict = act_and_commit(assistance_request,
+                              lambda: triage.set_priority(actor(), assistance_request, form.priority.data))
+    if conflict is not None:
+        return conflict
     flash(_("Priority set."), "success")
     return redirect(url_for(".request_desk", request_id=request_id), 303)
 
@@ -161,8 +174,9 @@ def assign_lead(request_id: int):
     if not form.validate_on_submit():
         return _refused(assistance_request, _("Choose an active coordinator."), 400)
     lead = db.session.get(User, form.lead.data) if form.lead.data else None
-    triage.assign_lead(actor(), assistance_request, lead)
-    db.session.commit()
+    conflict = act_and_commit(assistance_request, lambda: triage.assign_lead(actor(), assistance_request, lead))
+    if conflict is not None:
+        return conflict
     flash(_("Lead coordinator updated."), "success")
     return back_to(request_id)
 

@@ -25,11 +25,16 @@ def fits(page) -> bool:
     return page.evaluate("document.documentElement.scrollWidth <= window.innerWidth")
 
 
-def look(page, name: str) -> None:  # noqa: D103
-    """Save a screenshot and check the page does not scroll sideways."""
+def look(page, name: str) -> None:
+    """Save a screenshot and check the page does not scroll sideways, also on a phone."""
     os.makedirs(ARTIFACTS, exist_ok=True)
     page.screenshot(path=os.path.join(ARTIFACTS, f"coordination-{name}.png"), full_page=True)
     assert fits(page), f"{name} scrolls sideways"
+    size = page.viewport_size
+    if size["width"] > 390:
+        page.set_viewport_size({"width": 390, "height": 844})
+        assert fits(page), f"{name} scrolls sideways on a phone"
+        page.set_viewport_size(size)
 
 
 @pytest.mark.parametrize("locale, width", [("en", 1280), ("ar", 390)])

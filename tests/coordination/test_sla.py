@@ -115,6 +115,14 @@ def test_digest_command_is_idempotent(app, runner, sent_mail):
     assert len([m for m in sent_mail if "SLA digest" in m["Subject"]]) == 1
 
 
+def test_digest_is_in_each_coordinators_language(app):
+    arabic = make_user(Role.COORDINATOR, locale="ar")
+    aged_request(80, coordinator=arabic)
+    send_digest()
+    message = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == arabic.email))
+    assert 'dir="rtl"' in message.html_body and "SLA digest" not in message.subject
+
+
 def test_no_digest_when_nothing_slips(app):
     aged_request(1)
     assert send_digest() == 0

@@ -151,3 +151,24 @@ def test_home_panel_counts_what_needs_attention(client, auth, coordinator):
     page = client.get("/").get_data(as_text=True)
     assert re.search(r'<span class="figure">2</span><span class="caption">requests waiting for triage', page)
     assert re.search(r'<span class="figure">1</span><span class="caption">requests past their SLA target', page)
+
+
+def test_a_change_made_meanwhile_by_someone_else_is_a_409(client, auth, coordinator, monkeypatch):
+    """The request row is versioned: an update based on a stale version is refused, not silently applied."""
+    assistance_request = aged_request(3, coordinator=coordinator)
+    auth.login(coordinator)
+    real_set_priority = __import__("expertnet.coordination.triage", fromlist=["set_priority"]).set_priority
+
+    def set_priority_while_someone_else_writes(who, req, priority):
+        # Another coordinator's committed change lands between our read and our write.
+        db.session.execute(sa.update(AssistanceRequest).where(AssistanceRequest.id == req.id)
+                           .values(version=AssistanceRequest.version + 1)
+                           .execution_options(synchronize_session=False))
+        real_set_priority(who, req, priority)
+
+    monkeypatch.setattr("expertnet.coordination.triage.set_priority", set_priority_while_someone_else_writes)
+    response = client.post(f"/coordination/requests/{assistance_request.id}/priority", data={"priority": 1})
+    assert response.status_code == 409 and "Someone else changed this request" in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert db.session.get(AssistanceRequest, assistance_request.id).priority == 3
+    assert not db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "request.priority_set")).all()
