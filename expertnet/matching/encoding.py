@@ -1,7 +1,7 @@
 """Profiles and requests to encoded batches: which documents an expert has, and their weights."""
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 
 import numpy as np
 
@@ -65,10 +65,10 @@ def profile_documents(profile: ExpertProfile, topics: dict[str, Topic], lexicon:
 
 
 def encode_documents(documents: list[tuple[str, float, dict[int, float] | None]],
-                     encode: Callable[[str], list[int]], lexicon: ConceptLexicon,
-                     to_stems: np.ndarray | None = None) -> tuple[EncodedBatch, np.ndarray]:
+                     encode: Callable[[str], Iterable[int]], lexicon: ConceptLexicon,
+                     to_stems: np.ndarray | None = None, expand: Callable | None = None) -> tuple[EncodedBatch, np.ndarray]:
     """Stem ids and concept hits of each document; `encode` maps text to ids (see features.encode_texts)."""
-    return encode_texts([d[0] for d in documents], encode, lexicon, [d[2] for d in documents], to_stems)
+    return encode_texts([d[0] for d in documents], encode, lexicon, [d[2] for d in documents], to_stems, expand)
 
 
 def field_weights_of(documents: list[tuple[str, float, dict[int, float] | None]]) -> np.ndarray:

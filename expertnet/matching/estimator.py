@@ -1,6 +1,8 @@
 """ExpertMatcher: a scikit-learn-shaped estimator that ranks experts for a request."""
 from __future__ import annotations
 
+import contextlib
+import gc
 import hashlib
 from itertools import repeat
 
@@ -12,7 +14,7 @@ from . import encoding
 from .concepts import ConceptLexicon
 from .errors import EmptyQueryError, InvalidProfileError, MatchingInputError, UnknownExpertError
 from .explain import FeatureLabels, combine_by_owner, language_name, matrix_contributions, reasons_from_contributions
-from .features import TermTable, count_matrix, display_surfaces, fit_vocabulary, single_vector, tfidf_rows
+from .features import TermTable, count_matrix, display_surfaces, fit_units, single_vector, tfidf_rows
 from .filters import FILTER_ORDER, Attributes, LanguageBits, apply_filters, concat_attributes
 from .index import BOUND_SLACK, QueryVector, Segment, build_segment, ranges, stack_segments
 from .models import ExpertProfile, MatchQuery, RankedExpert, RankFilters, RankResult, Reason, Topic
@@ -70,7 +72,10 @@ class ExpertMatcher(BaseEstimator):
     # ------------------------------------------------------------------ fitting
     def fit(self, profiles, y=None):
         """Build the index from every profile; replaces any earlier state."""
-        profiles = list(profiles)
+        with _collector_paused():  # millions of small objects, none cyclic: full collections are pure cost
+            return self._fit(list(profiles))
+
+    def _fit(self, profiles):
         self._check_params()
         for profile in profiles:
             encoding.check_profile(profile)
@@ -87,17 +92,23 @@ class ExpertMatcher(BaseEstimator):
             docs = encoding.profile_documents(profile, by_slug, lexicon, weights)
             documents.extend(docs)
             doc_counts.append(len(docs))
-        batch, all_surfaces = encoding.encode_documents(documents, table.encode_growing, lexicon, _SurfaceStems(table))
-        vocab = fit_vocabulary(batch, len(table.stems), len(lexicon.slugs), self.ngram_range[1] == 2,
-                               self.bigram_min_df, self.concept_weight)
-        unit_docs, _ = tfidf_rows(count_matrix(batch, vocab), vocab)
+        batch, all_surfaces = encoding.encode_documents(documents, _Many(table), lexicon, _SurfaceStems(table),
+                                                        expand=table.expand_words)
+        surfaces = display_surfaces(table, all_surfaces)
+        del all_surfaces
+        vocab, unit_docs = fit_units(batch, len(table.stems), len(lexicon.slugs), self.ngram_range[1] == 2,
+                                     self.bigram_min_df, self.concept_weight)
+        del batch
+        field_weights = encoding.field_weights_of(documents)
+        del documents
         doc_starts = np.concatenate([[0], np.cumsum(doc_counts)]).astype(np.int64)
         self.language_bits_ = LanguageBits()
         attributes = Attributes.from_profiles(profiles, self.language_bits_)
         self.max_field_weight_ = max(weights.values())
-        main = build_segment(unit_docs, doc_starts, encoding.field_weights_of(documents), self.max_field_weight_, attributes)
+        main = build_segment(unit_docs, doc_starts, field_weights, self.max_field_weight_, attributes)
+        del unit_docs
         self.term_table_ = TermTable(table.stems)
-        self.surfaces_ = display_surfaces(table, all_surfaces)
+        self.surfaces_ = surfaces
         self.lexicon_ = lexicon
         self.vocabulary_ = vocab
         self.topics_ = [by_slug.get(slug) for slug in lexicon.slugs]
@@ -436,6 +447,16 @@ class ExpertMatcher(BaseEstimator):
         return load_matcher(cls, path, mmap=mmap)
 
 
+class _Many:
+    """The fitting encoder: one call encodes every text (TermTable.encode_growing_many)."""
+
+    def __init__(self, table: TermTable):
+        self.many = table.encode_growing_many
+
+    def __call__(self, text: str):
+        raise NotImplementedError  # encode_texts uses .many
+
+
 class _SurfaceStems:
     """Array-like surface id -> stem id, read after all texts are encoded (the table grows meanwhile)."""
 
@@ -443,7 +464,7 @@ class _SurfaceStems:
         self.table = table
 
     def __getitem__(self, surface_ids: np.ndarray) -> np.ndarray:
-        return np.asarray(self.table.surface_stem, dtype=np.int64)[surface_ids]
+        return np.asarray(self.table.surface_stem, dtype=np.int32)[surface_ids]
 
 
 def _take(attributes: Attributes, rows: np.ndarray) -> Attributes:
@@ -462,6 +483,17 @@ def _take(attributes: Attributes, rows: np.ndarray) -> Attributes:
     return Attributes(attributes.expert_ids[rows], attributes.organisation[rows], attributes.capacity[rows],
                       attributes.available[rows], attributes.vetted[rows], attributes.languages[rows],
                       remap(attributes.regions), remap(attributes.conflicts))
+
+
+@contextlib.contextmanager
+def _collector_paused():
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _coerce_query(query) -> MatchQuery:

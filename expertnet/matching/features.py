@@ -21,6 +21,9 @@ from .concepts import ConceptLexicon
 CONCEPT_PREFIX = "\u00a7"  # feature names of concepts: '§explosives-precursor-controls'
 
 
+EXPAND_BLOCK_DOCS = 50_000
+
+
 class TermTable:
     """Stem strings <-> ids, with per-language caches so each distinct raw token is analysed once."""
 
@@ -32,7 +35,8 @@ class TermTable:
         self.surfaces: list[str] = []          # surface words seen while growing
         self.surface_stem: list[int] = []      # surface id -> stem id
         self._surface_ids: dict[tuple[str, str], int] = {}
-        self._growing_cache: dict[str, dict[str, tuple[int, ...]]] = {}
+        self._growing_cache: dict[str, dict[str, int]] = {}   # language -> word -> word id
+        self._word_surfaces: list[tuple[int, ...]] = []        # word id -> surface ids
         self._frozen_cache: dict[str, dict[str, tuple[int, ...]]] = {}
 
     def stem_id(self, stem: str, grow: bool) -> int:
@@ -52,20 +56,70 @@ class TermTable:
         return found
 
     def encode_growing(self, text: str) -> Iterable[int]:
-        """Surface ids of a text, adding unseen words and stems (used while fitting).
+        """Word ids of a text, adding unseen words, surfaces and stems (used while fitting); see expand_words.
 
         Python work per token is one dict look-up done in C (map); each distinct word of the
-        corpus is normalised, stemmed and given an id once."""
+        corpus is analysed, stemmed and given an id once per language."""
         words = textlib.raw_words(text)
         distinct = set(words)
         language = textlib.detect_latin_language(distinct)
         cache = self._growing_cache.setdefault(language, {})
-        missing = distinct.difference(cache)
-        if missing:
-            for word in dict.fromkeys(words):  # first-appearance order keeps ids reproducible
-                if word in missing:
-                    cache[word] = tuple(self._surface_id(form, language) for form in textlib.content_forms(word))
-        return chain.from_iterable(map(cache.__getitem__, words))
+        if not distinct.issubset(cache):
+            self._add_words(words, cache, language)
+        return map(cache.__getitem__, words)
+
+    def encode_growing_many(self, texts: list[str]) -> tuple[array, np.ndarray]:
+        """encode_growing over many texts: (word ids of all texts in order, number per text).
+
+        The same results as calling encode_growing on each text, with the per-text work cut to a
+        few C calls: a new word raises KeyError in the C look-up loop, is added, and the text redone."""
+        flat = array("i")
+        extend = flat.extend
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        caches = self._growing_cache
+        ascii_words, markers, latin_language = textlib._ASCII_WORDS, textlib._ANY_MARKER, textlib.language_of_markers
+        for i, text in enumerate(texts):
+            words = text.translate(ascii_words).split() if text.isascii() else textlib.raw_words(text)
+            found = markers.intersection(words)
+            language = latin_language(found) if found else "en"
+            cache = caches.get(language)
+            if cache is None:
+                cache = caches[language] = {}
+            before = len(flat)
+            try:
+                extend(map(cache.__getitem__, words))
+            except KeyError:
+                del flat[before:]
+                self._add_words(words, cache, language)
+                extend(map(cache.__getitem__, words))
+            lengths[i] = len(flat) - before
+        return flat, lengths
+
+    def _add_words(self, words: list[str], cache: dict[str, int], language: str) -> None:
+        for word in dict.fromkeys(words):  # first-appearance order keeps ids reproducible
+            if word not in cache:
+                cache[word] = len(self._word_surfaces)
+                self._word_surfaces.append(tuple(self._surface_id(form, language) for form in textlib.content_forms(word)))
+
+    def expand_words(self, word_ids: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(surface ids, their document starts) of texts given as word ids along `starts`: a word
+        gives no surface (stop word), one, or several (an abbreviation and its expansion)."""
+        sizes = np.fromiter(map(len, self._word_surfaces), np.int64, len(self._word_surfaces))
+        flat = np.fromiter(chain.from_iterable(self._word_surfaces), np.int32, int(sizes.sum()))
+        first = np.cumsum(sizes) - sizes
+        parts, out_starts = [], np.zeros(len(starts), dtype=np.int64)
+        for d0 in range(0, len(starts) - 1, EXPAND_BLOCK_DOCS):  # a block at a time: small temporaries
+            d1 = min(d0 + EXPAND_BLOCK_DOCS, len(starts) - 1)
+            t0 = starts[d0]
+            words = word_ids[t0:starts[d1]]
+            counts = sizes[words]
+            ends = np.cumsum(counts)
+            within = np.arange(int(ends[-1]) if len(ends) else 0) - np.repeat(ends - counts, counts)
+            parts.append(flat[np.repeat(first[words], counts) + within])
+            ends = np.concatenate([[0], ends])
+            out_starts[d0 + 1:d1 + 1] = out_starts[d0] + ends[starts[d0 + 1:d1 + 1] - t0]
+        surfaces = np.concatenate(parts) if parts else np.zeros(0, np.int32)
+        return surfaces, out_starts
 
     def encode(self, text: str) -> Iterable[int]:
         """Stem ids of a text against the frozen table (unknown stems are -1)."""
@@ -98,18 +152,26 @@ class EncodedBatch:
 
 
 def encode_texts(texts: list[str], encode: Callable[[str], Iterable[int]], lexicon: ConceptLexicon,
-                 declared: list[dict[int, float] | None], to_stems: np.ndarray | None = None) -> tuple[EncodedBatch, np.ndarray]:
-    """Encode texts into one batch; `encode` gives ids per text, `to_stems` maps them to stem ids if they
-    are surface ids. Also returns the raw ids (surface ids while fitting, for display words)."""
-    flat = array("q")  # 8 bytes per token, not a Python int object each: fitting 100k profiles saves ~1 GB
-    lengths = np.zeros(len(texts), dtype=np.int64)
-    for i, text in enumerate(texts):
-        before = len(flat)
-        flat.extend(encode(text))
-        lengths[i] = len(flat) - before
-    raw = np.frombuffer(flat, dtype=np.int64).copy() if len(flat) else np.zeros(0, np.int64)
-    stem_ids = to_stems[raw] if to_stems is not None and len(raw) else raw
+                 declared: list[dict[int, float] | None], to_stems: np.ndarray | None = None,
+                 expand: Callable | None = None) -> tuple[EncodedBatch, np.ndarray]:
+    """Encode texts into one batch; `encode` gives ids per text, `expand` (if given) turns those word ids
+    into surface ids, `to_stems` maps surface ids to stem ids. Also returns the raw ids (surface ids
+    while fitting, for display words)."""
+    if hasattr(encode, "many"):
+        flat, lengths = encode.many(texts)
+    else:
+        flat = array("i")  # 4 bytes per token, not a Python int object each: fitting 100k profiles saves ~1 GB
+        lengths = np.zeros(len(texts), dtype=np.int64)
+        for i, text in enumerate(texts):
+            before = len(flat)
+            flat.extend(encode(text))
+            lengths[i] = len(flat) - before
+    raw = np.frombuffer(flat, dtype=np.int32) if len(flat) else np.zeros(0, np.int32)
     starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
+    if expand is not None:
+        raw, starts = expand(raw, starts)
+        del flat
+    stem_ids = to_stems[raw].astype(np.int32) if to_stems is not None and len(raw) else raw
     rows, concepts = find_concepts(lexicon, stem_ids, starts)
     counts = [np.ones(len(rows))]
     rows, concepts = [rows], [concepts]
@@ -247,11 +309,152 @@ def feature_occurrences(batch: EncodedBatch, vocab: Vocabulary) -> tuple[np.ndar
     return np.concatenate(rows), np.concatenate(cols), np.concatenate(weights)
 
 
+def per_document_counts(starts: np.ndarray, columns: np.ndarray, n_columns: int) -> sp.csr_matrix:
+    """CSR of how often each distinct column occurs in each document (float32); `columns` is grouped by
+    document along `starts` and is consumed (sorted in place). Compiled code: a sort within each row."""
+    index_type = np.int64 if columns.dtype == np.int64 or n_columns >= 2**31 or len(columns) >= 2**31 else np.int32
+    matrix = sp.csr_matrix((np.ones(len(columns), dtype=np.float32), columns.astype(index_type, copy=False),
+                            np.asarray(starts).astype(index_type)), shape=(len(starts) - 1, n_columns), copy=False)
+    matrix.sum_duplicates()
+    return matrix
+
+
+def _keep(starts: np.ndarray, values: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(new starts, values) with only the kept entries of each document."""
+    kept_before = np.concatenate([[0], np.cumsum(keep)])
+    return kept_before[starts], values[keep]
+
+
+def unigram_counts(batch: EncodedBatch, n_stems: int) -> sp.csr_matrix:
+    """Documents x stems counts of the known stems."""
+    starts, ids = batch.starts, batch.stem_ids
+    if len(ids) and ids.min() < 0:
+        starts, ids = _keep(starts, ids, ids >= 0)
+    else:
+        ids = ids.copy()
+    return per_document_counts(starts, ids, n_stems)
+
+
+def bigram_counts(batch: EncodedBatch, n_stems: int) -> sp.csr_matrix:
+    """Documents x (first * n_stems + second) counts of adjacent known stems inside one document."""
+    ids, starts = batch.stem_ids, batch.starts
+    if len(ids) < 2:
+        return per_document_counts(np.zeros(batch.n_docs + 1, np.int64), np.zeros(0, np.int64), n_stems * n_stems)
+    keys = ids[:-1].astype(np.int64) * n_stems + ids[1:]
+    valid = (ids[:-1] >= 0) & (ids[1:] >= 0)
+    inner = starts[1:-1]
+    valid[inner[(inner > 0) & (inner < len(ids))] - 1] = False  # a pair across two documents
+    # Pair i starts at token i: the pairs of document j are those starting in [starts[j], starts[j+1]).
+    pair_starts = np.minimum(starts, len(ids) - 1)
+    pair_starts, keys = _keep(pair_starts, keys, valid)
+    return per_document_counts(pair_starts, keys, n_stems * n_stems)
+
+
+def concept_counts(batch: EncodedBatch, n_concepts: int) -> sp.csr_matrix:
+    return sp.csr_matrix(sp.coo_matrix((batch.concept_counts.astype(np.float32), (batch.concept_rows, batch.concept_ids)),
+                                       shape=(batch.n_docs, n_concepts)))  # sums duplicates
+
+
+def feature_counts(unigrams: sp.csr_matrix, bigrams: sp.csr_matrix | None, concepts: sp.csr_matrix,
+                   vocab: Vocabulary) -> sp.csr_matrix:
+    """The documents x features count matrix (columns sorted within rows) from its three blocks."""
+    blocks = []
+    features = vocab.unigram_feature[unigrams.indices]
+    known = features >= 0
+    indptr, features = _keep(unigrams.indptr, features, known)
+    blocks.append(sp.csr_matrix((unigrams.data[known], features.astype(np.int32), indptr),
+                                shape=(unigrams.shape[0], vocab.n_unigrams)))
+    if bigrams is not None and len(vocab.bigram_keys):
+        # Look up each distinct bigram once, in sorted order (cache-friendly), then spread back.
+        distinct, inverse = np.unique(bigrams.indices, return_inverse=True)
+        found = np.minimum(np.searchsorted(vocab.bigram_keys, distinct), len(vocab.bigram_keys) - 1)
+        position, hit = found[inverse], (vocab.bigram_keys[found] == distinct)[inverse]
+        del distinct, inverse, found
+        indptr, position = _keep(bigrams.indptr, position, hit)
+        blocks.append(sp.csr_matrix((bigrams.data[hit], position.astype(np.int32), indptr),
+                                    shape=(bigrams.shape[0], len(vocab.bigram_keys))))
+    blocks.append(concepts)
+    return sp.hstack(blocks, format="csr", dtype=np.float32)
+
+
+FIT_BLOCK_DOCS = 50_000  # documents counted together while fitting (bounds token-sized temporaries)
+
+
+def merge_counts(keys: np.ndarray, counts: np.ndarray, more_keys: np.ndarray, more_counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Two sorted (distinct keys, counts) merged into one: counts of shared keys added, new keys inserted."""
+    if len(keys) == 0:
+        return more_keys.astype(np.int64), more_counts.astype(np.int64)
+    position = np.searchsorted(keys, more_keys)  # sorted queries: a linear walk
+    present = np.zeros(len(more_keys), dtype=bool)
+    inside = position < len(keys)
+    present[inside] = keys[position[inside]] == more_keys[inside]
+    np.add.at(counts, position[present], more_counts[present])
+    fresh = ~present
+    return np.insert(keys, position[fresh], more_keys[fresh]), np.insert(counts, position[fresh], more_counts[fresh])
+
+
+def batch_slice(batch: EncodedBatch, first: int, last: int) -> EncodedBatch:
+    """Documents first..last-1 of a batch (token ids are a view)."""
+    lo, hi = int(batch.starts[first]), int(batch.starts[last])
+    mine = (batch.concept_rows >= first) & (batch.concept_rows < last)
+    return EncodedBatch(batch.stem_ids[lo:hi], batch.starts[first:last + 1] - lo, batch.concept_rows[mine] - first,
+                        batch.concept_ids[mine], batch.concept_counts[mine])
+
+
+def fit_units(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigrams: bool,
+              bigram_min_df: int, concept_weight: float) -> tuple[Vocabulary, sp.csr_matrix]:
+    """The vocabulary learnt from a batch, and the batch's unit TF-IDF rows.
+
+    Two passes over blocks of documents: the first counts each document's distinct stems and
+    bigrams (kept, compact) and their document frequencies, the second maps them to features and
+    weights them, so no array ever has one entry per token of the whole corpus besides the ids."""
+    n_docs = batch.n_docs
+    blocks = [(first, min(first + FIT_BLOCK_DOCS, n_docs)) for first in range(0, n_docs, FIT_BLOCK_DOCS)] or [(0, 0)]
+    stem_df = np.zeros(n_stems, dtype=np.int64)
+    unigram_blocks, bigram_blocks = [], []
+    seen_keys, seen_counts = np.zeros(0, np.int64), np.zeros(0, np.int64)  # sorted distinct bigrams, documents
+    for first, last in blocks:
+        part = batch_slice(batch, first, last)
+        unigrams = unigram_counts(part, n_stems)
+        stem_df += np.bincount(unigrams.indices, minlength=n_stems)
+        unigram_blocks.append(unigrams)
+        if use_bigrams:
+            bigrams = bigram_counts(part, n_stems)
+            keys, counts = np.unique(bigrams.indices, return_counts=True)
+            seen_keys, seen_counts = merge_counts(seen_keys, seen_counts, keys, counts)
+            bigram_blocks.append(bigrams)
+    stems = np.flatnonzero(stem_df)
+    unigram_feature = np.full(n_stems, -1, dtype=np.int64)
+    unigram_feature[stems] = np.arange(len(stems))
+    keys, bigram_df = np.zeros(0, np.int64), np.zeros(0, np.int64)
+    if use_bigrams:
+        keys, bigram_df = seen_keys, seen_counts
+        del seen_keys, seen_counts
+        frequent = bigram_df >= bigram_min_df
+        keys, bigram_df = keys[frequent], bigram_df[frequent]
+    concepts = concept_counts(batch, n_concepts)
+    concept_df = np.bincount(concepts.indices, minlength=n_concepts)
+    df = np.concatenate([stem_df[stems], bigram_df, concept_df]).astype(np.float64)
+    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0  # scikit-learn's smoothed IDF
+    boost = np.ones_like(idf)
+    boost[len(stems) + len(keys):] = concept_weight
+    vocab = Vocabulary(n_stems, unigram_feature, keys, len(stems), n_concepts, idf, boost)
+    units = []
+    for i, (first, last) in enumerate(blocks):
+        bigrams = bigram_blocks[i] if use_bigrams else None
+        counts = feature_counts(unigram_blocks[i], bigrams, concepts[first:last], vocab)
+        unigram_blocks[i] = None
+        if use_bigrams:
+            bigram_blocks[i] = None
+        units.append(tfidf_rows(counts, vocab)[0])
+        del counts, bigrams
+    return vocab, (sp.vstack(units, format="csr") if len(units) > 1 else units[0])
+
+
 def count_matrix(batch: EncodedBatch, vocab: Vocabulary) -> sp.csr_matrix:
     """Raw term counts, one row per document of the batch."""
-    rows, cols, weights = feature_occurrences(batch, vocab)
-    shape = (batch.n_docs, vocab.n_features)
-    return sp.coo_matrix((weights, (rows, cols)), shape=shape).tocsr()  # sums duplicates
+    bigrams = bigram_counts(batch, vocab.n_stems) if len(vocab.bigram_keys) else None
+    return feature_counts(unigram_counts(batch, vocab.n_stems), bigrams, concept_counts(batch, vocab.n_concepts), vocab)
 
 
 def single_vector(batch: EncodedBatch, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
@@ -267,15 +470,26 @@ def single_vector(batch: EncodedBatch, vocab: Vocabulary) -> tuple[np.ndarray, n
 
 
 def tfidf_rows(counts: sp.csr_matrix, vocab: Vocabulary) -> tuple[sp.csr_matrix, np.ndarray]:
-    """Sublinear TF x IDF x boost, each row scaled to unit length; also the norms before scaling."""
-    weighted = counts.copy().astype(np.float64)
-    weighted.data = (1.0 + np.log(weighted.data)) * (vocab.idf * vocab.boost)[weighted.indices]
-    norms = np.sqrt(np.asarray(weighted.multiply(weighted).sum(axis=1)).ravel())
-    scale = np.divide(1.0, norms, out=np.zeros_like(norms), where=norms > 0)
-    unit = sp.diags(scale) @ weighted
-    unit = sp.csr_matrix(unit, dtype=np.float32)
+    """Sublinear TF x IDF x boost, each row scaled to unit length (float32, in place over `counts`);
+    also the norms before scaling."""
+    unit = sp.csr_matrix(counts, dtype=np.float32)
     unit.sort_indices()
+    weight = (vocab.idf * vocab.boost).astype(np.float32)
+    np.log(unit.data, out=unit.data)
+    unit.data += 1.0
+    unit.data *= weight[unit.indices]
+    norms = np.zeros(unit.shape[0])
+    filled = np.flatnonzero(np.diff(unit.indptr))
+    for start in range(0, len(filled), ROW_BLOCK):  # a block of rows at a time: no nnz-sized float64 temporary
+        rows = filled[start:start + ROW_BLOCK]
+        lo, hi = unit.indptr[rows[0]], unit.indptr[rows[-1] + 1]
+        norms[rows] = np.sqrt(np.add.reduceat(unit.data[lo:hi].astype(np.float64) ** 2, unit.indptr[rows] - lo))
+        scale = (1.0 / norms[rows]).astype(np.float32)
+        unit.data[lo:hi] *= np.repeat(scale, np.diff(unit.indptr)[rows])
     return unit, norms
+
+
+ROW_BLOCK = 100_000
 
 
 def display_surfaces(table: TermTable, surface_ids: np.ndarray) -> list[str]:
