@@ -6,6 +6,8 @@ import shutil
 import threading
 
 import pytest
+from flask import g
+from flask.testing import FlaskClient
 import sqlalchemy as sa
 from flask_migrate import upgrade
 from werkzeug.security import generate_password_hash
@@ -74,9 +76,20 @@ def app_config(tmp_path, migrated_template) -> dict:
     return base_config(f"sqlite:///{database}", tmp_path)
 
 
+class FreshGlobalsClient(FlaskClient):
+    """The test keeps one app context open and Flask reuses it for every request, so `g` would carry
+    Flask-Login's user and Flask-Babel's locale from one request (and one client) to the next.
+    Clearing it per request makes each request start as it does in production."""
+
+    def open(self, *args, **kwargs):
+        g.__dict__.clear()
+        return super().open(*args, **kwargs)
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
+    app.test_client_class = FreshGlobalsClient
     with app.app_context():
         yield app
         db.session.remove()
