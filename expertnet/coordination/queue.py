@@ -147,7 +147,17 @@ def triage_queue(filters: QueueFilters, viewer, page: int = 1, per_page: int = 2
     return Page(rows[(page - 1) * per_page: page * per_page], page, per_page, len(rows))
 
 
+def _in_view(row: QueueRow, preset: dict, viewer) -> bool:
+    """Whether a queue row belongs to a saved view (presets use only status, urgency, SLA and lead)."""
+    r = row.request
+    return ((not preset.get("status") or r.status.value == preset["status"])
+            and (not preset.get("urgency") or r.urgency.value == preset["urgency"])
+            and _matches_sla(row, preset.get("sla", ""))
+            and (preset.get("lead") != "me" or r.lead_coordinator_id == viewer.id)
+            and (preset.get("lead") != "none" or r.lead_coordinator_id is None))
+
+
 def view_counts(viewer, now: datetime | None = None) -> dict[str, int]:
-    """How many requests each saved view holds, for the view tabs."""
-    return {name: triage_queue(QueueFilters(view=name).with_view(), viewer, per_page=10_000, now=now).total
-            for name in SAVED_VIEWS}
+    """How many requests each saved view holds, for the view tabs: one query, each clock computed once."""
+    rows = triage_queue(QueueFilters(), viewer, per_page=10_000, now=now).items
+    return {name: sum(1 for row in rows if _in_view(row, preset, viewer)) for name, preset in SAVED_VIEWS.items()}

@@ -172,3 +172,17 @@ def test_a_change_made_meanwhile_by_someone_else_is_a_409(client, auth, coordina
     db.session.expire_all()
     assert db.session.get(AssistanceRequest, assistance_request.id).priority == 3
     assert not db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "request.priority_set")).all()
+
+
+def test_view_counts_match_the_views(client, auth, coordinator):
+    from expertnet.coordination.queue import SAVED_VIEWS, QueueFilters, triage_queue, view_counts
+
+    aged_request(6, coordinator=coordinator, urgency=Urgency.URGENT, urgency_reason="Summit")
+    aged_request(30, S.INFO_REQUESTED, coordinator)
+    led = aged_request(140, S.TRIAGE, coordinator)
+    led.lead_coordinator = coordinator
+    db.session.commit()
+    counts = view_counts(coordinator)
+    for name in SAVED_VIEWS:
+        assert counts[name] == triage_queue(QueueFilters(view=name).with_view(), coordinator).total, name
+    assert counts == {"all": 3, "urgent_unassigned": 1, "waiting_on_agency": 1, "overdue": 1, "unled": 2, "mine": 1}
