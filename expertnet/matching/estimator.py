@@ -15,16 +15,14 @@ from .concepts import ConceptLexicon
 from .errors import EmptyQueryError, InvalidProfileError, MatchingInputError, UnknownExpertError
 from .explain import FeatureLabels, combine_by_owner, language_name, matrix_contributions, reasons_from_contributions
 from .features import TermTable, count_matrix, display_surfaces, fit_units, single_vector, tfidf_rows
-from .filters import FILTER_ORDER, Attributes, LanguageBits, apply_filters, concat_attributes
-from .index import BOUND_SLACK, QueryVector, Segment, build_segment, ranges, stack_segments
+from .filters import Attributes, LanguageBits, apply_filters, concat_attributes
+from .index import QueryVector, Segment, build_segment, ranges, stack_segments
 from .models import ExpertProfile, MatchQuery, RankedExpert, RankFilters, RankResult, Reason, Topic
-from .ranking import exact_top_k, order_by_score
+from .ranking import order_by_score
 from .text import analyse
 
 AGGREGATIONS = ("centroid", "max", "blend")
 DELTA_COMPACT_SIZE = 4096  # updates pile up in a small segment; past this it is merged into main
-PROBE_POSTINGS = 20_000   # postings read to find a first k-th best score (see _candidates)
-PROBE_EXPERTS = 64        # experts scored exactly for it
 
 
 class ExpertMatcher(BaseEstimator):
@@ -140,8 +138,9 @@ class ExpertMatcher(BaseEstimator):
         """Recompute what ranking reads across segments (cheap, O(n) array concatenations)."""
         self._offsets = np.cumsum([0] + [len(s) for s in self.segments_])
         self._attributes = concat_attributes([s.attributes for s in self.segments_])
-        self._ratio = np.concatenate([s.ratio for s in self.segments_])
         self._alive = np.concatenate(self.alive_)
+        self._ratio = np.concatenate([s.norm / s.max_weight for s in self.segments_])
+        self._doc_counts = np.maximum(np.concatenate([np.diff(s.doc_starts) for s in self.segments_]), 1)
         self.n_experts_ = len(self.positions_)
 
     def _index_positions(self, index: int) -> None:
@@ -209,93 +208,51 @@ class ExpertMatcher(BaseEstimator):
             largest += self.region_bonus
         return bonus, largest
 
-    def _exact_scores(self, positions, vector, bonus) -> np.ndarray:
-        """Exact scores of the listed experts, from their document rows (see index.py)."""
-        share = self._centroid_share
-        text = np.zeros(len(positions))
-        if len(self.segments_) == 1:
-            text = self.segments_[0].text_scores(positions, vector, share)
-        else:
-            segment_of = np.searchsorted(self._offsets, positions, side="right") - 1
-            for index, segment in enumerate(self.segments_):
-                mine = segment_of == index
-                if mine.any():
-                    text[mine] = segment.text_scores(positions[mine] - self._offsets[index], vector, share)
-        return text + bonus[positions] * (text > 0)
-
-    def _partial_scores(self, features, weights) -> np.ndarray:
-        """Partial C (real) and M bound (imag) over the listed features, for every expert (all segments)."""
-        if len(self.segments_) == 1:
-            return self.segments_[0].partial_scores(features, weights)
-        return np.concatenate([s.partial_scores(features, weights) for s in self.segments_])
-
     def _select(self, vector, bonus, bonus_max, eligible, k):
-        """Positions and exact scores of the experts to return, best first."""
-        exact = lambda p: self._exact_scores(p, vector, bonus)  # noqa: E731
+        """Positions and exact scores of the experts to return, best first (ties by expert id).
+
+        C comes exactly for every expert from the query's postings; M (the best document) is needed
+        only where it can matter: C Z / (w_max n_docs) <= M <= C Z / w_max bounds every score, the
+        k-th best lower bound is a floor for the k-th best score, and M is computed only for experts
+        whose upper bound reaches that floor."""
+        share = self._centroid_share
         ids = self._attributes.expert_ids
-        if k is None:
-            positions = np.flatnonzero(eligible)
-            scores = exact(positions)
-        else:
-            candidates, upper, known = self._candidates(vector, bonus, bonus_max, eligible, k, exact)
-            positions, scores = exact_top_k(candidates, upper, exact, k, known)
-            positive = scores > 0
-            positions, scores = positions[positive], scores[positive]
+        weighted = [s.weighted_document_scores(vector.idx, vector.weights) for s in self.segments_]
+        parts = [s.centroid_scores(w) for s, w in zip(self.segments_, weighted)]
+        centroid = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        positions = np.flatnonzero(eligible) if k is None else np.flatnonzero(eligible & (centroid > 0))
+        if k is not None and share < 1.0 and len(positions) > k:
+            c, spread = centroid[positions], self._ratio[positions]
+            lower = (share * c + (1 - share) * c * spread / self._doc_counts[positions]) * (1 - 1e-9) + bonus[positions]
+            upper = (share * c + (1 - share) * c * spread) * (1 + 1e-9) + 1e-12 + bonus[positions]
+            floor = np.partition(lower, len(lower) - k)[len(lower) - k]
+            positions = positions[upper >= floor]
+        text = share * centroid[positions]
+        if share < 1.0:
+            text += (1 - share) * self._max_scores(positions, weighted)
+        scores = text + bonus[positions] * (text > 0)
+        if k is not None:
+            keep = scores > 0
+            positions, scores = positions[keep], scores[keep]
+            if len(positions) > k:
+                kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+                keep = scores >= kth  # every tie of the k-th score stays, so the id tie-break is exact
+                positions, scores = positions[keep], scores[keep]
         order = order_by_score(positions, scores, ids)
         if k is not None:
             order = order[:k]
         return positions[order], scores[order]
 
-    def _candidates(self, vector, bonus, bonus_max, eligible, k, exact):
-        """(candidates, upper bounds of their scores, (positions, scores) already exact): MaxScore over the query terms.
-
-        1. Read the postings of the most valuable query terms (largest bound q_t * max weight) up to a
-           budget; score the best experts so found exactly: the k-th best is a lower bound theta of the
-           final k-th best score.
-        2. Unread terms, cheapest first, are left unread while everything they could add to an
-           expert's score stays below theta; the rest are read.
-        3. Candidates are the eligible experts the read terms touched, each with an upper bound.
-        """
-        share = self._centroid_share
-        idx, weights = vector.idx, vector.weights
-        empty = np.zeros(0, np.int64)
-        if len(idx) == 0:
-            return empty, np.zeros(0), (empty, np.zeros(0))
-        max_c = np.max([s.max_c[idx] for s in self.segments_], axis=0).astype(np.float64)
-        max_m = np.max([s.max_m[idx] for s in self.segments_], axis=0).astype(np.float64)
-        bound_c, bound_m = weights * max_c, weights * max_m
-        bound = share * bound_c + (1.0 - share) * bound_m
-        lengths = np.sum([np.diff(s.terms.indptr)[idx] for s in self.segments_], axis=0)
-        by_value = np.argsort(-bound, kind="stable")
-        n_probe = max(1, int(np.searchsorted(np.cumsum(lengths[by_value]), PROBE_POSTINGS, side="right")))
-        read = np.zeros(len(idx), dtype=bool)
-        read[by_value[:n_probe]] = True
-        partial = self._partial_scores(idx[read], weights[read])
-        known = (empty, np.zeros(0))
-        theta = 0.0
-        if n_probe < len(idx):
-            touched = np.flatnonzero(eligible & (partial.real > 0))
-            if len(touched) >= k:
-                pool = touched
-                if len(pool) > PROBE_EXPERTS:
-                    promise = share * partial.real[pool] + (1 - share) * partial.imag[pool]
-                    pool = pool[np.argpartition(-promise, PROBE_EXPERTS - 1)[:PROBE_EXPERTS]]
-                known = (pool, exact(pool))
-                if np.count_nonzero(known[1] > 0) >= k:
-                    theta = float(np.partition(known[1], len(pool) - k)[len(pool) - k])
-        unread = np.flatnonzero(~read)
-        unread = unread[np.argsort(bound[unread], kind="stable")]
-        # What the cheapest unread terms could add to anybody's score, bonus included.
-        reach = np.cumsum(bound[unread]) * (1 + BOUND_SLACK) + BOUND_SLACK + bonus_max
-        n_skip = int(np.searchsorted(reach, theta, side="left")) if theta > 0 else 0
-        skipped, rest = unread[:n_skip], unread[n_skip:]
-        if len(rest):
-            partial += self._partial_scores(idx[rest], weights[rest])
-        candidates = np.flatnonzero(eligible & (partial.real > 0))
-        centroid_upper = partial.real[candidates] + bound_c[skipped].sum()
-        max_upper = np.minimum(partial.imag[candidates] + bound_m[skipped].sum(), centroid_upper * self._ratio[candidates])
-        upper = share * centroid_upper + (1 - share) * max_upper
-        return candidates, upper * (1 + BOUND_SLACK) + BOUND_SLACK + bonus[candidates], known
+    def _max_scores(self, positions, weighted) -> np.ndarray:
+        if len(self.segments_) == 1:
+            return self.segments_[0].max_scores(positions, weighted[0])
+        result = np.zeros(len(positions))
+        segment_of = np.searchsorted(self._offsets, positions, side="right") - 1
+        for index, segment in enumerate(self.segments_):
+            mine = segment_of == index
+            if mine.any():
+                result[mine] = segment.max_scores(positions[mine] - self._offsets[index], weighted[index])
+        return result
 
     def _explained(self, positions, scores, query, vector, bonus, display_language) -> list[RankedExpert]:
         """RankedExpert with reasons for each selected position, contributions computed in one pass per segment."""

@@ -22,7 +22,7 @@ from .filters import Attributes, LanguageBits
 from .index import Segment
 from .models import Topic
 
-FORMAT_VERSION = 2  # 2: no doc-major centroid copy; norms and per-feature bounds saved
+FORMAT_VERSION = 3  # 3: term-major documents, norms; no centroid matrices
 KEEP_OLD_VERSIONS = 2  # older directories may still be mapped by running processes
 
 
@@ -61,7 +61,6 @@ def save_matcher(matcher, path) -> None:
     arrays = {
         **_csr_arrays("docs", segment.docs), **_csr_arrays("terms", segment.terms), **region_arrays, **conflict_arrays,
         "doc_starts": segment.doc_starts, "field_weight": segment.field_weight, "norm": segment.norm,
-        "max_c": segment.max_c, "max_m": segment.max_m,
         "expert_ids": attrs.expert_ids, "organisation": attrs.organisation, "capacity": attrs.capacity,
         "available": attrs.available, "vetted": attrs.vetted, "languages": attrs.languages,
         "unigram_feature": vocab.unigram_feature, "bigram_keys": vocab.bigram_keys, "idf": vocab.idf,
@@ -135,8 +134,8 @@ def load_matcher(cls, path, mmap: bool = True):
         _inverted(a, "regions", manifest["region_keys"]), _inverted(a, "conflicts", [int(k) for k in manifest["conflict_keys"]]))
     segment = Segment(
         docs=_csr(a, "docs", manifest["shape"]), doc_starts=a["doc_starts"], field_weight=a["field_weight"],
-        max_weight=manifest["max_field_weight"], terms=_csr(a, "terms", (n_features, manifest["n_experts"])),
-        norm=a["norm"], max_c=a["max_c"], max_m=a["max_m"], attributes=attributes)
+        max_weight=manifest["max_field_weight"], terms=_csr(a, "terms", (n_features, manifest["shape"][0])),
+        norm=a["norm"], attributes=attributes)
     matcher.vocabulary_ = Vocabulary(manifest["n_stems"], a["unigram_feature"], a["bigram_keys"], manifest["n_unigrams"],
                                      manifest["n_concepts"], a["idf"], a["boost"])
     matcher.term_table_ = TermTable(manifest["stems"])
