@@ -1,12 +1,13 @@
 """The expert's side: invitations inbox (summary until accepted under the confidentiality terms) and
 engagements (thread, progress notes, deliverables, completion report). Load own -> check -> service -> commit."""
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, send_file, url_for
+from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from expertnet.accounts.models import Role
 from expertnet.attachments import services as attachment_services
 from expertnet.attachments.models import Attachment
+from expertnet.attachments.responses import download_response
 from expertnet.engagements import access, services
 from expertnet.engagements.forms import (AcceptForm, DeclineForm, DeliverableForm, MessageForm, NoteForm, ReportForm,
                                          StartForm, TermsForm)
@@ -260,10 +261,7 @@ def download_deliverable(engagement_id: int, attachment_id: int):
     found_or_404(attachment, attachment is not None and attachment.engagement_id == engagement.id)
     path = attachment_services.open_for_download(_user(), attachment)
     db.session.commit()
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(path, attachment)
 
 
 @bp.post("/engagements/<int:engagement_id>/report")

@@ -1,6 +1,6 @@
 """Request pages: the agency files, follows, discusses and rates its requests; coordinators act on them
 from the detail page. Each view: load through the scoped query (404) -> check -> service -> commit once."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request as http, send_file, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request as http, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 from marshmallow import ValidationError
@@ -10,6 +10,7 @@ from werkzeug.exceptions import Conflict
 from expertnet.accounts.models import Role
 from expertnet.attachments import services as attachment_services
 from expertnet.attachments.models import Attachment
+from expertnet.attachments.responses import download_response
 from expertnet.extensions import db
 from expertnet.policy import found_or_404, is_staff, roles_required
 from expertnet.requests import access, lifecycle, listing, services
@@ -147,48 +148,44 @@ def _render_detail(assistance_request, status: int = 200, **forms):
     return render_template("requests/detail.html", **context, **forms), status
 
 
-@bp.post("/<int:request_id>/submit")
-@login_required
-def submit(request_id: int):
+def _member_step(request_id: int, act, success_message):
+    """The agency's own lifecycle steps: load their request, act, commit once, or explain the refusal."""
     assistance_request = _load_owned(request_id)
     try:
-        services.submit_request(_user(), assistance_request)
+        act(assistance_request)
     except lifecycle.LifecycleError as exc:
         return _refused(exc, assistance_request)
     db.session.commit()
-    flash(_("Your request %(reference)s is submitted. The coordinators will triage it.",
-            reference=assistance_request.reference), "success")
+    flash(success_message(assistance_request), "success")
     return _to_detail(assistance_request)
+
+
+@bp.post("/<int:request_id>/submit")
+@login_required
+def submit(request_id: int):
+    return _member_step(
+        request_id, lambda req: services.submit_request(_user(), req),
+        lambda req: _("Your request %(reference)s is submitted. The coordinators will triage it.",
+                      reference=req.reference))
 
 
 @bp.post("/<int:request_id>/withdraw")
 @login_required
 def withdraw(request_id: int):
-    assistance_request = _load_owned(request_id)
     form = ReasonForm()
     form.validate()
-    try:
-        services.withdraw_request(_user(), assistance_request, form.reason.data or "")
-    except lifecycle.LifecycleError as exc:
-        return _refused(exc, assistance_request)
-    db.session.commit()
-    flash(_("The request is withdrawn."), "success")
-    return _to_detail(assistance_request)
+    return _member_step(request_id, lambda req: services.withdraw_request(_user(), req, form.reason.data or ""),
+                        lambda req: _("The request is withdrawn."))
 
 
 @bp.post("/<int:request_id>/answer")
 @login_required
 def answer(request_id: int):
-    assistance_request = _load_owned(request_id)
     form = AnswerForm()
     form.validate()
-    try:
-        services.answer_information_request(_user(), assistance_request, form.answer.data or "")
-    except lifecycle.LifecycleError as exc:
-        return _refused(exc, assistance_request)
-    db.session.commit()
-    flash(_("Thank you. Your answer is sent and the request is back in triage."), "success")
-    return _to_detail(assistance_request)
+    return _member_step(
+        request_id, lambda req: services.answer_information_request(_user(), req, form.answer.data or ""),
+        lambda req: _("Thank you. Your answer is sent and the request is back in triage."))
 
 
 @bp.post("/<int:request_id>/messages")
@@ -264,10 +261,7 @@ def download(request_id: int, attachment_id: int):
     access.record_sensitive_read(_user(), assistance_request, "attachment", attachment_id=attachment.id)
     path = attachment_services.open_for_download(_user(), attachment)
     db.session.commit()
-    response = send_file(path, mimetype=attachment.content_type, as_attachment=True,
-                         download_name=attachment.filename, max_age=0)
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return download_response(path, attachment)
 
 
 @bp.post("/<int:request_id>/attachments/<int:attachment_id>/delete")
