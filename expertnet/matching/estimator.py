@@ -1,6 +1,7 @@
 """ExpertMatcher: a scikit-learn-shaped estimator that ranks experts for a request."""
 from __future__ import annotations
 
+import bisect
 import contextlib
 import gc
 import hashlib
@@ -13,7 +14,7 @@ from sklearn.utils.validation import check_is_fitted
 from . import encoding
 from .concepts import ConceptLexicon
 from .errors import EmptyQueryError, InvalidProfileError, MatchingInputError, UnknownExpertError
-from .explain import FeatureLabels, combine_by_owner, language_name, matrix_contributions, reasons_from_contributions
+from .explain import FeatureLabels, combine_by_owner, language_name, matrix_contributions, reasons_for_many, reasons_from_contributions
 from .features import TermTable, count_matrix, display_surfaces, fit_units, single_vector, tfidf_rows
 from .filters import Attributes, LanguageBits, apply_filters, concat_attributes
 from .index import QueryVector, Segment, build_segment, ranges, stack_segments
@@ -189,8 +190,8 @@ class ExpertMatcher(BaseEstimator):
         eligible, excluded = apply_filters(self._alive, self._attributes.removal_masks(filters, self.language_bits_))
         with QueryVector(*self._query_vector(query), self.vocabulary_.n_features) as vector:
             bonus, bonus_max = self._bonus(query)
-            positions, scores = self._select(vector, bonus, bonus_max, eligible, k)
-            experts = self._explained(positions, scores, query, vector, bonus, display_language)
+            positions, scores, weighted = self._select(vector, bonus, bonus_max, eligible, k)
+            experts = self._explained(positions, scores, query, vector, weighted, display_language)
         best = experts[0].score if experts else 0.0
         return RankResult(experts=experts, excluded=excluded, weak=best < self.strong_match_threshold,
                           eligible=int(eligible.sum()))
@@ -241,7 +242,7 @@ class ExpertMatcher(BaseEstimator):
         order = order_by_score(positions, scores, ids)
         if k is not None:
             order = order[:k]
-        return positions[order], scores[order]
+        return positions[order], scores[order], weighted
 
     def _max_scores(self, positions, weighted) -> np.ndarray:
         if len(self.segments_) == 1:
@@ -254,54 +255,59 @@ class ExpertMatcher(BaseEstimator):
                 result[mine] = segment.max_scores(positions[mine] - self._offsets[index], weighted[index])
         return result
 
-    def _explained(self, positions, scores, query, vector, bonus, display_language) -> list[RankedExpert]:
-        """RankedExpert with reasons for each selected position, contributions computed in one pass per segment."""
-        contributions = self._contributions(positions[scores > 0], vector)
+    def _explained(self, positions, scores, query, vector, weighted, display_language) -> list[RankedExpert]:
+        """RankedExpert with reasons for each selected position; contributions and reasons for all of them at once."""
+        positive = positions[scores > 0]
+        owner, features, values = self._contributions(positive, vector, weighted)
+        reasons = reasons_for_many(owner, features, values, len(positive), self._labels, display_language)
+        text_reasons = dict(zip(positive.tolist(), reasons))
         experts = []
-        for position, score in zip(positions.tolist(), scores.tolist()):
-            index = int(np.searchsorted(self._offsets, position, side="right") - 1)
-            segment, row = self.segments_[index], position - int(self._offsets[index])
-            expert_id = int(self._attributes.expert_ids[position])
+        offsets = self._offsets.tolist()
+        ids = self._attributes.expert_ids[positions].tolist()
+        for position, score, expert_id in zip(positions.tolist(), scores.tolist(), ids):
             if score <= 0:
                 experts.append(RankedExpert(expert_id, 0.0, []))
                 continue
+            index = bisect.bisect_right(offsets, position) - 1
+            segment, row = self.segments_[index], position - offsets[index]
             # Term/topic shares are of the text score (they sum to 1); language/region shares of the total.
-            features, values = contributions[position]
-            reasons = reasons_from_contributions(features, values, self._labels, display_language, float(values.sum()))
-            experts.append(RankedExpert(expert_id, score, reasons + self._attribute_reasons(segment, row, query, score, display_language)))
+            experts.append(RankedExpert(expert_id, score, text_reasons[position] + self._attribute_reasons(segment, row, query, score, display_language)))
         return experts
 
-    def _contributions(self, positions, vector) -> dict[int, tuple[np.ndarray, np.ndarray]]:
-        """Per position: (features, parts of the text score) = share*centroid terms + (1-share)*best document terms."""
+    def _contributions(self, positions, vector, weighted) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+        """(owner = index into positions, feature, part of the text score) = share*centroid terms +
+        (1-share)*best document terms, sorted by owner then feature."""
         share = self._centroid_share
-        out = {}
+        owners, feature_parts, parts = [], [], []
         segment_of = np.searchsorted(self._offsets, positions, side="right") - 1
         for index, segment in enumerate(self.segments_):
-            mine = positions[segment_of == index]
+            mine = np.flatnonzero(segment_of == index)
             if not len(mine):
                 continue
-            rows = mine - self._offsets[index]
-            counts = segment.doc_starts[rows + 1] - segment.doc_starts[rows]
-            docs = ranges(segment.doc_starts[rows], segment.doc_starts[rows + 1])
+            rows = positions[mine] - self._offsets[index]
+            starts, ends = segment.doc_starts[rows], segment.doc_starts[rows + 1]
+            counts = ends - starts
+            docs = ranges(starts, ends)
             doc_expert = np.repeat(np.arange(len(rows)), counts)
             doc_owner, features, values = matrix_contributions(segment.docs, docs, vector)
             owner = doc_expert[doc_owner]
             norm = segment.norm[rows]
             centroid_scale = share * segment.field_weight[docs] / np.where(norm > 0, norm, 1.0)[doc_expert]
-            parts = [values * centroid_scale[doc_owner]]
-            owners, feature_parts = [owner], [features]
+            parts.append(values * centroid_scale[doc_owner])
+            owners.append(mine[owner])
+            feature_parts.append(features)
             if share < 1:
-                best = segment.best_documents(rows, vector)
+                scores = weighted[index]
+                best = np.asarray([a + int(np.argmax(scores[a:b])) if b > a else -1  # first best document
+                                   for a, b in zip(starts.tolist(), ends.tolist())], dtype=np.int64)
                 in_best = docs[doc_owner] == best[owner]
                 best_scale = (1 - share) * segment.field_weight[docs] / segment.max_weight
                 parts.append(values[in_best] * best_scale[doc_owner[in_best]])
-                owners.append(owner[in_best])
+                owners.append(mine[owner[in_best]])
                 feature_parts.append(features[in_best])
-            owner, features, values = combine_by_owner(np.concatenate(owners), np.concatenate(feature_parts), np.concatenate(parts))
-            bounds = np.searchsorted(owner, np.arange(len(rows) + 1))
-            for i, position in enumerate(mine.tolist()):
-                out[position] = (features[bounds[i]:bounds[i + 1]], values[bounds[i]:bounds[i + 1]])
-        return out
+        if not owners:
+            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+        return combine_by_owner(np.concatenate(owners), np.concatenate(feature_parts), np.concatenate(parts))
 
     def _attribute_reasons(self, segment, row, query, score, display_language) -> list[Reason]:
         reasons = []
