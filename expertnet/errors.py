@@ -1,6 +1,7 @@
 """Error pages: HTML for pages, problem+json for /api. Bad input is a 4xx, never a 500."""
 from flask import jsonify, render_template, request
-from werkzeug.exceptions import HTTPException
+from sqlalchemy.exc import IntegrityError, OperationalError
+from werkzeug.exceptions import Conflict, HTTPException
 
 from expertnet.extensions import db
 
@@ -32,8 +33,19 @@ def handle_unexpected_error(error: Exception):
     return render_template("errors/error.html", error=None), 500
 
 
+def handle_write_conflict(error: Exception):
+    """Two users wrote the same thing at once (a unique key taken meanwhile, SQLite's writer lock):
+    the slower action is refused whole, like any other 409, and can simply be tried again."""
+    db.session.rollback()
+    if isinstance(error, OperationalError) and "locked" not in str(error.orig):
+        raise error
+    return handle_http_error(Conflict())
+
+
 def register_error_handlers(app) -> None:
     app.register_error_handler(HTTPException, handle_http_error)
+    app.register_error_handler(IntegrityError, handle_write_conflict)
+    app.register_error_handler(OperationalError, handle_write_conflict)
     if not app.testing:
         # In tests an unexpected exception must fail loudly instead of becoming a friendly page.
         app.register_error_handler(Exception, handle_unexpected_error)

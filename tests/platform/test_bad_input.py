@@ -38,3 +38,19 @@ def test_unknown_ids_in_urls_are_not_found(app, client, auth, users):
                 and all(a.endswith("id") for a in rule.arguments)):
             path = rule.build({name: 987654 for name in rule.arguments}, append_unknown=False)[1]
             assert client.get(path).status_code in (403, 404), path
+
+
+def test_a_concurrent_duplicate_write_is_a_conflict_not_a_server_error(app, client, auth, users):
+    """Simulated by a route that writes a duplicate unique key, as a racing second writer would."""
+    from expertnet.accounts.models import Organisation, OrganisationKind
+    from expertnet.extensions import db
+
+    @app.post("/_test/duplicate")
+    def duplicate():
+        db.session.add(Organisation(name="Home Agency", country="JO", kind=OrganisationKind.REGULATOR))
+        db.session.commit()
+        return "written"
+
+    response = client.post("/_test/duplicate")
+    assert response.status_code == 409
+    assert db.session.query(Organisation).filter_by(name="Home Agency").count() == 1
