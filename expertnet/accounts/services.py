@@ -2,6 +2,7 @@
 from datetime import timedelta
 
 import sqlalchemy as sa
+from blinker import Namespace
 from flask import current_app, url_for
 from flask_babel import lazy_gettext as _l
 
@@ -34,6 +35,11 @@ class AccountError(Exception):
 
     def __str__(self) -> str:
         return str(ERROR_MESSAGES[self.code])
+
+
+# Sent in the action's transaction when an account is activated, deactivated or changes role, so that
+# features holding derived state (the matcher's index of experts) can follow without accounts knowing them.
+account_changed = Namespace().signal("account-changed")
 
 
 def normalise_email(email: str) -> str:
@@ -164,6 +170,7 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if not active:
         user.end_sessions()
     record("user.activated" if active else "user.deactivated", actor, user)
+    account_changed.send(user)
 
 
 def change_role(actor: User, user: User, role: Role, organisation: Organisation | None) -> None:
@@ -175,3 +182,4 @@ def change_role(actor: User, user: User, role: Role, organisation: Organisation 
     user.role, user.organisation = role, organisation if role == Role.MEMBER else user.organisation
     user.end_sessions()
     record("user.role_changed", actor, user, previous=previous.value, role=role.value)
+    account_changed.send(user)

@@ -23,6 +23,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from expertnet import matching
+from expertnet.accounts.services import account_changed
 from expertnet.db import utcnow
 from expertnet.engagements.models import Invitation
 from expertnet.experts.models import Availability, ExpertProfile, ExpertTopic, MatcherState, VettingStatus
@@ -65,6 +66,14 @@ def mark_expert_changed(profile: ExpertProfile) -> None:
     if profile.id is None:
         db.session.flush()
     _log_change(profile.id)
+
+
+@account_changed.connect
+def _account_changed(user) -> None:
+    """A deactivated or re-roled expert leaves (or rejoins) the rankings at once."""
+    profile = getattr(user, "expert_profile", None)
+    if profile is not None:
+        mark_expert_changed(profile)
 
 
 def mark_all_changed() -> None:

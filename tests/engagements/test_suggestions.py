@@ -179,3 +179,14 @@ def test_a_taxonomy_edit_refits_the_index(setting, coordinator):
     update_topic(topic, coordinator, {"en": "Customs interdiction and zebrafication"}, {}, True)
     db.session.commit()
     assert customs.id in ranked_ids(zebra_request())
+
+
+def test_an_admin_deactivating_an_expert_removes_them_from_the_index_at_once(setting, client, auth):
+    customs, _lab, assistance_request = setting
+    assert customs.id in ranked_ids(assistance_request)
+    eligible_before = rank_for_request(assistance_request).eligible
+    auth.login(make_user(Role.ADMIN))
+    assert client.post(f"/admin/users/{customs.user_id}/active", data={"active": "0"}).status_code == 302
+    result = rank_for_request(assistance_request)
+    assert customs.id not in [profile.id for profile, _score, _reasons in result.experts]
+    assert result.eligible == eligible_before - 1
