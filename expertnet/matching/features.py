@@ -439,16 +439,27 @@ def fit_units(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigrams: b
     boost = np.ones_like(idf)
     boost[len(stems) + len(keys):] = concept_weight
     vocab = Vocabulary(n_stems, unigram_feature, keys, len(stems), n_concepts, idf, boost)
-    units = []
+    # Rows are written straight into arrays sized by an upper bound (every counted stem and bigram),
+    # so the matrix never exists twice as it would with vstack.
+    capacity = sum(u.nnz for u in unigram_blocks) + sum(b.nnz for b in bigram_blocks) + concepts.nnz
+    data = np.empty(capacity, dtype=np.float32)
+    indices = np.empty(capacity, dtype=np.int32 if vocab.n_features < 2**31 else np.int64)
+    indptr = np.zeros(n_docs + 1, dtype=np.int64)
+    cursor = 0
     for i, (first, last) in enumerate(blocks):
         bigrams = bigram_blocks[i] if use_bigrams else None
         counts = feature_counts(unigram_blocks[i], bigrams, concepts[first:last], vocab)
         unigram_blocks[i] = None
         if use_bigrams:
             bigram_blocks[i] = None
-        units.append(tfidf_rows(counts, vocab)[0])
+        unit = tfidf_rows(counts, vocab)[0]
         del counts, bigrams
-    return vocab, (sp.vstack(units, format="csr") if len(units) > 1 else units[0])
+        data[cursor:cursor + unit.nnz] = unit.data
+        indices[cursor:cursor + unit.nnz] = unit.indices
+        indptr[first + 1:last + 1] = cursor + unit.indptr[1:]
+        cursor += unit.nnz
+        del unit
+    return vocab, sp.csr_matrix((data[:cursor], indices[:cursor], indptr), shape=(n_docs, vocab.n_features), copy=False)
 
 
 def count_matrix(batch: EncodedBatch, vocab: Vocabulary) -> sp.csr_matrix:

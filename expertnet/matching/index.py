@@ -70,7 +70,7 @@ class Segment:
     doc_starts: np.ndarray         # int64, n_experts + 1
     field_weight: np.ndarray       # float64 field weight of each document
     max_weight: float              # the largest field weight of the configuration
-    terms: sp.csr_matrix           # F x n_docs, float32: the documents term-major (the inverted index)
+    terms: sp.csr_matrix           # F x n_docs, float32: w_d * documents, term-major (the inverted index)
     norm: np.ndarray               # float64 Z of each expert (0 for empty profiles)
     attributes: Attributes
 
@@ -81,9 +81,7 @@ class Segment:
         """w_d * s_d of every document of the segment, from the postings of the query's features only."""
         if len(features) == 0 or self.terms.shape[1] == 0:
             return np.zeros(self.terms.shape[1])
-        scores = self.terms[features].T @ weights  # one row slice + one mat-vec, compiled
-        scores *= self.field_weight
-        return scores
+        return self.terms[features].T @ weights  # one row slice + one mat-vec, compiled (w_d is in the data)
 
     def centroid_scores(self, weighted: np.ndarray) -> np.ndarray:
         """C = sum_d w_d s_d / Z of every expert (one sparse mat-vec over the documents)."""
@@ -180,8 +178,15 @@ def build_segment(docs: sp.csr_matrix, doc_starts: np.ndarray, field_weight: np.
     field_weight = np.asarray(field_weight, dtype=np.float64)
     return Segment(
         docs=docs, doc_starts=doc_starts, field_weight=field_weight, max_weight=float(max_weight),
-        terms=compact_csr(docs.T.tocsr()), norm=expert_norms(docs, doc_starts, field_weight), attributes=attributes,
+        terms=term_major(docs, field_weight), norm=expert_norms(docs, doc_starts, field_weight), attributes=attributes,
     )
+
+
+def term_major(docs: sp.csr_matrix, field_weight: np.ndarray) -> sp.csr_matrix:
+    """The documents transposed (features x documents), each value times its document's field weight."""
+    terms = compact_csr(docs.T.tocsr())
+    terms.data *= field_weight[terms.indices].astype(np.float32)
+    return terms
 
 
 def stack_segments(segments: list[Segment], keep: list[np.ndarray]) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, list[np.ndarray]]:

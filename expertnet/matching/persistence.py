@@ -22,7 +22,7 @@ from .filters import Attributes, LanguageBits
 from .index import Segment
 from .models import Topic
 
-FORMAT_VERSION = 3  # 3: term-major documents, norms; no centroid matrices
+FORMAT_VERSION = 4  # 4: term-major field-weighted documents, norms; no centroid matrices
 KEEP_OLD_VERSIONS = 2  # older directories may still be mapped by running processes
 
 
