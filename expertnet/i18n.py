@@ -5,6 +5,7 @@ Flask-Babel merges them.
 """
 from pathlib import Path
 
+from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request, session
@@ -24,6 +25,14 @@ def select_locale() -> str:
     if current_user and current_user.is_authenticated and current_user.locale in languages:
         return current_user.locale
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
+
+
+def country_choices(locale: str) -> list[tuple[str, str]]:
+    """ISO 3166 alpha-2 codes with their names in the reader's language, sorted by name."""
+    names = Locale.parse(locale).territories
+    codes = sorted((code for code in names if len(code) == 2 and code.isalpha() and code != "ZZ"),
+                   key=lambda code: names[code])
+    return [(code, names[code]) for code in codes]
 
 
 def text_direction(locale: str) -> str:

@@ -2,20 +2,24 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional, Regexp
+from wtforms.validators import DataRequired, Email, Length, Optional
 
 from expertnet.accounts.forms import locale_choices, strip_whitespace
+from expertnet.i18n import country_choices
 from expertnet.accounts.labels import ORGANISATION_KIND_LABELS, ROLE_LABELS
 from expertnet.accounts.models import Role
 
 
 class OrganisationForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(), Length(max=200)])
-    country = StringField(_l("Country code"), validators=[DataRequired(), Regexp(r"^[A-Za-z]{2}$", message=_l(
-        "Use the two-letter ISO 3166 code, for example JO or KE."))], description=_l("ISO 3166 two-letter code."))
+    country = SelectField(_l("Country"), validators=[DataRequired()])
     kind = SelectField(_l("Kind"), choices=[(k.value, label) for k, label in ORGANISATION_KIND_LABELS.items()])
     is_active = BooleanField(_l("Active"), default=True)
     submit = SubmitField(_l("Save organisation"))
+
+    def __init__(self, *args, locale: str = "en", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.country.choices = [("", _l("Choose a country"))] + country_choices(locale)
 
 
 class InviteUserForm(FlaskForm):

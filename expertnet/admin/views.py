@@ -48,7 +48,7 @@ def organisations():
 @admin_only
 def edit_organisation(organisation_id: int | None):
     organisation = found_or_404(db.session.get(Organisation, organisation_id)) if organisation_id else None
-    form = OrganisationForm(obj=organisation)
+    form = OrganisationForm(obj=organisation, locale=str(get_locale()))
     if organisation is not None and request.method == "GET":
         form.kind.data = organisation.kind.value
     if form.validate_on_submit():

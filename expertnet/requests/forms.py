@@ -8,6 +8,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectF
                      SubmitField, TextAreaField)
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
+from expertnet.i18n import country_choices
 from expertnet.requests import labels
 from expertnet.requests.models import Tlp
 from expertnet.requests.schemas import LANGUAGES
@@ -42,10 +43,7 @@ def _tlp_choices():
 
 
 def _country_choices(locale: str):
-    names = Locale.parse(locale).territories
-    codes = sorted((code for code in names if len(code) == 2 and code.isalpha() and code != "ZZ"),
-                   key=lambda code: names[code])
-    return [("", _l("Choose a country"))] + [(code, names[code]) for code in codes]
+    return [("", _l("Choose a country"))] + country_choices(locale)
 
 
 def _language_choices(locale: str):
