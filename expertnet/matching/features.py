@@ -406,23 +406,25 @@ def fit_units(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigrams: b
     """The vocabulary learnt from a batch, and the batch's unit TF-IDF rows.
 
     Two passes over blocks of documents: the first counts each document's distinct stems and
-    bigrams (kept, compact) and their document frequencies, the second maps them to features and
+    bigrams for their document frequencies, the second counts them again, maps them to features and
     weights them, so no array ever has one entry per token of the whole corpus besides the ids."""
     n_docs = batch.n_docs
     blocks = [(first, min(first + FIT_BLOCK_DOCS, n_docs)) for first in range(0, n_docs, FIT_BLOCK_DOCS)] or [(0, 0)]
     stem_df = np.zeros(n_stems, dtype=np.int64)
-    unigram_blocks, bigram_blocks = [], []
+    unigram_blocks, bigram_blocks = [], []  # entries per block (an upper bound of the rows' size)
     seen_keys, seen_counts = np.zeros(0, np.int64), np.zeros(0, np.int64)  # sorted distinct bigrams, documents
     for first, last in blocks:
         part = batch_slice(batch, first, last)
         unigrams = unigram_counts(part, n_stems)
         stem_df += np.bincount(unigrams.indices, minlength=n_stems)
-        unigram_blocks.append(unigrams)
+        unigram_blocks.append(unigrams.nnz)
+        del unigrams
         if use_bigrams:
             bigrams = bigram_counts(part, n_stems)
             keys, counts = np.unique(bigrams.indices, return_counts=True)
             seen_keys, seen_counts = merge_counts(seen_keys, seen_counts, keys, counts)
-            bigram_blocks.append(bigrams)
+            bigram_blocks.append(bigrams.nnz)
+            del bigrams, keys, counts
     stems = np.flatnonzero(stem_df)
     unigram_feature = np.full(n_stems, -1, dtype=np.int64)
     unigram_feature[stems] = np.arange(len(stems))
@@ -441,17 +443,15 @@ def fit_units(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigrams: b
     vocab = Vocabulary(n_stems, unigram_feature, keys, len(stems), n_concepts, idf, boost)
     # Rows are written straight into arrays sized by an upper bound (every counted stem and bigram),
     # so the matrix never exists twice as it would with vstack.
-    capacity = sum(u.nnz for u in unigram_blocks) + sum(b.nnz for b in bigram_blocks) + concepts.nnz
+    capacity = sum(unigram_blocks) + sum(bigram_blocks) + concepts.nnz
     data = np.empty(capacity, dtype=np.float32)
     indices = np.empty(capacity, dtype=np.int32 if vocab.n_features < 2**31 else np.int64)
     indptr = np.zeros(n_docs + 1, dtype=np.int64)
     cursor = 0
     for i, (first, last) in enumerate(blocks):
-        bigrams = bigram_blocks[i] if use_bigrams else None
-        counts = feature_counts(unigram_blocks[i], bigrams, concepts[first:last], vocab)
-        unigram_blocks[i] = None
-        if use_bigrams:
-            bigram_blocks[i] = None
+        part = batch_slice(batch, first, last)  # counted again: cheaper than keeping every block's counts
+        bigrams = bigram_counts(part, n_stems) if use_bigrams else None
+        counts = feature_counts(unigram_counts(part, n_stems), bigrams, concepts[first:last], vocab)
         unit = tfidf_rows(counts, vocab)[0]
         del counts, bigrams
         data[cursor:cursor + unit.nnz] = unit.data
