@@ -27,7 +27,7 @@ def test_sign_in_and_out(client, auth):
 
 
 def test_email_is_case_insensitive(auth):
-    user = make_user(Role.ADMIN, email="mixed@example.org")
+    make_user(Role.ADMIN, email="mixed@example.org")
     assert auth.login("  MIXED@Example.ORG ").status_code == 302
 
 

@@ -1,7 +1,7 @@
 """Admin pages: organisations, users (roles, deactivation), taxonomy editing, audit log."""
 import sqlalchemy as sa
 
-from expertnet.accounts.models import Organisation, Role, User
+from expertnet.accounts.models import Organisation, Role
 from expertnet.audit.models import AuditEvent
 from expertnet.extensions import db
 from expertnet.taxonomy.models import Topic

@@ -6,14 +6,12 @@ import pytest
 import sqlalchemy as sa
 from werkzeug.datastructures import FileStorage
 
-from expertnet.accounts.models import Role
 from expertnet.attachments.services import store_attachment
 from expertnet.engagements import services
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
 from expertnet.extensions import db
 from expertnet.notifications.models import OutboxMessage
 from expertnet.requests.models import Tlp
-from tests.conftest import make_user
 from tests.engagements.factories import (SECRET_ANNEX, SECRET_GAP, SECRET_OUTCOME, SECRET_URGENCY, accept, invite,
                                          make_assistance_request, make_expert)
 

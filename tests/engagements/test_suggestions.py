@@ -1,6 +1,6 @@
 """The matcher bridge: rankings follow profile, capacity, availability and vetting changes at once, also when
 the change is made by another app instance (another process) on the same database file."""
-from datetime import date, timedelta
+from datetime import date
 
 import pytest
 
