@@ -142,6 +142,8 @@ class ExpertMatcher(BaseEstimator):
         self._alive = np.concatenate(self.alive_)
         self._ratio = np.concatenate([s.norm / s.max_weight for s in self.segments_])
         self._doc_counts = np.maximum(np.concatenate([np.diff(s.doc_starts) for s in self.segments_]), 1)
+        self._factors = None  # bound factors, made by _bound_factors for the current share
+        self._filter_cache = {}
         self.n_experts_ = len(self.positions_)
 
     def _index_positions(self, index: int) -> None:
@@ -187,20 +189,44 @@ class ExpertMatcher(BaseEstimator):
         if k is not None and (not isinstance(k, (int, np.integer)) or k < 1):
             raise MatchingInputError(f"k must be a positive int or None, got {k!r}")
         filters = filters or RankFilters()
-        eligible, excluded = apply_filters(self._alive, self._attributes.removal_masks(filters, self.language_bits_))
+        eligible, excluded, n_eligible = self._eligible(filters)
         with QueryVector(*self._query_vector(query), self.vocabulary_.n_features) as vector:
             bonus, bonus_max = self._bonus(query)
             positions, scores, weighted = self._select(vector, bonus, bonus_max, eligible, k)
             experts = self._explained(positions, scores, query, vector, weighted, display_language)
         best = experts[0].score if experts else 0.0
         return RankResult(experts=experts, excluded=excluded, weak=best < self.strong_match_threshold,
-                          eligible=int(eligible.sum()))
+                          eligible=n_eligible)
+
+    FILTER_CACHE_SIZE = 32
+
+    def _eligible(self, filters: RankFilters) -> tuple[np.ndarray, dict[str, int], int]:
+        """(eligible mask, removals per filter, eligible count); the same filters reuse the masks until
+        the index changes (the cache is replaced by _after_change)."""
+        cache = self.__dict__.get("_filter_cache")
+        if cache is None:
+            cache = self._filter_cache = {}
+        try:
+            found = cache.get(filters)
+        except TypeError:  # unhashable contents: compute every time
+            found, cache = None, None
+        if found is None:
+            eligible, excluded = apply_filters(self._alive, self._attributes.removal_masks(filters, self.language_bits_))
+            eligible.flags.writeable = False
+            found = (eligible, excluded, int(eligible.sum()))
+            if cache is not None:
+                if len(cache) >= self.FILTER_CACHE_SIZE:
+                    cache.clear()
+                cache[filters] = found
+        return found[0], dict(found[1]), found[2]
 
     def _bonus(self, query: MatchQuery) -> tuple[np.ndarray, float]:
         """Per expert language/region bonus (added when the text score is positive), and its largest value."""
-        bonus = np.zeros(len(self._alive))
         largest = 0.0
         wanted = self.language_bits_.mask(query.languages, grow=False)
+        if not wanted and not query.region:
+            return None, largest  # no bonus: nothing to allocate
+        bonus = np.zeros(len(self._alive))
         if wanted:
             bonus += self.language_bonus * ((self._attributes.languages & np.uint64(wanted)) != 0)
             largest += self.language_bonus
@@ -208,6 +234,14 @@ class ExpertMatcher(BaseEstimator):
             bonus += self.region_bonus * self._attributes.rows_with(self._attributes.regions, [query.region.strip().upper()])
             largest += self.region_bonus
         return bonus, largest
+
+    def _bound_factors(self, share: float) -> tuple[np.ndarray, np.ndarray]:
+        """Per-expert factors of the score bounds in _select: C*low <= S <= C*high (before the bonus)."""
+        factors = self.__dict__.get("_factors")
+        if factors is None or factors[0] != share:
+            factors = self._factors = (share, share + (1 - share) * self._ratio / self._doc_counts,
+                                       share + (1 - share) * self._ratio)
+        return factors[1], factors[2]
 
     def _select(self, vector, bonus, bonus_max, eligible, k):
         """Positions and exact scores of the experts to return, best first (ties by expert id).
@@ -221,17 +255,33 @@ class ExpertMatcher(BaseEstimator):
         weighted = [s.weighted_document_scores(vector.idx, vector.weights) for s in self.segments_]
         parts = [s.centroid_scores(w) for s, w in zip(self.segments_, weighted)]
         centroid = parts[0] if len(parts) == 1 else np.concatenate(parts)
-        positions = np.flatnonzero(eligible) if k is None else np.flatnonzero(eligible & (centroid > 0))
-        if k is not None and share < 1.0 and len(positions) > k:
-            c, spread = centroid[positions], self._ratio[positions]
-            lower = (share * c + (1 - share) * c * spread / self._doc_counts[positions]) * (1 - 1e-9) + bonus[positions]
-            upper = (share * c + (1 - share) * c * spread) * (1 + 1e-9) + 1e-12 + bonus[positions]
-            floor = np.partition(lower, len(lower) - k)[len(lower) - k]
-            positions = positions[upper >= floor]
+        if k is None:
+            positions = np.flatnonzero(eligible)
+        else:
+            candidate = centroid > 0
+            candidate &= eligible
+            if share < 1.0:
+                # Whole-array bounds (a few compiled passes over n), then only the survivors are gathered.
+                low_factor, high_factor = self._bound_factors(share)
+                lower = centroid * low_factor
+                lower *= 1 - 1e-9
+                if bonus is not None:
+                    lower += bonus
+                lower *= candidate  # non-candidates 0: never above the floor of >= k positive candidates
+                n_candidates = int(np.count_nonzero(candidate))
+                if n_candidates > k:
+                    floor = np.partition(lower, len(lower) - k)[len(lower) - k]
+                    upper = centroid * high_factor
+                    upper *= 1 + 1e-9
+                    upper += 1e-12
+                    if bonus is not None:
+                        upper += bonus
+                    candidate &= upper >= floor
+            positions = np.flatnonzero(candidate)
         text = share * centroid[positions]
         if share < 1.0:
             text += (1 - share) * self._max_scores(positions, weighted)
-        scores = text + bonus[positions] * (text > 0)
+        scores = text + bonus[positions] * (text > 0) if bonus is not None else text
         if k is not None:
             keep = scores > 0
             positions, scores = positions[keep], scores[keep]

@@ -85,3 +85,21 @@ def test_describe_profile(matcher):
     assert len(reasons) == 5 and reasons[0].kind == "topic"
     assert sum(r.share for r in reasons) <= 1.0 + 1e-9
     assert matcher.describe_profile(7) == []
+
+
+def test_repeated_filters_are_recounted_after_the_index_changes(matcher, profiles):
+    """Masks of the same filters are reused between requests, never across an update or removal."""
+    from dataclasses import replace
+    filters = RankFilters(exclude_ids=frozenset({1}), **ALL_OFF)
+    first = matcher.rank(MatchQuery("customs precursor explosives"), k=None, filters=filters)
+    again = matcher.rank(MatchQuery("chemical forensics"), k=None, filters=filters)
+    assert (again.eligible, again.excluded) == (first.eligible, first.excluded) == (6, {**first.excluded, "excluded_id": 1})
+    again.excluded["excluded_id"] = 99  # a caller changing its result changes nothing for the next request
+    matcher.remove(2)
+    after = matcher.rank(MatchQuery("customs precursor explosives"), k=None, filters=filters)
+    assert after.eligible == 5 and after.excluded["excluded_id"] == 1 and 2 not in ids(after)
+    unvetted = replace(next(p for p in profiles if p.expert_id == 3), vetted=False)
+    matcher.update(unvetted)
+    vetted_only = RankFilters(exclude_ids=frozenset({1}), vetted_only=True, require_capacity=False, require_available=False)
+    result = matcher.rank(MatchQuery("SCADA industrial control systems"), k=None, filters=vetted_only)
+    assert 3 not in ids(result) and result.excluded["unvetted"] == 2
