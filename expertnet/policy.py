@@ -33,10 +33,6 @@ def is_staff(user) -> bool:
     return user.is_authenticated and user.role in STAFF
 
 
-def is_member_of(user, organisation_id: int | None) -> bool:
-    return user.is_authenticated and user.role == Role.MEMBER and user.organisation_id == organisation_id
-
-
 def found_or_404(obj, visible: bool = True):
     """Return obj when it exists and the user may know of it; otherwise the same 404 either way."""
     if obj is None or not visible:

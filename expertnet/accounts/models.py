@@ -75,9 +75,6 @@ class User(UserMixin, TimestampMixin, db.Model):
     def end_sessions(self) -> None:
         self.session_nonce = secrets.token_hex(16)
 
-    def has_role(self, *roles: Role) -> bool:
-        return self.role in roles
-
 
 class OnboardingInvitation(TimestampMixin, db.Model):
     """An invitation for a member or coordinator to join; the link carries a signed token naming this row."""

@@ -28,7 +28,8 @@ def save_organisation(actor, organisation: Organisation | None, name: str, count
 
 
 def audit_events(action_prefix: str | None = None):
-    query = sa.select(AuditEvent).order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc())
+    query = (sa.select(AuditEvent).options(sa.orm.selectinload(AuditEvent.actor))
+             .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()))
     if action_prefix:
         query = query.where(AuditEvent.action.startswith(action_prefix, autoescape=True))
     return query

@@ -26,7 +26,3 @@ class Topic(TimestampMixin, db.Model):
 
     def description(self, locale: str) -> str:
         return self.descriptions.get(locale) or self.descriptions.get("en") or ""
-
-    @property
-    def is_category(self) -> bool:
-        return self.parent_id is None
