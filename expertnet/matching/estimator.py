@@ -14,10 +14,10 @@ from sklearn.utils.validation import check_is_fitted
 from . import encoding
 from .concepts import ConceptLexicon
 from .errors import EmptyQueryError, InvalidProfileError, MatchingInputError, UnknownExpertError
-from .explain import FeatureLabels, combine_by_owner, language_name, matrix_contributions, reasons_for_many, reasons_from_contributions
+from .explain import FeatureLabels, language_name, reasons_for_rows, reasons_from_contributions
 from .features import TermTable, count_matrix, display_surfaces, fit_units, single_vector, tfidf_rows
 from .filters import Attributes, LanguageBits, apply_filters, concat_attributes
-from .index import QueryVector, Segment, build_segment, ranges, stack_segments
+from .index import QueryVector, Segment, best_documents, build_segment, ranges, stack_segments
 from .models import ExpertProfile, MatchQuery, RankedExpert, RankFilters, RankResult, Reason, Topic
 from .ranking import order_by_score
 from .text import analyse
@@ -140,9 +140,6 @@ class ExpertMatcher(BaseEstimator):
         self._offsets = np.cumsum([0] + [len(s) for s in self.segments_])
         self._attributes = concat_attributes([s.attributes for s in self.segments_])
         self._alive = np.concatenate(self.alive_)
-        self._ratio = np.concatenate([s.norm / s.max_weight for s in self.segments_])
-        self._doc_counts = np.maximum(np.concatenate([np.diff(s.doc_starts) for s in self.segments_]), 1)
-        self._factors = None  # bound factors, made by _bound_factors for the current share
         self._filter_cache = {}
         self.n_experts_ = len(self.positions_)
 
@@ -190,10 +187,10 @@ class ExpertMatcher(BaseEstimator):
             raise MatchingInputError(f"k must be a positive int or None, got {k!r}")
         filters = filters or RankFilters()
         eligible, excluded, n_eligible = self._eligible(filters)
-        with QueryVector(*self._query_vector(query), self.vocabulary_.n_features) as vector:
-            bonus, bonus_max = self._bonus(query)
-            positions, scores, weighted = self._select(vector, bonus, bonus_max, eligible, k)
-            experts = self._explained(positions, scores, query, vector, weighted, display_language)
+        vector = QueryVector(*self._query_vector(query))
+        slots = [s.slot_scores(vector.idx, vector.weights) for s in self.segments_]
+        positions, scores = self._select(slots, self._bonus(query), eligible, k)
+        experts = self._explained(positions, scores, query, vector, slots, display_language)
         best = experts[0].score if experts else 0.0
         return RankResult(experts=experts, excluded=excluded, weak=best < self.strong_match_threshold,
                           eligible=n_eligible)
@@ -220,97 +217,51 @@ class ExpertMatcher(BaseEstimator):
                 cache[filters] = found
         return found[0], dict(found[1]), found[2]
 
-    def _bonus(self, query: MatchQuery) -> tuple[np.ndarray, float]:
-        """Per expert language/region bonus (added when the text score is positive), and its largest value."""
-        largest = 0.0
+    def _bonus(self, query: MatchQuery) -> np.ndarray | None:
+        """Per expert language/region bonus (added when the text score is positive); None without one."""
         wanted = self.language_bits_.mask(query.languages, grow=False)
         if not wanted and not query.region:
-            return None, largest  # no bonus: nothing to allocate
+            return None  # no bonus: nothing to allocate
         bonus = np.zeros(len(self._alive))
         if wanted:
             bonus += self.language_bonus * ((self._attributes.languages & np.uint64(wanted)) != 0)
-            largest += self.language_bonus
         if query.region:
             bonus += self.region_bonus * self._attributes.rows_with(self._attributes.regions, [query.region.strip().upper()])
-            largest += self.region_bonus
-        return bonus, largest
+        return bonus
 
-    def _bound_factors(self, share: float) -> tuple[np.ndarray, np.ndarray]:
-        """Per-expert factors of the score bounds in _select: C*low <= S <= C*high (before the bonus)."""
-        factors = self.__dict__.get("_factors")
-        if factors is None or factors[0] != share:
-            factors = self._factors = (share, share + (1 - share) * self._ratio / self._doc_counts,
-                                       share + (1 - share) * self._ratio)
-        return factors[1], factors[2]
-
-    def _select(self, vector, bonus, bonus_max, eligible, k):
-        """Positions and exact scores of the experts to return, best first (ties by expert id).
-
-        C comes exactly for every expert from the query's postings; M (the best document) is needed
-        only where it can matter: C Z / (w_max n_docs) <= M <= C Z / w_max bounds every score, the
-        k-th best lower bound is a floor for the k-th best score, and M is computed only for experts
-        whose upper bound reaches that floor."""
+    def _select(self, slots, bonus, eligible, k):
+        """Positions and exact scores of the experts to return, best first (ties by expert id)."""
         share = self._centroid_share
-        ids = self._attributes.expert_ids
-        weighted = [s.weighted_document_scores(vector.idx, vector.weights) for s in self.segments_]
-        parts = [s.centroid_scores(w) for s, w in zip(self.segments_, weighted)]
-        centroid = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        parts = [s.text_scores(w, share) for s, w in zip(self.segments_, slots)]
+        text = parts[0] if len(parts) == 1 else np.concatenate(parts)
         if k is None:
             positions = np.flatnonzero(eligible)
         else:
-            candidate = centroid > 0
+            candidate = text > 0
             candidate &= eligible
-            if share < 1.0:
-                # Whole-array bounds (a few compiled passes over n), then only the survivors are gathered.
-                low_factor, high_factor = self._bound_factors(share)
-                lower = centroid * low_factor
-                lower *= 1 - 1e-9
-                if bonus is not None:
-                    lower += bonus
-                lower *= candidate  # non-candidates 0: never above the floor of >= k positive candidates
-                n_candidates = int(np.count_nonzero(candidate))
-                if n_candidates > k:
-                    floor = np.partition(lower, len(lower) - k)[len(lower) - k]
-                    upper = centroid * high_factor
-                    upper *= 1 + 1e-9
-                    upper += 1e-12
-                    if bonus is not None:
-                        upper += bonus
-                    candidate &= upper >= floor
             positions = np.flatnonzero(candidate)
-        text = share * centroid[positions]
-        if share < 1.0:
-            text += (1 - share) * self._max_scores(positions, weighted)
-        scores = text + bonus[positions] * (text > 0) if bonus is not None else text
-        if k is not None:
-            keep = scores > 0
+        scores = text[positions].astype(np.float64)
+        if bonus is not None:
+            scores += bonus[positions] * (scores > 0)
+        if k is not None and len(positions) > k:
+            kth = np.partition(scores, len(scores) - k)[len(scores) - k]
+            keep = scores >= kth  # every tie of the k-th score stays, so the id tie-break is exact
             positions, scores = positions[keep], scores[keep]
-            if len(positions) > k:
-                kth = np.partition(scores, len(scores) - k)[len(scores) - k]
-                keep = scores >= kth  # every tie of the k-th score stays, so the id tie-break is exact
-                positions, scores = positions[keep], scores[keep]
-        order = order_by_score(positions, scores, ids)
+        order = order_by_score(positions, scores, self._attributes.expert_ids)
         if k is not None:
             order = order[:k]
-        return positions[order], scores[order], weighted
+        return positions[order], scores[order]
 
-    def _max_scores(self, positions, weighted) -> np.ndarray:
-        if len(self.segments_) == 1:
-            return self.segments_[0].max_scores(positions, weighted[0])
-        result = np.zeros(len(positions))
-        segment_of = np.searchsorted(self._offsets, positions, side="right") - 1
-        for index, segment in enumerate(self.segments_):
-            mine = segment_of == index
-            if mine.any():
-                result[mine] = segment.max_scores(positions[mine] - self._offsets[index], weighted[index])
-        return result
+    EXPLAIN_BLOCK = 256  # experts explained together (bounds the dense blocks when every expert is asked for)
 
-    def _explained(self, positions, scores, query, vector, weighted, display_language) -> list[RankedExpert]:
-        """RankedExpert with reasons for each selected position; contributions and reasons for all of them at once."""
+    def _explained(self, positions, scores, query, vector, slots, display_language) -> list[RankedExpert]:
+        """RankedExpert with reasons for each selected position; contributions and reasons for a block at once."""
         positive = positions[scores > 0]
-        owner, features, values = self._contributions(positive, vector, weighted)
-        reasons = reasons_for_many(owner, features, values, len(positive), self._labels, display_language)
-        text_reasons = dict(zip(positive.tolist(), reasons))
+        text_reasons = []
+        for start in range(0, len(positive), self.EXPLAIN_BLOCK):
+            block = positive[start:start + self.EXPLAIN_BLOCK]
+            text_reasons += reasons_for_rows(self._contributions(block, vector, slots), vector.idx, self._labels, display_language)
+        text_reasons = dict(zip(positive.tolist(), text_reasons))
         experts = []
         offsets = self._offsets.tolist()
         ids = self._attributes.expert_ids[positions].tolist()
@@ -324,11 +275,11 @@ class ExpertMatcher(BaseEstimator):
             experts.append(RankedExpert(expert_id, score, text_reasons[position] + self._attribute_reasons(segment, row, query, score, display_language)))
         return experts
 
-    def _contributions(self, positions, vector, weighted) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-        """(owner = index into positions, feature, part of the text score) = share*centroid terms +
-        (1-share)*best document terms, sorted by owner then feature."""
+    def _contributions(self, positions, vector, slots) -> np.ndarray:
+        """(experts x query features) part of each expert's text score owed to each feature of the request:
+        share * its centroid weight + (1-share) * its weight in the expert's best document, times the query weight."""
         share = self._centroid_share
-        owners, feature_parts, parts = [], [], []
+        out = np.zeros((len(positions), len(vector.idx)))
         segment_of = np.searchsorted(self._offsets, positions, side="right") - 1
         for index, segment in enumerate(self.segments_):
             mine = np.flatnonzero(segment_of == index)
@@ -336,28 +287,19 @@ class ExpertMatcher(BaseEstimator):
                 continue
             rows = positions[mine] - self._offsets[index]
             starts, ends = segment.doc_starts[rows], segment.doc_starts[rows + 1]
-            counts = ends - starts
             docs = ranges(starts, ends)
+            counts = ends - starts
             doc_expert = np.repeat(np.arange(len(rows)), counts)
-            doc_owner, features, values = matrix_contributions(segment.docs, docs, vector)
-            owner = doc_expert[doc_owner]
+            values = segment.query_columns(docs, vector) * segment.field_weight[docs, None]
             norm = segment.norm[rows]
-            centroid_scale = share * segment.field_weight[docs] / np.where(norm > 0, norm, 1.0)[doc_expert]
-            parts.append(values * centroid_scale[doc_owner])
-            owners.append(mine[owner])
-            feature_parts.append(features)
+            scale = np.zeros((len(rows), len(docs)))
+            scale[doc_expert, np.arange(len(docs))] = share / np.where(norm > 0, norm, 1.0)[doc_expert]
             if share < 1:
-                scores = weighted[index]
-                best = np.asarray([a + int(np.argmax(scores[a:b])) if b > a else -1  # first best document
-                                   for a, b in zip(starts.tolist(), ends.tolist())], dtype=np.int64)
-                in_best = docs[doc_owner] == best[owner]
-                best_scale = (1 - share) * segment.field_weight[docs] / segment.max_weight
-                parts.append(values[in_best] * best_scale[doc_owner[in_best]])
-                owners.append(mine[owner[in_best]])
-                feature_parts.append(features[in_best])
-        if not owners:
-            return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-        return combine_by_owner(np.concatenate(owners), np.concatenate(feature_parts), np.concatenate(parts))
+                scale[np.flatnonzero(counts), best_documents(segment.document_scores(docs, slots[index]), counts)] += \
+                    (1 - share) / segment.max_weight
+            out[mine] = scale @ values
+        out *= vector.weights
+        return out
 
     def _attribute_reasons(self, segment, row, query, score, display_language) -> list[Reason]:
         reasons = []

@@ -1,6 +1,8 @@
 """Readable reasons: which terms and topics made a score, as shares a coordinator can read."""
 from __future__ import annotations
 
+from itertools import repeat
+
 import numpy as np
 
 from . import abbreviations
@@ -67,48 +69,42 @@ def reasons_from_contributions(features: np.ndarray, contributions: np.ndarray, 
     if total <= 0:
         return []
     order = np.argsort(-contributions, kind="stable")
-    values = contributions[order]
-    order = order[values > 0]
-    values = (values[values > 0] / total).tolist()
-    label = labels.label
-    keys = [label(feature, display_language) for feature in features[order].tolist()]
-    if len(set(keys)) == len(keys):
-        return [Reason(text, kind, share) for (kind, text), share in zip(keys, values)]
+    order = order[contributions[order] > 0]
+    keys = [labels.label(feature, display_language) for feature in features[order].tolist()]
+    reasons = [Reason(text, kind, share) for (kind, text), share in zip(keys, (contributions[order] / total).tolist())]
+    return reasons if len(set(keys)) == len(keys) else _grouped(reasons)
+
+
+def reasons_for_rows(contributions: np.ndarray, features: np.ndarray, labels: FeatureLabels,
+                     display_language: str) -> list[list[Reason]]:
+    """reasons_from_contributions for each row of a dense (owners x features) block, each row's
+    shares of its own total; the features' labels are looked up once for the whole block."""
+    keys = [labels.label(feature, display_language) for feature in features.tolist()]
+    texts, kinds = [text for _, text in keys], [kind for kind, _ in keys]
+    distinct_labels = len(set(keys)) == len(keys)
+    totals = contributions.sum(axis=1)
+    order = np.argsort(-contributions, axis=1, kind="stable")  # largest first, feature order on ties
+    shares = np.take_along_axis(contributions, order, axis=1)
+    shares /= np.where(totals > 0, totals, 1.0)[:, None]
+    counts = np.count_nonzero(contributions > 0, axis=1)
+    # Every row's positive entries, flattened, turned into Reasons in one pass and cut per row:
+    # a ranking explains ~400 of them, so per-object Python overhead matters (tuple.__new__ is what
+    # NamedTuple._make calls, without the Python-level wrapper).
+    positive = np.arange(order.shape[1]) < counts[:, None]
+    flat = order[positive].tolist()
+    reasons = list(map(tuple.__new__, repeat(Reason), zip(map(texts.__getitem__, flat), map(kinds.__getitem__, flat),
+                                                          shares[positive].tolist())))
+    bounds = np.concatenate([[0], np.cumsum(counts)]).tolist()
+    rows = [reasons[a:b] for a, b in zip(bounds[:-1], bounds[1:])]
+    return rows if distinct_labels else [_grouped(row) for row in rows]
+
+
+def _grouped(reasons: list[Reason]) -> list[Reason]:
+    """Reasons with the same label and kind (two features, one display word) added together."""
     grouped: dict[tuple[str, str], float] = {}
-    for key, share in zip(keys, values):
-        grouped[key] = grouped.get(key, 0.0) + share
-    items = sorted(grouped.items(), key=lambda item: -item[1])
-    return [Reason(text, kind, share) for (kind, text), share in items]
-
-
-def reasons_for_many(owner: np.ndarray, features: np.ndarray, contributions: np.ndarray, n: int,
-                     labels: FeatureLabels, display_language: str) -> list[list[Reason]]:
-    """reasons_from_contributions for n owners at once (each owner's shares of its own total).
-
-    One sort and one pass in Python over all (owner, feature) pairs, instead of a few numpy calls
-    per owner: explaining the top 20 costs what a single expert did."""
-    out: list[list[Reason]] = [[] for _ in range(n)]
-    if len(owner) == 0:
-        return out
-    totals = np.bincount(owner, contributions, minlength=n)
-    order = np.lexsort((-contributions, owner))  # by owner, then largest first (stable: feature order on ties)
-    owner, features, contributions = owner[order], features[order], contributions[order]
-    keep = (contributions > 0) & (totals[owner] > 0)
-    owner, features = owner[keep], features[keep]
-    shares = (contributions[keep] / totals[owner]).tolist()
-    bounds = np.searchsorted(owner, np.arange(n + 1)).tolist()
-    label = labels.label
-    keys = [label(feature, display_language) for feature in features.tolist()]
-    for i in range(n):
-        mine, values = keys[bounds[i]:bounds[i + 1]], shares[bounds[i]:bounds[i + 1]]
-        if len(set(mine)) == len(mine):
-            out[i] = [Reason(text, kind, share) for (kind, text), share in zip(mine, values)]
-            continue
-        grouped: dict[tuple[str, str], float] = {}
-        for key, share in zip(mine, values):
-            grouped[key] = grouped.get(key, 0.0) + share
-        out[i] = [Reason(text, kind, share) for (kind, text), share in sorted(grouped.items(), key=lambda item: -item[1])]
-    return out
+    for text, kind, share in reasons:
+        grouped[text, kind] = grouped.get((text, kind), 0.0) + share
+    return [Reason(text, kind, share) for (text, kind), share in sorted(grouped.items(), key=lambda item: -item[1])]
 
 
 def combine_by_owner(owner: np.ndarray, features: np.ndarray, values: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -120,15 +116,3 @@ def combine_by_owner(owner: np.ndarray, features: np.ndarray, values: np.ndarray
     new = np.concatenate([[True], (owner[1:] != owner[:-1]) | (features[1:] != features[:-1])])
     starts = np.flatnonzero(new)
     return owner[starts], features[starts], np.add.reduceat(values, starts)
-
-
-def matrix_contributions(matrix, rows: np.ndarray, query) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(owner = index into rows, feature, weight x query weight) of CSR rows, restricted to query features."""
-    from .index import ranges
-    starts, ends = matrix.indptr[rows].astype(np.int64), matrix.indptr[rows + 1].astype(np.int64)
-    positions = ranges(starts, ends)
-    owner = np.repeat(np.arange(len(rows)), ends - starts)
-    features = matrix.indices[positions].astype(np.int64)
-    weights = query.weights_of(features)
-    hit = weights > 0
-    return owner[hit], features[hit], matrix.data[positions][hit].astype(np.float64) * weights[hit]

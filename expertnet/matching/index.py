@@ -4,20 +4,23 @@ An expert's text score is  S = a*C + (1-a)*M  where, with s_d = cosine(query, do
 the document's field weight,
   C = cosine(query, centroid) = sum_d w_d s_d / Z,  Z = |sum_d w_d unit(d)|   ('centroid')
   M = max_d (w_d / w_max) s_d                                                ('max').
-Both come from the same document scores, and those come from a term-major copy of the document
-matrix (the inverted index): one row slice of the query's features and one sparse mat-vec, in
-compiled code, read only the postings of the request's terms. C of every expert is one more
-mat-vec over the documents; M only for the experts whose bound can reach the top k (see
-ExpertMatcher._select). Exact; a request of ~100 distinct terms at 100k experts reads a few hundred
-thousand postings.
+Both come from the same document scores w_d s_d, and those come from a term-major copy of the
+document matrix (the inverted index): one row slice of the query's features and one sparse
+mat-vec, in compiled code, read only the postings of the request's terms. Exact; a request of
+~100 distinct terms at 100k experts reads about two hundred thousand postings.
+
+The mat-vec writes each document's score into a slot of a (width x experts) grid (see SlotLayout),
+so C and M of every expert are two row-wise numpy reductions (sum and max) instead of a second
+sparse pass; the few documents beyond an expert's width go to overflow slots after the grid.
 """
 from __future__ import annotations
 
-import threading
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
+from scipy.sparse import _sparsetools
 
 from .filters import Attributes
 
@@ -32,34 +35,73 @@ def ranges(starts: np.ndarray, ends: np.ndarray) -> np.ndarray:
     return np.repeat(starts - offsets, lengths) + np.arange(total, dtype=np.int64)
 
 
-class QueryVector:
-    """A request's sparse unit vector, plus a dense per-thread copy for O(1) weight look-ups.
+class QueryVector(NamedTuple):
+    """A request's sparse unit vector: sorted feature indices and their weights."""
 
-    Use as a context manager: the dense buffer (one per thread, reused across requests) is filled
-    on entry and cleared on exit, so concurrent requests in other threads never see it.
-    """
+    idx: np.ndarray
+    weights: np.ndarray
 
-    _local = threading.local()
+    def columns(self, features: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """(position in idx, whether the request has it) of each feature."""
+        if len(self.idx) == 0:
+            return np.zeros(len(features), np.int64), np.zeros(len(features), bool)
+        column = np.minimum(np.searchsorted(self.idx, features), len(self.idx) - 1)
+        return column, self.idx[column] == features
 
-    def __init__(self, idx: np.ndarray, weights: np.ndarray, n_features: int):
-        self.idx, self.weights, self.n_features = idx, weights, n_features
-        self.dense: np.ndarray | None = None
 
-    def __enter__(self) -> "QueryVector":
-        buffer = getattr(self._local, "buffer", None)
-        if buffer is None or len(buffer) < self.n_features:
-            buffer = self._local.buffer = np.zeros(self.n_features, dtype=np.float64)
-        buffer[self.idx] = self.weights
-        self.dense = buffer
-        return self
+def postings_matvec(terms: sp.csr_matrix, features: np.ndarray, weights: np.ndarray) -> np.ndarray:
+    """weights @ terms[features] (float32), reading the postings of `features` where they lie.
 
-    def __exit__(self, *exc) -> None:
-        self.dense[self.idx] = 0.0
-        self.dense = None
+    The obvious `terms[features].T @ weights` first copies every posting of the request (about
+    40% of the time at 100k experts). Here the rows are handed to scipy's compiled CSC mat-vec
+    (`scipy.sparse._sparsetools.csc_matvec`, what `csc_matrix @ vector` runs; private, so
+    requirements.txt pins scipy and tests/matching/test_ranking.py checks this function against
+    the obvious one) as columns [start, end) in descending feature order, separated by columns
+    [end of one, start of the next): those run backwards, so the compiled loop skips them and
+    nothing is copied. `features` must be sorted and distinct."""
+    result = np.zeros(terms.shape[1], dtype=np.float32)
+    if len(features) == 0:
+        return result
+    descending = features[::-1]
+    bounds = np.empty(2 * len(features), dtype=terms.indptr.dtype)
+    bounds[0::2] = terms.indptr[descending]
+    bounds[1::2] = terms.indptr[descending + 1]
+    column_weights = np.zeros(len(bounds) - 1, dtype=np.float32)
+    column_weights[0::2] = weights[::-1]
+    _sparsetools.csc_matvec(terms.shape[1], len(column_weights), bounds, terms.indices.astype(bounds.dtype, copy=False),
+                            terms.data, column_weights, result)
+    return result
 
-    def weights_of(self, features: np.ndarray) -> np.ndarray:
-        """Query weight of each feature (0 where the request lacks it)."""
-        return self.dense[features]
+
+MAX_SLOT_WIDTH = 32  # documents per expert kept in the grid; more go to overflow slots
+
+
+@dataclass(frozen=True)
+class SlotLayout:
+    """Where each document's score goes: grid slot j*n_experts + e for expert e's j-th document
+    (j < width), then overflow slots (grouped by expert) after the grid.
+
+    Slot-major, so the grid's reductions add whole contiguous rows (vectorised) rather than
+    reducing many tiny rows. The width covers 95% of the experts, so the grid is small and
+    overflow rare. A function of doc_starts alone, so a loaded index recomputes it."""
+
+    width: int
+    n_slots: int
+    slot_of_doc: np.ndarray       # int64 per document
+    overflow_experts: np.ndarray  # rows of the experts with overflow documents
+    overflow_starts: np.ndarray   # start of each such expert's overflow slots (relative to the overflow block)
+
+    @classmethod
+    def of(cls, doc_starts: np.ndarray) -> "SlotLayout":
+        counts = np.diff(doc_starts)
+        width = int(np.clip(np.ceil(np.percentile(counts, 95)), 1, MAX_SLOT_WIDTH)) if len(counts) else 1
+        doc_expert = np.repeat(np.arange(len(counts), dtype=np.int64), counts)
+        within = np.arange(len(doc_expert), dtype=np.int64) - doc_starts[doc_expert]
+        slot = within * len(counts) + doc_expert
+        overflow = within >= width
+        slot[overflow] = len(counts) * width + np.arange(int(overflow.sum()))
+        experts, starts = np.unique(doc_expert[overflow], return_index=True)
+        return cls(width, len(counts) * width + int(overflow.sum()), slot, experts, starts)
 
 
 @dataclass
@@ -70,62 +112,52 @@ class Segment:
     doc_starts: np.ndarray         # int64, n_experts + 1
     field_weight: np.ndarray       # float64 field weight of each document
     max_weight: float              # the largest field weight of the configuration
-    terms: sp.csr_matrix           # F x n_docs, float32: w_d * documents, term-major (the inverted index)
+    terms: sp.csr_matrix           # F x n_slots, float32: w_d * documents, term-major (the inverted index)
     norm: np.ndarray               # float64 Z of each expert (0 for empty profiles)
     attributes: Attributes
+    layout: SlotLayout = field(init=False)
+
+    def __post_init__(self) -> None:
+        self.layout = SlotLayout.of(self.doc_starts)
+        self._inverse_norm = np.divide(1.0, self.norm, out=np.zeros(len(self)), where=self.norm > 0).astype(np.float32)
 
     def __len__(self) -> int:
         return len(self.doc_starts) - 1
 
-    def weighted_document_scores(self, features: np.ndarray, weights: np.ndarray) -> np.ndarray:
-        """w_d * s_d of every document of the segment, from the postings of the query's features only."""
-        if len(features) == 0 or self.terms.shape[1] == 0:
-            return np.zeros(self.terms.shape[1])
-        return self.terms[features].T @ weights  # one row slice + one mat-vec, compiled (w_d is in the data)
+    def slot_scores(self, features: np.ndarray, weights: np.ndarray) -> np.ndarray:
+        """w_d * s_d of every document, in its slot, from the postings of the query's features only."""
+        return postings_matvec(self.terms, features, weights)
 
-    def centroid_scores(self, weighted: np.ndarray) -> np.ndarray:
-        """C = sum_d w_d s_d / Z of every expert (one sparse mat-vec over the documents)."""
-        cached = self.__dict__.get("_sum_cache")
-        if cached is None:
-            owner = np.repeat(np.arange(len(self)), np.diff(self.doc_starts))
-            inverse = np.divide(1.0, self.norm, out=np.zeros(len(self)), where=self.norm > 0)
-            cached = self.__dict__["_sum_cache"] = sp.csr_matrix(
-                (inverse[owner], np.arange(len(owner), dtype=np.int32 if len(owner) < 2**31 else np.int64), self.doc_starts),
-                shape=(len(self), len(owner)))
-        return cached @ weighted
+    def text_scores(self, slots: np.ndarray, share: float) -> np.ndarray:
+        """S = share*C + (1-share)*M of every expert (float32) from its documents' slot scores."""
+        n, width = len(self), self.layout.width
+        if n == 0:
+            return np.zeros(0, dtype=np.float32)
+        grid = slots[:n * width].reshape(width, n)
+        sums, best = grid.sum(axis=0), grid.max(axis=0)
+        if len(self.layout.overflow_experts):
+            extra, rows, starts = slots[n * width:], self.layout.overflow_experts, self.layout.overflow_starts
+            sums[rows] += np.add.reduceat(extra, starts)
+            best[rows] = np.maximum(best[rows], np.maximum.reduceat(extra, starts))
+        sums *= self._inverse_norm
+        sums *= np.float32(share)
+        best *= np.float32((1 - share) / self.max_weight)
+        sums += best
+        return sums
 
-    def max_scores(self, rows: np.ndarray, weighted: np.ndarray) -> np.ndarray:
-        """M = max_d w_d s_d / w_max of the listed experts (0 without documents)."""
-        counts = self.doc_starts[rows + 1] - self.doc_starts[rows]
-        result = np.zeros(len(rows))
-        has = counts > 0
-        if not has.any():
-            return result
-        rows, counts = rows[has], counts[has]
-        docs = ranges(self.doc_starts[rows], self.doc_starts[rows + 1])
-        result[has] = np.maximum.reduceat(weighted[docs], np.cumsum(counts) - counts) / self.max_weight
-        return result
+    def document_scores(self, docs: np.ndarray, slots: np.ndarray) -> np.ndarray:
+        """w_d * s_d of the listed documents, read from the slot scores."""
+        return slots[self.layout.slot_of_doc[docs]]
 
-    def document_scores(self, docs: np.ndarray, query: QueryVector) -> np.ndarray:
-        """Cosine s_d of each listed document with the query (float64)."""
-        if len(docs) == 0:
-            return np.zeros(0)
-        return self.docs[docs] @ query.dense[: self.docs.shape[1]]  # row gather + mat-vec, compiled
-
-    def best_documents(self, rows: np.ndarray, query: QueryVector) -> np.ndarray:
-        """The best-scoring document of each listed expert (first on ties; -1 without documents)."""
-        counts = self.doc_starts[rows + 1] - self.doc_starts[rows]
-        docs = ranges(self.doc_starts[rows], self.doc_starts[rows + 1])
-        best = np.full(len(rows), -1, dtype=np.int64)
-        if len(docs) == 0:
-            return best
-        scores = self.document_scores(docs, query) * self.field_weight[docs]
-        group = np.repeat(np.arange(len(rows)), counts)
-        order = np.lexsort((np.arange(len(docs)), -scores, group))
-        first = np.ones(len(order), dtype=bool)
-        first[1:] = group[order][1:] != group[order][:-1]
-        best[group[order][first]] = docs[order][first]
-        return best
+    def query_columns(self, docs: np.ndarray, query: QueryVector) -> np.ndarray:
+        """Dense (documents x query features) unit weights of the listed documents on the request's features."""
+        starts, ends = self.docs.indptr[docs].astype(np.int64), self.docs.indptr[docs + 1].astype(np.int64)
+        entries = ranges(starts, ends)
+        column, hit = query.columns(self.docs.indices[entries])
+        row = np.repeat(np.arange(len(docs)), ends - starts)
+        dense = np.zeros((len(docs), len(query.idx)))
+        dense[row[hit], column[hit]] = self.docs.data[entries[hit]]
+        return dense
 
     def centroid_rows(self, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
         """(owner = index into rows, feature, centroid weight) of the listed experts, from their documents."""
@@ -139,6 +171,16 @@ class Segment:
         scale = np.divide(1.0, self.norm[rows], out=np.zeros(len(rows)), where=self.norm[rows] > 0)
         values = self.docs.data[positions] * np.repeat(self.field_weight[docs] * scale[doc_owner], ends - starts)
         return combine_by_owner(owner, self.docs.indices[positions].astype(np.int64), values)
+
+
+def best_documents(scores: np.ndarray, counts: np.ndarray) -> np.ndarray:
+    """Position in `scores` of the first best document of each group of `counts` consecutive
+    documents (groups without documents are skipped)."""
+    firsts = (np.cumsum(counts) - counts)[counts > 0]
+    if len(firsts) == 0:
+        return np.zeros(0, dtype=np.int64)
+    best = np.flatnonzero(scores == np.repeat(np.maximum.reduceat(scores, firsts), counts[counts > 0]))
+    return best[np.searchsorted(best, firsts)]
 
 
 def compact_csr(matrix: sp.csr_matrix) -> sp.csr_matrix:
@@ -178,15 +220,28 @@ def build_segment(docs: sp.csr_matrix, doc_starts: np.ndarray, field_weight: np.
     field_weight = np.asarray(field_weight, dtype=np.float64)
     return Segment(
         docs=docs, doc_starts=doc_starts, field_weight=field_weight, max_weight=float(max_weight),
-        terms=term_major(docs, field_weight), norm=expert_norms(docs, doc_starts, field_weight), attributes=attributes,
+        terms=term_major(docs, field_weight, SlotLayout.of(doc_starts)), norm=expert_norms(docs, doc_starts, field_weight),
+        attributes=attributes,
     )
 
 
-def term_major(docs: sp.csr_matrix, field_weight: np.ndarray) -> sp.csr_matrix:
-    """The documents transposed (features x documents), each value times its document's field weight."""
+def term_major(docs: sp.csr_matrix, field_weight: np.ndarray, layout: SlotLayout) -> sp.csr_matrix:
+    """The documents transposed (features x slots), each value times its document's field weight."""
     terms = compact_csr(docs.T.tocsr())
-    terms.data *= field_weight[terms.indices].astype(np.float32)
-    return terms
+    index_type = np.int32 if layout.n_slots < 2**31 and terms.nnz < 2**31 else np.int64
+    weight = field_weight.astype(np.float32)
+    slot_of_doc = layout.slot_of_doc.astype(index_type)
+    slots = np.empty(terms.nnz, dtype=index_type)
+    for start in range(0, terms.nnz, POSTING_BLOCK):  # a block at a time: no nnz-sized temporaries
+        block = terms.indices[start:start + POSTING_BLOCK]
+        terms.data[start:start + POSTING_BLOCK] *= weight[block]
+        slots[start:start + POSTING_BLOCK] = slot_of_doc[block]
+    # Slots are not in document order, so indices are no longer sorted within rows; nothing needs them sorted.
+    return sp.csr_matrix((terms.data, slots, terms.indptr.astype(index_type, copy=False)),
+                         shape=(docs.shape[1], layout.n_slots), copy=False)
+
+
+POSTING_BLOCK = 1 << 22
 
 
 def stack_segments(segments: list[Segment], keep: list[np.ndarray]) -> tuple[sp.csr_matrix, np.ndarray, np.ndarray, list[np.ndarray]]:

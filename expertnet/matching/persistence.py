@@ -22,7 +22,7 @@ from .filters import Attributes, LanguageBits
 from .index import Segment
 from .models import Topic
 
-FORMAT_VERSION = 4  # 4: term-major field-weighted documents, norms; no centroid matrices
+FORMAT_VERSION = 5  # 5: the term-major matrix addresses score slots (index.SlotLayout), not documents
 KEEP_OLD_VERSIONS = 2  # older directories may still be mapped by running processes
 
 
@@ -73,7 +73,7 @@ def save_matcher(matcher, path) -> None:
     params["ngram_range"] = list(params["ngram_range"])
     manifest = {
         "format_version": FORMAT_VERSION, "version": matcher.version_, "params": params,
-        "shape": list(segment.docs.shape), "n_experts": len(segment),
+        "shape": list(segment.docs.shape), "terms_shape": list(segment.terms.shape), "n_experts": len(segment),
         "max_field_weight": matcher.max_field_weight_, "n_stems": vocab.n_stems, "n_unigrams": vocab.n_unigrams,
         "n_concepts": vocab.n_concepts, "stems": matcher.term_table_.stems, "surfaces": matcher.surfaces_,
         "lexicon": matcher.lexicon_.to_state(), "languages": matcher.language_bits_.codes,
@@ -134,8 +134,10 @@ def load_matcher(cls, path, mmap: bool = True):
         _inverted(a, "regions", manifest["region_keys"]), _inverted(a, "conflicts", [int(k) for k in manifest["conflict_keys"]]))
     segment = Segment(
         docs=_csr(a, "docs", manifest["shape"]), doc_starts=a["doc_starts"], field_weight=a["field_weight"],
-        max_weight=manifest["max_field_weight"], terms=_csr(a, "terms", (n_features, manifest["shape"][0])),
+        max_weight=manifest["max_field_weight"], terms=_csr(a, "terms", manifest["terms_shape"]),
         norm=a["norm"], attributes=attributes)
+    if segment.terms.shape != (n_features, segment.layout.n_slots):
+        raise IndexFormatError(f"index in {directory} is inconsistent: term matrix {segment.terms.shape}")
     matcher.vocabulary_ = Vocabulary(manifest["n_stems"], a["unigram_feature"], a["bigram_keys"], manifest["n_unigrams"],
                                      manifest["n_concepts"], a["idf"], a["boost"])
     matcher.term_table_ = TermTable(manifest["stems"])

@@ -1,9 +1,10 @@
 """Inverted-index scores against the straightforward computation; top-k against full sorting."""
 import numpy as np
 import pytest
+import scipy.sparse as sp
 
 from expertnet.matching import Document, ExpertMatcher, ExpertProfile, MatchQuery, RankFilters
-from expertnet.matching.index import QueryVector
+from expertnet.matching.index import postings_matvec
 
 WORDS = [f"w{i}x" for i in range(300)]
 
@@ -76,10 +77,27 @@ def test_scores_are_absolute_and_a_weak_best_match_is_flagged(matcher):
     assert matcher.rank(MatchQuery("chemical")).weak and not matcher.rank(MatchQuery("customs targeting HS codes")).weak
 
 
-def test_query_vector_buffer_is_clean_after_use(matcher):
-    matcher.rank("customs precursor")
-    with QueryVector(np.zeros(0, np.int64), np.zeros(0), matcher.vocabulary_.n_features) as vector:
-        assert not vector.dense.any()
+@pytest.mark.parametrize("aggregation", ["centroid", "max", "blend"])
+def test_experts_with_more_documents_than_the_score_grid_are_scored_exactly(aggregation):
+    """Most experts have two documents, so the grid is two wide; the others' documents overflow."""
+    rng = np.random.default_rng(11)
+    profiles = random_profiles(11, n=200)
+    for i in range(0, 200, 25):  # every 25th expert gets 3-40 documents (past MAX_SLOT_WIDTH too)
+        profiles[i] = ExpertProfile(i, [Document("publication", " ".join(rng.choice(WORDS[:60], size=8)))
+                                        for _ in range(rng.integers(3, 41))])
+    for i in range(200):
+        if i % 25 and len(profiles[i].documents) != 2:
+            profiles[i] = ExpertProfile(i, [Document("statement", " ".join(rng.choice(WORDS, size=10))) for _ in range(2)])
+    matcher = ExpertMatcher(aggregation=aggregation).fit(profiles)
+    layout = matcher.segments_[0].layout
+    assert layout.width == 2 and len(layout.overflow_experts) == 8
+    for _ in range(5):
+        text = " ".join(rng.choice(WORDS[:60], size=12))
+        expected = reference_scores(matcher, text)
+        got = {e.expert_id: e.score for e in matcher.rank(MatchQuery(text), k=None, filters=RankFilters()).experts}
+        assert got == pytest.approx(expected, abs=1e-6)
+        top = matcher.rank(MatchQuery(text), k=5, filters=RankFilters()).experts
+        assert [e.expert_id for e in top] == sorted(expected, key=lambda i: (-expected[i], i))[:5]
 
 
 @pytest.mark.parametrize("seed", [5, 6])
@@ -95,3 +113,19 @@ def test_top_k_matches_full_sorting_with_bonus_and_every_aggregation(seed, aggre
             top = [(e.expert_id, e.score) for e in matcher.rank(query, k=k).experts]
             assert [i for i, _ in top] == [i for i, _ in full[:k]]
             assert [s for _, s in top] == pytest.approx([s for _, s in full[:k]])
+
+
+@pytest.mark.parametrize("seed", range(4))
+def test_postings_matvec_equals_the_obvious_slice_and_product(seed):
+    """The copy-free mat-vec reads exactly the postings of the requested rows (first, last, empty rows too)."""
+    rng = np.random.default_rng(seed)
+    terms = sp.random(60, 500, density=0.05, format="csr", dtype=np.float32, random_state=seed)
+    terms = sp.csr_matrix(sp.diags((np.arange(60) != 7).astype(np.float32)) @ terms)  # row 7 empty
+    terms.eliminate_zeros()
+    assert terms[7].nnz == 0
+    terms = sp.csr_matrix((terms.data, terms.indices.astype(np.int32), terms.indptr.astype(np.int32)), shape=terms.shape)
+    for features in (np.arange(60), np.array([0]), np.array([59]), np.array([0, 7, 59]),
+                     np.sort(rng.choice(60, size=17, replace=False)), np.zeros(0, np.int64)):
+        weights = rng.random(len(features))
+        expected = terms[features].T @ weights if len(features) else np.zeros(500)
+        assert postings_matvec(terms, features, weights) == pytest.approx(expected, rel=1e-5, abs=1e-6)
