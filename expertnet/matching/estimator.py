@@ -3,8 +3,11 @@ from __future__ import annotations
 
 import bisect
 import contextlib
+import functools
 import gc
 import hashlib
+import multiprocessing
+import os
 from itertools import repeat
 
 import numpy as np
@@ -51,11 +54,14 @@ class ExpertMatcher(BaseEstimator):
         A best score below this marks the result weak ('no strong match in the network').
     max_query_chars : int
         Longer request texts are cut to this length.
+    n_jobs : int or None
+        Processes that split the texts into words while fitting (None: 1; -1: one per CPU). Uses
+        fork, so leave it at 1 in a process that runs other threads. Results do not depend on it.
     """
 
     def __init__(self, taxonomy=None, field_weights=None, ngram_range=(1, 2), aggregation="blend",
                  blend_weight=0.5, concept_weight=1.0, bigram_min_df=2, language_bonus=0.02,
-                 region_bonus=0.01, strong_match_threshold=0.2, max_query_chars=100_000):
+                 region_bonus=0.01, strong_match_threshold=0.2, max_query_chars=100_000, n_jobs=None):
         self.taxonomy = taxonomy
         self.field_weights = field_weights
         self.ngram_range = ngram_range
@@ -67,6 +73,7 @@ class ExpertMatcher(BaseEstimator):
         self.region_bonus = region_bonus
         self.strong_match_threshold = strong_match_threshold
         self.max_query_chars = max_query_chars
+        self.n_jobs = n_jobs
 
     # ------------------------------------------------------------------ fitting
     def fit(self, profiles, y=None):
@@ -91,7 +98,7 @@ class ExpertMatcher(BaseEstimator):
             docs = encoding.profile_documents(profile, by_slug, lexicon, weights)
             documents.extend(docs)
             doc_counts.append(len(docs))
-        batch, all_surfaces = encoding.encode_documents(documents, _Many(table), lexicon, _SurfaceStems(table),
+        batch, all_surfaces = encoding.encode_documents(documents, _Many(table, self._n_workers(len(documents))), lexicon, _SurfaceStems(table),
                                                         expand=table.expand_words)
         surfaces = display_surfaces(table, all_surfaces)
         del all_surfaces
@@ -127,9 +134,19 @@ class ExpertMatcher(BaseEstimator):
             raise ValueError("blend_weight must be within [0, 1]")
         if self.concept_weight < 0 or self.bigram_min_df < 1:
             raise ValueError("concept_weight must be >= 0 and bigram_min_df >= 1")
+        if self.n_jobs is not None and (not isinstance(self.n_jobs, int) or (self.n_jobs < 1 and self.n_jobs != -1)):
+            raise ValueError(f"n_jobs must be None, -1 or a positive int, got {self.n_jobs!r}")
         for topic in self.taxonomy or []:
             if not isinstance(topic, Topic):
                 raise ValueError(f"taxonomy must hold Topic objects, got {type(topic).__name__}")
+
+    PARALLEL_MIN_DOCUMENTS = 20_000  # below this, starting processes costs more than it saves
+
+    def _n_workers(self, n_documents: int) -> int:
+        wanted = 1 if self.n_jobs is None else (os.cpu_count() or 1) if self.n_jobs == -1 else self.n_jobs
+        if n_documents < self.PARALLEL_MIN_DOCUMENTS or "fork" not in multiprocessing.get_all_start_methods():
+            return 1
+        return max(1, min(wanted, n_documents // self.PARALLEL_MIN_DOCUMENTS))
 
     @property
     def _centroid_share(self) -> float:
@@ -405,8 +422,8 @@ class ExpertMatcher(BaseEstimator):
 class _Many:
     """The fitting encoder: one call encodes every text (TermTable.encode_growing_many)."""
 
-    def __init__(self, table: TermTable):
-        self.many = table.encode_growing_many
+    def __init__(self, table: TermTable, n_jobs: int):
+        self.many = functools.partial(table.encode_growing_many, n_jobs=n_jobs)
 
     def __call__(self, text: str):
         raise NotImplementedError  # encode_texts uses .many

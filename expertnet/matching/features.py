@@ -7,9 +7,10 @@ the same row at fit time, at update time and as a request.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+import multiprocessing
 from array import array
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from itertools import chain
 
 import numpy as np
@@ -22,6 +23,7 @@ CONCEPT_PREFIX = "\u00a7"  # feature names of concepts: '§explosives-precursor-
 
 
 EXPAND_BLOCK_DOCS = 50_000
+TOKEN_BLOCK = 1 << 22
 
 
 class TermTable:
@@ -55,51 +57,36 @@ class TermTable:
             self.surface_stem.append(self.stem_id(textlib.stem(word, language), grow=True))
         return found
 
-    def encode_growing(self, text: str) -> Iterable[int]:
-        """Word ids of a text, adding unseen words, surfaces and stems (used while fitting); see expand_words.
+    def encode_growing_many(self, texts: list[str], n_jobs: int = 1) -> tuple[array, np.ndarray]:
+        """(word ids of all texts in order, number per text), adding unseen words, surfaces and stems
+        (used while fitting); see expand_words.
 
-        Python work per token is one dict look-up done in C (map); each distinct word of the
-        corpus is analysed, stemmed and given an id once per language."""
-        words = textlib.raw_words(text)
-        distinct = set(words)
-        language = textlib.detect_latin_language(distinct)
-        cache = self._growing_cache.setdefault(language, {})
-        if not distinct.issubset(cache):
-            self._add_words(words, cache, language)
-        return map(cache.__getitem__, words)
-
-    def encode_growing_many(self, texts: list[str]) -> tuple[array, np.ndarray]:
-        """encode_growing over many texts: (word ids of all texts in order, number per text).
-
-        The same results as calling encode_growing on each text, with the per-text work cut to a
-        few C calls: a new word raises KeyError in the C look-up loop, is added, and the text redone."""
-        flat = array("i")
-        extend = flat.extend
-        lengths = np.zeros(len(texts), dtype=np.int64)
-        caches = self._growing_cache
-        ascii_words, markers, latin_language = textlib._ASCII_WORDS, textlib._ANY_MARKER, textlib.language_of_markers
-        for i, text in enumerate(texts):
-            words = text.translate(ascii_words).split() if text.isascii() else textlib.raw_words(text)
-            found = markers.intersection(words)
-            language = latin_language(found) if found else "en"
-            cache = caches.get(language)
-            if cache is None:
-                cache = caches[language] = {}
-            before = len(flat)
-            try:
-                extend(map(cache.__getitem__, words))
-            except KeyError:
-                del flat[before:]
-                self._add_words(words, cache, language)
-                extend(map(cache.__getitem__, words))
-            lengths[i] = len(flat) - before
+        Texts are numbered in n_jobs contiguous chunks, all but the first in forked processes (see
+        number_words); each chunk's words then get their table ids in first-appearance order, so the
+        ids are the same whatever n_jobs is."""
+        chunks = [texts[i * len(texts) // n_jobs:(i + 1) * len(texts) // n_jobs] for i in range(n_jobs)]
+        numbered = _numbered_in_parallel(chunks)
+        lengths = np.concatenate([chunk_lengths for _, chunk_lengths, _ in numbered])
+        flat = numbered[0][0]
+        for index in range(len(numbered)):
+            chunk_flat, _, words = numbered[index]
+            numbered[index] = None  # each child's ids are freed once appended
+            ids = np.fromiter((self._word_id(language, word) for language, word in words), np.int32, len(words))
+            local = np.frombuffer(chunk_flat, dtype=np.int32) if len(chunk_flat) else np.zeros(0, np.int32)
+            for start in range(0, len(local), TOKEN_BLOCK):  # in place, a block at a time: no token-sized copy
+                local[start:start + TOKEN_BLOCK] = ids[local[start:start + TOKEN_BLOCK]]
+            del local
+            if index:
+                flat.extend(chunk_flat)
         return flat, lengths
 
-    def _add_words(self, words: list[str], cache: dict[str, int], language: str) -> None:
-        for word in dict.fromkeys(words):  # first-appearance order keeps ids reproducible
-            if word not in cache:
-                cache[word] = len(self._word_surfaces)
-                self._word_surfaces.append(tuple(self._surface_id(form, language) for form in textlib.content_forms(word)))
+    def _word_id(self, language: str, word: str) -> int:
+        cache = self._growing_cache.setdefault(language, {})
+        found = cache.get(word)
+        if found is None:
+            found = cache[word] = len(self._word_surfaces)
+            self._word_surfaces.append(tuple(self._surface_id(form, language) for form in textlib.content_forms(word)))
+        return found
 
     def expand_words(self, word_ids: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         """(surface ids, their document starts) of texts given as word ids along `starts`: a word
@@ -134,6 +121,65 @@ class TermTable:
         for word in missing:
             cache[word] = tuple(self.ids.get(textlib.stem(form, language), -1) for form in textlib.content_forms(word))
         return chain.from_iterable(map(cache.__getitem__, words))
+
+
+def number_words(texts: list[str]) -> tuple[array, np.ndarray, list[tuple[str, str]]]:
+    """(local word ids of all texts in order, number of words per text, the (language, word) of each
+    local id in first-appearance order). Only splitting and dict look-ups: the per-token Python work
+    of fitting, done in C calls (a new word raises KeyError in the look-up loop; the text is redone)."""
+    flat = array("i")  # 4 bytes per token, not a Python int object each
+    extend = flat.extend
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    words_of_id: list[tuple[str, str]] = []
+    caches: dict[str, dict[str, int]] = {}
+    ascii_words, markers, latin_language = textlib._ASCII_WORDS, textlib._ANY_MARKER, textlib.language_of_markers
+    for i, text in enumerate(texts):
+        words = text.translate(ascii_words).split() if text.isascii() else textlib.raw_words(text)
+        found = markers.intersection(words)
+        language = latin_language(found) if found else "en"
+        cache = caches.get(language)
+        if cache is None:
+            cache = caches[language] = {}
+        before = len(flat)
+        try:
+            extend(map(cache.__getitem__, words))
+        except KeyError:
+            del flat[before:]
+            for word in dict.fromkeys(words):  # first-appearance order keeps ids reproducible
+                if word not in cache:
+                    cache[word] = len(words_of_id)
+                    words_of_id.append((language, word))
+            extend(map(cache.__getitem__, words))
+        lengths[i] = len(flat) - before
+    return flat, lengths, words_of_id
+
+
+def _numbered_in_parallel(chunks: list[list[str]]) -> list:
+    """number_words of each chunk: the first in this process, the others at the same time in forked
+    children (which inherit the texts, so nothing is copied to them; only ids come back)."""
+    context = multiprocessing.get_context("fork")
+    workers = []
+    for chunk in chunks[1:]:
+        receiver, sender = context.Pipe(duplex=False)
+        process = context.Process(target=_number_into, args=(chunk, sender), daemon=True)
+        process.start()
+        sender.close()
+        workers.append((process, receiver))
+    results = [number_words(chunks[0])]
+    for process, receiver in workers:
+        try:
+            results.append(receiver.recv())
+        except EOFError:
+            raise RuntimeError(f"a fitting worker process ended without a result (exit code {process.exitcode})") from None
+        finally:
+            receiver.close()
+            process.join()
+    return results
+
+
+def _number_into(chunk: list[str], sender) -> None:
+    sender.send(number_words(chunk))
+    sender.close()
 
 
 @dataclass
@@ -380,17 +426,46 @@ def feature_counts(unigrams: sp.csr_matrix, bigrams: sp.csr_matrix | None, conce
 FIT_BLOCK_DOCS = 50_000  # documents counted together while fitting (bounds token-sized temporaries)
 
 
-def merge_counts(keys: np.ndarray, counts: np.ndarray, more_keys: np.ndarray, more_counts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Two sorted (distinct keys, counts) merged into one: counts of shared keys added, new keys inserted."""
-    if len(keys) == 0:
-        return more_keys.astype(np.int64), more_counts.astype(np.int64)
-    position = np.searchsorted(keys, more_keys)  # sorted queries: a linear walk
-    present = np.zeros(len(more_keys), dtype=bool)
-    inside = position < len(keys)
-    present[inside] = keys[position[inside]] == more_keys[inside]
-    np.add.at(counts, position[present], more_counts[present])
-    fresh = ~present
-    return np.insert(keys, position[fresh], more_keys[fresh]), np.insert(counts, position[fresh], more_counts[fresh])
+class FrequentKeys:
+    """Sums (distinct keys, counts) blocks and keeps the keys whose total reaches a minimum.
+
+    Keys are spread over partitions by value as they arrive, so the final summing sorts one
+    partition at a time: its temporaries are a fraction of the distinct keys (at 100k experts
+    there are ~14M distinct bigrams, most seen once, so merging whole arrays would dominate both
+    the time and the peak memory of fitting)."""
+
+    PARTS = 16
+
+    def __init__(self):
+        self._parts: list[list[tuple[np.ndarray, np.ndarray]]] = [[] for _ in range(self.PARTS)]
+
+    def add(self, keys: np.ndarray, counts: np.ndarray) -> None:
+        part = (keys % self.PARTS).astype(np.uint8)
+        order = np.argsort(part, kind="stable")  # a radix sort; keys stay sorted within each part
+        bounds = np.searchsorted(part[order], np.arange(self.PARTS + 1)).tolist()
+        keys, counts = keys[order], counts[order].astype(np.int32)
+        for index, (lo, hi) in enumerate(zip(bounds[:-1], bounds[1:])):
+            self._parts[index].append((keys[lo:hi].copy(), counts[lo:hi].copy()))
+
+    def result(self, min_count: int) -> tuple[np.ndarray, np.ndarray]:
+        """(sorted keys, total counts) of the keys counted at least min_count times."""
+        found_keys, found_counts = [np.zeros(0, np.int64)], [np.zeros(0, np.int64)]
+        for index, blocks in enumerate(self._parts):
+            self._parts[index] = []
+            keys = np.concatenate([k for k, _ in blocks] or [np.zeros(0, np.int64)])
+            counts = np.concatenate([c for _, c in blocks] or [np.zeros(0, np.int32)])
+            del blocks
+            order = np.argsort(keys, kind="stable")  # merges the blocks' sorted runs
+            keys, counts = keys[order], counts[order]
+            if len(keys):
+                starts = np.flatnonzero(np.concatenate([[True], keys[1:] != keys[:-1]]))
+                keys, counts = keys[starts], np.add.reduceat(counts, starts)
+            keep = counts >= min_count
+            found_keys.append(keys[keep])
+            found_counts.append(counts[keep].astype(np.int64))
+        keys, counts = np.concatenate(found_keys), np.concatenate(found_counts)
+        order = np.argsort(keys)
+        return keys[order], counts[order]
 
 
 def batch_slice(batch: EncodedBatch, first: int, last: int) -> EncodedBatch:
@@ -412,7 +487,7 @@ def fit_units(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigrams: b
     blocks = [(first, min(first + FIT_BLOCK_DOCS, n_docs)) for first in range(0, n_docs, FIT_BLOCK_DOCS)] or [(0, 0)]
     stem_df = np.zeros(n_stems, dtype=np.int64)
     unigram_blocks, bigram_blocks = [], []  # entries per block (an upper bound of the rows' size)
-    seen_keys, seen_counts = np.zeros(0, np.int64), np.zeros(0, np.int64)  # sorted distinct bigrams, documents
+    bigram_documents = FrequentKeys()  # distinct bigram keys, in how many documents
     for first, last in blocks:
         part = batch_slice(batch, first, last)
         unigrams = unigram_counts(part, n_stems)
@@ -422,7 +497,7 @@ def fit_units(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigrams: b
         if use_bigrams:
             bigrams = bigram_counts(part, n_stems)
             keys, counts = np.unique(bigrams.indices, return_counts=True)
-            seen_keys, seen_counts = merge_counts(seen_keys, seen_counts, keys, counts)
+            bigram_documents.add(keys, counts)
             bigram_blocks.append(bigrams.nnz)
             del bigrams, keys, counts
     stems = np.flatnonzero(stem_df)
@@ -430,10 +505,8 @@ def fit_units(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigrams: b
     unigram_feature[stems] = np.arange(len(stems))
     keys, bigram_df = np.zeros(0, np.int64), np.zeros(0, np.int64)
     if use_bigrams:
-        keys, bigram_df = seen_keys, seen_counts
-        del seen_keys, seen_counts
-        frequent = bigram_df >= bigram_min_df
-        keys, bigram_df = keys[frequent], bigram_df[frequent]
+        keys, bigram_df = bigram_documents.result(bigram_min_df)
+        del bigram_documents
     concepts = concept_counts(batch, n_concepts)
     concept_df = np.bincount(concepts.indices, minlength=n_concepts)
     df = np.concatenate([stem_df[stems], bigram_df, concept_df]).astype(np.float64)

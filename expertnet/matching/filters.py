@@ -32,7 +32,7 @@ class LanguageBits:
 
     def mask(self, codes, grow: bool = True) -> int:
         value = 0
-        for code in codes:
+        for code in sorted(codes):  # bits are handed out in a fixed order, so fitting is reproducible across processes
             bit = self.bit(code, grow)
             if bit is not None:
                 value |= 1 << bit

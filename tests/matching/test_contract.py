@@ -1,4 +1,9 @@
 """The scikit-learn estimator contract (STYLE.md habit 12) and persistence."""
+import os
+import subprocess
+import sys
+from pathlib import Path
+
 import numpy as np
 import pytest
 from sklearn.base import clone
@@ -8,6 +13,7 @@ from expertnet.matching import ExpertMatcher, IndexFormatError, MatchQuery, read
 from expertnet.matching.persistence import FORMAT_VERSION
 
 from .conftest import PROFILES, TOPICS, profile
+from .test_ranking import random_profiles
 
 
 def test_init_only_stores_parameters():
@@ -103,3 +109,36 @@ def test_loading_nothing_or_a_wrong_format_is_a_clear_error(tmp_path, matcher):
     manifest.write_text(manifest.read_text().replace(f"\"format_version\": {FORMAT_VERSION}", "\"format_version\": 99"))
     with pytest.raises(IndexFormatError):
         ExpertMatcher.load(tmp_path)
+
+
+def test_fitting_in_several_processes_builds_the_same_index():
+    profiles = random_profiles(21, n=300)
+    alone = ExpertMatcher().fit(profiles)
+    parallel = ExpertMatcher(n_jobs=3)
+    parallel.PARALLEL_MIN_DOCUMENTS = 50  # this small network in three forked chunks
+    assert parallel._n_workers(sum(len(p.documents) for p in profiles)) == 3
+    parallel.fit(profiles)
+    assert parallel.version_ == alone.version_
+    assert parallel.term_table_.stems == alone.term_table_.stems and parallel.surfaces_ == alone.surfaces_
+    text = " ".join(next(p for p in profiles if p.documents).documents[0].text.split()[:8])
+    assert parallel.rank(text, k=10) == alone.rank(text, k=10)
+
+
+@pytest.mark.parametrize("n_jobs", [0, -2, 1.5, "2"])
+def test_bad_n_jobs_is_refused(n_jobs):
+    with pytest.raises(ValueError, match="n_jobs"):
+        ExpertMatcher(n_jobs=n_jobs).fit([])
+
+
+def test_fitting_is_reproducible_across_interpreters():
+    """Same profiles, same version_ in two processes with different string hashing (set order)."""
+    script = (
+        "from expertnet.matching import Document, ExpertMatcher, ExpertProfile\n"
+        "profiles = [ExpertProfile(i, [Document('statement', f'customs precursor {i % 7} controls')],"
+        " languages=frozenset(['ar fr', 'ar', 'fr en'][i % 3].split()), regions=frozenset({'JO', 'KE'}))"
+        " for i in range(50)]\n"
+        "print(ExpertMatcher().fit(profiles).version_)\n")
+    root = Path(__file__).resolve().parents[2]
+    versions = {subprocess.run([sys.executable, "-c", script], capture_output=True, text=True, check=True, cwd=root,
+                               env={**os.environ, "PYTHONHASHSEED": str(seed)}).stdout.strip() for seed in range(1, 6)}
+    assert len(versions) == 1
