@@ -75,10 +75,13 @@ def field_weights_of(documents: list[tuple[str, float, dict[int, float] | None]]
     return np.asarray([w for _, w, _ in documents], dtype=np.float64)
 
 
-def query_document(text: str, topic_slugs: tuple[str, ...], lexicon: ConceptLexicon) -> tuple[str, float, dict[int, float] | None]:
-    declared = {}
+def query_concepts(stem_ids: list[int], topic_slugs: tuple[str, ...], lexicon: ConceptLexicon) -> dict[int, float]:
+    """Concept -> count of a request: phrases found in its text, plus the topics the requester ticked."""
+    counts: dict[int, float] = {}
+    for concept in lexicon.find(stem_ids):
+        counts[concept] = counts.get(concept, 0.0) + 1.0
     for slug in topic_slugs:
         concept = lexicon.index_of(slug)
         if concept is not None:
-            declared[concept] = declared.get(concept, 0.0) + QUERY_TOPIC_COUNT
-    return text, 1.0, declared or None
+            counts[concept] = counts.get(concept, 0.0) + QUERY_TOPIC_COUNT
+    return counts

@@ -18,7 +18,7 @@ from . import encoding
 from .concepts import ConceptLexicon
 from .errors import EmptyQueryError, InvalidProfileError, MatchingInputError, UnknownExpertError
 from .explain import FeatureLabels, language_name, reasons_for_rows, reasons_from_contributions
-from .features import TermTable, count_matrix, display_surfaces, fit_units, single_vector, tfidf_rows
+from .features import TermTable, count_matrix, display_surfaces, fit_units, query_vector, tfidf_rows
 from .filters import Attributes, LanguageBits, apply_filters, concat_attributes
 from .index import QueryVector, Segment, best_documents, build_segment, ranges, stack_segments
 from .models import ExpertProfile, MatchQuery, RankedExpert, RankFilters, RankResult, Reason, Topic
@@ -190,10 +190,8 @@ class ExpertMatcher(BaseEstimator):
 
     def _query_vector(self, query: MatchQuery) -> tuple[np.ndarray, np.ndarray]:
         """(sorted feature indices, weights) of the request's unit vector."""
-        text = query.text[: self.max_query_chars]
-        document = encoding.query_document(text, tuple(query.topics), self.lexicon_)
-        batch, _ = encoding.encode_documents([document], self.term_table_.encode, self.lexicon_)
-        return single_vector(batch, self.vocabulary_)
+        stem_ids = list(self.term_table_.encode(query.text[: self.max_query_chars]))
+        return query_vector(stem_ids, encoding.query_concepts(stem_ids, tuple(query.topics), self.lexicon_), self.vocabulary_)
 
     # ------------------------------------------------------------------ ranking
     def rank(self, query, k=20, filters=None, display_language="en") -> RankResult:

@@ -245,21 +245,6 @@ def find_concepts(lexicon: ConceptLexicon, stem_ids: np.ndarray, starts: np.ndar
     return np.asarray(found_docs, dtype=np.int64), np.asarray(found, dtype=np.int64)
 
 
-def doc_index_of_tokens(starts: np.ndarray) -> np.ndarray:
-    return np.repeat(np.arange(len(starts) - 1, dtype=np.int64), np.diff(starts))
-
-
-def bigram_keys(batch: EncodedBatch, n_stems: int) -> tuple[np.ndarray, np.ndarray]:
-    """(doc index, key = first*n_stems + second) of adjacent known stems inside one document."""
-    ids = batch.stem_ids
-    if len(ids) < 2:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    docs = doc_index_of_tokens(batch.starts)
-    same_doc = docs[:-1] == docs[1:]
-    known = (ids[:-1] >= 0) & (ids[1:] >= 0) & same_doc
-    return docs[:-1][known], ids[:-1][known] * n_stems + ids[1:][known]
-
-
 @dataclass
 class Vocabulary:
     """Feature space: [unigram stems | bigrams | concepts], with IDF and field-independent boosts."""
@@ -283,76 +268,6 @@ class Vocabulary:
     def unigram_stems(self) -> np.ndarray:
         """Stem id of each unigram feature."""
         return np.flatnonzero(self.unigram_feature >= 0)
-
-
-def document_frequency(rows: np.ndarray, keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct keys (>= 0) and in how many distinct rows each occurs."""
-    valid = keys >= 0
-    rows, keys = rows[valid], keys[valid]
-    if len(keys) == 0:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    span = int(keys.max()) + 1
-    pairs = distinct_sorted(rows.astype(np.int64) * span + keys)
-    return run_lengths(np.sort(pairs % span))
-
-
-def distinct_sorted(values: np.ndarray) -> np.ndarray:
-    values = np.sort(values)
-    keep = np.ones(len(values), dtype=bool)
-    keep[1:] = values[1:] != values[:-1]
-    return values[keep]
-
-
-def run_lengths(sorted_values: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Distinct values of a sorted array and how often each occurs."""
-    if len(sorted_values) == 0:
-        return sorted_values, np.zeros(0, np.int64)
-    starts = np.flatnonzero(np.concatenate([[True], sorted_values[1:] != sorted_values[:-1]]))
-    return sorted_values[starts], np.diff(np.append(starts, len(sorted_values)))
-
-
-def fit_vocabulary(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigrams: bool,
-                   bigram_min_df: int, concept_weight: float) -> Vocabulary:
-    n_docs = batch.n_docs
-    docs = doc_index_of_tokens(batch.starts)
-    stems, stem_df = document_frequency(docs, batch.stem_ids)
-    unigram_feature = np.full(n_stems, -1, dtype=np.int64)
-    unigram_feature[stems] = np.arange(len(stems))
-    bigram_df = np.zeros(0, np.int64)
-    keys = np.zeros(0, np.int64)
-    if use_bigrams:
-        keys, bigram_df = document_frequency(*bigram_keys(batch, n_stems))
-        frequent = bigram_df >= bigram_min_df
-        keys, bigram_df = keys[frequent], bigram_df[frequent]
-    concept_df = np.zeros(n_concepts, np.int64)
-    if len(batch.concept_ids):
-        found, counts = document_frequency(batch.concept_rows, batch.concept_ids)
-        concept_df[found] = counts
-    df = np.concatenate([stem_df, bigram_df, concept_df]).astype(np.float64)
-    idf = np.log((1.0 + n_docs) / (1.0 + df)) + 1.0  # scikit-learn's smoothed IDF
-    boost = np.ones_like(idf)
-    boost[len(stem_df) + len(keys):] = concept_weight
-    return Vocabulary(n_stems, unigram_feature, keys, len(stems), n_concepts, idf, boost)
-
-
-def feature_occurrences(batch: EncodedBatch, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """(document, feature, count) for every unigram, bigram and concept occurrence of the batch."""
-    docs = doc_index_of_tokens(batch.starts)
-    unigram = vocab.unigram_feature[np.clip(batch.stem_ids, 0, None)] if len(batch.stem_ids) else np.zeros(0, np.int64)
-    known = (batch.stem_ids >= 0) & (unigram >= 0)
-    rows, cols = [docs[known]], [unigram[known]]
-    weights = [np.ones(int(known.sum()))]
-    if len(vocab.bigram_keys):
-        bigram_docs, keys = bigram_keys(batch, vocab.n_stems)
-        position = np.minimum(np.searchsorted(vocab.bigram_keys, keys), len(vocab.bigram_keys) - 1)
-        hit = vocab.bigram_keys[position] == keys
-        rows.append(bigram_docs[hit])
-        cols.append(vocab.n_unigrams + position[hit])
-        weights.append(np.ones(int(hit.sum())))
-    rows.append(batch.concept_rows)
-    cols.append(vocab.concept_offset + batch.concept_ids)
-    weights.append(batch.concept_counts)
-    return np.concatenate(rows), np.concatenate(cols), np.concatenate(weights)
 
 
 def per_document_counts(starts: np.ndarray, columns: np.ndarray, n_columns: int) -> sp.csr_matrix:
@@ -541,16 +456,26 @@ def count_matrix(batch: EncodedBatch, vocab: Vocabulary) -> sp.csr_matrix:
     return feature_counts(unigram_counts(batch, vocab.n_stems), bigrams, concept_counts(batch, vocab.n_concepts), vocab)
 
 
-def single_vector(batch: EncodedBatch, vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
-    """(sorted features, unit weights) of a one-document batch; the same numbers as tfidf_rows, without scipy."""
-    _, cols, weights = feature_occurrences(batch, vocab)
-    features, inverse = np.unique(cols, return_inverse=True)
-    counts = np.bincount(inverse, weights, minlength=len(features))
+def query_vector(stem_ids: list[int], concept_counts: dict[int, float], vocab: Vocabulary) -> tuple[np.ndarray, np.ndarray]:
+    """(sorted features, unit weights) of one request: its stem ids in order (-1 unknown) and its
+    concept counts. The same numbers as tfidf_rows gives a document, in a few numpy calls."""
+    ids = np.asarray(stem_ids, dtype=np.int64)
+    unigrams = vocab.unigram_feature[ids[ids >= 0]]
+    parts = [unigrams[unigrams >= 0]]
+    if len(vocab.bigram_keys) and len(ids) > 1:
+        adjacent = (ids[:-1] >= 0) & (ids[1:] >= 0)
+        keys = ids[:-1][adjacent] * vocab.n_stems + ids[1:][adjacent]
+        position = np.minimum(np.searchsorted(vocab.bigram_keys, keys), len(vocab.bigram_keys) - 1)
+        parts.append(vocab.n_unigrams + position[vocab.bigram_keys[position] == keys])
+    features, counts = np.unique(np.concatenate(parts), return_counts=True)
+    concepts = sorted(concept_counts)
+    features = np.concatenate([features, vocab.concept_offset + np.asarray(concepts, dtype=np.int64)])
+    counts = np.concatenate([counts, [concept_counts[c] for c in concepts]])
     values = (1.0 + np.log(counts)) * vocab.idf[features] * vocab.boost[features]
     norm = np.sqrt(np.dot(values, values))
     if norm == 0:
         return np.zeros(0, np.int64), np.zeros(0)
-    return features.astype(np.int64), (values / norm).astype(np.float32).astype(np.float64)
+    return features, (values / norm).astype(np.float32).astype(np.float64)
 
 
 def tfidf_rows(counts: sp.csr_matrix, vocab: Vocabulary) -> tuple[sp.csr_matrix, np.ndarray]:
