@@ -6,7 +6,6 @@ import contextlib
 import functools
 import gc
 import hashlib
-import multiprocessing
 import os
 from itertools import repeat
 
@@ -22,6 +21,7 @@ from .features import TermTable, count_matrix, display_surfaces, fit_units, quer
 from .filters import Attributes, LanguageBits, apply_filters, concat_attributes
 from .index import QueryVector, Segment, best_documents, build_segment, ranges, stack_segments
 from .models import ExpertProfile, MatchQuery, RankedExpert, RankFilters, RankResult, Reason, Topic
+from .parallel import fork_available
 from .ranking import order_by_score
 from .text import analyse
 
@@ -55,8 +55,9 @@ class ExpertMatcher(BaseEstimator):
     max_query_chars : int
         Longer request texts are cut to this length.
     n_jobs : int or None
-        Processes that split the texts into words while fitting (None: 1; -1: one per CPU). Uses
-        fork, so leave it at 1 in a process that runs other threads. Results do not depend on it.
+        Processes that fit (None: 1; -1: one per CPU): they split the texts into words and count
+        blocks of documents. Uses fork, so leave it at 1 in a process that runs other threads.
+        Results do not depend on it.
     """
 
     def __init__(self, taxonomy=None, field_weights=None, ngram_range=(1, 2), aggregation="blend",
@@ -98,12 +99,13 @@ class ExpertMatcher(BaseEstimator):
             docs = encoding.profile_documents(profile, by_slug, lexicon, weights)
             documents.extend(docs)
             doc_counts.append(len(docs))
-        batch, all_surfaces = encoding.encode_documents(documents, _Many(table, self._n_workers(len(documents))), lexicon, _SurfaceStems(table),
+        n_workers = self._n_workers(len(documents))
+        batch, all_surfaces = encoding.encode_documents(documents, _Many(table, n_workers), lexicon, _SurfaceStems(table),
                                                         expand=table.expand_words)
         surfaces = display_surfaces(table, all_surfaces)
         del all_surfaces
         vocab, unit_docs = fit_units(batch, len(table.stems), len(lexicon.slugs), self.ngram_range[1] == 2,
-                                     self.bigram_min_df, self.concept_weight)
+                                     self.bigram_min_df, self.concept_weight, n_workers)
         del batch
         field_weights = encoding.field_weights_of(documents)
         del documents
@@ -144,7 +146,7 @@ class ExpertMatcher(BaseEstimator):
 
     def _n_workers(self, n_documents: int) -> int:
         wanted = 1 if self.n_jobs is None else (os.cpu_count() or 1) if self.n_jobs == -1 else self.n_jobs
-        if n_documents < self.PARALLEL_MIN_DOCUMENTS or "fork" not in multiprocessing.get_all_start_methods():
+        if n_documents < self.PARALLEL_MIN_DOCUMENTS or not fork_available():
             return 1
         return max(1, min(wanted, n_documents // self.PARALLEL_MIN_DOCUMENTS))
 

@@ -7,7 +7,6 @@ the same row at fit time, at update time and as a request.
 """
 from __future__ import annotations
 
-import multiprocessing
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -18,6 +17,7 @@ import scipy.sparse as sp
 
 from . import text as textlib
 from .concepts import ConceptLexicon
+from .parallel import forked_map
 
 CONCEPT_PREFIX = "\u00a7"  # feature names of concepts: '§explosives-precursor-controls'
 
@@ -62,23 +62,22 @@ class TermTable:
         (used while fitting); see expand_words.
 
         Texts are numbered in n_jobs contiguous chunks, all but the first in forked processes (see
-        number_words); each chunk's words then get their table ids in first-appearance order, so the
-        ids are the same whatever n_jobs is."""
+        number_words and parallel.forked_map); each chunk's words then get their table ids in
+        first-appearance order, so the ids are the same whatever n_jobs is."""
         chunks = [texts[i * len(texts) // n_jobs:(i + 1) * len(texts) // n_jobs] for i in range(n_jobs)]
-        numbered = _numbered_in_parallel(chunks)
-        lengths = np.concatenate([chunk_lengths for _, chunk_lengths, _ in numbered])
-        flat = numbered[0][0]
-        for index in range(len(numbered)):
-            chunk_flat, _, words = numbered[index]
-            numbered[index] = None  # each child's ids are freed once appended
+        flat, all_lengths = None, []
+        for chunk_flat, lengths, words in forked_map(number_words, chunks, n_jobs):
             ids = np.fromiter((self._word_id(language, word) for language, word in words), np.int32, len(words))
             local = np.frombuffer(chunk_flat, dtype=np.int32) if len(chunk_flat) else np.zeros(0, np.int32)
             for start in range(0, len(local), TOKEN_BLOCK):  # in place, a block at a time: no token-sized copy
                 local[start:start + TOKEN_BLOCK] = ids[local[start:start + TOKEN_BLOCK]]
             del local
-            if index:
+            if flat is None:
+                flat = chunk_flat
+            else:
                 flat.extend(chunk_flat)
-        return flat, lengths
+            all_lengths.append(lengths)
+        return flat, np.concatenate(all_lengths)
 
     def _word_id(self, language: str, word: str) -> int:
         cache = self._growing_cache.setdefault(language, {})
@@ -152,34 +151,6 @@ def number_words(texts: list[str]) -> tuple[array, np.ndarray, list[tuple[str, s
             extend(map(cache.__getitem__, words))
         lengths[i] = len(flat) - before
     return flat, lengths, words_of_id
-
-
-def _numbered_in_parallel(chunks: list[list[str]]) -> list:
-    """number_words of each chunk: the first in this process, the others at the same time in forked
-    children (which inherit the texts, so nothing is copied to them; only ids come back)."""
-    context = multiprocessing.get_context("fork")
-    workers = []
-    for chunk in chunks[1:]:
-        receiver, sender = context.Pipe(duplex=False)
-        process = context.Process(target=_number_into, args=(chunk, sender), daemon=True)
-        process.start()
-        sender.close()
-        workers.append((process, receiver))
-    results = [number_words(chunks[0])]
-    for process, receiver in workers:
-        try:
-            results.append(receiver.recv())
-        except EOFError:
-            raise RuntimeError(f"a fitting worker process ended without a result (exit code {process.exitcode})") from None
-        finally:
-            receiver.close()
-            process.join()
-    return results
-
-
-def _number_into(chunk: list[str], sender) -> None:
-    sender.send(number_words(chunk))
-    sender.close()
 
 
 @dataclass
@@ -392,36 +363,37 @@ def batch_slice(batch: EncodedBatch, first: int, last: int) -> EncodedBatch:
 
 
 def fit_units(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigrams: bool,
-              bigram_min_df: int, concept_weight: float) -> tuple[Vocabulary, sp.csr_matrix]:
+              bigram_min_df: int, concept_weight: float, n_jobs: int = 1) -> tuple[Vocabulary, sp.csr_matrix]:
     """The vocabulary learnt from a batch, and the batch's unit TF-IDF rows.
 
-    Two passes over blocks of documents: the first counts each document's distinct stems and
-    bigrams for their document frequencies, the second counts them again, maps them to features and
-    weights them, so no array ever has one entry per token of the whole corpus besides the ids."""
+    Two passes over blocks of documents (spread over n_jobs processes, see parallel.forked_map):
+    the first counts each document's distinct stems and bigrams for their document frequencies, the
+    second counts them again, maps them to features and weights them, so no array ever has one
+    entry per token of the whole corpus besides the ids."""
     n_docs = batch.n_docs
     blocks = [(first, min(first + FIT_BLOCK_DOCS, n_docs)) for first in range(0, n_docs, FIT_BLOCK_DOCS)] or [(0, 0)]
-    stem_df = np.zeros(n_stems, dtype=np.int64)
-    unigram_blocks, bigram_blocks = [], []  # entries per block (an upper bound of the rows' size)
-    bigram_documents = FrequentKeys()  # distinct bigram keys, in how many documents
-    for first, last in blocks:
-        part = batch_slice(batch, first, last)
+
+    def block_frequencies(block: tuple[int, int]) -> tuple[np.ndarray, int, np.ndarray, np.ndarray, int]:
+        part = batch_slice(batch, *block)
         unigrams = unigram_counts(part, n_stems)
-        stem_df += np.bincount(unigrams.indices, minlength=n_stems)
-        unigram_blocks.append(unigrams.nnz)
-        del unigrams
-        if use_bigrams:
-            bigrams = bigram_counts(part, n_stems)
-            keys, counts = np.unique(bigrams.indices, return_counts=True)
-            bigram_documents.add(keys, counts)
-            bigram_blocks.append(bigrams.nnz)
-            del bigrams, keys, counts
+        found = (np.bincount(unigrams.indices, minlength=n_stems), unigrams.nnz)
+        if not use_bigrams:
+            return (*found, np.zeros(0, np.int64), np.zeros(0, np.int64), 0)
+        bigrams = bigram_counts(part, n_stems)
+        return (*found, *np.unique(bigrams.indices, return_counts=True), bigrams.nnz)
+
+    stem_df = np.zeros(n_stems, dtype=np.int64)
+    capacity = 0  # entries of every block (an upper bound of the rows' size)
+    bigram_documents = FrequentKeys()  # distinct bigram keys, in how many documents
+    for block_df, unigram_nnz, keys, counts, bigram_nnz in forked_map(block_frequencies, blocks, n_jobs):
+        stem_df += block_df
+        bigram_documents.add(keys, counts)
+        capacity += unigram_nnz + bigram_nnz
     stems = np.flatnonzero(stem_df)
     unigram_feature = np.full(n_stems, -1, dtype=np.int64)
     unigram_feature[stems] = np.arange(len(stems))
-    keys, bigram_df = np.zeros(0, np.int64), np.zeros(0, np.int64)
-    if use_bigrams:
-        keys, bigram_df = bigram_documents.result(bigram_min_df)
-        del bigram_documents
+    keys, bigram_df = bigram_documents.result(bigram_min_df)
+    del bigram_documents
     concepts = concept_counts(batch, n_concepts)
     concept_df = np.bincount(concepts.indices, minlength=n_concepts)
     df = np.concatenate([stem_df[stems], bigram_df, concept_df]).astype(np.float64)
@@ -429,19 +401,20 @@ def fit_units(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigrams: b
     boost = np.ones_like(idf)
     boost[len(stems) + len(keys):] = concept_weight
     vocab = Vocabulary(n_stems, unigram_feature, keys, len(stems), n_concepts, idf, boost)
+
+    def block_rows(block: tuple[int, int]) -> sp.csr_matrix:
+        part = batch_slice(batch, *block)  # counted again: cheaper than keeping every block's counts
+        bigrams = bigram_counts(part, n_stems) if use_bigrams else None
+        return tfidf_rows(feature_counts(unigram_counts(part, n_stems), bigrams, concepts[block[0]:block[1]], vocab), vocab)[0]
+
     # Rows are written straight into arrays sized by an upper bound (every counted stem and bigram),
     # so the matrix never exists twice as it would with vstack.
-    capacity = sum(unigram_blocks) + sum(bigram_blocks) + concepts.nnz
+    capacity += concepts.nnz
     data = np.empty(capacity, dtype=np.float32)
     indices = np.empty(capacity, dtype=np.int32 if vocab.n_features < 2**31 else np.int64)
     indptr = np.zeros(n_docs + 1, dtype=np.int64)
     cursor = 0
-    for i, (first, last) in enumerate(blocks):
-        part = batch_slice(batch, first, last)  # counted again: cheaper than keeping every block's counts
-        bigrams = bigram_counts(part, n_stems) if use_bigrams else None
-        counts = feature_counts(unigram_counts(part, n_stems), bigrams, concepts[first:last], vocab)
-        unit = tfidf_rows(counts, vocab)[0]
-        del counts, bigrams
+    for (first, last), unit in zip(blocks, forked_map(block_rows, blocks, n_jobs)):
         data[cursor:cursor + unit.nnz] = unit.data
         indices[cursor:cursor + unit.nnz] = unit.indices
         indptr[first + 1:last + 1] = cursor + unit.indptr[1:]

@@ -10,6 +10,8 @@ from sklearn.base import clone
 from sklearn.exceptions import NotFittedError
 
 from expertnet.matching import ExpertMatcher, IndexFormatError, MatchQuery, read_version
+from expertnet.matching import features
+from expertnet.matching.parallel import forked_map
 from expertnet.matching.persistence import FORMAT_VERSION
 
 from .conftest import PROFILES, TOPICS, profile
@@ -111,17 +113,24 @@ def test_loading_nothing_or_a_wrong_format_is_a_clear_error(tmp_path, matcher):
         ExpertMatcher.load(tmp_path)
 
 
-def test_fitting_in_several_processes_builds_the_same_index():
+def test_fitting_in_several_processes_builds_the_same_index(monkeypatch):
     profiles = random_profiles(21, n=300)
     alone = ExpertMatcher().fit(profiles)
+    monkeypatch.setattr(features, "FIT_BLOCK_DOCS", 70)  # ~10 blocks of documents, counted round robin
     parallel = ExpertMatcher(n_jobs=3)
-    parallel.PARALLEL_MIN_DOCUMENTS = 50  # this small network in three forked chunks
+    parallel.PARALLEL_MIN_DOCUMENTS = 50  # this small network split over three processes
     assert parallel._n_workers(sum(len(p.documents) for p in profiles)) == 3
     parallel.fit(profiles)
     assert parallel.version_ == alone.version_
     assert parallel.term_table_.stems == alone.term_table_.stems and parallel.surfaces_ == alone.surfaces_
     text = " ".join(next(p for p in profiles if p.documents).documents[0].text.split()[:8])
     assert parallel.rank(text, k=10) == alone.rank(text, k=10)
+
+
+def test_forked_map_yields_in_task_order_and_reports_a_failing_worker():
+    assert list(forked_map(lambda x: x * x, list(range(7)), 3)) == [x * x for x in range(7)]
+    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
+        list(forked_map(lambda x: 1 / (x - 4), list(range(7)), 3))  # task 4 runs in a child
 
 
 @pytest.mark.parametrize("n_jobs", [0, -2, 1.5, "2"])
