@@ -5,12 +5,12 @@ the document's field weight,
   C = cosine(query, centroid) = sum_d w_d s_d / Z,  Z = |sum_d w_d unit(d)|   ('centroid')
   M = max_d (w_d / w_max) s_d                                                ('max').
 Both come from the same document scores w_d s_d, and those come from a term-major copy of the
-document matrix (the inverted index): one row slice of the query's features and one sparse
-mat-vec, in compiled code, read only the postings of the request's terms. Exact; a request of
-~100 distinct terms at 100k experts reads about two hundred thousand postings.
+document matrix (the inverted index): one compiled sparse mat-vec reads, in place, only the
+postings of the request's terms (postings_matvec). Exact, in float32; a request of ~100 distinct
+terms at 100k experts reads about two hundred thousand postings.
 
 The mat-vec writes each document's score into a slot of a (width x experts) grid (see SlotLayout),
-so C and M of every expert are two row-wise numpy reductions (sum and max) instead of a second
+so C and M of every expert are two vectorised numpy reductions (sum and max) instead of a second
 sparse pass; the few documents beyond an expert's width go to overflow slots after the grid.
 """
 from __future__ import annotations
