@@ -59,15 +59,7 @@ def is_arabic(word: str) -> bool:
 
 def detect_latin_language(words) -> str:
     """'en', 'fr' or 'es' by which language's own stop words the text uses most (English on ties)."""
-    distinct = words if isinstance(words, (set, frozenset)) else set(words)
-    hits = {"en": 0, "fr": 0, "es": 0}
-    for word in _ANY_MARKER.intersection(distinct):  # one pass over the text's words, then a handful
-        hits[_MARKER_LANGUAGE[word]] += 1
-    best, best_hits = "en", 0
-    for lang in stopwords.LATIN_MARKERS:
-        if hits[lang] > best_hits:
-            best, best_hits = lang, hits[lang]
-    return best
+    return language_of_markers(_ANY_MARKER.intersection(words))  # one pass over the text's words, then a handful
 
 
 def language_of_markers(found) -> str:
