@@ -148,7 +148,7 @@ class ExpertMatcher(BaseEstimator):
         wanted = 1 if self.n_jobs is None else (os.cpu_count() or 1) if self.n_jobs == -1 else self.n_jobs
         if n_documents < self.PARALLEL_MIN_DOCUMENTS or not fork_available():
             return 1
-        return max(1, min(wanted, n_documents // self.PARALLEL_MIN_DOCUMENTS))
+        return min(wanted, n_documents // self.PARALLEL_MIN_DOCUMENTS)
 
     @property
     def _centroid_share(self) -> float:
@@ -274,11 +274,11 @@ class ExpertMatcher(BaseEstimator):
     def _explained(self, positions, scores, query, vector, slots, display_language) -> list[RankedExpert]:
         """RankedExpert with reasons for each selected position; contributions and reasons for a block at once."""
         positive = positions[scores > 0]
-        text_reasons = []
+        reason_rows = []
         for start in range(0, len(positive), self.EXPLAIN_BLOCK):
             block = positive[start:start + self.EXPLAIN_BLOCK]
-            text_reasons += reasons_for_rows(self._contributions(block, vector, slots), vector.idx, self._labels, display_language)
-        text_reasons = dict(zip(positive.tolist(), text_reasons))
+            reason_rows += reasons_for_rows(self._contributions(block, vector, slots), vector.idx, self._labels, display_language)
+        text_reasons = dict(zip(positive.tolist(), reason_rows))
         experts = []
         offsets = self._offsets.tolist()
         ids = self._attributes.expert_ids[positions].tolist()

@@ -15,7 +15,7 @@ sparse pass; the few documents beyond an expert's width go to overflow slots aft
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import NamedTuple
 
 import numpy as np
@@ -115,10 +115,11 @@ class Segment:
     terms: sp.csr_matrix           # F x n_slots, float32: w_d * documents, term-major (the inverted index)
     norm: np.ndarray               # float64 Z of each expert (0 for empty profiles)
     attributes: Attributes
-    layout: SlotLayout = field(init=False)
+    layout: SlotLayout | None = None  # derived from doc_starts when not given (a loaded index)
 
     def __post_init__(self) -> None:
-        self.layout = SlotLayout.of(self.doc_starts)
+        if self.layout is None:
+            self.layout = SlotLayout.of(self.doc_starts)
         self._inverse_norm = np.divide(1.0, self.norm, out=np.zeros(len(self)), where=self.norm > 0).astype(np.float32)
 
     def __len__(self) -> int:
@@ -218,10 +219,11 @@ def build_segment(docs: sp.csr_matrix, doc_starts: np.ndarray, field_weight: np.
     docs = compact_csr(docs)
     doc_starts = np.asarray(doc_starts, dtype=np.int64)
     field_weight = np.asarray(field_weight, dtype=np.float64)
+    layout = SlotLayout.of(doc_starts)
     return Segment(
         docs=docs, doc_starts=doc_starts, field_weight=field_weight, max_weight=float(max_weight),
-        terms=term_major(docs, field_weight, SlotLayout.of(doc_starts)), norm=expert_norms(docs, doc_starts, field_weight),
-        attributes=attributes,
+        terms=term_major(docs, field_weight, layout), norm=expert_norms(docs, doc_starts, field_weight),
+        attributes=attributes, layout=layout,
     )
 
 
