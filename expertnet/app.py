@@ -126,9 +126,11 @@ def register_template_context(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from expertnet.notifications.services import deliver_after_request
+    from expertnet.jobs.engine import init_jobs
+    from expertnet.notifications.services import enqueue_delivery_after_request
 
-    app.after_request(deliver_after_request)
+    init_jobs(app)  # web requests hand mail to the job engine; they never talk to SMTP themselves
+    app.after_request(enqueue_delivery_after_request)
 
     @app.after_request
     def security_headers(response):
