@@ -100,6 +100,10 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp, requests_bp, coordination_bp, engagements_bp):
         app.register_blueprint(blueprint)
 
+    from expertnet.notifications import bp as notifications_bp, views as _notification_views  # noqa: F401 - routes
+
+    app.register_blueprint(notifications_bp)
+
 
 def register_template_context(app: Flask) -> None:
     from expertnet.i18n import LANGUAGE_NAMES, text_direction
