@@ -151,18 +151,20 @@ def _claimable(now: datetime):
 
 
 def claim_due(limit: int, now: datetime) -> tuple[str, list[int]]:
-    """Claim up to `limit` due messages for this worker and commit the claim; returns (token, ids).
-
-    One statement: on PostgreSQL the inner SELECT ... FOR UPDATE SKIP LOCKED passes over rows another
-    worker is claiming; SQLite runs a write statement alone, so there the UPDATE is atomic as it is.
-    """
+    """Claim up to `limit` due messages for this worker and commit the claim; returns (token, ids)."""
     db.session.commit()  # a claim must start its own transaction (SQLite takes the write lock at once)
     token = secrets.token_hex(16)
-    due = (sa.select(OutboxMessage.id).where(_claimable(now)).order_by(OutboxMessage.id).limit(limit)
-           .with_for_update(skip_locked=True))
+    due = sa.select(OutboxMessage.id).where(_claimable(now)).order_by(OutboxMessage.id).limit(limit)
+    if db.session.get_bind().dialect.name == "postgresql":
+        # Rows another worker is claiming right now are passed over, not waited for. (Not as a subquery of
+        # the UPDATE: PostgreSQL may run that once per row and so claim more than `limit`.)
+        chosen = OutboxMessage.id.in_(db.session.scalars(due.with_for_update(skip_locked=True)).all())
+    else:
+        chosen = OutboxMessage.id.in_(due)  # SQLite runs one write statement at a time: this one is atomic
+    lease_end = now + timedelta(seconds=current_app.config["MAIL_CLAIM_SECONDS"])
     claimed = db.session.scalars(
-        sa.update(OutboxMessage).where(OutboxMessage.id.in_(due), _claimable(now))
-        .values(claim_token=token, claimed_until=now + timedelta(seconds=current_app.config["MAIL_CLAIM_SECONDS"]))
+        sa.update(OutboxMessage).where(chosen, _claimable(now))
+        .values(claim_token=token, claimed_until=lease_end)
         .returning(OutboxMessage.id), execution_options={"synchronize_session": False}).all()
     db.session.commit()
     return token, sorted(claimed)

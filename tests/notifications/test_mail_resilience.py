@@ -107,6 +107,16 @@ def test_a_relay_that_accepts_and_never_answers_times_out_and_the_mail_is_retrie
     assert sorted(e.rcpt_tos[0] for e in smtp_server.inbox.envelopes) == ["first@example.org", "second@example.org"]
 
 
+def test_a_claim_takes_at_most_its_batch_and_never_a_claimed_message(app):
+    messages = [outbox_row(recipient=f"p{n}@example.org") for n in range(5)]
+    now = utcnow()
+    first_token, first = claim_due(2, now)
+    second_token, second = claim_due(10, now)
+    assert first == [messages[0].id, messages[1].id]
+    assert second == [m.id for m in messages[2:]] and first_token != second_token
+    assert claim_due(10, now)[1] == []
+
+
 def test_a_worker_killed_mid_send_leaves_a_claim_that_expires(app, smtp_server):
     message = outbox_row()
     now = utcnow()
