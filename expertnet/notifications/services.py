@@ -47,7 +47,7 @@ def send_mail(recipient: str, template: str, locale: str | None = None, dedupe_k
     return message
 
 
-SUBJECT_MAX_LENGTH = OutboxMessage.subject.type.length
+HEADER_MAX_LENGTH = OutboxMessage.subject.type.length  # the subject column's size
 # Characters that end a line somewhere (str.splitlines, mail parsers) besides the C0/C1 controls.
 _LINE_SEPARATORS = {"Zl", "Zp"}
 
@@ -56,13 +56,12 @@ def clean_header(value: str) -> str:
     """Header text on one line: control characters and line separators (CR, LF, ...) folded to single
     spaces, so text a user wrote (a display name in a subject) can never start a header of its own."""
     folded = "".join(" " if unicodedata.category(char) in {"Cc", *_LINE_SEPARATORS} else char for char in value)
-    return " ".join(folded.split())[:SUBJECT_MAX_LENGTH]
+    return " ".join(folded.split())[:HEADER_MAX_LENGTH]
 
 
 def _recipient(address: str) -> str:
-    """The one address a message goes to; anything else (a list, an injected header) raises ValueError."""
-    parsed = Address(addr_spec=address)  # raises on anything that is not exactly one addr-spec
-    return parsed.addr_spec
+    """The one address a message goes to; anything else (a list, an injected header) raises."""
+    return Address(addr_spec=address).addr_spec
 
 
 def _as_email(message: OutboxMessage) -> EmailMessage:
@@ -258,9 +257,11 @@ def _release(token: str, ids: list[int]) -> None:
 
 
 def retry_now(message: OutboxMessage, actor) -> None:
-    """An admin's "retry now": the message is due at once, with a fresh round of attempts."""
+    """An admin's "retry now": the message is due at once, with a fresh round of attempts.
+
+    A live claim is left alone: the worker holding it may be sending the message at this moment.
+    """
     message.status, message.attempts, message.next_attempt_at = OutboxStatus.QUEUED, 0, utcnow()
-    message.claim_token = message.claimed_until = None
     record("outbox.retry", actor, message, recipient=message.recipient, kind=message.kind)
     db.session.flush()
     if has_request_context():
