@@ -2,6 +2,8 @@
 `flask jobs worker` (SqliteHuey in a temporary folder, RedisHuey on a real redis-server) delivers the mail;
 the periodic tasks are scheduled and do their work."""
 import logging
+import socket
+import time
 from datetime import datetime, timedelta, timezone
 
 import pytest
@@ -42,6 +44,18 @@ def test_a_page_that_queues_mail_enqueues_a_task_and_never_talks_to_smtp(app, cl
     assert [e.rcpt_tos for e in smtp_server.inbox.envelopes] == [[message.recipient]]
     db.session.expire_all()
     assert message.status == OutboxStatus.SENT
+
+
+def test_a_hanging_relay_never_delays_a_page(app, client):
+    app.config.update(MAIL_BACKEND="smtp", SMTP_TIMEOUT=5)
+    with socket.socket() as silent:  # accepts connections (the kernel's backlog) and never answers
+        silent.bind(("127.0.0.1", 0))
+        silent.listen(8)
+        app.config["SMTP_PORT"] = silent.getsockname()[1]
+        started = time.monotonic()
+        message = ask_for_password_reset(client)
+        assert time.monotonic() - started < 2, "the page waited on SMTP"
+    assert message.status == OutboxStatus.QUEUED and message.attempts == 0
 
 
 @pytest.mark.parametrize("jobs_url", [f"redis://127.0.0.1:{free_port()}/0"])
