@@ -92,8 +92,9 @@ def start_worker(app, smtp_server, tmp_path):
                "EXPERTNET_SMTP_PORT": str(smtp_server.port), "EXPERTNET_UPLOAD_FOLDER": str(tmp_path / "uploads"),
                "EXPERTNET_MATCHER_INDEX_PATH": str(tmp_path / "matcher-index")}
         flask = shutil.which("flask", path=os.path.dirname(sys.executable))
-        process = subprocess.Popen([flask, "--app", "wsgi", "jobs", "worker", *options], cwd=PROJECT_ROOT, env=env,
-                                   stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True)
+        with open(tmp_path / f"worker-{len(processes)}.log", "w") as log:  # a file: a full pipe would stall it
+            process = subprocess.Popen([flask, "--app", "wsgi", "jobs", "worker", *options], cwd=PROJECT_ROOT,
+                                       env=env, stdout=log, stderr=subprocess.STDOUT)
         processes.append(process)
         return process
 
