@@ -1,10 +1,11 @@
 """flask commands. Each calls services and commits once."""
 import json
+import logging
 import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from expertnet.extensions import db
@@ -116,10 +117,6 @@ jobs_group = AppGroup("jobs", help="The background job engine (Huey).")
               help="Also run the scheduler of periodic tasks (keep it on one worker machine at least).")
 def jobs_worker(workers: int | None, periodic: bool) -> None:
     """Run the job consumer: mail delivery, the minutely mail sweep, hourly invitation expiry, daily digest."""
-    import logging
-
-    from flask import current_app
-
     engine = current_app.extensions["jobs"]
     if engine.huey.immediate:
         raise click.ClickException("JOBS_URL is 'immediate': tasks run where they are enqueued; no worker needed.")
