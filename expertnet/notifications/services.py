@@ -225,9 +225,9 @@ def _attempt(message: OutboxMessage, transport: _Transport) -> Exception | None:
 
 
 def _relay_unavailable(error: Exception) -> bool:
-    """A connection-level failure (the relay refused, hung or hung up), not one about this message."""
-    answered = (smtplib.SMTPResponseException, smtplib.SMTPRecipientsRefused)
-    return isinstance(error, OSError) and not isinstance(error, answered)
+    """A failure of the relay itself (refused, hung, hung up, refused our login), not one about this message."""
+    about_this_message = (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError)
+    return isinstance(error, OSError) and not isinstance(error, about_this_message)
 
 
 def _record_outcome(message: OutboxMessage, token: str, error: Exception | None, now: datetime) -> None:

@@ -88,6 +88,16 @@ def test_a_message_that_raises_is_recorded_and_the_others_are_delivered(app, smt
     assert broken.next_attempt_at > utcnow()
 
 
+def test_a_recipient_the_relay_refuses_fails_at_once_and_the_batch_goes_on(app, smtp_server):
+    smtp_server.inbox.refused.add("gone@example.org")
+    before, refused, after = (outbox_row(recipient=r) for r in ("a@example.org", "gone@example.org", "b@example.org"))
+    assert deliver_queued() == (2, 1)
+    assert [e.rcpt_tos for e in smtp_server.inbox.envelopes] == [["a@example.org"], ["b@example.org"]]
+    db.session.expire_all()
+    assert refused.status == OutboxStatus.FAILED and "No such user" in refused.last_error, "permanent: no retry"
+    assert before.status == after.status == OutboxStatus.SENT
+
+
 def test_a_relay_that_accepts_and_never_answers_times_out_and_the_mail_is_retried(app, smtp_server):
     app.config["SMTP_TIMEOUT"] = 0.5
     with socket.socket() as silent:  # connections complete in the kernel's backlog; nobody ever answers
