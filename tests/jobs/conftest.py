@@ -14,7 +14,7 @@ import sqlalchemy as sa
 
 from expertnet.accounts.models import Role
 from expertnet.extensions import db
-from expertnet.notifications.models import OutboxMessage
+from expertnet.notifications.models import OutboxMessage, OutboxStatus
 from tests.conftest import make_user
 from tests.notifications.smtp_server import LoopbackSMTP, free_port
 
@@ -40,6 +40,13 @@ def ask_for_password_reset(client) -> OutboxMessage:
     return db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.recipient == user.email))
 
 
+def is_sent(message_id: int) -> bool:
+    """Read afresh: the worker commits the outcome just after the SMTP server has the message."""
+    db.session.rollback()
+    return db.session.scalar(sa.select(OutboxMessage.status).where(OutboxMessage.id == message_id)) == \
+        OutboxStatus.SENT
+
+
 @pytest.fixture
 def redis_url():
     """A throwaway redis-server (no persistence) on loopback; skipped only when the binary is absent."""
@@ -57,7 +64,7 @@ def redis_url():
         process.wait(timeout=10)
 
 
-def wait_until(check, what: str, timeout: float = 30):
+def wait_until(check, what: str, timeout: float = 90):  # generous: the worker imports the whole app
     deadline = time.monotonic() + timeout
     while True:
         try:
@@ -83,7 +90,7 @@ def smtp_server(app):
 @pytest.fixture
 def start_worker(app, smtp_server, tmp_path):
     """Start `flask --app wsgi jobs worker` as its own process on the test's database, queue and SMTP server."""
-    processes = []
+    processes, logs = [], []
 
     def start(*options: str) -> subprocess.Popen:
         env = {**os.environ, "EXPERTNET_DATABASE_URL": app.config["SQLALCHEMY_DATABASE_URI"],
@@ -92,7 +99,8 @@ def start_worker(app, smtp_server, tmp_path):
                "EXPERTNET_SMTP_PORT": str(smtp_server.port), "EXPERTNET_UPLOAD_FOLDER": str(tmp_path / "uploads"),
                "EXPERTNET_MATCHER_INDEX_PATH": str(tmp_path / "matcher-index")}
         flask = shutil.which("flask", path=os.path.dirname(sys.executable))
-        with open(tmp_path / f"worker-{len(processes)}.log", "w") as log:  # a file: a full pipe would stall it
+        logs.append(tmp_path / f"worker-{len(processes)}.log")
+        with open(logs[-1], "w") as log:  # a file: a full pipe would stall it
             process = subprocess.Popen([flask, "--app", "wsgi", "jobs", "worker", *options], cwd=PROJECT_ROOT,
                                        env=env, stdout=log, stderr=subprocess.STDOUT)
         processes.append(process)
@@ -106,3 +114,5 @@ def start_worker(app, smtp_server, tmp_path):
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait()
+    for log in logs:
+        print(f"---- {log.name}\n{log.read_text()}")  # shown by pytest when the test failed

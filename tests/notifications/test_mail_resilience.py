@@ -13,7 +13,7 @@ from expertnet.audit.models import AuditEvent
 from expertnet.db import utcnow
 from expertnet.extensions import db
 from expertnet.notifications.models import OutboxMessage, OutboxStatus
-from expertnet.notifications.services import MAX_ATTEMPTS, claim_due, clean_header, deliver_queued, send_mail
+from expertnet.notifications.services import MAX_ATTEMPTS, claim_due, clean_header, deliver_queued
 from tests.conftest import make_user
 from tests.engagements.factories import accept, invite, make_assistance_request, make_expert
 from tests.notifications.smtp_server import LoopbackSMTP
