@@ -19,9 +19,13 @@ $(VENV)/.installed: requirements.txt | $(BIN)/python
 install: $(VENV)/.installed
 	$(FLASK) translations compile
 
+# The job worker (mail, reminders, digests) runs beside gunicorn; Ctrl-C stops both (the trap ends the worker,
+# which a non-interactive shell would otherwise leave running in the background).
 run: install
 	$(FLASK) db upgrade
 	$(FLASK) seed-demo
+	@$(FLASK) jobs worker & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
 test: test-sqlite test-postgres

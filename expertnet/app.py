@@ -100,6 +100,10 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp, requests_bp, coordination_bp, engagements_bp):
         app.register_blueprint(blueprint)
 
+    from expertnet.notifications import bp as notifications_bp, views as _notification_views  # noqa: F401 - routes
+
+    app.register_blueprint(notifications_bp)
+
 
 def register_template_context(app: Flask) -> None:
     from expertnet.i18n import LANGUAGE_NAMES, text_direction
@@ -126,9 +130,11 @@ def register_template_context(app: Flask) -> None:
 
 
 def register_hooks(app: Flask) -> None:
-    from expertnet.notifications.services import deliver_after_request
+    from expertnet.jobs.engine import init_jobs
+    from expertnet.notifications.services import enqueue_delivery_after_request
 
-    app.after_request(deliver_after_request)
+    init_jobs(app)  # web requests hand mail to the job engine; they never talk to SMTP themselves
+    app.after_request(enqueue_delivery_after_request)
 
     @app.after_request
     def security_headers(response):

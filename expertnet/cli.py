@@ -1,10 +1,11 @@
 """flask commands. Each calls services and commits once."""
 import json
+import logging
 import sys
 from pathlib import Path
 
 import click
-from flask import Flask
+from flask import Flask, current_app
 from flask.cli import AppGroup
 
 from expertnet.extensions import db
@@ -16,6 +17,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(taxonomy_group)
     app.cli.add_command(translations_group)
     app.cli.add_command(mail_group)
+    app.cli.add_command(jobs_group)
 
 
 @click.command("create-admin")
@@ -97,8 +99,26 @@ mail_group = AppGroup("mail", help="Outgoing e-mail.")
 
 @mail_group.command("deliver")
 def mail_deliver() -> None:
-    """Send queued messages (retries earlier failures); suitable for cron."""
+    """Send the due messages (retries that came due too); suitable for cron. Exits 0 when some merely failed:
+    they are retried later or, after the last attempt, listed on the admin outbox page."""
     from expertnet.notifications.services import deliver_queued
 
     sent, failed = deliver_queued(limit=10_000)
-    click.echo(f"{sent} sent, {failed} failed and kept for retry.")
+    click.echo(f"{sent} sent, {failed} failed (retried later, or listed at /admin/outbox after the last attempt).")
+
+
+jobs_group = AppGroup("jobs", help="The background job engine (Huey).")
+
+
+@jobs_group.command("worker")
+@click.option("--workers", type=click.IntRange(min=1), default=None,
+              help="Worker threads; JOBS_WORKERS (2) when omitted.")
+@click.option("--periodic/--no-periodic", default=True,
+              help="Also run the scheduler of periodic tasks (keep it on one worker machine at least).")
+def jobs_worker(workers: int | None, periodic: bool) -> None:
+    """Run the job consumer: mail delivery, the minutely mail sweep, hourly invitation expiry, daily digest."""
+    engine = current_app.extensions["jobs"]
+    if engine.huey.immediate:
+        raise click.ClickException("JOBS_URL is 'immediate': tasks run where they are enqueued; no worker needed.")
+    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    engine.consumer(workers or current_app.config["JOBS_WORKERS"], periodic=periodic).run()

@@ -37,8 +37,16 @@ class DefaultConfig:
     SMTP_TIMEOUT = 10
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     ITEMS_PER_PAGE = 20
-    # Mail retry: attempt n+1 is due (2**n - 1) * base seconds after the message was queued.
+    # Mail delivery (expertnet.notifications): after failed attempt n the next waits 2**(n-1) * base seconds;
+    # a worker claims MAIL_BATCH_SIZE messages at a time for MAIL_CLAIM_SECONDS (then another may take them).
     MAIL_RETRY_BASE_SECONDS = 60
+    MAIL_BATCH_SIZE = 20
+    MAIL_CLAIM_SECONDS = 600
+    # The job engine (expertnet.jobs, Huey): "" = SQLite file in the instance folder (one machine),
+    # "sqlite:////path/jobs.sqlite3", "redis://host:6379/0" (several machines), or "immediate" (run each task
+    # at once in the process that enqueues it: tests and quick experiments only).
+    JOBS_URL = ""
+    JOBS_WORKERS = 2  # threads of `flask jobs worker`
     # SLA targets in hours from submission (time waiting on the agency excluded), per urgency.
     SLA_TARGETS = {
         "urgent": {"triage": 4, "first_invitation": 24, "assignment": 72},
@@ -66,6 +74,9 @@ ENVIRONMENT_SETTINGS = {
     "SMTP_PASSWORD": ("SMTP_PASSWORD", str),
     "SMTP_STARTTLS": ("SMTP_STARTTLS", _as_bool),
     "SMTP_SSL": ("SMTP_SSL", _as_bool),
+    "SMTP_TIMEOUT": ("SMTP_TIMEOUT", float),
+    "JOBS_URL": ("JOBS_URL", str),
+    "JOBS_WORKERS": ("JOBS_WORKERS", int),
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "MATCHER_INDEX_PATH": ("MATCHER_INDEX_PATH", str),

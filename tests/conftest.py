@@ -31,6 +31,7 @@ def base_config(database_url: str, tmp_path) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "MAIL_BACKEND": "memory",
+        "JOBS_URL": "immediate",  # jobs run at once in the enqueuing request (tests/jobs start real consumers)
         "RATELIMIT_STORAGE_URI": "memory://",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "MATCHER_INDEX_PATH": str(tmp_path / "matcher-index"),

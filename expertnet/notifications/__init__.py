@@ -1,1 +1,4 @@
-"""Outgoing e-mail: one send_mail seam, an outbox table, delivery after commit."""
+"""Outgoing e-mail: one send_mail seam, an outbox table, delivery by the job engine; the admin outbox page."""
+from flask import Blueprint
+
+bp = Blueprint("notifications", __name__, url_prefix="/admin/outbox", template_folder="templates")

@@ -10,13 +10,14 @@ from expertnet.extensions import db
 
 
 class OutboxStatus(str, enum.Enum):
-    QUEUED = "queued"
+    QUEUED = "queued"  # waiting for its first attempt, or for a retry after a failed one
     SENT = "sent"
     FAILED = "failed"  # gave up after the maximum number of attempts
 
 
 class OutboxMessage(db.Model):
     __tablename__ = "outbox_message"
+    __table_args__ = (sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),)
 
     id: Mapped[int] = mapped_column(primary_key=True)
     recipient: Mapped[str] = mapped_column(sa.String(254))
@@ -30,3 +31,13 @@ class OutboxMessage(db.Model):
     last_error: Mapped[str] = mapped_column(sa.Text, default="")
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     sent_at: Mapped[datetime | None]
+    # The earliest time the next attempt may start (exponential back-off after a failure).
+    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # A delivery worker's claim: other workers leave the row alone until the lease runs out, so a worker
+    # killed mid-send only delays the message; the token makes sure only the claimant records the result.
+    claim_token: Mapped[str | None] = mapped_column(sa.String(32))
+    claimed_until: Mapped[datetime | None]
+
+    @property
+    def is_retrying(self) -> bool:
+        return self.status == OutboxStatus.QUEUED and self.attempts > 0

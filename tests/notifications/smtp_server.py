@@ -6,10 +6,17 @@ from aiosmtpd.smtp import AuthResult, LoginPassword
 
 
 class Inbox:
-    """The aiosmtpd handler: keeps every envelope that arrives."""
+    """The aiosmtpd handler: keeps every envelope that arrives; refuses the addresses in `refused`."""
 
     def __init__(self):
         self.envelopes = []
+        self.refused: set[str] = set()
+
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
+        if address in self.refused:
+            return "550 5.1.1 No such user here"
+        envelope.rcpt_tos.append(address)
+        return "250 OK"
 
     async def handle_DATA(self, server, session, envelope):
         self.envelopes.append(envelope)

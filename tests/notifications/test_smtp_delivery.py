@@ -8,7 +8,7 @@ import sqlalchemy as sa
 from expertnet.db import utcnow
 from expertnet.extensions import db
 from expertnet.notifications.models import OutboxMessage, OutboxStatus
-from expertnet.notifications.services import MAX_ATTEMPTS, deliver_queued, next_attempt_due, send_mail
+from expertnet.notifications.services import MAX_ATTEMPTS, deliver_queued, retry_delay, send_mail
 from tests.notifications.smtp_server import LoopbackSMTP
 
 
@@ -68,7 +68,7 @@ def test_server_down_keeps_the_mail_queued_and_a_retry_delivers_it(app, smtp_ser
 
     smtp_server.start()
     assert deliver_queued() == (0, 0), "the retry waits for its backoff"
-    assert deliver_queued(now=next_attempt_due(message)) == (1, 0)
+    assert deliver_queued(now=utcnow() + retry_delay(1)) == (1, 0)
     db.session.refresh(message)
     assert message.status == OutboxStatus.SENT and message.last_error == ""
     assert len(smtp_server.inbox.envelopes) == 1
@@ -88,12 +88,22 @@ def test_server_goes_down_between_messages_and_nothing_is_lost(app, smtp_server)
     assert second.status == OutboxStatus.SENT
 
 
-def test_gives_up_after_the_maximum_attempts(app, smtp_server):
-    message = queue()
-    for _ in range(MAX_ATTEMPTS):
-        deliver_queued(now=utcnow() + timedelta(days=30))
-    db.session.refresh(message)
-    assert message.status == OutboxStatus.FAILED and message.attempts == MAX_ATTEMPTS
+def test_backs_off_exponentially_then_gives_up_after_the_maximum_attempts(app, smtp_server):
+    app.config["MAIL_RETRY_BASE_SECONDS"] = 60
+    message = queue()  # nobody listens on the port: every attempt fails
+    moment = utcnow()
+    for attempt in range(1, MAX_ATTEMPTS + 1):
+        assert deliver_queued(now=moment) == (0, 1)
+        db.session.refresh(message)
+        assert message.attempts == attempt and "ConnectionRefusedError" in message.last_error
+        if attempt == MAX_ATTEMPTS:
+            break
+        assert message.status == OutboxStatus.QUEUED
+        assert message.next_attempt_at == moment + timedelta(seconds=60 * 2 ** (attempt - 1))
+        assert deliver_queued(now=message.next_attempt_at - timedelta(seconds=1)) == (0, 0), "not due yet"
+        moment = message.next_attempt_at
+    assert message.status == OutboxStatus.FAILED
+    assert deliver_queued(now=moment + timedelta(days=365)) == (0, 0), "a failed message is not retried by itself"
 
 
 def test_the_cron_command_delivers_the_queue(app, smtp_server, runner):
@@ -102,6 +112,13 @@ def test_the_cron_command_delivers_the_queue(app, smtp_server, runner):
     result = runner.invoke(args=["mail", "deliver"])
     assert "1 sent" in result.output
     assert len(smtp_server.inbox.envelopes) == 1
+
+
+def test_the_cron_command_exits_0_when_messages_merely_failed(app, smtp_server, runner):
+    queue()  # the relay is down
+    result = runner.invoke(args=["mail", "deliver"])
+    assert result.exit_code == 0, result.output
+    assert "0 sent, 1 failed" in result.output
 
 
 def test_a_dedupe_key_queues_once(app):

@@ -1,0 +1,69 @@
+"""The Huey instance built from the app's configuration, with expertnet's tasks registered on it."""
+import functools
+import logging
+from pathlib import Path
+
+from flask import Flask
+from huey import Huey, MemoryHuey, RedisHuey, SqliteHuey
+from redis import ConnectionPool
+
+from expertnet.jobs import tasks
+
+log = logging.getLogger(__name__)
+QUEUE_NAME = "expertnet"
+# Redis must answer quickly: an enqueue happens at the end of a web request. The socket timeout stays above
+# the consumer's 1 s blocking read.
+REDIS_CONNECT_TIMEOUT = 2
+REDIS_SOCKET_TIMEOUT = 10
+
+
+def build_huey(url: str, instance_path: str) -> Huey:
+    """JOBS_URL: "" (SQLite file in the instance folder), sqlite:///path, redis://host:port/db, or immediate."""
+    if url == "immediate":
+        return MemoryHuey(QUEUE_NAME, immediate=True, results=False)
+    if url.startswith(("redis://", "rediss://", "unix://")):
+        pool = ConnectionPool.from_url(url, socket_connect_timeout=REDIS_CONNECT_TIMEOUT,
+                                       socket_timeout=REDIS_SOCKET_TIMEOUT)
+        return RedisHuey(QUEUE_NAME, connection_pool=pool, results=False)
+    if not url or url.startswith("sqlite:///"):
+        filename = url.removeprefix("sqlite:///") or str(Path(instance_path) / "jobs.sqlite3")
+        return SqliteHuey(QUEUE_NAME, filename=filename, results=False)
+    raise ValueError(f"JOBS_URL {url!r}: expected sqlite:///<path>, redis://<host>:<port>/<db> or immediate")
+
+
+def _in_app_context(app: Flask, func):
+    """A task body run inside its own app context (its own database session), in a consumer thread or,
+    in immediate mode, nested in the request that enqueued it."""
+
+    @functools.wraps(func)  # keeps the name Huey registers the task under
+    def run():
+        with app.app_context():
+            return func()
+
+    return run
+
+
+class JobEngine:
+    """The app's job queue: `enqueue_mail_delivery()` for web requests, `consumer()` for the worker command."""
+
+    def __init__(self, app: Flask):
+        self.huey = build_huey(app.config["JOBS_URL"], app.instance_path)
+        self._deliver_mail = self.huey.task()(_in_app_context(app, tasks.deliver_mail))
+        for schedule, func in tasks.PERIODIC_TASKS:
+            self.huey.periodic_task(schedule)(_in_app_context(app, func))
+
+    def enqueue_mail_delivery(self) -> bool:
+        """Cheap, and never fails the caller: when the queue is down the periodic sweep sends the mail."""
+        try:
+            self._deliver_mail()
+        except Exception:  # noqa: BLE001 - any queue failure (Redis down, SQLite locked) is only a delay
+            log.warning("could not enqueue mail delivery; the periodic sweep will send it", exc_info=True)
+            return False
+        return True
+
+    def consumer(self, workers: int, periodic: bool = True):
+        return self.huey.create_consumer(workers=workers, worker_type="thread", periodic=periodic)
+
+
+def init_jobs(app: Flask) -> None:
+    app.extensions["jobs"] = JobEngine(app)
