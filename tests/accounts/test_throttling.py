@@ -1,6 +1,7 @@
 """Sign-in throttling shared by every worker: counters in the database, a progressive capped delay instead of
 a lock-out, an office address that does not refuse a colleague, and addresses read through ProxyFix only
 when it is configured."""
+import threading
 from datetime import timedelta
 
 import pytest
@@ -12,7 +13,7 @@ from expertnet.app import create_app
 from expertnet.audit.models import AuditEvent
 from expertnet.db import utcnow
 from expertnet.extensions import db
-from tests.conftest import PASSWORD, AuthActions, make_user
+from tests.conftest import PASSWORD, POSTGRES_URL, AuthActions, make_user
 
 WRONG = "wrong password here"
 
@@ -114,10 +115,10 @@ def test_a_colleague_behind_the_same_address_still_signs_in(app, auth):
 
 
 @pytest.mark.parametrize("proxies,expected", [(0, "10.0.0.1"), (1, "203.0.113.7")])
-def test_address_comes_from_x_forwarded_for_only_behind_a_configured_proxy(app_config, proxies, expected):
-    app = create_app({**app_config, "PROXY_FIX_X_FOR": proxies})
-    with app.app_context():
-        client = app.test_client()
+def test_address_comes_from_x_forwarded_for_only_behind_a_configured_proxy(app, app_config, proxies, expected):
+    proxied = create_app({**app_config, "PROXY_FIX_X_FOR": proxies})
+    with proxied.app_context():
+        client = proxied.test_client()
         response = client.post("/sign-in", data={"email": "nobody@example.org", "password": WRONG},
                                environ_base={"REMOTE_ADDR": "10.0.0.1"},
                                headers={"X-Forwarded-For": "203.0.113.7"})
@@ -139,3 +140,29 @@ def test_password_reset_requests_from_one_address_slow_down(client):
 def test_successful_sign_in_is_not_refused_for_an_existing_counter_of_another_account(auth):
     fail(auth, "someone.else@example.org", 5)
     assert auth.login(make_user(Role.MEMBER), PASSWORD).status_code == 302
+
+
+def wrong_sign_in_in_own_worker(app, barrier, statuses, email):
+    """One browser's attempt: its own app context, session and database connection."""
+    with app.app_context():
+        client = app.test_client()
+        barrier.wait()
+        statuses.append(client.post("/sign-in", data={"email": email, "password": WRONG}).status_code)
+        db.session.remove()
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="needs EXPERTNET_TEST_DATABASE_URL (PostgreSQL)")
+def test_parallel_failures_are_all_counted_and_never_exceed_the_free_guesses(app):
+    user = make_user(Role.MEMBER)
+    barrier, statuses = threading.Barrier(10), []
+    threads = [threading.Thread(target=wrong_sign_in_in_own_worker, args=(app, barrier, statuses, user.email))
+               for _ in range(10)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    failures_audited = db.session.scalar(sa.select(sa.func.count(AuditEvent.id))
+                                         .where(AuditEvent.action == "auth.sign_in_failed"))
+    assert sorted(statuses) == [200] * 5 + [429] * 5
+    assert counter("sign_in_account", user.email).events == failures_audited == 5
+    assert counter("sign_in_address", "127.0.0.1").events == 5
