@@ -1,7 +1,9 @@
 """HTTP-level protections: which proxies to believe, security headers, no caching of confidential
 responses, and a fast 413 for oversized url-encoded forms."""
 from flask import Flask, abort, request
+from flask_babel import gettext as _
 from flask_login import current_user
+from werkzeug.exceptions import SecurityError
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 UNCACHEABLE_MIMETYPES = {"application/json", "application/problem+json", "text/csv"}
@@ -17,6 +19,7 @@ def register_proxy_fix(app: Flask) -> None:
 
 def register_security_headers(app: Flask) -> None:
     app.before_request(refuse_oversized_url_encoded_form)
+    app.register_error_handler(SecurityError, untrusted_host)
 
     @app.after_request
     def security_headers(response):
@@ -46,3 +49,8 @@ def refuse_oversized_url_encoded_form():
     if (request.mimetype == "application/x-www-form-urlencoded"
             and (request.content_length or 0) > request.max_form_memory_size):
         abort(413)
+
+
+def untrusted_host(_error: SecurityError):
+    """A Host outside TRUSTED_HOSTS: a plain 400, since no URL can be built for a page on an unknown host."""
+    return _("Unknown host."), 400, {"Content-Type": "text/plain; charset=utf-8"}
