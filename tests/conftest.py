@@ -31,7 +31,6 @@ def base_config(database_url: str, tmp_path) -> dict:
         "SQLALCHEMY_DATABASE_URI": database_url,
         "WTF_CSRF_ENABLED": False,
         "MAIL_BACKEND": "memory",
-        "RATELIMIT_STORAGE_URI": "memory://",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "MATCHER_INDEX_PATH": str(tmp_path / "matcher-index"),
         "SERVER_NAME": None,
