@@ -60,4 +60,4 @@ def test_throttle_revision_normalises_stored_look_alike_addresses(tmp_path, app)
         stored = set(db.session.scalars(sa.text("SELECT email FROM user_account")))
         assert stored == {"noor@lab.example", "ali@example.org", "ａｌｉ＠example.org"}
         db.session.remove()
-        downgrade(revision="base")
+        db.engine.dispose()
