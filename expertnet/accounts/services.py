@@ -69,7 +69,7 @@ def check_password_policy(password: str) -> None:
 
 
 def sign_in_policies() -> tuple[throttle.Policy, throttle.Policy]:
-    """Failed sign-ins counted per account (the e-mail as typed, existing or not, so that the delay tells
+    """Failed sign-ins counted per account (the normalised e-mail, existing or not, so that the delay tells
     nothing) and per client address (a much higher threshold: offices share one address)."""
     config = current_app.config
     delays = {"base_seconds": config["SIGN_IN_DELAY_BASE_SECONDS"], "max_seconds": config["SIGN_IN_DELAY_MAX_SECONDS"],

@@ -7,12 +7,9 @@ Counting is one INSERT ... ON CONFLICT DO UPDATE, so events arriving at once are
 import math
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from functools import wraps
 
 import sqlalchemy as sa
-from flask import current_app, render_template, request
 from sqlalchemy.dialects import postgresql, sqlite
-from werkzeug.exceptions import TooManyRequests
 
 from expertnet.accounts.models import ThrottleCounter
 from expertnet.db import utcnow
@@ -92,43 +89,3 @@ def count_event(policy: Policy, subject: str, now: datetime) -> int:
 
 def forget(policy: Policy, subject: str) -> None:
     db.session.execute(sa.delete(ThrottleCounter).where(_counter_key(policy, subject)))
-
-
-# ---- quotas on public forms (password reset requests, expert applications), per client address ----
-
-QUOTAS = {
-    "password_reset": Policy("password_reset", free=10, base_seconds=60, max_seconds=3600, window_seconds=3600),
-    "expert_application": Policy("expert_application", free=20, base_seconds=60, max_seconds=3600,
-                                 window_seconds=3600),
-}
-
-
-def client_address() -> str:
-    """The client's address as the app sees it: the proxy's X-Forwarded-For only when ProxyFix is set up."""
-    return request.remote_addr or "unknown"
-
-
-def too_many_requests(seconds: int):
-    response = current_app.make_response((render_template("errors/error.html", error=TooManyRequests()), 429))
-    response.headers["Retry-After"] = str(seconds)
-    return response
-
-
-def quota_on_posts(name: str):
-    """Each POST from an address counts (committed at once, whatever the view then does); past the free
-    number the address waits, with a 429 and Retry-After, instead of reaching the view."""
-    policy = QUOTAS[name]
-
-    def decorator(view):
-        @wraps(view)
-        def wrapper(*args, **kwargs):
-            if request.method == "POST":
-                now, address = utcnow(), client_address()
-                wait = seconds_to_wait(policy, address, now)
-                if wait:
-                    return too_many_requests(wait)
-                count_event(policy, address, now)
-                db.session.commit()
-            return view(*args, **kwargs)
-        return wrapper
-    return decorator

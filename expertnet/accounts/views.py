@@ -5,7 +5,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from expertnet.accounts import services, throttle
+from expertnet.accounts import quotas, services
 from expertnet.accounts.forms import (AcceptInvitationForm, ChangePasswordForm, PasswordResetForm,
                                       PasswordResetRequestForm, SettingsForm, SignInForm)
 from expertnet.accounts.tokens import InvalidToken
@@ -36,7 +36,7 @@ def sign_in():
     form = SignInForm()
     if form.validate_on_submit():
         try:
-            user = services.authenticate(form.email.data, form.password.data, throttle.client_address())
+            user = services.authenticate(form.email.data, form.password.data, quotas.client_address())
         except services.SignInThrottled as exc:
             return _sign_in_delayed(form, exc.seconds)
         db.session.commit()
@@ -81,7 +81,7 @@ def accept_invitation(token: str):
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@throttle.quota_on_posts("password_reset")
+@quotas.quota_on_posts("password_reset")
 def forgot_password():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():

@@ -5,11 +5,11 @@ from flask_login import current_user
 
 from expertnet.accounts.models import Role
 from expertnet.accounts.services import AccountError
-from expertnet.accounts.throttle import quota_on_posts
+from expertnet.accounts.quotas import quota_on_posts
 from expertnet.experts import services
 from expertnet.experts.forms import ExpertApplicationForm, VettingDecisionForm
 from expertnet.experts.models import ExpertProfile
-from expertnet.accounts.throttle import quota_on_posts
+from expertnet.accounts.quotas import quota_on_posts
 from expertnet.extensions import db
 from expertnet.policy import found_or_404, roles_required
 from expertnet.taxonomy.services import leaf_topics, topics_by_slug
