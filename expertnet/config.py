@@ -19,15 +19,17 @@ class DefaultConfig:
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 26 * 1024 * 1024
     # Non-file form data, multipart or url-encoded: a huge text field is a fast 413, not seconds of parsing.
-    MAX_FORM_MEMORY_SIZE = 1024 * 1024
+    # The largest form (20,000-character fields, Arabic, url-encoded) stays well under it.
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "ar")
     RTL_LANGUAGES = ("ar",)
     # --- accounts: sign-in throttling, links, proxies, cookies, headers ---
-    # Failed sign-ins are counted in the database (shared by every worker and machine). After
-    # SIGN_IN_FREE_FAILURES failures an account waits base * 2**(n-1) seconds (capped) before the next try;
-    # counters restart after a quiet window. The per-address counter only delays accounts that already failed.
+    # Failed sign-ins are counted in the database (shared by every worker and machine). Once an account has
+    # SIGN_IN_FREE_FAILURES, each next try waits BASE, then 2x, 4x... seconds up to MAX; a correct password
+    # after the wait signs in and clears the count, which also restarts after WINDOW quiet seconds.
+    # The per-address counter only delays accounts that already failed (offices share one address).
     SIGN_IN_FREE_FAILURES = 5
     SIGN_IN_ADDRESS_FREE_FAILURES = 30
     SIGN_IN_DELAY_BASE_SECONDS = 1
