@@ -80,6 +80,8 @@ def test_signed_in_pages_and_json_are_not_stored_but_static_files_are_cached(cli
     assert client.get("/api/v1/nothing-here").headers["Cache-Control"] == "no-store"  # JSON, even anonymous
     auth.login(make_user(Role.COORDINATOR))
     assert client.get("/settings").headers["Cache-Control"] == "no-store"
+    export = client.get("/experts/export.csv")
+    assert export.mimetype == "text/csv" and export.headers["Cache-Control"] == "no-store"
     static = client.get("/static/favicon.svg")
     assert static.status_code == 200 and "no-store" not in static.headers.get("Cache-Control", "")
 
