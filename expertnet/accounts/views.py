@@ -2,7 +2,7 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
 from expertnet.accounts import quotas, services
@@ -23,7 +23,8 @@ def safe_next(target: str | None, fallback: str = "home.index") -> str:
 
 def _sign_in_delayed(form: SignInForm, seconds: int):
     db.session.rollback()
-    form.password.errors.append(_("Too many failed attempts. Try again in %(seconds)d seconds.", seconds=seconds))
+    form.password.errors.append(ngettext("Too many failed attempts. Try again in %(num)d second.",
+                                         "Too many failed attempts. Try again in %(num)d seconds.", seconds))
     response = current_app.make_response((render_template("accounts/sign_in.html", form=form), 429))
     response.headers["Retry-After"] = str(seconds)
     return response

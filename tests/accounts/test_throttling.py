@@ -46,10 +46,19 @@ def test_after_five_failures_the_next_attempt_waits_with_a_clear_message(auth):
     fail(auth, user, 5)
     response = auth.login(user, WRONG)
     assert response.status_code == 429 and response.headers["Retry-After"] == "1"
-    assert "Try again in 1 seconds" in response.get_data(as_text=True)
+    assert "Try again in 1 second." in response.get_data(as_text=True)
     # During the delay even the right password waits: it is not checked at all.
     assert auth.login(user).status_code == 429
     assert counter("sign_in_account", user.email).events == 5
+
+
+def test_the_wait_is_told_in_arabic_too(client, auth):
+    user = make_user(Role.MEMBER)
+    fail(auth, user, 5)
+    let_the_delay_pass(user.email)
+    fail(auth, user, 1)
+    client.post("/language", data={"locale": "ar"})
+    assert "حاول مرة أخرى بعد ثانيتين" in auth.login(user, WRONG).get_data(as_text=True)
 
 
 def test_each_further_failure_doubles_the_delay(auth):
