@@ -7,7 +7,7 @@ from flask_babel import get_locale
 from flask_login import AnonymousUserMixin, current_user
 
 from expertnet import config as config_module
-from expertnet.extensions import babel, csrf, db, limiter, login_manager, migrate
+from expertnet.extensions import babel, csrf, db, login_manager, migrate
 
 PACKAGE_ROOT = Path(__file__).parent
 PROJECT_ROOT = PACKAGE_ROOT.parent
@@ -20,6 +20,7 @@ def create_app(config: dict | None = None) -> Flask:
     register_blueprints(app)
     register_template_context(app)
     register_hooks(app)
+    register_http_security(app)
     register_cli(app)
     from expertnet.errors import register_error_handlers
 
@@ -32,6 +33,7 @@ def configure(app: Flask, overrides: dict | None) -> None:
     app.config.from_pyfile("config.py", silent=True)
     app.config.update(config_module.environment_overrides())
     app.config.update(overrides or {})
+    config_module.accounts_settings_follow(app.config)
     os.makedirs(app.instance_path, exist_ok=True)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.instance_secret_key(app.instance_path)
@@ -55,7 +57,6 @@ def register_extensions(app: Flask) -> None:
     csrf.init_app(app)
     babel.init_app(app, locale_selector=select_locale,
                    default_translation_directories=";".join(translation_directories()))
-    limiter.init_app(app)
     register_sqlite_pragmas(app)
     import_models()
 
@@ -136,15 +137,12 @@ def register_hooks(app: Flask) -> None:
     init_jobs(app)  # web requests hand mail to the job engine; they never talk to SMTP themselves
     app.after_request(enqueue_delivery_after_request)
 
-    @app.after_request
-    def security_headers(response):
-        response.headers.setdefault("X-Content-Type-Options", "nosniff")
-        response.headers.setdefault("X-Frame-Options", "DENY")
-        response.headers.setdefault("Referrer-Policy", "same-origin")
-        response.headers.setdefault(
-            "Content-Security-Policy",
-            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
-        return response
+
+def register_http_security(app: Flask) -> None:
+    from expertnet.http_security import register_proxy_fix, register_security_headers
+
+    register_proxy_fix(app)
+    register_security_headers(app)
 
 
 def register_cli(app: Flask) -> None:

@@ -3,6 +3,7 @@ import os
 import secrets
 from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class DefaultConfig:
@@ -13,16 +14,34 @@ class DefaultConfig:
     SESSION_COOKIE_SECURE = False  # set True behind HTTPS (EXPERTNET_SESSION_COOKIE_SECURE=1)
     REMEMBER_COOKIE_HTTPONLY = True
     REMEMBER_COOKIE_SAMESITE = "Lax"
+    # REMEMBER_COOKIE_SECURE is left unset: it follows SESSION_COOKIE_SECURE (see accounts_settings_follow).
     PERMANENT_SESSION_LIFETIME = timedelta(hours=8)
     WTF_CSRF_TIME_LIMIT = 8 * 3600
     MAX_CONTENT_LENGTH = 26 * 1024 * 1024
+    # Non-file form data, multipart or url-encoded: a huge text field is a fast 413, not seconds of parsing.
+    # The largest form (20,000-character fields, Arabic, url-encoded) stays well under it.
+    MAX_FORM_MEMORY_SIZE = 512 * 1024
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "en"
     LANGUAGES = ("en", "ar")
     RTL_LANGUAGES = ("ar",)
-    RATELIMIT_STORAGE_URI = "memory://"
-    RATELIMIT_HEADERS_ENABLED = True
-    LOGIN_FAILURE_LIMIT = "5 per 15 minutes"
+    # --- accounts: sign-in throttling, links, proxies, cookies, headers ---
+    # Failed sign-ins are counted in the database (shared by every worker and machine). Once an account has
+    # SIGN_IN_FREE_FAILURES, each next try waits BASE, then 2x, 4x... seconds up to MAX; a correct password
+    # after the wait signs in and clears the count, which also restarts after WINDOW quiet seconds.
+    # The per-address counter only delays accounts that already failed (offices share one address).
+    SIGN_IN_FREE_FAILURES = 5
+    SIGN_IN_ADDRESS_FREE_FAILURES = 30
+    SIGN_IN_DELAY_BASE_SECONDS = 1
+    SIGN_IN_DELAY_MAX_SECONDS = 300
+    SIGN_IN_FAILURE_WINDOW_SECONDS = 900
+    REMEMBER_COOKIE_DAYS = 14
+    TRUSTED_HOSTS = None  # None: the host of PUBLIC_BASE_URL, 127.0.0.1 and localhost
+    # How many proxies in front of the app set each X-Forwarded-* header; 0 (default) trusts none.
+    PROXY_FIX_X_FOR = 0
+    PROXY_FIX_X_PROTO = 0
+    PROXY_FIX_X_HOST = 0
+    HSTS_SECONDS = 0  # Strict-Transport-Security max-age; 0 sends no header
     INVITATION_MAX_AGE = 7 * 24 * 3600
     PASSWORD_RESET_MAX_AGE = 3600
     PASSWORD_MIN_LENGTH = 12
@@ -61,11 +80,14 @@ def _as_bool(text: str) -> bool:
     return text.strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _as_list(text: str) -> list[str]:
+    return [item.strip() for item in text.split(",") if item.strip()]
+
+
 ENVIRONMENT_SETTINGS = {
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "SECRET_KEY": ("SECRET_KEY", str),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _as_bool),
-    "RATELIMIT_STORAGE_URI": ("RATELIMIT_STORAGE_URI", str),
     "MAIL_BACKEND": ("MAIL_BACKEND", str),
     "MAIL_SENDER": ("MAIL_SENDER", str),
     "SMTP_HOST": ("SMTP_HOST", str),
@@ -80,6 +102,16 @@ ENVIRONMENT_SETTINGS = {
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "MATCHER_INDEX_PATH": ("MATCHER_INDEX_PATH", str),
+    # accounts
+    "TRUSTED_HOSTS": ("TRUSTED_HOSTS", _as_list),
+    "PROXY_FIX_X_FOR": ("PROXY_FIX_X_FOR", int),
+    "PROXY_FIX_X_PROTO": ("PROXY_FIX_X_PROTO", int),
+    "PROXY_FIX_X_HOST": ("PROXY_FIX_X_HOST", int),
+    "HSTS_SECONDS": ("HSTS_SECONDS", int),
+    "REMEMBER_COOKIE_DAYS": ("REMEMBER_COOKIE_DAYS", int),
+    "SIGN_IN_FREE_FAILURES": ("SIGN_IN_FREE_FAILURES", int),
+    "SIGN_IN_ADDRESS_FREE_FAILURES": ("SIGN_IN_ADDRESS_FREE_FAILURES", int),
+    "SIGN_IN_DELAY_MAX_SECONDS": ("SIGN_IN_DELAY_MAX_SECONDS", int),
 }
 
 
@@ -99,3 +131,12 @@ def instance_secret_key(instance_path: str) -> str:
         key_file.write_text(secrets.token_urlsafe(48))
         key_file.chmod(0o600)
     return key_file.read_text().strip()
+
+
+def accounts_settings_follow(config) -> None:
+    """Settings derived from others once every source is read: the remember-me cookie is as secure as the
+    session cookie and lasts REMEMBER_COOKIE_DAYS; hosts default to the public one plus loopback."""
+    config.setdefault("REMEMBER_COOKIE_SECURE", config["SESSION_COOKIE_SECURE"])
+    config.setdefault("REMEMBER_COOKIE_DURATION", timedelta(days=config["REMEMBER_COOKIE_DAYS"]))
+    if config["TRUSTED_HOSTS"] is None:
+        config["TRUSTED_HOSTS"] = [urlsplit(config["PUBLIC_BASE_URL"]).hostname, "127.0.0.1", "localhost"]

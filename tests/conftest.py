@@ -32,7 +32,6 @@ def base_config(database_url: str, tmp_path) -> dict:
         "WTF_CSRF_ENABLED": False,
         "MAIL_BACKEND": "memory",
         "JOBS_URL": "immediate",  # jobs run at once in the enqueuing request (tests/jobs start real consumers)
-        "RATELIMIT_STORAGE_URI": "memory://",
         "UPLOAD_FOLDER": str(tmp_path / "uploads"),
         "MATCHER_INDEX_PATH": str(tmp_path / "matcher-index"),
         "SERVER_NAME": None,

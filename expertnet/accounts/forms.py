@@ -2,12 +2,27 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length
+from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation
 
+from expertnet.accounts.services import normalise_email
 from expertnet.i18n import LANGUAGE_NAMES
 
-def strip_whitespace(value):
-    return value.strip() if isinstance(value, str) else value
+
+def email_field() -> EmailField:
+    """The one e-mail field: length is checked before format, and stops the chain (the format check is slow
+    on megabytes); the value is NFKC-normalised first so that a full-width look-alike reads as the address
+    it imitates."""
+    return EmailField(_l("E-mail"), filters=[normalised_email],
+                      validators=[DataRequired(), at_most_254_characters, Email()])
+
+
+def at_most_254_characters(_form, field) -> None:
+    if field.data and len(field.data) > 254:
+        raise StopValidation(_l("An e-mail address has at most 254 characters."))
+
+
+def normalised_email(value):
+    return normalise_email(value) if isinstance(value, str) else value
 
 
 PASSWORD_HELP = _l("At least 12 characters. A passphrase of several words is easiest to remember.")
@@ -26,7 +41,7 @@ def locale_choices():
 
 
 class SignInForm(FlaskForm):
-    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email(), Length(max=254)])
+    email = email_field()
     password = PasswordField(_l("Password"), validators=[DataRequired(), Length(max=200)])
     remember = BooleanField(_l("Keep me signed in on this device"))
     submit = SubmitField(_l("Sign in"))
@@ -39,7 +54,7 @@ class AcceptInvitationForm(FlaskForm):
 
 
 class PasswordResetRequestForm(FlaskForm):
-    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email(), Length(max=254)])
+    email = email_field()
     submit = SubmitField(_l("Send me a reset link"))
 
 

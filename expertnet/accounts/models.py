@@ -97,3 +97,16 @@ class OnboardingInvitation(TimestampMixin, db.Model):
     @property
     def is_open(self) -> bool:
         return self.accepted_at is None and self.revoked_at is None and self.expires_at > utcnow()
+
+
+class ThrottleCounter(db.Model):
+    """Recent events (failed sign-ins, reset requests...) of one account or client address, kept in the
+    database so that every worker and machine counts together; see accounts/throttle.py."""
+
+    __tablename__ = "throttle_counter"
+
+    scope: Mapped[str] = mapped_column(sa.String(32), primary_key=True)
+    subject: Mapped[str] = mapped_column(sa.String(254), primary_key=True)
+    events: Mapped[int] = mapped_column(default=0)
+    last_event_at: Mapped[datetime]
+    wait_until: Mapped[datetime | None]

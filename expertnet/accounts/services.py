@@ -1,11 +1,13 @@
 """Account rules: sign-in, onboarding invitations, password resets, roles and deactivation."""
+import unicodedata
 from datetime import timedelta
 
 import sqlalchemy as sa
 from blinker import Namespace
-from flask import current_app, url_for
+from flask import current_app
 from flask_babel import lazy_gettext as _l
 
+from expertnet.accounts import throttle
 from expertnet.accounts.models import OnboardingInvitation, Organisation, Role, User
 from expertnet.accounts.tokens import InvalidToken, make_token, password_fingerprint, read_token
 from expertnet.audit.services import record
@@ -13,6 +15,7 @@ from expertnet.db import utcnow
 from expertnet.extensions import db
 from expertnet.notifications.services import send_mail
 from expertnet.policy import may_invite
+from expertnet.public_url import public_url
 
 
 ERROR_MESSAGES = {
@@ -42,8 +45,18 @@ class AccountError(Exception):
 account_changed = Namespace().signal("account-changed")
 
 
+class SignInThrottled(Exception):
+    """Too many recent failures: the attempt is refused unchecked; try again after `seconds`."""
+
+    def __init__(self, seconds: int):
+        super().__init__(seconds)
+        self.seconds = seconds
+
+
 def normalise_email(email: str) -> str:
-    return email.strip().casefold()
+    """One spelling per address: NFKC folds full-width and other compatibility look-alikes
+    ("ａｌｉ＠example.org"), casefold the case; again NFKC since casefolding can denormalise."""
+    return unicodedata.normalize("NFKC", unicodedata.normalize("NFKC", email.strip()).casefold())
 
 
 def user_by_email(email: str) -> User | None:
@@ -55,13 +68,43 @@ def check_password_policy(password: str) -> None:
         raise AccountError("password_too_short")
 
 
-def authenticate(email: str, password: str) -> User | None:
-    """The user for these credentials if they may sign in; failures are audited without saying why."""
+def sign_in_policies() -> tuple[throttle.Policy, throttle.Policy]:
+    """Failed sign-ins counted per account (the normalised e-mail, existing or not, so that the delay tells
+    nothing) and per client address (a much higher threshold: offices share one address)."""
+    config = current_app.config
+    delays = {"base_seconds": config["SIGN_IN_DELAY_BASE_SECONDS"], "max_seconds": config["SIGN_IN_DELAY_MAX_SECONDS"],
+              "window_seconds": config["SIGN_IN_FAILURE_WINDOW_SECONDS"]}
+    return (throttle.Policy("sign_in_account", free=config["SIGN_IN_FREE_FAILURES"], **delays),
+            throttle.Policy("sign_in_address", free=config["SIGN_IN_ADDRESS_FREE_FAILURES"], **delays))
+
+
+def check_sign_in_allowed(account: throttle.Policy, client: throttle.Policy, email: str, address: str) -> None:
+    """Refuse while the account's delay runs; the address's delay only holds back accounts that already
+    failed recently, so a colleague's first, correct sign-in from the same office address goes through."""
+    throttle.hold(account, email)
+    now = utcnow()
+    wait = throttle.seconds_to_wait(account, email, now)
+    if not wait and throttle.has_recent_events(account, email, now):
+        wait = throttle.seconds_to_wait(client, address, now)
+    if wait:
+        raise SignInThrottled(wait)
+
+
+def authenticate(email: str, password: str, address: str) -> User | None:
+    """The user for these credentials if they may sign in; failures are counted and audited without saying
+    why. Raises SignInThrottled, without checking the password, while a delay runs."""
+    email = normalise_email(email)[:254]
+    account, client = sign_in_policies()
+    check_sign_in_allowed(account, client, email, address)
     user = user_by_email(email)
     if user is None or not user.check_password(password) or not user.is_active:
-        record("auth.sign_in_failed", user, user, email=normalise_email(email)[:254],
+        now = utcnow()
+        failures = throttle.count_event(account, email, now)
+        throttle.count_event(client, address, now)
+        record("auth.sign_in_failed", user, user, email=email, address=address, failures=failures,
                reason="inactive" if user is not None and user.is_active is False else "credentials")
         return None
+    throttle.forget(account, email)
     user.last_login_at = utcnow()
     record("auth.signed_in", user, user)
     return user
@@ -104,7 +147,7 @@ def invite_user(inviter: User, email: str, full_name: str, role: Role, organisat
         expires_at=utcnow() + timedelta(seconds=current_app.config["INVITATION_MAX_AGE"]))
     db.session.add(invitation)
     db.session.flush()
-    link = url_for("accounts.accept_invitation", token=make_token("invite", invitation.id), _external=True)
+    link = public_url("accounts.accept_invitation", token=make_token("invite", invitation.id))
     send_mail(invitation.email, "onboarding_invitation", locale, invitation=invitation, link=link)
     record("user.invited", inviter, invitation, email=invitation.email, role=role.value)
     return invitation, link
@@ -133,7 +176,7 @@ def request_password_reset(email: str) -> None:
     if user is None or not user.is_active:
         return
     token = make_token("reset", {"user": user.id, "fp": password_fingerprint(user.password_hash)})
-    link = url_for("accounts.reset_password", token=token, _external=True)
+    link = public_url("accounts.reset_password", token=token)
     send_mail(user.email, "password_reset", user.locale, user=user, link=link)
     record("auth.password_reset_requested", user, user)
 
@@ -155,6 +198,7 @@ def change_password(user: User, current: str, new: str) -> None:
         raise AccountError("wrong_password")
     check_password_policy(new)
     user.set_password(new)
+    user.end_sessions()  # a thief's session or remember-me cookie must not outlive the old password
     record("auth.password_changed", user, user)
 
 

@@ -2,14 +2,14 @@
 from urllib.parse import urlsplit
 
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required, login_user, logout_user
 
-from expertnet.accounts import services
+from expertnet.accounts import quotas, services
 from expertnet.accounts.forms import (AcceptInvitationForm, ChangePasswordForm, PasswordResetForm,
                                       PasswordResetRequestForm, SettingsForm, SignInForm)
 from expertnet.accounts.tokens import InvalidToken
-from expertnet.extensions import db, limiter
+from expertnet.extensions import db
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
@@ -21,28 +21,25 @@ def safe_next(target: str | None, fallback: str = "home.index") -> str:
     return url_for(fallback)
 
 
-def _login_failure_limit():
-    return current_app.config["LOGIN_FAILURE_LIMIT"]
-
-
-def _posted_email() -> str:
-    return services.normalise_email(request.form.get("email", ""))[:254] or request.remote_addr
-
-
-def _failed_sign_in(response) -> bool:
-    return response.status_code != 302
+def _sign_in_delayed(form: SignInForm, seconds: int):
+    db.session.rollback()
+    form.password.errors.append(ngettext("Too many failed attempts. Try again in %(num)d second.",
+                                         "Too many failed attempts. Try again in %(num)d seconds.", seconds))
+    response = current_app.make_response((render_template("accounts/sign_in.html", form=form), 429))
+    response.headers["Retry-After"] = str(seconds)
+    return response
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
-@limiter.limit(_login_failure_limit, methods=["POST"], key_func=_posted_email, deduct_when=_failed_sign_in,
-               scope="sign-in-account")
-@limiter.limit("30 per 15 minutes", methods=["POST"], deduct_when=_failed_sign_in, scope="sign-in-ip")
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignInForm()
     if form.validate_on_submit():
-        user = services.authenticate(form.email.data, form.password.data)
+        try:
+            user = services.authenticate(form.email.data, form.password.data, quotas.client_address())
+        except services.SignInThrottled as exc:
+            return _sign_in_delayed(form, exc.seconds)
         db.session.commit()
         if user is not None:
             session.clear()  # a fresh session on privilege change stops session fixation
@@ -85,7 +82,7 @@ def accept_invitation(token: str):
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
-@limiter.limit("10 per hour", methods=["POST"])
+@quotas.quota_on_posts("password_reset")
 def forgot_password():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
@@ -132,9 +129,15 @@ def settings():
             password_form.current_password.errors.append(str(exc))
         else:
             db.session.commit()
+            # The nonce changed, so every session ended: this one goes on under the new nonce.
+            login_user(user, remember=_has_remember_cookie())
             flash(_("Your password is changed."), "success")
             return redirect(url_for("accounts.settings"))
     return render_template("accounts/settings.html", form=form, password_form=password_form)
+
+
+def _has_remember_cookie() -> bool:
+    return current_app.config.get("REMEMBER_COOKIE_NAME", "remember_token") in request.cookies
 
 
 @bp.post("/language")

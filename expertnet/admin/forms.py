@@ -1,10 +1,10 @@
 """Admin forms."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import BooleanField, EmailField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, Length, Optional
+from wtforms import BooleanField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, Optional
 
-from expertnet.accounts.forms import locale_choices, strip_whitespace
+from expertnet.accounts.forms import email_field, locale_choices
 from expertnet.i18n import country_choices
 from expertnet.accounts.labels import ORGANISATION_KIND_LABELS, ROLE_LABELS
 from expertnet.accounts.models import Role
@@ -24,7 +24,7 @@ class OrganisationForm(FlaskForm):
 
 class InviteUserForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email(), Length(max=254)])
+    email = email_field()
     role = SelectField(_l("Role"), choices=[(r.value, ROLE_LABELS[r]) for r in (Role.MEMBER, Role.COORDINATOR,
                                                                                   Role.ADMIN)])
     organisation_id = SelectField(_l("Organisation"), coerce=int, validate_choice=False,

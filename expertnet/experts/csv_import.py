@@ -83,20 +83,20 @@ def _flatten(messages, prefix: str = "") -> list[str]:
 
 
 def _check_row(line: int, row: dict, seen: set[str]) -> tuple[RowReport, dict | None]:
-    email = (row.get("email") or "").strip()
+    email = normalise_email(row.get("email") or "")
     report = RowReport(line, email)
     formulas = [name for name, value in row.items() if looks_like_formula(value)]
     if formulas:
         report.errors.append(f"formula-like content refused in: {', '.join(formulas)}")
     try:
-        email = validate_email(email, check_deliverability=False).normalized.lower()
+        email = normalise_email(validate_email(email, check_deliverability=False).normalized)
     except EmailNotValidError as exc:
         report.errors.append(f"email: {exc}")
-    if email.lower() in seen:
+    if email in seen:
         report.errors.append("email: duplicate in this file")
-    elif db.session.scalar(sa.select(User.id).where(User.email == normalise_email(email))):
+    elif db.session.scalar(sa.select(User.id).where(User.email == email)):
         report.errors.append("email: an account with this e-mail already exists")
-    seen.add(email.lower())
+    seen.add(email)
     if not (row.get("full_name") or "").strip():
         report.errors.append("full_name: required")
     locale = (row.get("locale") or "").strip()

@@ -1,16 +1,16 @@
 """The public expert application form and the vetting decision form."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import EmailField, PasswordField, SelectField, StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, Optional
+from wtforms import PasswordField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, EqualTo, Length, Optional
 
 from expertnet.taxonomy.forms import TopicCheckboxField
-from expertnet.accounts.forms import PASSWORD_HELP, locale_choices, strip_whitespace
+from expertnet.accounts.forms import PASSWORD_HELP, email_field, locale_choices
 
 
 class ExpertApplicationForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
-    email = EmailField(_l("E-mail"), filters=[strip_whitespace], validators=[DataRequired(), Email(), Length(max=254)])
+    email = email_field()
     affiliation = StringField(_l("Current affiliation"), validators=[DataRequired(), Length(max=200)],
                               description=_l("Your agency, company or institution."))
     headline = StringField(_l("Professional headline"), validators=[DataRequired(), Length(max=200)],

@@ -5,10 +5,12 @@ from flask_login import current_user
 
 from expertnet.accounts.models import Role
 from expertnet.accounts.services import AccountError
+from expertnet.accounts.quotas import quota_on_posts
 from expertnet.experts import services
 from expertnet.experts.forms import ExpertApplicationForm, VettingDecisionForm
 from expertnet.experts.models import ExpertProfile
-from expertnet.extensions import db, limiter
+from expertnet.accounts.quotas import quota_on_posts
+from expertnet.extensions import db
 from expertnet.policy import found_or_404, roles_required
 from expertnet.taxonomy.services import leaf_topics, topics_by_slug
 
@@ -26,7 +28,7 @@ def topic_choices(locale: str):
 
 
 @bp.route("/apply", methods=["GET", "POST"])
-@limiter.limit("20 per hour", methods=["POST"])
+@quota_on_posts("expert_application")
 def apply():
     from flask_babel import get_locale
 

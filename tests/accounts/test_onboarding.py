@@ -4,6 +4,7 @@ from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
+from flask import current_app
 
 from expertnet.accounts.models import OnboardingInvitation, Role, User
 from expertnet.audit.models import AuditEvent
@@ -17,7 +18,11 @@ NEW_PASSWORD = "a long new passphrase 42"
 
 
 def link_in(mail) -> str:
-    return re.search(r"http://\S+", mail.get_body(("plain",)).get_content()).group(0).replace("http://localhost", "")
+    """The path of the link in the mail, which is built on PUBLIC_BASE_URL."""
+    link = re.search(r"http://\S+", mail.get_body(("plain",)).get_content()).group(0)
+    base = current_app.config["PUBLIC_BASE_URL"]
+    assert link.startswith(base + "/")
+    return link.removeprefix(base)
 
 
 def invite_member(client, auth, sent_mail, email="officer@agency.example"):

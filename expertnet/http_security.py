@@ -1,0 +1,56 @@
+"""HTTP-level protections: which proxies to believe, security headers, no caching of confidential
+responses, and a fast 413 for oversized url-encoded forms."""
+from flask import Flask, abort, request
+from flask_babel import gettext as _
+from flask_login import current_user
+from werkzeug.exceptions import SecurityError
+from werkzeug.middleware.proxy_fix import ProxyFix
+
+UNCACHEABLE_MIMETYPES = {"application/json", "application/problem+json", "text/csv"}
+
+
+def register_proxy_fix(app: Flask) -> None:
+    """Believe X-Forwarded-* only from as many proxies as the settings say; by default from none, so a
+    client cannot choose the address it is throttled by, or the scheme and host the app sees."""
+    hops = {name: app.config[f"PROXY_FIX_{name.upper()}"] for name in ("x_for", "x_proto", "x_host")}
+    if any(hops.values()):
+        app.wsgi_app = ProxyFix(app.wsgi_app, **hops)
+
+
+def register_security_headers(app: Flask) -> None:
+    app.before_request(refuse_oversized_url_encoded_form)
+    app.register_error_handler(SecurityError, untrusted_host)
+
+    @app.after_request
+    def security_headers(response):
+        response.headers.setdefault("X-Content-Type-Options", "nosniff")
+        response.headers.setdefault("X-Frame-Options", "DENY")
+        response.headers.setdefault("Referrer-Policy", "same-origin")
+        response.headers.setdefault(
+            "Content-Security-Policy",
+            "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; frame-ancestors 'none'")
+        if app.config["HSTS_SECONDS"]:
+            response.headers["Strict-Transport-Security"] = f"max-age={app.config['HSTS_SECONDS']}"
+        if must_not_be_stored(response):
+            response.headers["Cache-Control"] = "no-store"
+        return response
+
+
+def must_not_be_stored(response) -> bool:
+    """What a signed-in user sees, and every data export, stays out of browser and proxy caches;
+    static files keep their normal caching."""
+    if request.endpoint == "static":
+        return False
+    return response.mimetype in UNCACHEABLE_MIMETYPES or current_user.is_authenticated
+
+
+def refuse_oversized_url_encoded_form():
+    # Werkzeug applies MAX_FORM_MEMORY_SIZE to multipart fields only; a url-encoded body is read whole.
+    if (request.mimetype == "application/x-www-form-urlencoded"
+            and (request.content_length or 0) > request.max_form_memory_size):
+        abort(413)
+
+
+def untrusted_host(_error: SecurityError):
+    """A Host outside TRUSTED_HOSTS: a plain 400, since no URL can be built for a page on an unknown host."""
+    return _("Unknown host."), 400, {"Content-Type": "text/plain; charset=utf-8"}
