@@ -1,7 +1,7 @@
 """outbox: claim lease (claim_token, claimed_until) and back-off time (next_attempt_at)
 
 Revision ID: b7d3c1e9a2f4
-Revises: 4715115e04c6
+Revises: 3f1c9a7d2b60
 Create Date: 2026-12-06 04:05:00
 
 """
@@ -11,7 +11,7 @@ import expertnet.db
 
 
 revision = 'b7d3c1e9a2f4'
-down_revision = '4715115e04c6'
+down_revision = '3f1c9a7d2b60'
 branch_labels = None
 depends_on = None
 
