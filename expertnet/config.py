@@ -46,6 +46,8 @@ class DefaultConfig:
         "routine": {"triage": 72, "first_invitation": 168, "assignment": 336},
     }
     SLA_WARNING_FRACTION = 0.25  # "due soon" once less than this share of the target is left
+    # Need-to-know: an expert reads a closed engagement's request (read-only) this many days, then the summary.
+    DETAIL_ACCESS_AFTER_CLOSE_DAYS = 30
 
 
 # Settings that may come from the environment, with how to read the text.
@@ -69,6 +71,7 @@ ENVIRONMENT_SETTINGS = {
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "MATCHER_INDEX_PATH": ("MATCHER_INDEX_PATH", str),
+    "DETAIL_ACCESS_AFTER_CLOSE_DAYS": ("DETAIL_ACCESS_AFTER_CLOSE_DAYS", int),
 }
 
 

@@ -114,8 +114,10 @@ def complete_milestone(coordinator, milestone: Milestone) -> None:
 
 
 def replace_expert(coordinator, engagement: Engagement, reason: str) -> None:
-    """Withdraw the expert (history kept) and reopen the request for matching so an alternate can be invited."""
-    engagement_services.withdraw_expert(coordinator, engagement, reason)
+    """Withdraw the expert (history kept, need-to-know ended) and reopen the request for matching so an
+    alternate can be invited; a repeat (already withdrawn) changes nothing."""
+    if not engagement_services.withdraw_expert(coordinator, engagement, reason):
+        return
     assistance_request = engagement.request
     if RequestStatus.MATCHING in ALLOWED[assistance_request.status]:
         transition(assistance_request, RequestStatus.MATCHING, coordinator, reason)
