@@ -18,9 +18,10 @@ from expertnet.accounts.models import Role
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.engagements import machine, need_to_know
-from expertnet.engagements.capacity import OPEN_ENGAGEMENT, count_commitments, lock_row, sync_commitments  # noqa: F401 - OPEN_ENGAGEMENT is API
-from expertnet.engagements.machine import (ERROR_MESSAGES, EngagementError, InvitationError,  # noqa: F401 - API
-                                           TransitionConflict, move, terms_current)
+from expertnet.engagements.capacity import (OPEN_ENGAGEMENT, count_commitments, lock_row,  # noqa: F401 - API
+                                            sync_commitments)
+from expertnet.engagements.machine import (EngagementError, InvitationError, TransitionConflict, move,
+                                           terms_current)  # noqa: F401 - terms_current is part of this API
 from expertnet.engagements.models import (DeclineReason, Engagement, EngagementNote, EngagementStatus, Invitation,
                                           InvitationStatus)
 from expertnet.engagements.suggestions import is_vetted, mark_expert_changed
