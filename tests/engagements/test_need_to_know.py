@@ -10,6 +10,7 @@ import sqlalchemy as sa
 
 from expertnet.accounts.models import Role
 from expertnet.attachments import services as attachment_services
+from expertnet.attachments.models import Attachment
 from expertnet.audit.models import AuditEvent
 from expertnet.config import environment_overrides
 from expertnet.coordination import desk
@@ -185,3 +186,19 @@ def test_the_request_page_no_longer_names_a_withdrawn_expert(client, auth, scene
     auth.login(member)
     page = client.get(f"/requests/{assistance_request.id}").get_data(as_text=True)
     assert invitation.expert.user.full_name not in page
+
+
+def test_a_withdrawn_expert_no_longer_downloads_the_engagements_deliverables(client, auth, scene):
+    coordinator, _member, _request, invitation = scene
+    engagement = accept(invitation)
+    auth.login(invitation.expert.user)
+    client.post(f"/engagements/{engagement.id}/deliverables",
+                data={"file": (io.BytesIO(PDF_BYTES), "indicators.pdf"), "tlp": "TLP:AMBER"},
+                content_type="multipart/form-data")
+    attachment_id = db.session.scalar(sa.select(Attachment.id).where(Attachment.engagement_id == engagement.id))
+    deliverable = f"/engagements/{engagement.id}/deliverables/{attachment_id}"
+    assert client.get(deliverable).status_code == 200
+    services.withdraw_expert(coordinator, engagement, "Conflict found")
+    db.session.commit()
+    assert client.get(deliverable).status_code == 404
+    assert "indicators.pdf" not in client.get(f"/engagements/{engagement.id}").get_data(as_text=True)

@@ -2,6 +2,7 @@
 signed-in test client (its own app context, session and connection) or its own session. Afterwards: no 5xx,
 exactly one winner, and every expert's commitments equal their pending invitations plus open engagements."""
 import threading
+from datetime import timedelta
 
 import pytest
 import sqlalchemy as sa
@@ -10,6 +11,7 @@ from expertnet.accounts.models import Role, User
 from expertnet.audit.models import AuditEvent
 from expertnet.engagements import services
 from expertnet.engagements.models import Engagement, EngagementStatus as ES, Invitation, InvitationStatus as IS
+from expertnet.engagements.need_to_know import end_lapsed_access
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.notifications.models import OutboxMessage
@@ -175,3 +177,18 @@ def test_two_experts_starting_at_once_both_start_and_the_request_moves_once(app,
     assert audit_count("request.in_progress", assistance_request.id) == 1
     assert {db.session.get(Engagement, e.id).status for e in engagements} == {ES.ACTIVE}
     assert commitments_drift() == {}
+
+
+def test_two_workers_ending_lapsed_access_at_once_record_it_once(app, coordinators):
+    _profile, (first, _second) = two_engagements(coordinators[0])
+    services.close_engagement(coordinators[0], first)
+    first.closed_at -= timedelta(days=31)
+    db.session.commit()
+
+    def end_and_commit():
+        ended = end_lapsed_access()
+        db.session.commit()
+        return ended
+
+    assert sorted(at_once(app, [end_and_commit, end_and_commit])) == [0, 1]
+    assert audit_count("need_to_know.ended", first.id) == 1
