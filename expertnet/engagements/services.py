@@ -143,8 +143,9 @@ def accept_terms(expert_user, invitation: Invitation, terms_version: str) -> Non
 
 
 def accepted_count(assistance_request) -> int:
-    return db.session.scalar(sa.select(sa.func.count(Invitation.id)).where(
-        Invitation.request_id == assistance_request.id, Invitation.status == IS.ACCEPTED))
+    """Experts on the request now: a withdrawn or replaced expert's acceptance no longer counts."""
+    return db.session.scalar(sa.select(sa.func.count(Engagement.id)).where(
+        Engagement.request_id == assistance_request.id, Engagement.status != ES.WITHDRAWN))
 
 
 def accept_invitation(expert_user, invitation: Invitation) -> Engagement:

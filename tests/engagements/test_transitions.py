@@ -127,3 +127,14 @@ def test_an_expert_cannot_start_a_suspended_engagement(client, auth, coordinator
     assert client.post(f"/engagements/{engagement.id}/start").status_code == 409
     db.session.expire_all()
     assert engagement.status == ES.SUSPENDED
+
+
+def test_a_withdrawn_experts_acceptance_no_longer_counts_towards_the_experts_wanted(coordinator):
+    assistance_request = make_assistance_request(status=S.MATCHING, coordinator=coordinator, experts_wanted=2)
+    first = accept(invite(coordinator, assistance_request, make_expert()))
+    services.withdraw_expert(coordinator, first, "Conflict found")
+    db.session.commit()
+    accept(invite(coordinator, assistance_request, make_expert()))
+    assert assistance_request.status == S.INVITING, "one expert on the request, two wanted"
+    accept(invite(coordinator, assistance_request, make_expert()))
+    assert assistance_request.status == S.ASSIGNED
