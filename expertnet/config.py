@@ -73,6 +73,8 @@ class DefaultConfig:
         "routine": {"triage": 72, "first_invitation": 168, "assignment": 336},
     }
     SLA_WARNING_FRACTION = 0.25  # "due soon" once less than this share of the target is left
+    # Need-to-know: an expert reads a closed engagement's request (read-only) this many days, then the summary.
+    DETAIL_ACCESS_AFTER_CLOSE_DAYS = 30
 
 
 # Settings that may come from the environment, with how to read the text.
@@ -112,6 +114,8 @@ ENVIRONMENT_SETTINGS = {
     "SIGN_IN_FREE_FAILURES": ("SIGN_IN_FREE_FAILURES", int),
     "SIGN_IN_ADDRESS_FREE_FAILURES": ("SIGN_IN_ADDRESS_FREE_FAILURES", int),
     "SIGN_IN_DELAY_MAX_SECONDS": ("SIGN_IN_DELAY_MAX_SECONDS", int),
+    # need-to-know
+    "DETAIL_ACCESS_AFTER_CLOSE_DAYS": ("DETAIL_ACCESS_AFTER_CLOSE_DAYS", int),
 }
 
 

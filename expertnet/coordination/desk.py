@@ -8,14 +8,14 @@ import sqlalchemy as sa
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.engagements import services as engagement_services
-from expertnet.engagements.models import Engagement, Invitation, InvitationStatus, Milestone
+from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus, Milestone
 from expertnet.engagements.suggestions import rank_for_request
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.requests.lifecycle import ALLOWED, transition
 from expertnet.requests.models import RequestStatus
 
-IS = InvitationStatus
+IS, ES = InvitationStatus, EngagementStatus
 NOT_ANSWERED_YES = (IS.DECLINED, IS.EXPIRED, IS.CONFLICT_DECLARED, IS.REVOKED)
 
 
@@ -74,7 +74,7 @@ def invitations_of(assistance_request) -> list[Invitation]:
 def needs_alternates(assistance_request, invitations: list[Invitation]) -> bool:
     """Someone said no (or let it lapse) and the request still lacks accepted experts: show who comes next,
     even while other invitations are pending, so the coordinator can line up a back-up."""
-    accepted = sum(1 for i in invitations if i.status == IS.ACCEPTED)
+    accepted = sum(1 for i in invitations if i.status == IS.ACCEPTED and i.engagement.status != ES.WITHDRAWN)
     lost = any(i.status in NOT_ANSWERED_YES for i in invitations)
     return lost and accepted < assistance_request.experts_wanted
 
@@ -114,8 +114,10 @@ def complete_milestone(coordinator, milestone: Milestone) -> None:
 
 
 def replace_expert(coordinator, engagement: Engagement, reason: str) -> None:
-    """Withdraw the expert (history kept) and reopen the request for matching so an alternate can be invited."""
-    engagement_services.withdraw_expert(coordinator, engagement, reason)
+    """Withdraw the expert (history kept, need-to-know ended) and reopen the request for matching so an
+    alternate can be invited; a repeat (already withdrawn) changes nothing."""
+    if not engagement_services.withdraw_expert(coordinator, engagement, reason):
+        return
     assistance_request = engagement.request
     if RequestStatus.MATCHING in ALLOWED[assistance_request.status]:
         transition(assistance_request, RequestStatus.MATCHING, coordinator, reason)

@@ -111,7 +111,7 @@ def engagement_action(engagement_id: int):
     try:
         service(actor(), engagement, reason)
     except engagement_services.EngagementError as exc:
-        status = 409 if exc.code == "illegal_transition" else 422
+        status = 409 if exc.conflict else 422
         return _refused(engagement, exc.message, status)
     except LifecycleError as exc:
         return _refused(engagement, lifecycle_message(exc.code), 409)

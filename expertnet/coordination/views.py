@@ -239,7 +239,7 @@ def revoke_invitation(invitation_id: int):
     try:
         engagement_services.revoke_invitation(actor(), invitation, request.form.get("reason", "")[:2000])
     except engagement_services.InvitationError as exc:
-        return _refused(assistance_request, exc.message, 409 if exc.code == "not_pending" else 422)
+        return _refused(assistance_request, exc.message, 409 if exc.conflict else 422)
     db.session.commit()
     flash(_("The invitation is withdrawn and the expert told."), "success")
     return redirect(url_for(".request_desk", request_id=assistance_request.id), 303)

@@ -35,10 +35,12 @@ def _user():
 
 
 def _refused(exc: services.EngagementError, target: str):
+    """Another move happened first: a 409 page saying what (flashed onto it); any other refusal is explained
+    on the page the expert came from."""
     db.session.rollback()
-    if exc.code == "illegal_transition":
-        abort(409)
     flash(exc.message, "danger")
+    if exc.conflict:
+        abort(409)
     return redirect(target)
 
 
@@ -160,7 +162,7 @@ def _engagement_context(engagement: Engagement, **forms) -> dict:
     data = (RequestOut() if full else RequestSummaryOut()).dump(assistance_request)
     if full:
         request_access.record_sensitive_read(user, assistance_request, "detail", engagement_id=engagement.id)
-    deliverables = attachment_services.attachments_of(assistance_request, engagement_id=engagement.id)
+    deliverables = attachment_services.attachments_of(assistance_request, engagement_id=engagement.id) if full else []
     conversation = request_services.visible_messages(user, assistance_request) if full else []
     defaults = {"note_form": NoteForm(formdata=None), "message_form": MessageForm(formdata=None),
                 "deliverable_form": DeliverableForm(formdata=None), "report_form": ReportForm(formdata=None),
@@ -259,6 +261,7 @@ def download_deliverable(engagement_id: int, attachment_id: int):
     engagement = access.get_engagement_or_404(_user(), engagement_id)
     attachment = db.session.get(Attachment, attachment_id)
     found_or_404(attachment, attachment is not None and attachment.engagement_id == engagement.id)
+    found_or_404(attachment, request_access.may_read_part(_user(), engagement.request, attachment.tlp, "attachment"))
     path = attachment_services.open_for_download(_user(), attachment)
     db.session.commit()
     return download_response(path, attachment)

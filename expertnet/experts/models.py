@@ -69,6 +69,8 @@ class ExpertProfile(TimestampMixin, db.Model):
     conflict_countries: Mapped[list] = mapped_column(sa.JSON, default=list)
     willing_to_travel: Mapped[bool] = mapped_column(default=False)
     capacity: Mapped[int] = mapped_column(default=2)
+    # Pending invitations + open engagements: the stored result of engagements.capacity.count_commitments, kept
+    # for the matcher's filters and rewritten from the rows under this row's lock; never moved by hand.
     commitments: Mapped[int] = mapped_column(default=0)
     availability: Mapped[Availability] = mapped_column(enum_column(Availability), default=Availability.AVAILABLE)
     unavailable_until: Mapped[date | None]

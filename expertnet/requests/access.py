@@ -2,28 +2,25 @@
 
 - Members see their own organisation's requests; others' are reported missing (404).
 - Coordinators and admins see every request except agencies' unsubmitted drafts.
-- Experts see only requests they hold a (non-revoked) invitation for; until they accept that request's
-  confidentiality terms they get the cleaned summary only (`schemas.RequestSummaryOut`).
-- TLP:RED parts reach named recipients only: the owning agency, coordinators, and experts whose
-  invitation accepted the terms. Every read of a sensitive part is audited (`request.read_sensitive`).
+- Experts see a request only while their LIVE invitation or engagement gives them a need to know
+  (`engagements.need_to_know`): the cleaned summary (`schemas.RequestSummaryOut`) while invited, the full
+  request and the thread while their engagement is open (terms accepted), the full request read-only for a
+  configured period after it closed, then the summary; withdrawn, replaced, declined, expired and revoked
+  experts keep only their own invitation page.
+- TLP:RED parts reach named recipients only: the owning agency, coordinators, and experts on a live
+  engagement. Every read of a sensitive part is audited (`request.read_sensitive`).
 """
 import sqlalchemy as sa
 
 from expertnet.accounts.models import Role, User
 from expertnet.audit.models import AuditEvent
 from expertnet.audit.services import record
-from expertnet.engagements.models import Invitation, InvitationStatus
-from expertnet.experts.models import ExpertProfile
+from expertnet.engagements.need_to_know import Access, expert_access, requests_with_access
 from expertnet.extensions import db
 from expertnet.policy import found_or_404, is_staff
 from expertnet.requests.models import AssistanceRequest, RequestStatus, Tlp
 
 SENSITIVE_PARTS = ("detail", "annex", "attachment")
-
-
-def _expert_invitations(user):
-    return (sa.select(Invitation.request_id).join(ExpertProfile, ExpertProfile.id == Invitation.expert_id)
-            .where(ExpertProfile.user_id == user.id))
 
 
 def visible_requests(user) -> sa.Select:
@@ -36,8 +33,7 @@ def visible_requests(user) -> sa.Select:
     if is_staff(user):
         return query.where(AssistanceRequest.status != RequestStatus.DRAFT)
     if user.role == Role.EXPERT:
-        invited = _expert_invitations(user).where(Invitation.status != InvitationStatus.REVOKED)
-        return query.where(AssistanceRequest.id.in_(invited))
+        return query.where(AssistanceRequest.id.in_(requests_with_access(user)))
     return query.where(sa.false())
 
 
@@ -50,14 +46,13 @@ def is_owner(user, assistance_request: AssistanceRequest) -> bool:
             and user.organisation_id == assistance_request.organisation_id)
 
 
+def _is_expert(user) -> bool:
+    return user.is_authenticated and user.is_active and user.role == Role.EXPERT
+
+
 def has_accepted_terms(user, assistance_request: AssistanceRequest) -> bool:
-    """An expert whose invitation to this request is accepted with the confidentiality terms signed."""
-    if not user.is_authenticated or user.role != Role.EXPERT:
-        return False
-    accepted = _expert_invitations(user).where(
-        Invitation.request_id == assistance_request.id, Invitation.status == InvitationStatus.ACCEPTED,
-        Invitation.terms_accepted_at.is_not(None))
-    return db.session.scalar(accepted.limit(1)) is not None
+    """An expert on a live engagement of this request (terms signed, engagement open or closed recently)."""
+    return _is_expert(user) and expert_access(user, assistance_request) >= Access.READ_ONLY
 
 
 def may_read_detail(user, assistance_request: AssistanceRequest) -> bool:
@@ -80,7 +75,9 @@ def may_read_part(user, assistance_request: AssistanceRequest, tlp: Tlp, part: s
 
 
 def may_converse(user, assistance_request: AssistanceRequest) -> bool:
-    """The shared thread: the agency, coordinators, and experts on an accepted engagement."""
+    """The shared thread: the agency, coordinators, and experts on an OPEN engagement (a closed one reads it)."""
+    if _is_expert(user):
+        return expert_access(user, assistance_request) == Access.FULL
     return may_read_detail(user, assistance_request)
 
 

@@ -2,7 +2,8 @@
 import sqlalchemy as sa
 
 from expertnet.attachments.services import attachments_of
-from expertnet.engagements.models import Invitation, InvitationStatus
+from expertnet.engagements.capacity import OPEN_ENGAGEMENT
+from expertnet.engagements.models import Engagement, EngagementStatus
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.policy import is_staff
@@ -10,14 +11,16 @@ from expertnet.requests import access, lifecycle, services
 from expertnet.requests.models import RequestEvent, RequestStatus as S
 from expertnet.requests.schemas import RequestOut, RequestSummaryOut
 
+ON_THE_REQUEST = OPEN_ENGAGEMENT | {EngagementStatus.CLOSED}
 
 
 def accepted_experts(assistance_request) -> list:
-    """Names appear only once an expert accepted: pending or declined invitations stay private."""
+    """Experts whose engagement is open or done: pending or declined invitations stay private, and a withdrawn
+    or replaced expert is no longer listed among those who share the request."""
     return list(db.session.scalars(
-        sa.select(ExpertProfile).join(Invitation, Invitation.expert_id == ExpertProfile.id)
-        .where(Invitation.request_id == assistance_request.id, Invitation.status == InvitationStatus.ACCEPTED)
-        .options(sa.orm.joinedload(ExpertProfile.user)).order_by(Invitation.responded_at)))
+        sa.select(ExpertProfile).join(Engagement, Engagement.expert_id == ExpertProfile.id)
+        .where(Engagement.request_id == assistance_request.id, Engagement.status.in_(ON_THE_REQUEST))
+        .options(sa.orm.joinedload(ExpertProfile.user)).order_by(Engagement.created_at)))
 
 
 def timeline(assistance_request) -> list[RequestEvent]:

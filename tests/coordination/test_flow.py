@@ -123,5 +123,6 @@ def test_triage_to_completed_engagement(app, client, auth, sent_mail, monkeypatc
         AuditEvent.object_type == "engagement", AuditEvent.object_id == engagement.id).order_by(AuditEvent.id))]
     assert engagement_actions == ["engagement.planned", "engagement.planned_dates", "engagement.milestone_added",
                                   "engagement.active", "engagement.note_added", "engagement.milestone_done",
-                                  "engagement.report_submitted", "engagement.report_accepted", "engagement.closed"]
+                                  "engagement.report_submitted", "engagement.report_accepted", "engagement.closed",
+                                  "need_to_know.reduced"]
     assert invitations[first].status == InvitationStatus.DECLINED

@@ -92,7 +92,9 @@ def test_engagement_work(client, auth, coordinator, invited):
     auth.login(invited.expert.user)
     url = f"/engagements/{engagement.id}"
     assert client.post(f"{url}/start").status_code == 302
-    assert client.post(f"{url}/start").status_code == 409
+    assert client.post(f"{url}/start").status_code == 302  # a repeat (double click): the same outcome, no change
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+        AuditEvent.action == "engagement.active", AuditEvent.object_id == engagement.id)) == 1
     client.post(f"{url}/notes", data={"body": "Workshop agenda agreed."})
     assert client.post(f"{url}/notes", data={"body": ""}).status_code == 400
     client.post(f"{url}/messages", data={"body": "Could you send the HS code list?"})

@@ -66,7 +66,7 @@ def invite_expert(assistance_request: AssistanceRequest, expert_user, accepted: 
     from datetime import timedelta
 
     from expertnet.db import utcnow
-    from expertnet.engagements.models import Invitation, InvitationStatus
+    from expertnet.engagements.models import Engagement, Invitation, InvitationStatus
     from expertnet.experts.models import ExpertProfile, VettingStatus
 
     profile = expert_user.expert_profile or ExpertProfile(user=expert_user, vetting_status=VettingStatus.APPROVED)
@@ -79,6 +79,8 @@ def invite_expert(assistance_request: AssistanceRequest, expert_user, accepted: 
     if accepted:
         invitation.responded_at = utcnow()
         invitation.terms_version, invitation.terms_accepted_at = ("2026-1", utcnow()) if terms else (None, None)
+        # Accepting opens the engagement that carries the expert's need-to-know.
+        db.session.add(Engagement(invitation=invitation, request_id=assistance_request.id, expert_id=profile.id))
     db.session.add(invitation)
     db.session.commit()
     return invitation

@@ -7,6 +7,7 @@ import sqlalchemy as sa
 
 from expertnet.attachments import services as attachment_services
 from expertnet.audit.models import AuditEvent
+from expertnet.engagements.models import Engagement
 from expertnet.extensions import db
 from expertnet.notifications.models import OutboxMessage
 from expertnet.requests import services
@@ -130,6 +131,7 @@ def test_invited_expert_sees_summary_only_until_terms(client, auth, users, scene
 
     invitation.status, invitation.terms_accepted_at, invitation.terms_version = (
         "accepted", db.func.now(), "2026-1")
+    db.session.add(Engagement(invitation=invitation, request_id=assistance_request.id, expert_id=invitation.expert_id))
     db.session.commit()
     page = client.get(f"/requests/{assistance_request.id}").get_data(as_text=True)
     assert assistance_request.gap_statement in page and "INTERNAL-NOTE-42" not in page
