@@ -3,8 +3,7 @@ import click
 
 from expertnet.coordination.digest import send_digest
 from expertnet.coordination.views import bp
-from expertnet.engagements.need_to_know import end_lapsed_access
-from expertnet.engagements.services import expire_invitations, send_invitation_reminders
+from expertnet.engagements.upkeep import expire_remind_and_end_lapsed_access
 from expertnet.extensions import db
 from expertnet.notifications.services import deliver_queued
 
@@ -22,10 +21,7 @@ def digest_command() -> None:
 def expire_invitations_command() -> None:
     """Expire unanswered invitations past their deadline, remind experts whose deadline is near, and record
     the end of read-only access to engagements closed longer ago than DETAIL_ACCESS_AFTER_CLOSE_DAYS."""
-    expired = expire_invitations()
-    reminded = send_invitation_reminders()
-    lapsed = end_lapsed_access()
+    counts = expire_remind_and_end_lapsed_access()
     db.session.commit()
     sent, failed = deliver_queued()
-    click.echo(f"{len(expired)} invitations expired, {reminded} reminders queued, "
-               f"{lapsed} closed engagements' read-only access ended; mail {sent} sent, {failed} kept for retry.")
+    click.echo(f"{counts}; mail {sent} sent, {failed} kept for retry.")

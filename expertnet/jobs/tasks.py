@@ -5,7 +5,7 @@ import logging
 from huey import crontab
 
 from expertnet.coordination.digest import send_digest
-from expertnet.engagements.services import expire_invitations, send_invitation_reminders
+from expertnet.engagements.upkeep import expire_remind_and_end_lapsed_access
 from expertnet.extensions import db
 from expertnet.notifications.services import deliver_queued
 
@@ -24,11 +24,10 @@ def sweep_mail() -> None:
     deliver_mail()
 
 
-def expire_and_remind_invitations() -> None:
-    expired = expire_invitations()
-    reminded = send_invitation_reminders()
+def hourly_engagement_upkeep() -> None:
+    counts = expire_remind_and_end_lapsed_access()
     db.session.commit()
-    log.info("invitations: %s expired, %s reminders queued", len(expired), reminded)
+    log.info("engagements upkeep: %s", counts)
     deliver_mail()
 
 
@@ -43,6 +42,6 @@ def send_sla_digest() -> None:
 # Schedules in UTC.
 PERIODIC_TASKS = (
     (crontab(), sweep_mail),  # every minute
-    (crontab(minute="5"), expire_and_remind_invitations),  # hourly
+    (crontab(minute="5"), hourly_engagement_upkeep),  # hourly
     (crontab(hour="6", minute="0"), send_sla_digest),  # daily
 )

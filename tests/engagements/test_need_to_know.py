@@ -23,6 +23,7 @@ from expertnet.requests.models import RequestMessage, RequestStatus as S
 from tests.attachments.test_storage import PDF_BYTES
 from tests.conftest import make_organisation, make_user
 from tests.engagements.factories import SECRET_ANNEX, SECRET_GAP, accept, invite, make_assistance_request, make_expert
+from tests.jobs.test_engine import run_periodic
 
 
 class Upload:
@@ -167,6 +168,16 @@ def test_the_end_of_the_read_only_period_is_recorded_once(runner, scene):
     ended = db.session.scalar(sa.select(AuditEvent).where(AuditEvent.action == "need_to_know.ended"))
     assert (ended.object_type, ended.object_id) == ("engagement", engagement.id)
     assert ended.details["request_id"] == assistance_request.id
+
+
+def test_the_hourly_job_records_the_end_of_read_only_access(app, scene):
+    coordinator, _member, _assistance_request, invitation = scene
+    engagement = reach("closed_within_period", coordinator, invitation)
+    engagement.closed_at = utcnow() - timedelta(days=31)
+    db.session.commit()
+    run_periodic(app, "hourly_engagement_upkeep")
+    assert need_to_know_rows(invitation.expert_id)[-1] == ("need_to_know.ended", "period_after_close_lapsed",
+                                                           "summary")
 
 
 def test_the_period_is_a_setting(app, client, auth, scene):

@@ -87,7 +87,7 @@ def periodic_names(app, at: datetime) -> set[str]:
 def test_periodic_schedule(app):
     assert periodic_names(app, datetime(2026, 12, 6, 10, 17, tzinfo=timezone.utc)) == {"sweep_mail"}
     assert periodic_names(app, datetime(2026, 12, 6, 10, 5, tzinfo=timezone.utc)) == {
-        "sweep_mail", "expire_and_remind_invitations"}
+        "sweep_mail", "hourly_engagement_upkeep"}
     assert periodic_names(app, datetime(2026, 12, 6, 6, 0, tzinfo=timezone.utc)) == {"sweep_mail", "send_sla_digest"}
 
 
@@ -108,7 +108,7 @@ def test_the_hourly_task_expires_invitations_and_mails_reminders(app, smtp_serve
     reminded = invite(coordinator, aged_request(50, RequestStatus.MATCHING, coordinator), soon)
     reminded.respond_by = utcnow() + timedelta(hours=20)
     db.session.commit()
-    run_periodic(app, "expire_and_remind_invitations")
+    run_periodic(app, "hourly_engagement_upkeep")
     assert db.session.get(Invitation, overdue.id).status == InvitationStatus.EXPIRED
     reminders = [e for e in smtp_server.inbox.envelopes if e.rcpt_tos == [soon.user.email]]
     assert len(reminders) == 2, "the invitation and the reminder, both delivered by the task"
