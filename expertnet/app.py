@@ -16,6 +16,7 @@ PROJECT_ROOT = PACKAGE_ROOT.parent
 def create_app(config: dict | None = None) -> Flask:
     app = Flask("expertnet", instance_path=str(PROJECT_ROOT / "instance"), instance_relative_config=True)
     configure(app, config)
+    register_input_checks(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_context(app)
@@ -39,6 +40,13 @@ def configure(app: Flask, overrides: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'expertnet.sqlite3'}"
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
     app.config.setdefault("MATCHER_INDEX_PATH", str(Path(app.instance_path) / "matcher-index"))
+
+
+def register_input_checks(app: Flask) -> None:
+    """Before the blueprints: their `<int:...>` rules must be built with the bounded converter."""
+    from expertnet.web_input import register_input_checks as register
+
+    register(app)
 
 
 def register_extensions(app: Flask) -> None:

@@ -11,6 +11,7 @@ from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db, limiter
 from expertnet.policy import found_or_404, roles_required
 from expertnet.taxonomy.services import leaf_topics, topics_by_slug
+from expertnet.web_input import paginate
 
 bp = Blueprint("experts", __name__, template_folder="templates")
 
@@ -50,7 +51,7 @@ def apply():
 @bp.get("/vetting")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def vetting_queue():
-    page = db.paginate(services.vetting_queue(), per_page=20)
+    page = paginate(services.vetting_queue(), per_page=20)
     return render_template("experts/vetting_queue.html", page=page)
 
 
