@@ -3,6 +3,11 @@
 Files are typed by their content, never by their name (an executable renamed `.pdf` is refused), limited
 to UPLOAD_MAX_BYTES, and kept under UPLOAD_FOLDER (outside the static folder) under random keys; the
 original name is only metadata. They leave only through a checked download view.
+
+A file and its row change together with the transaction: a file is written under a new unique key before
+its row is committed, and removed only after the commit that deleted its row (SQLAlchemy's after_commit
+for that session). A rollback removes nothing but the files written in that transaction, whose rows never
+existed for anyone else. So parallel uploads and removals on one request never lose a committed file.
 """
 import hashlib
 import os
@@ -15,6 +20,8 @@ from pathlib import Path
 import filetype
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import Session
+from werkzeug.exceptions import Gone
 
 from expertnet.attachments.models import Attachment
 from expertnet.audit.services import record
@@ -31,6 +38,9 @@ ALLOWED_TYPES = {PDF, DOCX, XLSX, PPTX, "application/msword", "application/vnd.m
 OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls/.ppt compound files
 CHUNK = 64 * 1024
+# session.info keys: files to remove once the transaction commits / written in it, to remove if it rolls back
+REMOVE_ON_COMMIT = "expertnet.attachments.remove_on_commit"
+WRITTEN_IN_TRANSACTION = "expertnet.attachments.written"
 
 
 class AttachmentError(Exception):
@@ -121,6 +131,7 @@ def store_attachment(actor, assistance_request, upload, tlp: Tlp, engagement_id:
         final_path = storage_path(key)
         final_path.parent.mkdir(parents=True, exist_ok=True)
         os.replace(temp_path, final_path)
+        _files_in(db.session, WRITTEN_IN_TRANSACTION).append(final_path)
     finally:
         temp_path.unlink(missing_ok=True)
     attachment = Attachment(request_id=assistance_request.id, engagement_id=engagement_id, uploaded_by_id=actor.id,
@@ -134,27 +145,41 @@ def store_attachment(actor, assistance_request, upload, tlp: Tlp, engagement_id:
 
 
 def remove_attachment(actor, attachment: Attachment) -> None:
-    """Delete the row now; the file goes once the caller's transaction has committed (see purge_orphans)."""
-    record("attachment.removed", actor, attachment, request_id=attachment.request_id, filename=attachment.filename)
-    db.session.delete(attachment)
+    """Delete the row now; its file goes once the caller's transaction has committed. Removing an
+    attachment that a parallel request has just removed is not an error: there is nothing left to do."""
+    removed = db.session.execute(sa.delete(Attachment).where(Attachment.id == attachment.id)
+                                 .execution_options(synchronize_session=False)).rowcount
+    if removed:
+        record("attachment.removed", actor, attachment, request_id=attachment.request_id,
+               filename=attachment.filename)
+        _files_in(db.session, REMOVE_ON_COMMIT).append(storage_path(attachment.storage_key))
+    db.session.expunge(attachment)
     db.session.flush()
 
 
-def purge_orphans() -> int:
-    """Remove stored files no row points at (after removals, or a crash between write and commit)."""
-    root = _storage_root()
-    if not root.exists():
-        return 0
-    known = set(db.session.scalars(sa.select(Attachment.storage_key)))
-    removed = 0
-    for path in root.glob("*/*"):
-        if path.is_file() and path.name not in known:
-            path.unlink()
-            removed += 1
-    return removed
+def _files_in(session: Session, key: str) -> list[Path]:
+    return session.info.setdefault(key, [])
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _remove_files_orphaned_by_the_commit(session: Session) -> None:
+    session.info.pop(WRITTEN_IN_TRANSACTION, None)  # their rows are committed now: the files stay
+    for path in session.info.pop(REMOVE_ON_COMMIT, []):
+        path.unlink(missing_ok=True)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _remove_files_of_rolled_back_rows(session: Session) -> None:
+    session.info.pop(REMOVE_ON_COMMIT, None)  # the rows are back: so must their files stay
+    for path in session.info.pop(WRITTEN_IN_TRANSACTION, []):
+        path.unlink(missing_ok=True)
 
 
 def open_for_download(actor, attachment: Attachment) -> Path:
-    """The stored file's path, with the download audited; the caller has checked the actor may read it."""
+    """The stored file's path, with the download audited; the caller has checked the actor may read it.
+    A row whose file is missing is 410 Gone."""
+    path = storage_path(attachment.storage_key)
+    if not path.is_file():  # lost outside the application (a restore, a disk): say so, do not fail
+        raise Gone()
     record("attachment.downloaded", actor, attachment, request_id=attachment.request_id, filename=attachment.filename)
-    return storage_path(attachment.storage_key)
+    return path

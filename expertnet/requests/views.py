@@ -275,7 +275,6 @@ def delete_attachment(request_id: int, attachment_id: int):
         abort(409)
     attachment_services.remove_attachment(_user(), attachment)
     db.session.commit()
-    attachment_services.purge_orphans()
     flash(_("The file is removed."), "success")
     return _to_detail(assistance_request, "attachments")
 
