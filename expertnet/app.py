@@ -110,6 +110,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_context(app: Flask) -> None:
+    from expertnet.bidi import register_bidi_isolation
     from expertnet.i18n import LANGUAGE_NAMES, text_direction
     from expertnet.navigation import nav_items_for
     from expertnet.policy import is_staff
@@ -121,6 +122,7 @@ def register_template_context(app: Flask) -> None:
     from expertnet.experts.labels import vetting_label
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    register_bidi_isolation(app)
     app.jinja_env.globals.update(role_label=role_label, vetting_label=vetting_label, format_datetime=format_datetime, format_date=format_date)
 
     @app.context_processor
