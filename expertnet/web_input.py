@@ -77,9 +77,12 @@ def safe_next(target: str | None, fallback: str = "home.index") -> str:
 
 
 def bounded_page(per_page: int) -> int:
-    """`?page=` as given (Flask-SQLAlchemy refuses or clamps pages below 1), but never so large that its
-    offset overflows the database: such a page is simply beyond the last one."""
-    page = request.args.get("page", 1, type=int)
+    """`?page=` as given (Flask-SQLAlchemy refuses with 404, or clamps, a page below 1), but never so large
+    that its offset overflows the database: such a page is simply beyond the last one."""
+    try:
+        page = int(request.args.get("page", 1))
+    except ValueError:
+        return 0  # not a number: treated as any page below 1
     return min(page, DATABASE_INT_MAX // per_page)
 
 
