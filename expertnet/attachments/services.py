@@ -15,12 +15,13 @@ import secrets
 import tempfile
 import unicodedata
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import filetype
 import sqlalchemy as sa
 from flask import current_app
-from sqlalchemy.orm import Session
+from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.exceptions import Gone
 
 from expertnet.attachments.models import Attachment
@@ -38,9 +39,7 @@ ALLOWED_TYPES = {PDF, DOCX, XLSX, PPTX, "application/msword", "application/vnd.m
 OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls/.ppt compound files
 CHUNK = 64 * 1024
-# session.info keys: files to remove once the transaction commits / written in it, to remove if it rolls back
-REMOVE_ON_COMMIT = "expertnet.attachments.remove_on_commit"
-WRITTEN_IN_TRANSACTION = "expertnet.attachments.written"
+PENDING_FILES = "expertnet.attachments.pending_files"  # session.info key: {transaction: PendingFiles}
 
 
 class AttachmentError(Exception):
@@ -131,7 +130,7 @@ def store_attachment(actor, assistance_request, upload, tlp: Tlp, engagement_id:
         final_path = storage_path(key)
         final_path.parent.mkdir(parents=True, exist_ok=True)
         os.replace(temp_path, final_path)
-        _files_in(db.session, WRITTEN_IN_TRANSACTION).append(final_path)
+        _pending(db.session()).written.append(final_path)
     finally:
         temp_path.unlink(missing_ok=True)
     attachment = Attachment(request_id=assistance_request.id, engagement_id=engagement_id, uploaded_by_id=actor.id,
@@ -152,27 +151,57 @@ def remove_attachment(actor, attachment: Attachment) -> None:
     if removed:
         record("attachment.removed", actor, attachment, request_id=attachment.request_id,
                filename=attachment.filename)
-        _files_in(db.session, REMOVE_ON_COMMIT).append(storage_path(attachment.storage_key))
+        _pending(db.session()).remove_on_commit.append(storage_path(attachment.storage_key))
     db.session.expunge(attachment)
     db.session.flush()
 
 
-def _files_in(session: Session, key: str) -> list[Path]:
-    return session.info.setdefault(key, [])
+@dataclass
+class PendingFiles:
+    """What a transaction did to stored files: removals wait for its commit, new files for its rollback."""
+    remove_on_commit: list[Path] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+
+def _innermost(session: Session) -> SessionTransaction:
+    return session.get_nested_transaction() or session.get_transaction() or session.begin()
+
+
+def _pending(session: Session, transaction: SessionTransaction | None = None) -> PendingFiles:
+    by_transaction = session.info.setdefault(PENDING_FILES, {})
+    return by_transaction.setdefault(transaction or _innermost(session), PendingFiles())
+
+
+def _ended(session: Session) -> list[PendingFiles]:
+    """The pending files of the transaction ending now: a savepoint's own, or, for the outermost
+    transaction, all of them."""
+    by_transaction = session.info.get(PENDING_FILES, {})
+    transaction = _innermost(session)
+    if transaction.nested:
+        return [by_transaction.pop(transaction)] if transaction in by_transaction else []
+    session.info.pop(PENDING_FILES, None)
+    return list(by_transaction.values())
 
 
 @sa.event.listens_for(Session, "after_commit")
 def _remove_files_orphaned_by_the_commit(session: Session) -> None:
-    session.info.pop(WRITTEN_IN_TRANSACTION, None)  # their rows are committed now: the files stay
-    for path in session.info.pop(REMOVE_ON_COMMIT, []):
-        path.unlink(missing_ok=True)
+    transaction = _innermost(session)
+    for pending in _ended(session):
+        if transaction.nested:  # a savepoint: its files now depend on the enclosing transaction
+            enclosing = _pending(session, transaction.parent)
+            enclosing.remove_on_commit += pending.remove_on_commit
+            enclosing.written += pending.written
+        else:
+            for path in pending.remove_on_commit:
+                path.unlink(missing_ok=True)
 
 
 @sa.event.listens_for(Session, "after_rollback")
 def _remove_files_of_rolled_back_rows(session: Session) -> None:
-    session.info.pop(REMOVE_ON_COMMIT, None)  # the rows are back: so must their files stay
-    for path in session.info.pop(WRITTEN_IN_TRANSACTION, []):
-        path.unlink(missing_ok=True)
+    # The removed rows are back, so their files stay; the new rows never existed, so their files go.
+    for pending in _ended(session):
+        for path in pending.written:
+            path.unlink(missing_ok=True)
 
 
 def open_for_download(actor, attachment: Attachment) -> Path:

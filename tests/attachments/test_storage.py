@@ -144,3 +144,23 @@ def test_removing_an_attachment_already_removed_is_a_no_op(app, users, assistanc
     from expertnet.audit.models import AuditEvent
     assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
         AuditEvent.action == "attachment.removed")) == 0
+
+
+def test_savepoints_decide_nothing_about_files_until_the_transaction_ends(app, users, assistance_request):
+    """A savepoint's commit is not the transaction's: a removal in it waits for the outer commit, and a
+    savepoint rolled back drops only its own new files."""
+    kept = services.store_attachment(users["member"], assistance_request, Upload(PDF_BYTES, "kept.pdf"), "TLP:RED")
+    db.session.commit()
+    kept_path = services.storage_path(kept.storage_key)
+    before = services.store_attachment(users["member"], assistance_request, Upload(PDF_BYTES, "b.pdf"), "TLP:RED")
+    with db.session.begin_nested():
+        services.remove_attachment(users["member"], kept)
+    assert kept_path.is_file()
+    savepoint = db.session.begin_nested()
+    inside = services.store_attachment(users["member"], assistance_request, Upload(PDF_BYTES, "i.pdf"), "TLP:RED")
+    savepoint.rollback()
+    assert not services.storage_path(inside.storage_key).exists()
+    assert services.storage_path(before.storage_key).is_file()
+    db.session.rollback()
+    assert kept_path.read_bytes() == PDF_BYTES  # its removal was rolled back with the transaction
+    assert _stored_files(app) == [kept_path]
