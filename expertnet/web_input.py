@@ -18,7 +18,9 @@ DATABASE_INT_MAX = 2**31 - 1
 # C0 control characters except tab, LF and CR (multi-line text keeps its line breaks). PostgreSQL refuses
 # NUL in text outright; the others have no business in any field and confuse logs, headers and mail.
 CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
-LINE_BREAKS = re.compile(r"[\r\n]")
+# In a redirect target no control character at all: a line break cannot go in a header, and browsers drop
+# tabs and line breaks from URLs, so "/<TAB>/host" would become "//host".
+ANY_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
 
 
 class BoundedIntegerConverter(IntegerConverter):
@@ -68,10 +70,9 @@ def refuse_control_characters():
 
 def safe_next(target: str | None, fallback: str = "home.index") -> str:
     """A same-site relative path to go back to, or the fallback page: never another host (`//host`,
-    `/\\host`, which browsers read as `//host`) and never a line break, which cannot be put in a header."""
+    `/\\host`, which browsers read as `//host`) and no control character."""
     if (target and target.startswith("/") and not target.startswith(("//", "/\\"))
-            and not LINE_BREAKS.search(target) and not CONTROL_CHARACTERS.search(target)
-            and not urlsplit(target).netloc):
+            and not ANY_CONTROL_CHARACTER.search(target) and not urlsplit(target).netloc):
         return target
     return url_for(fallback)
 

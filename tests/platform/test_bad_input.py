@@ -128,7 +128,8 @@ def test_multi_line_text_keeps_its_line_breaks_and_tabs(app, client, auth, users
 
 
 @pytest.mark.parametrize("target", ["/requests\r\nSet-Cookie: x=1", "/\\evil.example",
-                                    "//evil.example/", "https://evil.example/", "/requests\nx"])
+                                    "//evil.example/", "https://evil.example/", "/requests\nx",
+                                    "/\t/evil.example", "/\r\n/evil.example"])
 def test_next_with_line_breaks_or_another_host_falls_back_home(app, client, users, target):
     response = client.post("/sign-in", query_string={"next": target},
                            data={"email": users["member"].email, "password": PASSWORD})
