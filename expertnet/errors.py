@@ -4,10 +4,12 @@ Every request carries an id (the `X-Request-ID` header) that is also in the log 
 user's report leads to the one line about it. A database that cannot be reached is a 503 with one short
 log line per request; a genuine bug is a 500 with its full traceback logged.
 """
+import logging
 import re
 import secrets
 
-from flask import current_app, g, jsonify, render_template, request
+from flask import current_app, g, has_request_context, jsonify, render_template, request
+from flask.logging import default_handler
 from flask_login import AnonymousUserMixin
 from sqlalchemy.exc import DisconnectionError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import Conflict, HTTPException, ServiceUnavailable
@@ -27,6 +29,27 @@ def request_id() -> str:
         incoming = request.headers.get(REQUEST_ID_HEADER, "")
         g.request_id = incoming if SAFE_REQUEST_ID.fullmatch(incoming) else secrets.token_hex(8)
     return g.request_id
+
+
+class RequestIdFilter(logging.Filter):
+    """Stamps a record with the request id ("-" outside a request) for the `%(request_id)s` of a log format."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        record.request_id = request_id() if has_request_context() else "-"
+        return True
+
+
+REQUEST_ID_FILTER = RequestIdFilter()
+LOG_FORMAT = "[%(asctime)s] %(levelname)s [%(request_id)s] %(name)s: %(message)s"
+
+
+def log_request_ids(app) -> None:
+    """The id in every log line. The filter on the app's logger stamps its own records for whatever handler
+    a deployment configures; the one on Flask's default handler (added by Flask when logging is not
+    configured otherwise) also stamps the records of the loggers below, `expertnet.*`."""
+    app.logger.addFilter(REQUEST_ID_FILTER)
+    default_handler.addFilter(REQUEST_ID_FILTER)
+    default_handler.setFormatter(logging.Formatter(LOG_FORMAT))
 
 
 def add_request_id_header(response):
@@ -58,8 +81,7 @@ def handle_http_error(error: HTTPException):
     if isinstance(original, DATABASE_UNREACHABLE):  # raised outside a view, e.g. in an after_request hook
         return handle_database_error(original)
     if error.code >= 500:  # Flask has logged the traceback of an `original` already, without the id
-        current_app.logger.error("request %s: %s %s answered %s", request_id(), request.method, request.path,
-                                 error.code, extra={"request_id": request_id()})
+        current_app.logger.error("%s %s answered %s", request.method, request.path, error.code)
     _rollback()
     if _wants_json():
         response = _problem(error.name, error.code, error.description)
@@ -70,9 +92,8 @@ def handle_http_error(error: HTTPException):
 
 
 def _log_bug(error: BaseException) -> None:
-    current_app.logger.error("request %s: %s %s failed", request_id(), request.method, request.path,
-                             exc_info=(type(error), error, error.__traceback__),
-                             extra={"request_id": request_id()})
+    current_app.logger.error("%s %s failed", request.method, request.path,
+                             exc_info=(type(error), error, error.__traceback__))
 
 
 def handle_unexpected_error(error: Exception):
@@ -101,8 +122,8 @@ def handle_database_error(error: Exception):
         return handle_write_conflict(error)
     cause = getattr(error, "orig", None) or error
     summary = str(cause).strip().splitlines()[0][:200] if str(cause).strip() else ""
-    current_app.logger.error("request %s: database unavailable on %s %s: %s: %s", request_id(), request.method,
-                             request.path, type(cause).__name__, summary, extra={"request_id": request_id()})
+    current_app.logger.error("database unavailable on %s %s: %s: %s", request.method, request.path,
+                             type(cause).__name__, summary)
     _rollback()
     # The signed-in user cannot be loaded now: the page is drawn as for a visitor, without the database.
     g._login_user = AnonymousUserMixin()
@@ -116,6 +137,7 @@ def handle_database_error(error: Exception):
 
 
 def register_error_handlers(app) -> None:
+    log_request_ids(app)
     app.after_request(add_request_id_header)
     app.jinja_env.globals["request_id"] = request_id  # quoted on error pages, to find the log line
     app.register_error_handler(HTTPException, handle_http_error)

@@ -1,9 +1,12 @@
 """A database that cannot be reached is a 503 with a retry hint and one log line carrying the request id;
 a genuine bug is a 500 whose full traceback is logged with the id; every response carries its id."""
+import io
 import logging
 import socket
 
 import pytest
+from flask.logging import default_handler
+
 from expertnet.app import create_app
 from tests.conftest import POSTGRES_URL, base_config
 
@@ -52,7 +55,8 @@ def test_a_page_needing_the_unreachable_database_is_a_503_page_with_one_log_line
     assert request_id in response.text
     lines = error_lines(caplog)
     assert len(lines) == 1, [record.getMessage() for record in caplog.records]
-    assert request_id in lines[0].getMessage() and "database unavailable" in lines[0].getMessage()
+    assert lines[0].request_id == request_id and "database unavailable" in lines[0].getMessage()
+    assert f"[{request_id}]" in default_handler.format(lines[0])
     assert lines[0].exc_info is None  # one line, not 30 KB of traceback
     assert "\n" not in lines[0].getMessage()
     assert all(record.exc_info is None for record in caplog.records)
@@ -98,7 +102,7 @@ def test_a_genuine_bug_logs_its_traceback_with_the_request_id(production_like_ap
     assert request_id in response.text
     lines = error_lines(caplog)
     assert len(lines) == 1
-    assert request_id in lines[0].getMessage() and lines[0].request_id == request_id
+    assert lines[0].request_id == request_id and f"[{request_id}]" in default_handler.format(lines[0])
     assert lines[0].exc_info[0] is ZeroDivisionError
     assert "a genuine bug" in caplog.text and "Traceback" in caplog.text
 
@@ -114,3 +118,25 @@ def test_every_response_has_a_request_id(client):
 def test_an_incoming_request_id_is_kept_only_when_it_is_a_short_safe_token(client, incoming, kept):
     response = client.get("/sign-in", headers={"X-Request-ID": incoming})
     assert (response.headers["X-Request-ID"] == incoming) is kept
+
+
+@pytest.fixture
+def default_log_output(app):
+    """Flask's default handler on the app's logger, as in a deployment without its own logging setup."""
+    buffer = io.StringIO()
+    previous_stream = default_handler.setStream(buffer)
+    app.logger.addHandler(default_handler)
+    yield buffer
+    app.logger.removeHandler(default_handler)
+    default_handler.setStream(previous_stream)
+
+
+def test_other_log_lines_of_a_request_carry_its_id_too(app, client, default_log_output):
+    @app.get("/_test/logs")
+    def logs():
+        logging.getLogger("expertnet.notifications.services").warning("a line from deeper down")
+        return "ok"
+
+    response = client.get("/_test/logs")
+    [line] = [line for line in default_log_output.getvalue().splitlines() if "a line from deeper down" in line]
+    assert f"[{response.headers['X-Request-ID']}]" in line
