@@ -140,3 +140,14 @@ def test_other_log_lines_of_a_request_carry_its_id_too(app, client, default_log_
     response = client.get("/_test/logs")
     [line] = [line for line in default_log_output.getvalue().splitlines() if "a line from deeper down" in line]
     assert f"[{response.headers['X-Request-ID']}]" in line
+
+
+def test_a_signed_in_user_gets_the_503_page_too(outage_app, caplog):
+    """Loading the user from the session is itself what fails: the page is drawn as for a visitor."""
+    client = outage_app.test_client()
+    with client.session_transaction() as session:
+        session["_user_id"], session["_fresh"] = "1:nonce", True
+    with caplog.at_level(logging.INFO):
+        response = client.get("/requests/")
+    assert response.status_code == 503 and "Temporarily unavailable" in response.text
+    assert len(error_lines(caplog)) == 1
