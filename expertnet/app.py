@@ -16,6 +16,7 @@ PROJECT_ROOT = PACKAGE_ROOT.parent
 def create_app(config: dict | None = None) -> Flask:
     app = Flask("expertnet", instance_path=str(PROJECT_ROOT / "instance"), instance_relative_config=True)
     configure(app, config)
+    register_input_checks(app)
     register_extensions(app)
     register_blueprints(app)
     register_template_context(app)
@@ -41,6 +42,13 @@ def configure(app: Flask, overrides: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'expertnet.sqlite3'}"
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
     app.config.setdefault("MATCHER_INDEX_PATH", str(Path(app.instance_path) / "matcher-index"))
+
+
+def register_input_checks(app: Flask) -> None:
+    """Before the blueprints: their `<int:...>` rules must be built with the bounded converter."""
+    from expertnet.web_input import register_input_checks as register
+
+    register(app)
 
 
 def register_extensions(app: Flask) -> None:
@@ -107,6 +115,7 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_template_context(app: Flask) -> None:
+    from expertnet.bidi import register_bidi_isolation
     from expertnet.i18n import LANGUAGE_NAMES, text_direction
     from expertnet.navigation import nav_items_for
     from expertnet.policy import is_staff
@@ -118,6 +127,7 @@ def register_template_context(app: Flask) -> None:
     from expertnet.experts.labels import vetting_label
 
     app.jinja_env.add_extension("jinja2.ext.do")
+    register_bidi_isolation(app)
     app.jinja_env.globals.update(role_label=role_label, vetting_label=vetting_label, format_datetime=format_datetime, format_date=format_date)
 
     @app.context_processor

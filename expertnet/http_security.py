@@ -1,6 +1,6 @@
 """HTTP-level protections: which proxies to believe, security headers, no caching of confidential
-responses, and a fast 413 for oversized url-encoded forms."""
-from flask import Flask, abort, request
+responses, and a plain 400 for hosts outside TRUSTED_HOSTS."""
+from flask import Flask, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import SecurityError
@@ -18,7 +18,6 @@ def register_proxy_fix(app: Flask) -> None:
 
 
 def register_security_headers(app: Flask) -> None:
-    app.before_request(refuse_oversized_url_encoded_form)
     app.register_error_handler(SecurityError, untrusted_host)
 
     @app.after_request
@@ -42,13 +41,6 @@ def must_not_be_stored(response) -> bool:
     if request.endpoint == "static":
         return False
     return response.mimetype in UNCACHEABLE_MIMETYPES or current_user.is_authenticated
-
-
-def refuse_oversized_url_encoded_form():
-    # Werkzeug applies MAX_FORM_MEMORY_SIZE to multipart fields only; a url-encoded body is read whole.
-    if (request.mimetype == "application/x-www-form-urlencoded"
-            and (request.content_length or 0) > request.max_form_memory_size):
-        abort(413)
 
 
 def untrusted_host(_error: SecurityError):

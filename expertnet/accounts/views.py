@@ -1,6 +1,4 @@
 """Sign-in, sign-out, onboarding, password reset, settings and the language switcher."""
-from urllib.parse import urlsplit
-
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required, login_user, logout_user
@@ -10,15 +8,9 @@ from expertnet.accounts.forms import (AcceptInvitationForm, ChangePasswordForm, 
                                       PasswordResetRequestForm, SettingsForm, SignInForm)
 from expertnet.accounts.tokens import InvalidToken
 from expertnet.extensions import db
+from expertnet.web_input import safe_next
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
-
-
-def safe_next(target: str | None, fallback: str = "home.index") -> str:
-    """Only follow same-site relative paths, never an attacker's absolute URL."""
-    if target and target.startswith("/") and not target.startswith("//") and not urlsplit(target).netloc:
-        return target
-    return url_for(fallback)
 
 
 def _sign_in_delayed(form: SignInForm, seconds: int):

@@ -13,6 +13,7 @@ from expertnet.extensions import db
 from expertnet.policy import found_or_404, roles_required
 from expertnet.taxonomy.models import Topic
 from expertnet.taxonomy.services import topic_tree, update_topic
+from expertnet.web_input import paginate
 
 bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 admin_only = roles_required(Role.ADMIN)
@@ -40,7 +41,7 @@ def organisations():
     query = sa.select(Organisation).order_by(Organisation.name)
     if search:
         query = query.where(Organisation.name.icontains(search, autoescape=True))
-    return render_template("admin/organisations.html", page=db.paginate(query, per_page=25), search=search)
+    return render_template("admin/organisations.html", page=paginate(query, per_page=25), search=search)
 
 
 @bp.route("/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None})
@@ -75,7 +76,7 @@ def users():
                                    User.email.icontains(search, autoescape=True)))
     if role in {r.value for r in Role}:
         query = query.where(User.role == Role(role))
-    return render_template("admin/users.html", page=db.paginate(query, per_page=25), search=search, role=role,
+    return render_template("admin/users.html", page=paginate(query, per_page=25), search=search, role=role,
                            confirm_form=ConfirmForm())
 
 
@@ -165,5 +166,5 @@ def edit_topic(topic_id: int):
 @admin_only
 def audit_log():
     action = request.args.get("action", "").strip()[:64]
-    page = db.paginate(services.audit_events(action or None), per_page=50)
+    page = paginate(services.audit_events(action or None), per_page=50)
     return render_template("admin/audit.html", page=page, action=action)

@@ -3,6 +3,11 @@
 Files are typed by their content, never by their name (an executable renamed `.pdf` is refused), limited
 to UPLOAD_MAX_BYTES, and kept under UPLOAD_FOLDER (outside the static folder) under random keys; the
 original name is only metadata. They leave only through a checked download view.
+
+A file and its row change together with the transaction: a file is written under a new unique key before
+its row is committed, and removed only after the commit that deleted its row (SQLAlchemy's after_commit
+for that session). A rollback removes nothing but the files written in that transaction, whose rows never
+existed for anyone else. So parallel uploads and removals on one request never lose a committed file.
 """
 import hashlib
 import os
@@ -10,11 +15,14 @@ import secrets
 import tempfile
 import unicodedata
 import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import filetype
 import sqlalchemy as sa
 from flask import current_app
+from sqlalchemy.orm import Session, SessionTransaction
+from werkzeug.exceptions import Gone
 
 from expertnet.attachments.models import Attachment
 from expertnet.audit.services import record
@@ -31,6 +39,7 @@ ALLOWED_TYPES = {PDF, DOCX, XLSX, PPTX, "application/msword", "application/vnd.m
 OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls/.ppt compound files
 CHUNK = 64 * 1024
+PENDING_FILES = "expertnet.attachments.pending_files"  # session.info key: {transaction: PendingFiles}
 
 
 class AttachmentError(Exception):
@@ -121,6 +130,7 @@ def store_attachment(actor, assistance_request, upload, tlp: Tlp, engagement_id:
         final_path = storage_path(key)
         final_path.parent.mkdir(parents=True, exist_ok=True)
         os.replace(temp_path, final_path)
+        _pending(db.session()).written.append(final_path)
     finally:
         temp_path.unlink(missing_ok=True)
     attachment = Attachment(request_id=assistance_request.id, engagement_id=engagement_id, uploaded_by_id=actor.id,
@@ -134,27 +144,71 @@ def store_attachment(actor, assistance_request, upload, tlp: Tlp, engagement_id:
 
 
 def remove_attachment(actor, attachment: Attachment) -> None:
-    """Delete the row now; the file goes once the caller's transaction has committed (see purge_orphans)."""
-    record("attachment.removed", actor, attachment, request_id=attachment.request_id, filename=attachment.filename)
-    db.session.delete(attachment)
+    """Delete the row now; its file goes once the caller's transaction has committed. Removing an
+    attachment that a parallel request has just removed is not an error: there is nothing left to do."""
+    removed = db.session.execute(sa.delete(Attachment).where(Attachment.id == attachment.id)
+                                 .execution_options(synchronize_session=False)).rowcount
+    if removed:
+        record("attachment.removed", actor, attachment, request_id=attachment.request_id,
+               filename=attachment.filename)
+        _pending(db.session()).remove_on_commit.append(storage_path(attachment.storage_key))
+    db.session.expunge(attachment)
     db.session.flush()
 
 
-def purge_orphans() -> int:
-    """Remove stored files no row points at (after removals, or a crash between write and commit)."""
-    root = _storage_root()
-    if not root.exists():
-        return 0
-    known = set(db.session.scalars(sa.select(Attachment.storage_key)))
-    removed = 0
-    for path in root.glob("*/*"):
-        if path.is_file() and path.name not in known:
-            path.unlink()
-            removed += 1
-    return removed
+@dataclass
+class PendingFiles:
+    """What a transaction did to stored files: removals wait for its commit, new files for its rollback."""
+    remove_on_commit: list[Path] = field(default_factory=list)
+    written: list[Path] = field(default_factory=list)
+
+
+def _innermost(session: Session) -> SessionTransaction:
+    return session.get_nested_transaction() or session.get_transaction() or session.begin()
+
+
+def _pending(session: Session, transaction: SessionTransaction | None = None) -> PendingFiles:
+    by_transaction = session.info.setdefault(PENDING_FILES, {})
+    return by_transaction.setdefault(transaction or _innermost(session), PendingFiles())
+
+
+def _ended(session: Session) -> list[PendingFiles]:
+    """The pending files of the transaction ending now: a savepoint's own, or, for the outermost
+    transaction, all of them."""
+    by_transaction = session.info.get(PENDING_FILES, {})
+    transaction = _innermost(session)
+    if transaction.nested:
+        return [by_transaction.pop(transaction)] if transaction in by_transaction else []
+    session.info.pop(PENDING_FILES, None)
+    return list(by_transaction.values())
+
+
+@sa.event.listens_for(Session, "after_commit")
+def _remove_files_orphaned_by_the_commit(session: Session) -> None:
+    transaction = _innermost(session)
+    for pending in _ended(session):
+        if transaction.nested:  # a savepoint: its files now depend on the enclosing transaction
+            enclosing = _pending(session, transaction.parent)
+            enclosing.remove_on_commit += pending.remove_on_commit
+            enclosing.written += pending.written
+        else:
+            for path in pending.remove_on_commit:
+                path.unlink(missing_ok=True)
+
+
+@sa.event.listens_for(Session, "after_rollback")
+def _remove_files_of_rolled_back_rows(session: Session) -> None:
+    # The removed rows are back, so their files stay; the new rows never existed, so their files go.
+    for pending in _ended(session):
+        for path in pending.written:
+            path.unlink(missing_ok=True)
 
 
 def open_for_download(actor, attachment: Attachment) -> Path:
-    """The stored file's path, with the download audited; the caller has checked the actor may read it."""
+    """The stored file's path, with the download audited; the caller has checked the actor may read it.
+    A row whose file is missing is 410 Gone."""
+    path = storage_path(attachment.storage_key)
+    if not path.is_file():  # lost outside the application (a restore, a disk): say so, do not fail
+        raise Gone()
     record("attachment.downloaded", actor, attachment, request_id=attachment.request_id, filename=attachment.filename)
-    return storage_path(attachment.storage_key)
+    return path

@@ -16,6 +16,7 @@ from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.policy import found_or_404, roles_required
 from expertnet.requests.lifecycle import LifecycleError
+from expertnet.web_input import paginate
 
 ES = EngagementStatus
 # Engagement actions by name: (service, needs a reason).
@@ -45,8 +46,8 @@ def engagements():
                                           selectinload(Engagement.expert).selectinload(ExpertProfile.user),
                                           selectinload(Engagement.milestones))
     query = query.where(Engagement.status.in_(OPEN)) if show != "all" else query
-    page = db.paginate(query.order_by(Engagement.created_at.desc(), Engagement.id.desc()),
-                       per_page=current_app.config["ITEMS_PER_PAGE"])
+    page = paginate(query.order_by(Engagement.created_at.desc(), Engagement.id.desc()),
+                    per_page=current_app.config["ITEMS_PER_PAGE"])
     return render_template("coordination/engagements.html", page=page, show=show)
 
 

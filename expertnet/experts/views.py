@@ -13,6 +13,7 @@ from expertnet.accounts.quotas import quota_on_posts
 from expertnet.extensions import db
 from expertnet.policy import found_or_404, roles_required
 from expertnet.taxonomy.services import leaf_topics, topics_by_slug
+from expertnet.web_input import paginate
 
 bp = Blueprint("experts", __name__, template_folder="templates")
 
@@ -52,7 +53,7 @@ def apply():
 @bp.get("/vetting")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def vetting_queue():
-    page = db.paginate(services.vetting_queue(), per_page=20)
+    page = paginate(services.vetting_queue(), per_page=20)
     return render_template("experts/vetting_queue.html", page=page)
 
 

@@ -21,6 +21,7 @@ from expertnet.requests.labels import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 from expertnet.requests.messages import refusal_message
 from expertnet.requests.models import RequestStatus as S
 from expertnet.requests.schemas import RequestIn, SubmittedRequestIn
+from expertnet.web_input import paginate
 
 bp = Blueprint("requests", __name__, template_folder="templates", url_prefix="/requests")
 for _name, _function in TEMPLATE_GLOBALS.items():
@@ -73,7 +74,7 @@ def index():
     form = ListFilterForm(http.args)
     listing.set_filter_choices(form)
     query = listing.filtered(access.visible_requests(_user()), form)
-    page = db.paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_template("requests/index.html", page=page, form=form)
 
 
@@ -274,7 +275,6 @@ def delete_attachment(request_id: int, attachment_id: int):
         abort(409)
     attachment_services.remove_attachment(_user(), attachment)
     db.session.commit()
-    attachment_services.purge_orphans()
     flash(_("The file is removed."), "success")
     return _to_detail(assistance_request, "attachments")
 

@@ -96,11 +96,71 @@ def test_filenames_are_cleaned():
     assert services.clean_filename("") == "attachment"
 
 
-def test_remove_and_purge(app, users, assistance_request):
+def test_a_removed_file_goes_only_when_the_removal_commits(app, users, assistance_request):
     attachment = services.store_attachment(users["member"], assistance_request, Upload(PDF_BYTES, "a.pdf"),
                                            "TLP:RED")
     db.session.commit()
+    path = services.storage_path(attachment.storage_key)
+    services.remove_attachment(users["member"], attachment)
+    assert path.is_file()  # flushed, not committed: another transaction still sees the row
+    db.session.commit()
+    assert not path.exists() and _stored_files(app) == []
+
+
+def test_a_rolled_back_removal_keeps_the_file(app, users, assistance_request):
+    attachment = services.store_attachment(users["member"], assistance_request, Upload(PDF_BYTES, "a.pdf"),
+                                           "TLP:RED")
+    db.session.commit()
+    attachment_id, path = attachment.id, services.storage_path(attachment.storage_key)
+    services.remove_attachment(users["member"], attachment)
+    db.session.rollback()
+    db.session.commit()
+    assert db.session.get(Attachment, attachment_id) is not None and path.read_bytes() == PDF_BYTES
+
+
+def test_an_upload_rolled_back_leaves_no_file(app, users, assistance_request):
+    services.store_attachment(users["member"], assistance_request, Upload(PDF_BYTES, "a.pdf"), "TLP:RED")
+    assert len(_stored_files(app)) == 1
+    db.session.rollback()
+    assert _stored_files(app) == []
+
+
+def test_an_upload_committed_keeps_its_file_through_later_rollbacks(app, users, assistance_request):
+    attachment = services.store_attachment(users["member"], assistance_request, Upload(PDF_BYTES, "a.pdf"),
+                                           "TLP:RED")
+    db.session.commit()
+    db.session.rollback()
+    assert services.storage_path(attachment.storage_key).read_bytes() == PDF_BYTES
+
+
+def test_removing_an_attachment_already_removed_is_a_no_op(app, users, assistance_request):
+    attachment = services.store_attachment(users["member"], assistance_request, Upload(PDF_BYTES, "a.pdf"),
+                                           "TLP:RED")
+    db.session.commit()
+    attachment_id = attachment.id
+    db.session.execute(sa.delete(Attachment).where(Attachment.id == attachment_id))  # as a parallel removal
     services.remove_attachment(users["member"], attachment)
     db.session.commit()
-    assert services.purge_orphans() == 1
-    assert _stored_files(app) == []
+    from expertnet.audit.models import AuditEvent
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+        AuditEvent.action == "attachment.removed")) == 0
+
+
+def test_savepoints_decide_nothing_about_files_until_the_transaction_ends(app, users, assistance_request):
+    """A savepoint's commit is not the transaction's: a removal in it waits for the outer commit, and a
+    savepoint rolled back drops only its own new files."""
+    kept = services.store_attachment(users["member"], assistance_request, Upload(PDF_BYTES, "kept.pdf"), "TLP:RED")
+    db.session.commit()
+    kept_path = services.storage_path(kept.storage_key)
+    before = services.store_attachment(users["member"], assistance_request, Upload(PDF_BYTES, "b.pdf"), "TLP:RED")
+    with db.session.begin_nested():
+        services.remove_attachment(users["member"], kept)
+    assert kept_path.is_file()
+    savepoint = db.session.begin_nested()
+    inside = services.store_attachment(users["member"], assistance_request, Upload(PDF_BYTES, "i.pdf"), "TLP:RED")
+    savepoint.rollback()
+    assert not services.storage_path(inside.storage_key).exists()
+    assert services.storage_path(before.storage_key).is_file()
+    db.session.rollback()
+    assert kept_path.read_bytes() == PDF_BYTES  # its removal was rolled back with the transaction
+    assert _stored_files(app) == [kept_path]
