@@ -10,6 +10,7 @@ from expertnet.notifications import bp
 from expertnet.notifications.models import OutboxMessage, OutboxStatus
 from expertnet.notifications.services import retry_now
 from expertnet.policy import found_or_404, roles_required
+from expertnet.web_input import paginate
 
 admin_only = roles_required(Role.ADMIN)
 
@@ -24,7 +25,7 @@ def _needs_attention():
 @admin_only
 def outbox():
     query = sa.select(OutboxMessage).where(_needs_attention()).order_by(OutboxMessage.id.desc())
-    return render_template("notifications/outbox.html", page=db.paginate(query, per_page=25))
+    return render_template("notifications/outbox.html", page=paginate(query, per_page=25))
 
 
 @bp.post("/<int:message_id>/retry")
