@@ -16,6 +16,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(taxonomy_group)
     app.cli.add_command(translations_group)
     app.cli.add_command(mail_group)
+    register_data_lifecycle_commands(app)
 
 
 @click.command("create-admin")
@@ -102,3 +103,11 @@ def mail_deliver() -> None:
 
     sent, failed = deliver_queued(limit=10_000)
     click.echo(f"{sent} sent, {failed} failed and kept for retry.")
+
+
+# ---- data lifecycle: backup, restore, retention ----
+def register_data_lifecycle_commands(app: Flask) -> None:
+    from expertnet.backup.commands import backup_command, restore_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
