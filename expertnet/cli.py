@@ -108,6 +108,8 @@ def mail_deliver() -> None:
 # ---- data lifecycle: backup, restore, retention ----
 def register_data_lifecycle_commands(app: Flask) -> None:
     from expertnet.backup.commands import backup_command, restore_command
+    from expertnet.retention.commands import purge_command
 
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
+    app.cli.add_command(purge_command)

@@ -46,6 +46,10 @@ class DefaultConfig:
         "routine": {"triage": 72, "first_invitation": 168, "assignment": 336},
     }
     SLA_WARNING_FRACTION = 0.25  # "due soon" once less than this share of the target is left
+    # Retention (`flask purge`): closed/rejected/withdrawn requests are anonymised this many days after
+    # reaching that status; sent e-mails lose their bodies this many days after sending.
+    RETENTION_CLOSED_REQUEST_DAYS = 730
+    RETENTION_SENT_MAIL_DAYS = 90
 
 
 # Settings that may come from the environment, with how to read the text.
@@ -69,6 +73,8 @@ ENVIRONMENT_SETTINGS = {
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "MATCHER_INDEX_PATH": ("MATCHER_INDEX_PATH", str),
+    "RETENTION_CLOSED_REQUEST_DAYS": ("RETENTION_CLOSED_REQUEST_DAYS", int),
+    "RETENTION_SENT_MAIL_DAYS": ("RETENTION_SENT_MAIL_DAYS", int),
 }
 
 
