@@ -11,6 +11,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from flask import current_app
+from alembic.script import ScriptDirectory
+from alembic.util import CommandError as AlembicError
 from flask_migrate import upgrade
 
 from expertnet.backup.archive import (CHUNK, FORMAT_VERSION, MANIFEST, BackupError, safe_relative, table_member,
@@ -38,6 +40,7 @@ def restore_backup(path: Path) -> RestoreResult:
     with _open_archive(path) as tar:
         manifest = _read_manifest(tar)
         db.session.remove()  # restore works on connections of its own
+        _require_known_revision(manifest["alembic_revision"])
         refuse_unless_empty(upload_root, manifest["alembic_revision"])
         upload_root.parent.mkdir(parents=True, exist_ok=True)
         staging = Path(tempfile.mkdtemp(dir=upload_root.parent, prefix=".restore-"))
@@ -69,6 +72,17 @@ def _read_manifest(tar: tarfile.TarFile) -> dict:
                (("alembic_revision", str), ("tables", dict), ("files", dict))):
         raise BackupError("the manifest is incomplete")
     return manifest
+
+
+def _require_known_revision(revision: str) -> None:
+    scripts = ScriptDirectory.from_config(current_app.extensions["migrate"].migrate.get_config())
+    try:
+        known = scripts.get_revision(revision) is not None
+    except AlembicError:
+        known = False
+    if not known:
+        raise BackupError(f"the backup is at schema revision {revision}, which this version of the application "
+                          "does not know: restore it with the version that made it")
 
 
 def refuse_unless_empty(upload_root: Path, revision: str) -> None:

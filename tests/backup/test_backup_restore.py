@@ -158,3 +158,31 @@ def test_a_file_that_is_not_an_archive_is_refused_cleanly(target_app, tmp_path):
     result = restore(target_app, bogus)
     assert result.exit_code == 1 and "not a readable backup archive" in result.output
     assert target_tables(target_app) == set()
+
+
+def test_a_backup_from_an_unknown_schema_revision_is_refused(app, world, target_app, tmp_path):
+    archive = back_up(app, tmp_path)
+
+    def future_revision(name, data):
+        if name != "manifest.json":
+            return data
+        return json.dumps(json.loads(data) | {"alembic_revision": "ffffffffffff"}).encode()
+
+    result = restore(target_app, rewrite_archive(archive, future_revision))
+    assert result.exit_code == 1 and "does not know" in result.output
+    assert target_tables(target_app) == set()
+
+
+def test_a_failed_backup_leaves_no_partial_file_and_the_previous_archive_intact(app, world, tmp_path):
+    archive = back_up(app, tmp_path)
+    previous = archive.read_bytes()
+    db.session.execute(sa.text("ALTER TABLE alembic_version RENAME TO alembic_version_hidden"))
+    db.session.commit()
+    try:
+        result = app.test_cli_runner().invoke(args=["backup", "--output", str(archive)])
+    finally:
+        db.session.execute(sa.text("ALTER TABLE alembic_version_hidden RENAME TO alembic_version"))
+        db.session.commit()
+    assert result.exit_code == 1 and "no migration revision" in result.output
+    assert archive.read_bytes() == previous
+    assert [p.name for p in archive.parent.iterdir()] == [archive.name]
