@@ -10,9 +10,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
 from alembic.script import ScriptDirectory
 from alembic.util import CommandError as AlembicError
+from flask import current_app
 from flask_migrate import upgrade
 
 from expertnet.backup.archive import (CHUNK, FORMAT_VERSION, MANIFEST, BackupError, safe_relative, table_member,
@@ -71,6 +71,10 @@ def _read_manifest(tar: tarfile.TarFile) -> dict:
     if not all(isinstance(manifest.get(key), want) for key, want in
                (("alembic_revision", str), ("tables", dict), ("files", dict))):
         raise BackupError("the manifest is incomplete")
+    entries = list(manifest["tables"].values()) + list(manifest["files"].values())
+    if not all(isinstance(e, dict) and isinstance(e.get("sha256"), str) for e in entries) or not all(
+            isinstance(e.get("rows"), int) for e in manifest["tables"].values()):
+        raise BackupError("the manifest is incomplete")
     return manifest
 
 
@@ -106,31 +110,30 @@ def _current_revision(connection, inspector) -> str | None:
 
 
 def _extract_verified(tar: tarfile.TarFile, manifest: dict, staging: Path) -> None:
-    """Copy every member the manifest names into `staging`, refusing the archive on any mismatch."""
+    """Copy every member the manifest names into `staging`, refusing the archive on any mismatch.
+
+    Members are read in archive order: a gzip stream only reads forward cheaply."""
     expected = {table_member(name): entry["sha256"] for name, entry in manifest["tables"].items()}
     expected |= {upload_member(str(safe_relative(name))): entry["sha256"] for name, entry in manifest["files"].items()}
-    for member, sha256 in expected.items():
-        target = staging / safe_relative(member)
-        target.parent.mkdir(parents=True, exist_ok=True)
-        if _copy_member(tar, member, target) != sha256:
-            raise BackupError(f"checksum mismatch for {member}: the archive is damaged")
-
-
-def _copy_member(tar: tarfile.TarFile, member: str, target: Path) -> str:
     try:
-        source = tar.extractfile(member)
-    except KeyError:
-        source = None
-    if source is None:
-        raise BackupError(f"{member} is listed in the manifest but missing from the archive")
-    digest = hashlib.sha256()
-    try:
-        with open(target, "wb") as out:
-            while chunk := source.read(CHUNK):
-                digest.update(chunk)
-                out.write(chunk)
+        for member in tar:
+            if member.name in expected and member.isfile():
+                target = staging / safe_relative(member.name)
+                target.parent.mkdir(parents=True, exist_ok=True)
+                if _copy_member(tar.extractfile(member), target) != expected.pop(member.name):
+                    raise BackupError(f"checksum mismatch for {member.name}: the archive is damaged")
     except (tarfile.TarError, EOFError, OSError) as exc:
-        raise BackupError(f"{member} cannot be read: the archive is damaged ({exc})") from exc
+        raise BackupError(f"the archive cannot be read: it is damaged ({exc})") from exc
+    if expected:
+        raise BackupError(f"{sorted(expected)[0]} is listed in the manifest but missing from the archive")
+
+
+def _copy_member(source, target: Path) -> str:
+    digest = hashlib.sha256()
+    with open(target, "wb") as out:
+        while chunk := source.read(CHUNK):
+            digest.update(chunk)
+            out.write(chunk)
     return digest.hexdigest()
 
 
@@ -149,9 +152,12 @@ def _load(manifest: dict, staging: Path, upload_root: Path, archive_name: str) -
             _reset_sequences(connection, tables.values())
             _record_restore(connection, tables["audit_event"], manifest, archive_name)
             _place_files(manifest, staging, upload_root, placed)
-    except BaseException:
+    except BaseException as exc:
         for path in placed:
             path.unlink(missing_ok=True)
+        if isinstance(exc, (ValueError, sa.exc.DBAPIError)):  # rows that do not fit the schema
+            raise BackupError(f"the backup's rows cannot be inserted ({exc.__class__.__name__}: "
+                              f"{str(exc).splitlines()[0]})") from exc
         raise
 
 

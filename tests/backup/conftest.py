@@ -12,8 +12,9 @@ from expertnet.accounts.models import User
 from expertnet.app import create_app
 from expertnet.attachments.services import store_attachment
 from expertnet.extensions import db
-from expertnet.requests.models import AssistanceRequest, Tlp
+from expertnet.requests.models import AssistanceRequest, RequestStatus, Tlp
 from tests.conftest import POSTGRES_URL, base_config
+from tests.requests.factories import make_request
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + secrets.token_bytes(64)
 
@@ -44,12 +45,20 @@ def target_app(target_url, tmp_path):
         db.engine.dispose()
 
 
-@pytest.fixture
-def world(app, runner):
-    """The demo network plus one uploaded annex, committed."""
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
-    assistance_request = db.session.scalars(sa.select(AssistanceRequest).order_by(AssistanceRequest.id)).first()
+def attach_file(assistance_request) -> None:
     store_attachment(db.session.get(User, assistance_request.created_by_id), assistance_request,
                      FileStorage(io.BytesIO(PNG_BYTES), "site-plan.png"), Tlp.AMBER)
     db.session.commit()
-    return assistance_request
+
+
+@pytest.fixture
+def demo_world(app, runner):
+    """The demo network plus one uploaded annex, committed: every table has rows."""
+    assert runner.invoke(args=["seed-demo"]).exit_code == 0
+    attach_file(db.session.scalars(sa.select(AssistanceRequest).order_by(AssistanceRequest.id)).first())
+
+
+@pytest.fixture
+def world(users):
+    """A smaller world, quicker to build, for the refusals: the taxonomy, a submitted request and its annex."""
+    attach_file(make_request(users["member"], RequestStatus.SUBMITTED, users["coordinator"]))
