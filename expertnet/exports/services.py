@@ -1,15 +1,19 @@
 """The organisation export: what the member's own agency may see, never another agency's rows, never secrets
-(no password hashes, no session nonces, no coordinators' internal notes)."""
+(no password hashes, no session nonces, no coordinators' internal notes).
+
+It is built from the same functions as the request page (scoped query, visible messages, timeline, accepted
+experts, readers of the sensitive parts), so it shows the agency exactly what its pages show."""
 import sqlalchemy as sa
 
 from expertnet.accounts.models import User
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.extensions import db
-from expertnet.requests.access import visible_requests
-from expertnet.requests.models import AssistanceRequest, Feedback
+from expertnet.requests.access import sensitive_readers, visible_requests
+from expertnet.requests.detail import accepted_experts, timeline
+from expertnet.requests.models import AssistanceRequest
 from expertnet.requests.schemas import RequestOut
-from expertnet.requests.services import visible_messages
+from expertnet.requests.services import feedback_of, visible_messages
 
 FORMAT_VERSION = 1
 
@@ -29,7 +33,7 @@ def _user(user: User) -> dict:
 
 
 def _feedback(assistance_request: AssistanceRequest) -> dict | None:
-    feedback = db.session.scalar(sa.select(Feedback).where(Feedback.request_id == assistance_request.id))
+    feedback = feedback_of(assistance_request)
     if feedback is None:
         return None
     return {"usefulness": feedback.usefulness, "timeliness": feedback.timeliness, "expertise": feedback.expertise,
@@ -41,10 +45,14 @@ def _request(member, assistance_request: AssistanceRequest) -> dict:
     data["created_by"] = _name(assistance_request.created_by)
     data["closed_at"] = _iso(assistance_request.closed_at)
     data["events"] = [{"from_status": e.from_status, "to_status": e.to_status, "note": e.note,
-                       "actor": _name(e.actor), "occurred_at": _iso(e.occurred_at)} for e in assistance_request.events]
+                       "actor": _name(e.actor), "occurred_at": _iso(e.occurred_at)} for e in timeline(assistance_request)]
     data["messages"] = [{"author": _name(m.author), "body": m.body, "created_at": _iso(m.created_at)}
                         for m in visible_messages(member, assistance_request)]
     data["feedback"] = _feedback(assistance_request)
+    data["experts"] = [profile.user.full_name for profile in accepted_experts(assistance_request)]
+    data["seen_by"] = [{"name": row["user"].full_name, "role": row["user"].role.value, "times": row["count"],
+                        "first": _iso(row["first"]), "last": _iso(row["last"])}
+                       for row in sensitive_readers(assistance_request)]
     return data
 
 

@@ -11,9 +11,10 @@ from expertnet.accounts.models import Role
 from expertnet.attachments.services import store_attachment
 from expertnet.audit.models import AuditEvent
 from expertnet.extensions import db
+from expertnet.requests.access import record_sensitive_read
 from expertnet.requests.models import Feedback, RequestMessage, RequestStatus as S, Tlp
 from tests.conftest import make_user
-from tests.requests.factories import make_request
+from tests.requests.factories import invite_expert, make_request
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 
@@ -33,6 +34,9 @@ def agencies(users):
                  comment="Very useful"),
     ])
     store_attachment(member, own, FileStorage(io.BytesIO(PNG_BYTES), "berth-plan.png"), Tlp.AMBER)
+    invite_expert(own, users["expert"], accepted=True)
+    invite_expert(theirs, make_user(Role.EXPERT, full_name="Expert Only Elsewhere"), accepted=True)
+    record_sensitive_read(coordinator, own, "detail")
     db.session.commit()
     return {"member": member, "colleague": colleague, "other": other, "own": own, "draft": draft, "theirs": theirs}
 
@@ -45,7 +49,7 @@ def download(client):
     return response
 
 
-def test_the_export_holds_the_organisations_requests_as_the_agency_sees_them(client, auth, agencies):
+def test_the_export_holds_the_organisations_requests_as_the_agency_sees_them(client, auth, agencies, users):
     auth.login(agencies["member"])
     document = download(client).get_json()
     by_reference = {r["id"]: r for r in document["requests"]}
@@ -56,6 +60,8 @@ def test_the_export_holds_the_organisations_requests_as_the_agency_sees_them(cli
     assert [a["filename"] for a in own["attachments"]] == ["berth-plan.png"]
     assert own["feedback"]["comment"] == "Very useful"
     assert own["events"] and own["events"][-1]["to_status"] == "closed"
+    assert own["experts"] == [users["expert"].full_name]
+    assert [reader["name"] for reader in own["seen_by"]] == [users["coordinator"].full_name]
     assert {u["email"] for u in document["users"]} == {agencies["member"].email, agencies["colleague"].email}
     assert document["organisation"]["name"] == agencies["member"].organisation.name
 
@@ -67,8 +73,8 @@ def test_the_export_holds_no_secret_and_nothing_of_another_organisation(client, 
         assert user.password_hash not in body and user.session_nonce not in body
     assert "password" not in body and "nonce" not in body
     assert "INTERNAL" not in body
-    for leaked in ("Other agency's secret request", "Their private message", agencies["other"].email,
-                   agencies["other"].organisation.name):
+    for leaked in ("Other agency's secret request", "Their private message", "Expert Only Elsewhere",
+                   agencies["other"].email, agencies["other"].organisation.name):
         assert leaked not in body
 
 
