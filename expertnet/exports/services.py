@@ -45,7 +45,8 @@ def _request(member, assistance_request: AssistanceRequest) -> dict:
     data["created_by"] = _name(assistance_request.created_by)
     data["closed_at"] = _iso(assistance_request.closed_at)
     data["events"] = [{"from_status": e.from_status, "to_status": e.to_status, "note": e.note,
-                       "actor": _name(e.actor), "occurred_at": _iso(e.occurred_at)} for e in timeline(assistance_request)]
+                       "actor": _name(e.actor), "occurred_at": _iso(e.occurred_at)}
+                      for e in timeline(assistance_request)]
     data["messages"] = [{"author": _name(m.author), "body": m.body, "created_at": _iso(m.created_at)}
                         for m in visible_messages(member, assistance_request)]
     data["feedback"] = _feedback(assistance_request)
