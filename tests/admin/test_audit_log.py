@@ -115,3 +115,8 @@ def test_only_admins_see_or_export_the_log(client, auth, role):
 
 def test_anonymous_visitors_are_sent_to_sign_in(client):
     assert client.get("/admin/audit/export.csv").status_code == 302
+
+
+def test_the_filters_are_translated(client, log):
+    page = client.get("/admin/audit", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+    assert "نوع العنصر" in page and "تصدير هذه القيود (CSV)" in page

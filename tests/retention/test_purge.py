@@ -13,6 +13,7 @@ from expertnet.audit.models import AuditEvent
 from expertnet.config import environment_overrides
 from expertnet.db import utcnow
 from expertnet.extensions import db
+from expertnet.retention.services import apply_purge
 from expertnet.notifications.models import OutboxMessage, OutboxStatus
 from expertnet.requests.models import Feedback, RequestMessage, RequestStatus as S, Tlp
 from tests.coordination.factories import backdate
@@ -140,3 +141,14 @@ def test_the_periods_are_read_from_the_environment():
     overrides = environment_overrides({"EXPERTNET_RETENTION_CLOSED_REQUEST_DAYS": "365",
                                        "EXPERTNET_RETENTION_SENT_MAIL_DAYS": "30"})
     assert overrides["RETENTION_CLOSED_REQUEST_DAYS"] == 365 and overrides["RETENTION_SENT_MAIL_DAYS"] == 30
+
+
+def test_files_stay_until_the_purge_commits(users):
+    """A purge that rolls back (crash, error) leaves every row and every file as it was."""
+    world = build_world(users)
+    file_path = storage_path(world["attachment"].storage_key)
+    plan = apply_purge(utcnow())
+    assert plan.files_to_delete == [world["attachment"].storage_key] and file_path.exists()
+    db.session.rollback()
+    assert db.session.get(Attachment, world["attachment"].id) is not None
+    assert world["old_closed"].gap_statement and file_path.exists()
