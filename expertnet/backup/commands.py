@@ -23,6 +23,9 @@ def backup_command(output: Path | None) -> None:
     rows = sum(entry["rows"] for entry in manifest["tables"].values())
     click.echo(f"Backup written to {path}: {len(manifest['tables'])} tables, {rows} rows, "
                f"{len(manifest['files'])} files, revision {manifest['alembic_revision']}.")
+    if manifest["missing_files"]:
+        click.echo(f"Warning: {len(manifest['missing_files'])} attachments have no file in the upload folder "
+                   f"(listed in the manifest as missing_files): {', '.join(manifest['missing_files'][:5])}", err=True)
 
 
 @click.command("restore")

@@ -10,6 +10,8 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app
 
+from expertnet.attachments.models import Attachment
+from expertnet.attachments.services import storage_path
 from expertnet.extensions import db
 from expertnet.taxonomy.models import Topic
 
@@ -214,3 +216,14 @@ def test_rows_that_do_not_fit_the_schema_are_refused_with_nothing_restored(app, 
     assert result.exit_code == 1 and "cannot be inserted" in result.output
     assert all(rows == [] for rows in table_contents(target_app).values())
     assert upload_files(target_app) == {}
+
+
+def test_an_attachment_whose_file_is_gone_is_reported_not_fatal(app, world, tmp_path):
+    attachment = db.session.scalars(sa.select(Attachment)).one()
+    storage_path(attachment.storage_key).unlink()
+    archive = tmp_path / "backups" / "snapshot.tar.gz"
+    result = app.test_cli_runner().invoke(args=["backup", "--output", str(archive)])
+    assert result.exit_code == 0 and "Warning: 1 attachments have no file" in result.output
+    with tarfile.open(archive) as tar:
+        manifest = json.load(tar.extractfile("manifest.json"))
+    assert manifest["missing_files"] == [attachment.storage_key] and manifest["files"] == {}
