@@ -79,8 +79,7 @@ def apply_purge(now: datetime) -> PurgePlan:
     for assistance_request in plan.requests:
         plan.files_to_delete += anonymise_request(assistance_request, now)
     if plan.mail:
-        db.session.execute(sa.update(OutboxMessage).where(_mail_due(plan.mail_cutoff))
-                           .values(text_body="", html_body="").execution_options(synchronize_session=False))
+        _blank(OutboxMessage, _mail_due(plan.mail_cutoff), ("text_body", "html_body"))
         record("retention.mail_bodies_purged", None, None, messages=plan.mail, sent_before=plan.mail_cutoff.isoformat())
     db.session.flush()
     return plan
@@ -93,20 +92,27 @@ def anonymise_request(assistance_request: AssistanceRequest, now: datetime) -> l
     # The title describes the case too; the reference still identifies the row.
     assistance_request.title = assistance_request.reference or f"#{assistance_request.id}"
     assistance_request.anonymised_at = now
-    for model, columns, request_column in DEPENDENT_TEXT:
-        db.session.execute(sa.update(model).where(request_column == assistance_request.id)
-                           .values({column: "" for column in columns}).execution_options(synchronize_session=False))
-    engagement_ids = sa.select(Engagement.id).where(Engagement.request_id == assistance_request.id)
-    for model, columns in ENGAGEMENT_TEXT:
-        db.session.execute(sa.update(model).where(model.engagement_id.in_(engagement_ids))
-                           .values({column: "" for column in columns}).execution_options(synchronize_session=False))
+    _blank_dependent_texts(assistance_request.id)
     attachments = list(db.session.scalars(sa.select(Attachment).where(Attachment.request_id == assistance_request.id)))
-    messages = _count(RequestMessage, RequestMessage.request_id == assistance_request.id)
     for attachment in attachments:
         db.session.delete(attachment)
     record("request.anonymised", None, assistance_request, reference=assistance_request.reference,
-           status=assistance_request.status.value, messages=messages, attachments_removed=len(attachments))
+           status=assistance_request.status.value, attachments_removed=len(attachments),
+           messages=_count(RequestMessage, RequestMessage.request_id == assistance_request.id))
     return [attachment.storage_key for attachment in attachments]
+
+
+def _blank(model, condition, columns) -> None:
+    db.session.execute(sa.update(model).where(condition).values({column: "" for column in columns})
+                       .execution_options(synchronize_session=False))
+
+
+def _blank_dependent_texts(request_id: int) -> None:
+    for model, columns, request_column in DEPENDENT_TEXT:
+        _blank(model, request_column == request_id, columns)
+    engagement_ids = sa.select(Engagement.id).where(Engagement.request_id == request_id)
+    for model, columns in ENGAGEMENT_TEXT:
+        _blank(model, model.engagement_id.in_(engagement_ids), columns)
 
 
 def delete_files(storage_keys: list[str]) -> None:

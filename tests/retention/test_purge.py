@@ -12,12 +12,13 @@ from expertnet.attachments.services import storage_path, store_attachment
 from expertnet.audit.models import AuditEvent
 from expertnet.config import environment_overrides
 from expertnet.db import utcnow
+from expertnet.engagements.models import Engagement, EngagementNote, EngagementStatus, Milestone
 from expertnet.extensions import db
 from expertnet.retention.services import apply_purge
 from expertnet.notifications.models import OutboxMessage, OutboxStatus
 from expertnet.requests.models import Feedback, RequestMessage, RequestStatus as S, Tlp
 from tests.coordination.factories import backdate
-from tests.requests.factories import make_request
+from tests.requests.factories import invite_expert, make_request
 
 PNG_BYTES = b"\x89PNG\r\n\x1a\n" + b"\x00\x00\x00\rIHDR" + b"\x00" * 64
 OLD, RECENT = 800 * 24, 10 * 24  # hours; the default period is 730 days
@@ -55,8 +56,23 @@ def build_world(users):
                                            Tlp.AMBER)
     db.session.add(Feedback(request_id=world["old_closed"].id, author_id=member.id, usefulness=5, timeliness=4,
                             expertise=5, comment="Officer Haddad found it very useful."))
+    world["engagement"] = closed_engagement(world["old_closed"], users["expert"])
     db.session.commit()
     return world
+
+
+def closed_engagement(assistance_request, expert_user) -> Engagement:
+    """The expert's work on the request, with the texts it collects (invitation, report, notes, milestones)."""
+    invitation = invite_expert(assistance_request, expert_user, accepted=True)
+    invitation.message = "Please advise on the north gate depot."
+    engagement = Engagement(invitation_id=invitation.id, request_id=assistance_request.id,
+                            expert_id=invitation.expert_id, status=EngagementStatus.CLOSED,
+                            completion_report="Depot inspected; three gaps found.")
+    db.session.add(engagement)
+    db.session.flush()
+    db.session.add_all([EngagementNote(engagement_id=engagement.id, author_id=expert_user.id, body="Met the director."),
+                        Milestone(engagement_id=engagement.id, title="Visit the north gate depot")])
+    return engagement
 
 
 def audit_count(action: str) -> int:
@@ -99,6 +115,10 @@ def test_apply_anonymises_old_archived_requests_and_keeps_their_statistics(runne
     assert {"reference": old.reference, "status": old.status, "country": old.country,
             "topics": [t.id for t in old.topics], "submitted_at": old.submitted_at, "closed_at": old.closed_at} == kept
     assert db.session.scalar(sa.select(Feedback.comment).where(Feedback.request_id == old.id)) == ""
+    engagement = world["engagement"]
+    assert (engagement.completion_report, engagement.invitation.message) == ("", "")
+    assert [n.body for n in engagement.notes] == [""] and [m.title for m in engagement.milestones] == [""]
+    assert engagement.status == EngagementStatus.CLOSED
     assert db.session.scalar(sa.select(sa.func.count(Attachment.id)).where(Attachment.request_id == old.id)) == 0
     assert not file_path.exists()
     for name in ("recent_closed", "old_but_open"):
