@@ -108,6 +108,13 @@ def register_blueprints(app: Flask) -> None:
 
     for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp, requests_bp, coordination_bp, engagements_bp):
         app.register_blueprint(blueprint)
+    register_export_blueprint(app)
+
+
+def register_export_blueprint(app: Flask) -> None:
+    from expertnet.exports.views import bp as exports_bp
+
+    app.register_blueprint(exports_bp)
 
     from expertnet.notifications import bp as notifications_bp, views as _notification_views  # noqa: F401 - routes
 

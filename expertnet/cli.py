@@ -18,6 +18,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(translations_group)
     app.cli.add_command(mail_group)
     app.cli.add_command(jobs_group)
+    register_data_lifecycle_commands(app)
 
 
 @click.command("create-admin")
@@ -122,3 +123,13 @@ def jobs_worker(workers: int | None, periodic: bool) -> None:
         raise click.ClickException("JOBS_URL is 'immediate': tasks run where they are enqueued; no worker needed.")
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     engine.consumer(workers or current_app.config["JOBS_WORKERS"], periodic=periodic).run()
+
+
+# ---- data lifecycle: backup, restore, retention ----
+def register_data_lifecycle_commands(app: Flask) -> None:
+    from expertnet.backup.commands import backup_command, restore_command
+    from expertnet.retention.commands import purge_command
+
+    app.cli.add_command(backup_command)
+    app.cli.add_command(restore_command)
+    app.cli.add_command(purge_command)

@@ -75,6 +75,10 @@ class DefaultConfig:
     SLA_WARNING_FRACTION = 0.25  # "due soon" once less than this share of the target is left
     # Need-to-know: an expert reads a closed engagement's request (read-only) this many days, then the summary.
     DETAIL_ACCESS_AFTER_CLOSE_DAYS = 30
+    # Retention (`flask purge`): closed/rejected/withdrawn requests are anonymised this many days after
+    # reaching that status; sent e-mails lose their bodies this many days after sending.
+    RETENTION_CLOSED_REQUEST_DAYS = 730
+    RETENTION_SENT_MAIL_DAYS = 90
 
 
 # Settings that may come from the environment, with how to read the text.
@@ -116,6 +120,9 @@ ENVIRONMENT_SETTINGS = {
     "SIGN_IN_DELAY_MAX_SECONDS": ("SIGN_IN_DELAY_MAX_SECONDS", int),
     # need-to-know
     "DETAIL_ACCESS_AFTER_CLOSE_DAYS": ("DETAIL_ACCESS_AFTER_CLOSE_DAYS", int),
+    # retention
+    "RETENTION_CLOSED_REQUEST_DAYS": ("RETENTION_CLOSED_REQUEST_DAYS", int),
+    "RETENTION_SENT_MAIL_DAYS": ("RETENTION_SENT_MAIL_DAYS", int),
 }
 
 

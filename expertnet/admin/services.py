@@ -2,7 +2,6 @@
 import sqlalchemy as sa
 
 from expertnet.accounts.models import Organisation, OrganisationKind
-from expertnet.audit.models import AuditEvent
 from expertnet.audit.services import record
 from expertnet.extensions import db
 
@@ -25,11 +24,3 @@ def save_organisation(actor, organisation: Organisation | None, name: str, count
     db.session.flush()
     record("organisation.created" if created else "organisation.updated", actor, organisation, name=name)
     return organisation
-
-
-def audit_events(action_prefix: str | None = None):
-    query = (sa.select(AuditEvent).options(sa.orm.selectinload(AuditEvent.actor))
-             .order_by(AuditEvent.occurred_at.desc(), AuditEvent.id.desc()))
-    if action_prefix:
-        query = query.where(AuditEvent.action.startswith(action_prefix, autoescape=True))
-    return query

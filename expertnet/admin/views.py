@@ -1,12 +1,14 @@
 """Admin pages: organisations, users and invitations, taxonomy, audit log."""
 import sqlalchemy as sa
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from expertnet.accounts import services as accounts
 from expertnet.accounts.models import Organisation, Role, User
 from expertnet.admin import services
+from expertnet.admin.audit_log import AuditFilterForm, active_filters, events_csv, filtered_events
+from expertnet.audit.services import record
 from expertnet.accounts.labels import ORGANISATION_KIND_LABELS
 from expertnet.admin.forms import ConfirmForm, InviteUserForm, OrganisationForm, TopicForm, UserRoleForm
 from expertnet.extensions import db
@@ -165,6 +167,26 @@ def edit_topic(topic_id: int):
 @bp.get("/audit")
 @admin_only
 def audit_log():
-    action = request.args.get("action", "").strip()[:64]
-    page = paginate(services.audit_events(action or None), per_page=50)
-    return render_template("admin/audit.html", page=page, action=action)
+    form = AuditFilterForm(request.args)
+    if not form.validate():
+        response = make_response(render_template("admin/audit.html", form=form, page=None), 400)
+    else:
+        page = paginate(filtered_events(form), per_page=50)
+        response = make_response(render_template("admin/audit.html", form=form, page=page))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.get("/audit/export.csv")
+@admin_only
+def audit_export():
+    form = AuditFilterForm(request.args)
+    if not form.validate():
+        return redirect(url_for("admin.audit_log", **request.args))
+    body, count = events_csv(form)
+    # The log leaving the system is itself evidence.
+    record("audit.exported", _actor(), None, filters=active_filters(form), rows=count)
+    db.session.commit()
+    return Response(body, mimetype="text/csv; charset=utf-8",
+                    headers={"Content-Disposition": 'attachment; filename="expertnet-audit-log.csv"',
+                             "Cache-Control": "no-store"})

@@ -104,6 +104,8 @@ class AssistanceRequest(TimestampMixin, db.Model):
     first_invited_at: Mapped[datetime | None]
     assigned_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
+    # Set when the retention purge blanked the content; the row stays for statistics.
+    anonymised_at: Mapped[datetime | None]
     status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
     # SLA clock: time spent waiting on the agency does not count.
     paused_seconds: Mapped[int] = mapped_column(default=0)

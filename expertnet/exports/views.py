@@ -1,0 +1,40 @@
+"""The member's export page and download."""
+import json
+
+from flask import Blueprint, Response, abort, make_response, render_template
+from flask_login import current_user
+
+from expertnet.accounts.models import Role
+from expertnet.exports.services import export_organisation
+from expertnet.extensions import db
+from expertnet.policy import roles_required
+
+bp = Blueprint("exports", __name__, url_prefix="/organisation/export", template_folder="templates")
+members_only = roles_required(Role.MEMBER)
+
+
+def _member_with_organisation():
+    member = current_user._get_current_object()
+    if member.organisation is None:
+        abort(404)
+    return member
+
+
+@bp.get("")
+@members_only
+def organisation_export_page():
+    member = _member_with_organisation()
+    response = make_response(render_template("exports/organisation.html", organisation=member.organisation))
+    response.headers["Cache-Control"] = "no-store"
+    return response
+
+
+@bp.post("")
+@members_only
+def organisation_export_download():
+    member = _member_with_organisation()
+    document = export_organisation(member)
+    db.session.commit()
+    return Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json",
+                    headers={"Content-Disposition": 'attachment; filename="expertnet-organisation-export.json"',
+                             "Cache-Control": "no-store"})

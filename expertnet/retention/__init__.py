@@ -1,0 +1,1 @@
+"""Retention: closed requests are anonymised and sent e-mails lose their bodies after configured periods."""
