@@ -1,7 +1,7 @@
 """assistance_request.anonymised_at: when the retention purge blanked a request's content
 
 Revision ID: b7d3e9a1c5f2
-Revises: 4715115e04c6
+Revises: b7d3c1e9a2f4
 Create Date: 2026-12-06 04:10:00
 
 """
@@ -11,7 +11,7 @@ import expertnet.db
 
 
 revision = 'b7d3e9a1c5f2'
-down_revision = '4715115e04c6'
+down_revision = 'b7d3c1e9a2f4'
 branch_labels = None
 depends_on = None
 
