@@ -9,7 +9,7 @@ from expertnet.extensions import db
 @click.option("--apply", "apply_changes", is_flag=True, help="Purge for real; without it nothing is changed.")
 def purge_command(apply_changes: bool) -> None:
     """Anonymise closed, rejected and withdrawn requests and blank sent e-mail bodies past their retention."""
-    from expertnet.retention.services import apply_purge, delete_files, plan_purge
+    from expertnet.retention.services import apply_purge, plan_purge
 
     now = utcnow()
     if not apply_changes:
@@ -18,7 +18,6 @@ def purge_command(apply_changes: bool) -> None:
         return
     plan = apply_purge(now)
     db.session.commit()
-    delete_files(plan.files_to_delete)
     _report(plan, "Purged")
 
 

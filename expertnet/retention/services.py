@@ -1,14 +1,14 @@
 """The retention purge. A request past its period keeps its row, reference, topics, country, dates and statuses
 (the statistics) and loses every text that describes the case, its conversation and its files. Sent e-mails
 keep their envelope and lose their bodies. Files are deleted only after the caller has committed."""
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from flask import current_app
 
 from expertnet.attachments.models import Attachment
-from expertnet.attachments.services import storage_path
+from expertnet.attachments.services import remove_attachment
 from expertnet.audit.services import record
 from expertnet.engagements.models import Engagement, EngagementNote, Invitation, Milestone
 from expertnet.extensions import db
@@ -36,7 +36,6 @@ class PurgePlan:
     messages: int
     attachments: int
     mail: int
-    files_to_delete: list[str] = field(default_factory=list)
 
 
 def cutoffs(now: datetime) -> tuple[datetime, datetime]:
@@ -73,11 +72,11 @@ def plan_purge(now: datetime) -> PurgePlan:
 
 
 def apply_purge(now: datetime) -> PurgePlan:
-    """Anonymise the requests and blank the mail of `plan_purge(now)`, audited; the caller commits and then
-    calls delete_files(plan.files_to_delete)."""
+    """Anonymise the requests and blank the mail of `plan_purge(now)`, audited; the caller commits (the
+    attachments' files go once that commit is done, as for any removed attachment)."""
     plan = plan_purge(now)
     for assistance_request in plan.requests:
-        plan.files_to_delete += anonymise_request(assistance_request, now)
+        anonymise_request(assistance_request, now)
     if plan.mail:
         _blank(OutboxMessage, _mail_due(plan.mail_cutoff), ("text_body", "html_body"))
         record("retention.mail_bodies_purged", None, None, messages=plan.mail, sent_before=plan.mail_cutoff.isoformat())
@@ -85,8 +84,8 @@ def apply_purge(now: datetime) -> PurgePlan:
     return plan
 
 
-def anonymise_request(assistance_request: AssistanceRequest, now: datetime) -> list[str]:
-    """Blank the request's case texts; returns the storage keys of its files, to delete after commit."""
+def anonymise_request(assistance_request: AssistanceRequest, now: datetime) -> None:
+    """Blank the request's case texts and remove its attachments (their files go after the commit)."""
     for name in REQUEST_TEXT_FIELDS:
         setattr(assistance_request, name, "")
     # The title describes the case too; the reference still identifies the row.
@@ -95,11 +94,10 @@ def anonymise_request(assistance_request: AssistanceRequest, now: datetime) -> l
     _blank_dependent_texts(assistance_request.id)
     attachments = list(db.session.scalars(sa.select(Attachment).where(Attachment.request_id == assistance_request.id)))
     for attachment in attachments:
-        db.session.delete(attachment)
+        remove_attachment(None, attachment)
     record("request.anonymised", None, assistance_request, reference=assistance_request.reference,
            status=assistance_request.status.value, attachments_removed=len(attachments),
            messages=_count(RequestMessage, RequestMessage.request_id == assistance_request.id))
-    return [attachment.storage_key for attachment in attachments]
 
 
 def _blank(model, condition, columns) -> None:
@@ -113,9 +111,3 @@ def _blank_dependent_texts(request_id: int) -> None:
     engagement_ids = sa.select(Engagement.id).where(Engagement.request_id == request_id)
     for model, columns in ENGAGEMENT_TEXT:
         _blank(model, model.engagement_id.in_(engagement_ids), columns)
-
-
-def delete_files(storage_keys: list[str]) -> None:
-    """After the commit: a crash before this leaves only orphans, which `purge_orphans` also removes."""
-    for key in storage_keys:
-        storage_path(key).unlink(missing_ok=True)
