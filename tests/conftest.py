@@ -17,6 +17,7 @@ from expertnet.accounts.models import Organisation, OrganisationKind, Role, User
 from expertnet.app import create_app
 from expertnet.extensions import db
 from expertnet.i18n import compile_catalogues
+from tests.notifications.smtp_server import LoopbackSMTP
 
 POSTGRES_URL = os.environ.get("EXPERTNET_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
@@ -106,6 +107,15 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def smtp_server(app):
+    """A real SMTP server on loopback, started, with the app's SMTP settings pointing at it."""
+    server = LoopbackSMTP()
+    server.configure(app)
+    yield server.start()
+    server.stop()
 
 
 @pytest.fixture

@@ -16,7 +16,7 @@ from expertnet.accounts.models import Role
 from expertnet.extensions import db
 from expertnet.notifications.models import OutboxMessage, OutboxStatus
 from tests.conftest import make_user
-from tests.notifications.smtp_server import LoopbackSMTP, free_port
+from tests.notifications.smtp_server import free_port
 
 PROJECT_ROOT = Path(__file__).resolve().parents[2]
 REDIS_SERVER = "/usr/bin/redis-server"
@@ -76,15 +76,6 @@ def wait_until(check, what: str, timeout: float = 90):  # generous: the worker i
         if time.monotonic() > deadline:
             raise AssertionError(f"{what} not ready after {timeout} s")
         time.sleep(0.1)
-
-
-
-@pytest.fixture
-def smtp_server(app):
-    server = LoopbackSMTP()
-    server.configure(app)
-    yield server.start()
-    server.stop()
 
 
 @pytest.fixture

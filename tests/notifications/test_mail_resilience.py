@@ -16,17 +16,8 @@ from expertnet.notifications.models import OutboxMessage, OutboxStatus
 from expertnet.notifications.services import MAX_ATTEMPTS, claim_due, clean_header, deliver_queued
 from tests.conftest import make_user
 from tests.engagements.factories import accept, invite, make_assistance_request, make_expert
-from tests.notifications.smtp_server import LoopbackSMTP
 
 INJECTED_NAME = "Eve\r\nBcc: x@example.org"
-
-
-@pytest.fixture
-def smtp_server(app):
-    server = LoopbackSMTP()
-    server.configure(app)
-    yield server.start()
-    server.stop()
 
 
 def parsed(envelope):
