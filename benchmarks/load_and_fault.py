@@ -614,7 +614,8 @@ def _raise_interrupt(signum, frame):
 
 def main(argv=None) -> int:
     args = parse_args(argv)
-    signal.signal(signal.SIGTERM, _raise_interrupt)  # cleaned up like Ctrl-C
+    for sig in (signal.SIGINT, signal.SIGTERM):  # SIGINT too: a shell's background job starts with it ignored
+        signal.signal(sig, _raise_interrupt)
     workdir = Path(tempfile.mkdtemp(prefix="expertnet-load."))
     pg = Postgres()
     smtp = SmtpServer()

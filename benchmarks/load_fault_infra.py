@@ -91,8 +91,8 @@ class Postgres:
         self._run(f"{self.bindir}/initdb", "-D", str(data), "-U", "postgres", "-A", "trust", "--no-sync")
         options = (f"-c listen_addresses={LOOPBACK} -p {self.port} -k {self.home} -c fsync=off "
                    "-c synchronous_commit=off -c full_page_writes=off -c max_connections=200")
+        self.started = True  # from here on stop() has a server to stop, even if start is interrupted
         self._run(f"{self.bindir}/pg_ctl", "-D", str(data), "-l", str(self.home / "log"), "-w", "-o", options, "start")
-        self.started = True
         self._run(f"{self.bindir}/createdb", "-h", LOOPBACK, "-p", str(self.port), "-U", "postgres", "expertnet")
 
     def restart(self) -> None:
