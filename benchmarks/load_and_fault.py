@@ -456,21 +456,17 @@ def sql_violations(db: Database) -> dict[str, int]:
     return {name: db.value(sql) for name, sql in INVARIANTS.items()}
 
 
-def mail_violations(db: Database, smtp: SmtpServer, first_id: int) -> tuple[dict[str, int], dict[str, int]]:
+def mail_violations(db: Database, smtp: SmtpServer, first_id: int) -> tuple[dict, dict, list[int]]:
     """Rows from `first_id` on: the demo seed writes its history as already sent, never mailed."""
     rows = db.rows("SELECT id, status FROM outbox_message WHERE id >= %s", (first_id,))
     status_of = dict(rows)
-    deliveries = smtp.mailbox.deliveries
-    never_received = [i for i, s in status_of.items() if s == "sent" and deliveries[i] == 0]
+    deliveries = {i: n for i, n in smtp.mailbox.deliveries.items() if i >= first_id}
+    never_received = [i for i, s in status_of.items() if s == "sent" and not deliveries.get(i)]
     violations = {
         "messages still queued after the drain": sum(1 for s in status_of.values() if s == "queued"),
         "messages marked sent but never received": len(never_received),
         "messages mailed more than once": sum(1 for count in deliveries.values() if count > 1),
     }
-    for message_id in never_received[:5]:
-        print("  never received: outbox row %s %s" % (message_id, db.rows(
-            "SELECT kind, recipient, attempts, created_at, sent_at, last_error FROM outbox_message WHERE id = %s",
-            (message_id,))[0]))
     info = {
         "outbox rows": len(status_of),
         "sent": sum(1 for s in status_of.values() if s == "sent"),
@@ -482,7 +478,15 @@ def mail_violations(db: Database, smtp: SmtpServer, first_id: int) -> tuple[dict
         "SMTP refusals answered": smtp.mailbox.refused,
         "SMTP connections left hanging": smtp.mailbox.hung,
     }
-    return violations, info
+    return violations, info, never_received
+
+
+def print_never_received(db: Database, outbox_ids: list[int]) -> None:
+    for outbox_id in outbox_ids[:5]:
+        kind, recipient, attempts, sent_at = db.rows(
+            "SELECT kind, recipient, attempts, sent_at FROM outbox_message WHERE id = %s", (outbox_id,))[0]
+        print(f"  e.g. outbox row {outbox_id} ({kind} to {recipient}) marked sent at {sent_at:%H:%M:%S} "
+              f"after {attempts} attempt(s), never received")
 
 
 def file_violations(db: Database, upload_folder: Path) -> tuple[dict[str, int], dict[str, int]]:
@@ -551,6 +555,13 @@ def print_traffic(samples, seconds: float) -> None:
         codes = collections.Counter(s.status for s in kind_samples)
         print(f"{kind:24} {len(times):6} {percentile(times, .5):8.0f} {percentile(times, .95):8.0f} "
               f"{percentile(times, .99):8.0f}  " + " ".join(f"{c}x{n}" for c, n in sorted(codes.items())))
+
+
+def print_mail_timeline(arrivals: list[float], started: float, bucket: float = 10.0) -> None:
+    """Messages received per 10 s of the run: where the SMTP faults bit."""
+    counts = collections.Counter(int((moment - started) // bucket) for moment in arrivals if moment >= started)
+    last = max(counts, default=-1)
+    print("\nMail received per 10 s: " + " ".join(str(counts[n]) for n in range(last + 1)))
 
 
 def print_counts(title: str, counts: dict[str, int], baseline: dict[str, int] | None = None) -> None:
@@ -675,10 +686,12 @@ def main(argv=None) -> int:
             print("  " + line)
         print("\nScenarios: " + ", ".join(f"{name}: {n}" for name, n in sorted(outcomes.items())))
         print_traffic(recorder.samples, load_seconds)
-        mail, mail_info = mail_violations(db, smtp, first_outbox_id)
+        mail, mail_info, never_received = mail_violations(db, smtp, first_outbox_id)
         files, files_info = file_violations(db, workdir / "uploads")
         violations = {**sql_violations(db), **mail, **files, **http_violations(recorder.samples, faults)}
+        print_mail_timeline(smtp.mailbox.arrivals, started)
         print_counts(f"Mail (outbox drained in {drained:.0f} s):", mail_info)
+        print_never_received(db, never_received)
         print_counts("Files:", files_info)
         print_counts("Logs:", log_info(gunicorn, worker))
         print_counts("Violations (target 0 each):", violations, baseline)

@@ -125,6 +125,7 @@ class Mailbox:
         self.mode = SmtpMode.ACCEPT
         self.deliveries: collections.Counter = collections.Counter()
         self.without_outbox_id = 0
+        self.arrivals: list[float] = []  # time.monotonic() of each message received
         self.refused = 0
         self.hung = 0
         self._lock = threading.Lock()
@@ -141,6 +142,7 @@ class Mailbox:
     async def handle_DATA(self, server, session, envelope):
         found = OUTBOX_ID.search(_message_id(envelope.content))
         with self._lock:
+            self.arrivals.append(time.monotonic())
             if found:
                 self.deliveries[int(found.group(1))] += 1
             else:
