@@ -369,20 +369,34 @@ class Faults:
     def schedule(self):
         d = self.duration
         return [
-            # Mail flows once the first invitations go out (about a fifth of the way in).
-            (0.20 * d, f"SMTP refusing (451) for {0.12 * d:.0f} s", lambda: self._smtp_for(SmtpMode.REFUSE, 0.12 * d)),
-            (0.38 * d, f"SMTP hanging for {0.12 * d:.0f} s", lambda: self._smtp_for(SmtpMode.HANG, 0.12 * d)),
-            (0.55 * d, "gunicorn worker SIGKILLed", self._kill_gunicorn_worker),
-            (0.62 * d, "job worker SIGKILLed, restarted 3 s later", self._kill_job_worker),
-            (0.75 * d, "PostgreSQL restarted (pg_ctl restart -m fast)", self._restart_postgres),
+            # (offset, what, action, wait for mail to flow first)
+            (0.25 * d, "gunicorn worker SIGKILLed", self._kill_gunicorn_worker, False),
+            (0.40 * d, f"SMTP refusing (451) for {0.12 * d:.0f} s",
+             lambda: self._smtp_for(SmtpMode.REFUSE, 0.12 * d), True),
+            (0.55 * d, "job worker SIGKILLed, restarted 3 s later", self._kill_job_worker, False),
+            (0.62 * d, f"SMTP hanging for {0.12 * d:.0f} s", lambda: self._smtp_for(SmtpMode.HANG, 0.12 * d), True),
+            (0.82 * d, "PostgreSQL restarted (pg_ctl restart -m fast)", self._restart_postgres, False),
         ]
 
     def run(self, started: float) -> None:
-        for offset, label, action in self.schedule():
+        """The faults in order, each at its offset or later (an SMTP fault waits for mail to flow)."""
+        for offset, label, action, needs_mail in self.schedule():
             if self.stop.wait(max(0.0, started + offset - time.monotonic())):
+                return
+            if needs_mail and not self._mail_flowing(started, 0.15 * self.duration):
                 return
             self.log.append(f"t={time.monotonic() - started:5.1f}s  {label}")
             action()
+
+    def _mail_flowing(self, started: float, patience: float) -> bool:
+        """Wait (at most `patience` seconds) for a message to arrive in this run; False when stopped."""
+        give_up = time.monotonic() + patience
+        while not any(moment >= started for moment in self.smtp.mailbox.arrivals[-1:]):
+            if time.monotonic() > give_up:
+                return True  # no mail yet: inject anyway, the report shows nothing bit
+            if self.stop.wait(0.5):
+                return False
+        return True
 
     def _smtp_for(self, mode: str, seconds: float) -> None:
         self.smtp.mailbox.mode = mode
