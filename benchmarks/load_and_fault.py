@@ -36,6 +36,7 @@ import sys
 import tempfile
 import threading
 import time
+import urllib.parse
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -72,7 +73,7 @@ class Database:
         self.local = threading.local()
 
     def rows(self, sql: str, params: tuple = ()) -> list[tuple]:
-        for attempt in range(30):
+        for _attempt in range(30):
             try:
                 connection = getattr(self.local, "connection", None)
                 if connection is None or connection.closed:
@@ -128,8 +129,8 @@ class World:
 
 
 def _id_after(location: str, prefix: str) -> int | None:
-    path = location.split("://", 1)[-1].split("/", 1)[-1]
-    path = "/" + path.split("?", 1)[0].split("#", 1)[0]
+    """The id in a redirect's Location such as /requests/12 (absolute or relative)."""
+    path = urllib.parse.urlsplit(location).path
     if not path.startswith(prefix):
         return None
     head = path[len(prefix):].split("/", 1)[0]
@@ -137,7 +138,7 @@ def _id_after(location: str, prefix: str) -> int | None:
 
 
 # ------------------------------------------------------------------ steps (one HTTP action each)
-def file_request(world: World, member: Browser, topics: list[str], submit: bool, experts_wanted: int = 2) -> int:
+def file_request(member: Browser, topics: list[str], submit: bool, experts_wanted: int = 2) -> int:
     """POST the request form; the new request's id from the redirect."""
     word = secrets.token_hex(3)
     fields = {
@@ -164,7 +165,7 @@ def move(coordinator: Browser, request_id: int, to_status: str) -> int:
                            {"to_status": to_status, "note": "Load test step."}).status
 
 
-def to_matching(world: World, coordinator: Browser, request_id: int) -> None:
+def to_matching(coordinator: Browser, request_id: int) -> None:
     for status in ("triage", "matching"):
         if move(coordinator, request_id, status) not in (302, 303):
             raise Aborted(f"moving request {request_id} to {status} failed")
@@ -229,7 +230,7 @@ def submit_report(expert: Browser, engagement_id: int) -> int:
 
 
 def upload(member: Browser, request_id: int) -> int:
-    content = PNG + secrets.token_bytes(random.randint(100, 40_000))  # sizes differ: a swapped file shows
+    content = PNG + secrets.token_bytes(100 + secrets.randbelow(40_000))  # sizes differ: a swapped file shows
     return member.act("file_upload", "POST", f"/requests/{request_id}/attachments", {"tlp": "TLP:AMBER"},
                       files={"file": (f"scan-{secrets.token_hex(2)}.png", content)}).status
 
@@ -253,11 +254,11 @@ def lifecycle_scenario(world: World) -> None:
     rng = world.rng
     member_email, _org = rng.choice(world.members)
     member = world.browser(member_email)
-    request_id = file_request(world, member, rng.sample(world.topics, 2), submit=True)
+    request_id = file_request(member, rng.sample(world.topics, 2), submit=True)
     if rng.random() < 0.3:
         password_reset(world, member_email)
     coordinators = [world.browser(email) for email in world.coordinators]
-    to_matching(world, coordinators[0], request_id)
+    to_matching(coordinators[0], request_id)
     candidates = suggested_experts(coordinators[0], request_id)[:12]
     if len(candidates) < 3:
         raise Aborted("fewer than three experts suggested")
@@ -298,9 +299,9 @@ def capacity_scenario(world: World) -> None:
         organisations.setdefault(organisation_id, email)
     members = list(organisations.values())[:3]
     coordinators = [world.browser(email) for email in world.coordinators]
-    request_ids = [file_request(world, world.browser(email), topics, submit=True) for email in members]
+    request_ids = [file_request(world.browser(email), topics, submit=True) for email in members]
     for request_id in request_ids:
-        to_matching(world, coordinators[0], request_id)
+        to_matching(coordinators[0], request_id)
     common = None
     for request_id in request_ids:
         listed = suggested_experts(coordinators[0], request_id)
@@ -318,8 +319,8 @@ def capacity_scenario(world: World) -> None:
 
 def least_room(world: World, profile_ids: list[int]) -> int:
     """The expert with the least capacity left (but some): three invitations at once go beyond it."""
-    rows = world.db.rows("SELECT id FROM expert_profile WHERE id = ANY(%s) AND commitments < capacity "
-                         "ORDER BY capacity - commitments, id LIMIT 1", (profile_ids,))
+    rows = world.db.rows(f"SELECT w.id FROM ({OPEN_WORK}) w WHERE w.id = ANY(%s) AND w.open_work < w.capacity "
+                         "ORDER BY w.capacity - w.open_work, w.id LIMIT 1", (profile_ids,))
     return rows[0][0] if rows else profile_ids[0]
 
 
@@ -328,7 +329,7 @@ def files_scenario(world: World) -> None:
     rng = world.rng
     member_email, _org = rng.choice(world.members)
     member = world.browser(member_email)
-    request_id = file_request(world, member, rng.sample(world.topics, 2), submit=False)
+    request_id = file_request(member, rng.sample(world.topics, 2), submit=False)
     for _ in range(2):
         upload(member, request_id)
     for _round in range(2):
@@ -424,15 +425,13 @@ class Faults:
 # ------------------------------------------------------------------ invariants (SQL on the final state)
 OPEN_ENGAGEMENT = "('planned', 'active', 'report_submitted', 'report_accepted', 'suspended')"
 OPEN_WORK = f"""
-    SELECT p.id, p.capacity, p.commitments,
+    SELECT p.id, p.capacity,
            (SELECT count(*) FROM invitation i WHERE i.expert_id = p.id AND i.status = 'pending')
          + (SELECT count(*) FROM engagement e WHERE e.expert_id = p.id AND e.status IN {OPEN_ENGAGEMENT}) AS open_work
     FROM expert_profile p"""
 INVARIANTS = {
     "experts over capacity (open work > capacity)":
         f"SELECT count(*) FROM ({OPEN_WORK}) w WHERE w.open_work > w.capacity",
-    "experts whose commitments != pending invitations + open engagements":
-        f"SELECT count(*) FROM ({OPEN_WORK}) w WHERE w.open_work <> w.commitments",
     "duplicate (request, expert) invitations":
         "SELECT count(*) FROM (SELECT 1 FROM invitation GROUP BY request_id, expert_id HAVING count(*) > 1) d",
     "invitations with more than one engagement":
@@ -466,8 +465,18 @@ INVARIANTS = {
 }
 
 
+# Only while expert_profile keeps a hand-kept counter (ACCESS may derive commitments from the rows instead).
+COUNTER_INVARIANT = (
+    "experts whose commitments != pending invitations + open engagements",
+    f"SELECT count(*) FROM ({OPEN_WORK}) w JOIN expert_profile p ON p.id = w.id WHERE w.open_work <> p.commitments")
+
+
 def sql_violations(db: Database) -> dict[str, int]:
-    return {name: db.value(sql) for name, sql in INVARIANTS.items()}
+    checks = dict(INVARIANTS)
+    if db.value("SELECT count(*) FROM information_schema.columns WHERE table_name = 'expert_profile' "
+                "AND column_name = 'commitments'"):
+        checks[COUNTER_INVARIANT[0]] = COUNTER_INVARIANT[1]
+    return {name: db.value(sql) for name, sql in checks.items()}
 
 
 def mail_violations(db: Database, smtp: SmtpServer, first_id: int) -> tuple[dict, dict, list[int]]:
