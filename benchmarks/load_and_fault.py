@@ -625,7 +625,7 @@ def worker_command(template: str, env: dict) -> tuple[list[str], str]:
 
 def parse_args(argv=None):
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--duration", type=float, default=100, help="seconds of load (default 100)")
+    parser.add_argument("--duration", type=float, default=90, help="seconds of load (default 90)")
     parser.add_argument("--users", type=int, default=8, help="concurrent scenario threads (default 8)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--drain", type=float, default=60, help="at most this many seconds to empty the outbox")
