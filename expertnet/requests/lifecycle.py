@@ -205,8 +205,16 @@ def _stamp_milestones(assistance_request: AssistanceRequest, to_status, now: dat
         r.closed_at = now
 
 
+# Any fixed number: the key of the PostgreSQL advisory lock that serialises reference numbering.
+REFERENCE_LOCK_KEY = 0x7E5E_4E01
+
+
 def next_reference(year: int) -> str:
-    """TA-YYYY-NNNN, numbered per year; the unique constraint refuses a concurrent duplicate."""
+    """TA-YYYY-NNNN, numbered per year. On PostgreSQL two submissions at once would read the same last
+    number and the second would fail on the unique constraint (a 409 for a valid submission), so numbering
+    waits for the other submitting transaction to end; SQLite already serialises its writers."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        db.session.execute(sa.select(sa.func.pg_advisory_xact_lock(REFERENCE_LOCK_KEY)))
     prefix = f"TA-{year}-"
     last = db.session.scalar(sa.select(sa.func.max(AssistanceRequest.reference))
                              .where(AssistanceRequest.reference.like(f"{prefix}%")))
