@@ -3,7 +3,7 @@
     .venv/bin/python benchmarks/load_and_fault.py                      # ~2-3 minutes, 4 workers, 8 users
     .venv/bin/python benchmarks/load_and_fault.py --duration 60 --users 4
     .venv/bin/python benchmarks/load_and_fault.py --no-faults          # the same load without faults
-    .venv/bin/python benchmarks/load_and_fault.py --worker-cmd '{flask} --app {app} jobs worker'
+    .venv/bin/python benchmarks/load_and_fault.py --env EXPERTNET_JOBS_URL=redis://127.0.0.1:6379/0
 
 Everything runs on loopback and is bounded in time and count: a throwaway PostgreSQL cluster, the
 demo network (`flask seed-demo`, password expertnet-demo-2026), an SMTP server inside this process,
@@ -16,9 +16,9 @@ gunicorn worker SIGKILLed, the job worker SIGKILLed and restarted, PostgreSQL re
 faults are cleared, the worker drains the outbox (bounded), and each invariant's violations are
 counted with SQL (target: 0 each). Exit status 1 when any violation was found.
 
-The worker: `--worker-cmd` is a command with {flask}, {app} and {python} filled in. By default it is
-`{flask} --app {app} jobs worker` when this checkout has that command, otherwise a stand-in loop of
-`flask mail deliver` once a second.
+The worker: `--worker-cmd` is a command with {flask}, {app} and {python} filled in; by default
+`{flask} --app {app} jobs worker`, on a huey queue in the run's own directory (SQLite, the embedded mode)
+unless `--env EXPERTNET_JOBS_URL=...` says otherwise.
 """
 from __future__ import annotations
 
@@ -51,7 +51,6 @@ BIN = Path(sys.executable).parent
 DEMO_PASSWORD = "expertnet-demo-2026"
 # Fast retries, so the drain after the faults stays short; everything else is the production default.
 APP_SPEC = 'expertnet.app:create_app({"MAIL_RETRY_BASE_SECONDS": 2})'
-STAND_IN_WORKER = "while :; do {flask} --app {app} mail deliver; sleep 1; done"
 JOBS_WORKER = "{flask} --app {app} jobs worker"
 PNG = b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00\x1f\x15\xc4\x89"
 MAX_PASSWORD_RESETS = 30  # /password/forgot allows 10 an hour per address and worker
@@ -601,6 +600,7 @@ def child_environment(pg: Postgres, smtp: SmtpServer, workdir: Path, web_port: i
            "EXPERTNET_MAIL_BACKEND": "smtp", "EXPERTNET_SMTP_HOST": "127.0.0.1", "EXPERTNET_SMTP_PORT": str(smtp.port),
            "EXPERTNET_UPLOAD_FOLDER": str(workdir / "uploads"),
            "EXPERTNET_MATCHER_INDEX_PATH": str(workdir / "matcher-index"),
+           "EXPERTNET_JOBS_URL": f"sqlite:///{workdir / 'jobs.sqlite3'}",
            "EXPERTNET_PUBLIC_BASE_URL": f"http://127.0.0.1:{web_port}"}
     for assignment in extra:
         name, _, value = assignment.partition("=")
@@ -613,14 +613,10 @@ def flask(env: dict, *args: str) -> None:
                    stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, timeout=300)
 
 
-def worker_command(template: str, env: dict) -> tuple[list[str], str]:
-    if template == "auto":
-        probe = subprocess.run([str(BIN / "flask"), "--app", APP_SPEC, "jobs", "--help"], env=env, cwd=PROJECT_ROOT,
-                               stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, timeout=120)
-        template = JOBS_WORKER if probe.returncode == 0 else STAND_IN_WORKER
+def worker_command(template: str) -> tuple[list[str], str]:
     text = template.format(flask=shlex.quote(str(BIN / "flask")), app=shlex.quote(APP_SPEC),
                            python=shlex.quote(sys.executable))
-    return ["bash", "-c", f"exec {text}" if template != STAND_IN_WORKER else text], text
+    return ["bash", "-c", f"exec {text}"], text
 
 
 def parse_args(argv=None):
@@ -629,7 +625,7 @@ def parse_args(argv=None):
     parser.add_argument("--users", type=int, default=8, help="concurrent scenario threads (default 8)")
     parser.add_argument("--workers", type=int, default=4, help="gunicorn workers (default 4)")
     parser.add_argument("--drain", type=float, default=60, help="at most this many seconds to empty the outbox")
-    parser.add_argument("--worker-cmd", default="auto", help="the job worker command ({flask}, {app}, {python})")
+    parser.add_argument("--worker-cmd", default=JOBS_WORKER, help="the job worker command ({flask}, {app}, {python})")
     parser.add_argument("--env", action="append", default=[], metavar="NAME=VALUE",
                         help="extra environment for gunicorn and the worker (repeatable)")
     parser.add_argument("--no-faults", action="store_true", help="the same load without injecting faults")
@@ -667,7 +663,7 @@ def main(argv=None) -> int:
         db = Database(pg.dsn)
         baseline = sql_violations(db)
         first_outbox_id = db.value("SELECT coalesce(max(id), 0) + 1 FROM outbox_message")
-        command, shown = worker_command(args.worker_cmd, env)
+        command, shown = worker_command(args.worker_cmd)
         worker = Child("job-worker", command, env, PROJECT_ROOT, workdir)
         worker.start()
         print(f"Job worker: {shown}")
