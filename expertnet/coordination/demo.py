@@ -1,6 +1,6 @@
 """Demo step for the coordination desk (runs after the requests' and engagements' steps): priorities, a few
 requests without a lead, SLA clocks in every state (on track, due soon, overdue), milestones and planned dates
-on engagements, and an outbox with some history (sent mail, one digest, one message kept for retry)."""
+on engagements, and an outbox with some history (sent mail, one digest, one message kept for retry, one given up)."""
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -11,6 +11,7 @@ from expertnet.db import utcnow
 from expertnet.engagements.models import Engagement, EngagementStatus
 from expertnet.extensions import db
 from expertnet.notifications.models import OutboxMessage, OutboxStatus
+from expertnet.notifications.services import MAX_ATTEMPTS, retry_delay
 from expertnet.requests.models import AssistanceRequest, RequestStatus as S, Urgency
 
 PRIORITY = {Urgency.URGENT: 1, Urgency.PRIORITY: 2, Urgency.ROUTINE: 3}
@@ -68,7 +69,12 @@ def _outbox_history() -> None:
     messages = db.session.scalars(sa.select(OutboxMessage).order_by(OutboxMessage.id)).all()
     for message in messages:
         message.status, message.attempts, message.sent_at = OutboxStatus.SENT, 1, message.created_at
-    if messages:
-        waiting = messages[-1]
+    if len(messages) >= 2:
+        waiting, given_up = messages[-1], messages[-2]
         waiting.status, waiting.sent_at, waiting.attempts = OutboxStatus.QUEUED, None, 1
         waiting.last_error = "ConnectionRefusedError: [Errno 111] Connection refused"
+        waiting.next_attempt_at = utcnow() + retry_delay(1)
+        # The admins' outbox page shows what the relay refused for good.
+        given_up.status, given_up.sent_at, given_up.attempts = OutboxStatus.FAILED, None, MAX_ATTEMPTS
+        given_up.last_error = (f"SMTPRecipientsRefused: {{'{given_up.recipient}': "
+                               "(550, b'5.1.1 Mailbox unavailable')}")

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 
 from expertnet.db import utcnow
 from expertnet.engagements import services
-from expertnet.engagements.models import DeclineReason, EngagementStatus, Invitation
+from expertnet.engagements.models import DeclineReason, Engagement, EngagementStatus, Invitation
 from expertnet.engagements.suggestions import rank_for_request
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
 from expertnet.extensions import db
@@ -121,10 +121,24 @@ def seed_engagements(admin, organisations: dict) -> None:
                 _advance(invitation.engagement, STAGE.get(assistance_request.status, EngagementStatus.PLANNED),
                          coordinator, "ar" if expert.user.locale == "ar" else "en")
             _backdate(invitation, assistance_request, number)
+    _withdraw_one_expert([r for r in requests if r.status == S.IN_PROGRESS], admin)
     _invite_demo_experts(requests)
     db.session.flush()
     # Demo people have no mailboxes: drop what the services queued for them.
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id > first_outbox))
+
+
+def _withdraw_one_expert(in_progress, admin) -> None:
+    """One team lost an expert mid-way: the engagement stays as history and their need-to-know ended."""
+    for assistance_request in in_progress:
+        active = [e for e in db.session.scalars(sa.select(Engagement).where(
+            Engagement.request_id == assistance_request.id, Engagement.status == EngagementStatus.ACTIVE)
+            .order_by(Engagement.id))]
+        if len(active) >= 2:
+            services.withdraw_expert(assistance_request.lead_coordinator or admin, active[-1],
+                                     "Travel clearance for the site visit was refused; the other expert covers "
+                                     "the work remotely.")
+            return
 
 
 def _invite_demo_experts(requests) -> None:

@@ -15,7 +15,10 @@ def test_demo_history_is_consistent(app):
     db.session.commit()
     engagements = db.session.scalars(sa.select(Engagement)).all()
     assert len(engagements) >= 15
-    for engagement in engagements:
+    withdrawn = [e for e in engagements if e.status == EngagementStatus.WITHDRAWN]
+    assert len(withdrawn) == 1 and withdrawn[0].withdrawal_reason
+    assert withdrawn[0].request.status == S.IN_PROGRESS
+    for engagement in set(engagements) - set(withdrawn):
         assert engagement.status == STAGE.get(engagement.request.status, EngagementStatus.PLANNED)
     for assistance_request in db.session.scalars(sa.select(AssistanceRequest).where(AssistanceRequest.status == S.INVITING)):
         accepted = [i for i in db.session.scalars(sa.select(Invitation).where(Invitation.request_id == assistance_request.id))
