@@ -3,7 +3,7 @@ import os
 from pathlib import Path
 
 from flask import Flask, has_request_context
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_login import AnonymousUserMixin, current_user
 
 from expertnet import config as config_module
@@ -60,6 +60,7 @@ def register_extensions(app: Flask) -> None:
                      render_as_batch=True)
     login_manager.init_app(app)
     login_manager.login_view = "accounts.sign_in"
+    login_manager.login_message = _l("Please sign in to see this page.")  # Flask-Login's own text is English only
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
     csrf.init_app(app)

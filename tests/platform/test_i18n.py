@@ -12,6 +12,11 @@ def test_arabic_page_is_right_to_left_and_translated(client):
     assert "تسجيل الدخول" in page
 
 
+def test_the_sign_in_prompt_of_a_protected_page_is_translated(client):
+    page = client.get("/requests/", headers={"Accept-Language": "ar"}, follow_redirects=True).get_data(as_text=True)
+    assert "يُرجى تسجيل الدخول لعرض هذه الصفحة." in page and "Please log in" not in page
+
+
 def test_english_is_the_default(client):
     page = client.get("/sign-in").get_data(as_text=True)
     assert '<html lang="en" dir="ltr">' in page
