@@ -7,7 +7,7 @@ import numpy as np
 
 from .concepts import ConceptLexicon
 from .errors import InvalidProfileError
-from .features import EncodedBatch, encode_texts
+from .features import EncodedBatch, StemLookup, encode_texts
 from .models import DOCUMENT_KINDS, TOPIC_LEVELS, Document, ExpertProfile, Topic
 
 DEFAULT_FIELD_WEIGHTS = {"headline": 1.0, "statement": 1.5, "biography": 0.8, "topic": 1.5,
@@ -57,7 +57,8 @@ def declared_topics_document(profile: ExpertProfile, topics: dict[str, Topic], l
 def profile_documents(profile: ExpertProfile, topics: dict[str, Topic], lexicon: ConceptLexicon,
                       weights: dict[str, float]) -> list[tuple[str, float, dict[int, float] | None]]:
     """(text, field weight, declared concept counts) for each document of a profile."""
-    documents = [(d.text, weights[d.kind], None) for d in profile.documents if d.text and d.text.strip()]
+    documents: list[tuple[str, float, dict[int, float] | None]] = [
+        (d.text, weights[d.kind], None) for d in profile.documents if d.text and d.text.strip()]
     declared = declared_topics_document(profile, topics, lexicon)
     if declared:
         documents.append((declared[0], weights[DECLARED_TOPICS_KIND], declared[1]))
@@ -66,7 +67,7 @@ def profile_documents(profile: ExpertProfile, topics: dict[str, Topic], lexicon:
 
 def encode_documents(documents: list[tuple[str, float, dict[int, float] | None]],
                      encode: Callable[[str], Iterable[int]], lexicon: ConceptLexicon,
-                     to_stems: np.ndarray | None = None, expand: Callable | None = None) -> tuple[EncodedBatch, np.ndarray]:
+                     to_stems: StemLookup | None = None, expand: Callable | None = None) -> tuple[EncodedBatch, np.ndarray]:
     """Stem ids and concept hits of each document; `encode` maps text to ids (see features.encode_texts)."""
     return encode_texts([d[0] for d in documents], encode, lexicon, [d[2] for d in documents], to_stems, expand)
 
@@ -81,7 +82,7 @@ def query_concepts(stem_ids: list[int], topic_slugs: tuple[str, ...], lexicon: C
     for concept in lexicon.find(stem_ids):
         counts[concept] = counts.get(concept, 0.0) + 1.0
     for slug in topic_slugs:
-        concept = lexicon.index_of(slug)
-        if concept is not None:
-            counts[concept] = counts.get(concept, 0.0) + QUERY_TOPIC_COUNT
+        ticked = lexicon.index_of(slug)
+        if ticked is not None:
+            counts[ticked] = counts.get(ticked, 0.0) + QUERY_TOPIC_COUNT
     return counts

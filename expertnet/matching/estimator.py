@@ -159,7 +159,7 @@ class ExpertMatcher(BaseEstimator):
         self._offsets = np.cumsum([0] + [len(s) for s in self.segments_])
         self._attributes = concat_attributes([s.attributes for s in self.segments_])
         self._alive = np.concatenate(self.alive_)
-        self._filter_cache = {}
+        self._filter_cache: dict[RankFilters, tuple[np.ndarray, dict[str, int], int]] = {}
         self.n_experts_ = len(self.positions_)
 
     def _index_positions(self, index: int) -> None:
@@ -169,7 +169,7 @@ class ExpertMatcher(BaseEstimator):
         self.positions_.update(zip(segment.attributes.expert_ids[rows].tolist(), zip(repeat(index), rows.tolist())))
 
     def _reset_positions(self) -> None:
-        self.positions_ = {}
+        self.positions_: dict[int, tuple[int, int]] = {}  # expert id -> (segment, row)
         for index in range(len(self.segments_)):
             self._index_positions(index)
         vocab = self.vocabulary_
@@ -471,7 +471,7 @@ def _collector_paused():
 def _coerce_query(query) -> MatchQuery:
     """Accept a MatchQuery or plain text; bytes are decoded; empty requests are refused clearly."""
     if isinstance(query, (str, bytes)):
-        query = MatchQuery(text=query)
+        query = MatchQuery(text=query)  # type: ignore[arg-type]  # bytes are decoded just below, as from any caller
     if not isinstance(query, MatchQuery):
         raise MatchingInputError(f"expected MatchQuery or str, got {type(query).__name__}")
     text = query.text

@@ -11,6 +11,7 @@ from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from itertools import chain
+from typing import Protocol
 
 import numpy as np
 import scipy.sparse as sp
@@ -77,6 +78,7 @@ class TermTable:
             else:
                 flat.extend(chunk_flat)
             all_lengths.append(lengths)
+        assert flat is not None  # n_jobs >= 1 chunks, so the loop ran
         return flat, np.concatenate(all_lengths)
 
     def _word_id(self, language: str, word: str) -> int:
@@ -168,8 +170,14 @@ class EncodedBatch:
         return len(self.starts) - 1
 
 
+class StemLookup(Protocol):
+    """Surface ids -> stem ids by indexing: an array, or a view of a table that grows while texts are encoded."""
+
+    def __getitem__(self, surface_ids: np.ndarray, /) -> np.ndarray: ...
+
+
 def encode_texts(texts: list[str], encode: Callable[[str], Iterable[int]], lexicon: ConceptLexicon,
-                 declared: list[dict[int, float] | None], to_stems: np.ndarray | None = None,
+                 declared: list[dict[int, float] | None], to_stems: StemLookup | None = None,
                  expand: Callable | None = None) -> tuple[EncodedBatch, np.ndarray]:
     """Encode texts into one batch; `encode` gives ids per text, `expand` (if given) turns those word ids
     into surface ids, `to_stems` maps surface ids to stem ids. Also returns the raw ids (surface ids
@@ -191,13 +199,13 @@ def encode_texts(texts: list[str], encode: Callable[[str], Iterable[int]], lexic
     stem_ids = to_stems[raw].astype(np.int32) if to_stems is not None and len(raw) else raw
     rows, concepts = find_concepts(lexicon, stem_ids, starts)
     counts = [np.ones(len(rows))]
-    rows, concepts = [rows], [concepts]
+    row_parts, concept_parts = [rows], [concepts]
     for row, hits in enumerate(declared):
         if hits:
-            rows.append(np.full(len(hits), row, dtype=np.int64))
-            concepts.append(np.fromiter(hits.keys(), np.int64, len(hits)))
+            row_parts.append(np.full(len(hits), row, dtype=np.int64))
+            concept_parts.append(np.fromiter(hits.keys(), np.int64, len(hits)))
             counts.append(np.fromiter(hits.values(), np.float64, len(hits)))
-    batch = EncodedBatch(stem_ids, starts, np.concatenate(rows), np.concatenate(concepts), np.concatenate(counts))
+    batch = EncodedBatch(stem_ids, starts, np.concatenate(row_parts), np.concatenate(concept_parts), np.concatenate(counts))
     return batch, raw
 
 

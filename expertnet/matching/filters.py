@@ -103,10 +103,11 @@ class Attributes:
             masks["unavailable"] = ~self.available
         if filters.required_languages:
             wanted = [bits.bit(code, grow=False) for code in filters.required_languages]
-            if any(bit is None for bit in wanted):  # nobody in the index speaks it
+            known = [bit for bit in wanted if bit is not None]
+            if len(known) < len(wanted):  # nobody in the index speaks one of them
                 masks["language"] = np.ones(len(self), dtype=bool)
             else:
-                need = np.uint64(sum(1 << b for b in set(wanted)))
+                need = np.uint64(sum(1 << b for b in set(known)))
                 masks["language"] = (self.languages & need) != need
         return masks
 
@@ -136,8 +137,10 @@ def concat_attributes(parts: list[Attributes]) -> Attributes:
                 out.setdefault(key, []).append(rows + offset)
         return {k: np.concatenate(v) for k, v in out.items()}
 
+    def joined(field: str) -> np.ndarray:
+        return np.concatenate([getattr(p, field) for p in parts])
+
     return Attributes(
-        *(np.concatenate([getattr(p, f) for p in parts]) for f in
-          ("expert_ids", "organisation", "capacity", "available", "vetted", "languages")),
-        regions=merged("regions"), conflicts=merged("conflicts"),
+        joined("expert_ids"), joined("organisation"), joined("capacity"), joined("available"), joined("vetted"),
+        joined("languages"), regions=merged("regions"), conflicts=merged("conflicts"),
     )

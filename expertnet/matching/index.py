@@ -115,11 +115,9 @@ class Segment:
     terms: sp.csr_matrix           # F x n_slots, float32: w_d * documents, term-major (the inverted index)
     norm: np.ndarray               # float64 Z of each expert (0 for empty profiles)
     attributes: Attributes
-    layout: SlotLayout | None = None  # derived from doc_starts when not given (a loaded index)
+    layout: SlotLayout             # derived from doc_starts (SlotLayout.of) by whoever builds or loads the segment
 
     def __post_init__(self) -> None:
-        if self.layout is None:
-            self.layout = SlotLayout.of(self.doc_starts)
         self._inverse_norm = np.divide(1.0, self.norm, out=np.zeros(len(self)), where=self.norm > 0).astype(np.float32)
 
     def __len__(self) -> int:

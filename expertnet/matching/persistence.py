@@ -19,7 +19,7 @@ from .concepts import ConceptLexicon
 from .errors import IndexFormatError
 from .features import TermTable, Vocabulary
 from .filters import Attributes, LanguageBits
-from .index import Segment
+from .index import Segment, SlotLayout
 from .models import Topic
 
 FORMAT_VERSION = 5  # 5: the term-major matrix addresses score slots (index.SlotLayout), not documents
@@ -98,8 +98,7 @@ def _prune(root: Path, keep: str) -> None:
 
 
 def _load_arrays(directory: Path, mmap: bool) -> dict[str, np.ndarray]:
-    mode = "r" if mmap else None
-    return {p.stem: np.load(p, mmap_mode=mode, allow_pickle=False) for p in directory.glob("*.npy")}
+    return {p.stem: np.load(p, mmap_mode="r" if mmap else None, allow_pickle=False) for p in directory.glob("*.npy")}
 
 
 def _csr(a: dict, prefix: str, shape) -> sp.csr_matrix:
@@ -135,7 +134,7 @@ def load_matcher(cls, path, mmap: bool = True):
     segment = Segment(
         docs=_csr(a, "docs", manifest["shape"]), doc_starts=a["doc_starts"], field_weight=a["field_weight"],
         max_weight=manifest["max_field_weight"], terms=_csr(a, "terms", manifest["terms_shape"]),
-        norm=a["norm"], attributes=attributes)
+        norm=a["norm"], attributes=attributes, layout=SlotLayout.of(a["doc_starts"]))
     if segment.terms.shape != (n_features, segment.layout.n_slots):
         raise IndexFormatError(f"index in {directory} is inconsistent: term matrix {segment.terms.shape}")
     matcher.vocabulary_ = Vocabulary(manifest["n_stems"], a["unigram_feature"], a["bigram_keys"], manifest["n_unigrams"],
