@@ -146,8 +146,9 @@ def store_attachment(actor, assistance_request, upload, tlp: Tlp, engagement_id:
 def remove_attachment(actor, attachment: Attachment) -> None:
     """Delete the row now; its file goes once the caller's transaction has committed. Removing an
     attachment that a parallel request has just removed is not an error: there is nothing left to do."""
+    # A DELETE's result is a CursorResult, which has rowcount; SQLAlchemy types execute() as a plain Result.
     removed = db.session.execute(sa.delete(Attachment).where(Attachment.id == attachment.id)
-                                 .execution_options(synchronize_session=False)).rowcount
+                                 .execution_options(synchronize_session=False)).rowcount  # type: ignore[attr-defined]
     if removed:
         record("attachment.removed", actor, attachment, request_id=attachment.request_id,
                filename=attachment.filename)

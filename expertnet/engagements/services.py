@@ -144,15 +144,15 @@ def accept_terms(expert_user, invitation: Invitation, terms_version: str) -> Non
 
 def accepted_count(assistance_request) -> int:
     """Experts on the request now: a withdrawn or replaced expert's acceptance no longer counts."""
-    return db.session.scalar(sa.select(sa.func.count(Engagement.id)).where(
-        Engagement.request_id == assistance_request.id, Engagement.status != ES.WITHDRAWN))
+    return db.session.execute(sa.select(sa.func.count(Engagement.id)).where(
+        Engagement.request_id == assistance_request.id, Engagement.status != ES.WITHDRAWN)).scalar_one()
 
 
 def accept_invitation(expert_user, invitation: Invitation) -> Engagement:
     """Accept under the signed terms; a repeat returns the engagement the first acceptance opened."""
     _check_own(expert_user, invitation)
     if not move(invitation, IS.ACCEPTED, expert_user):
-        return invitation.engagement
+        return invitation.engagement  # type: ignore[return-value]  # an accepted invitation has its engagement
     assistance_request = invitation.request
     invitation.responded_at = utcnow()
     engagement = Engagement(invitation=invitation, request=assistance_request, expert=invitation.expert,

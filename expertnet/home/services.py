@@ -11,7 +11,7 @@ from expertnet.engagements.home import expert_figures
 
 
 def count(query) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(query.subquery()))
+    return db.session.execute(sa.select(sa.func.count()).select_from(query.subquery())).scalar_one()
 
 
 def _staff_figures(user: User) -> dict:

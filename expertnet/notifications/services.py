@@ -88,7 +88,7 @@ def _smtp_connection(config) -> smtplib.SMTP:
     """An open, authenticated SMTP connection as configured: implicit TLS, STARTTLS or plain (loopback relays)."""
     host, port, timeout = config["SMTP_HOST"], config["SMTP_PORT"], config["SMTP_TIMEOUT"]
     if config["SMTP_SSL"]:
-        smtp = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
+        smtp: smtplib.SMTP = smtplib.SMTP_SSL(host, port, timeout=timeout, context=ssl.create_default_context())
     else:
         smtp = smtplib.SMTP(host, port, timeout=timeout)
     try:
@@ -113,7 +113,8 @@ class _Transport:
     def send(self, email: EmailMessage) -> None:
         backend = self.config["MAIL_BACKEND"]
         if backend == "log":
-            log.info("mail to %s: %s\n%s", email["To"], email["Subject"], email.get_body(("plain",)).get_content())
+            log.info("mail to %s: %s\n%s", email["To"], email["Subject"],
+                     email.get_body(("plain",)).get_content())  # type: ignore[union-attr]  # _as_email sets a plain part
         elif backend == "memory":
             current_app.extensions.setdefault("sent_mail", []).append(email)
         elif backend == "smtp":
@@ -197,7 +198,7 @@ def _deliver_claimed(token: str, ids: list[int], now: datetime) -> tuple[int, in
     transport = _Transport()
     try:
         for position, message_id in enumerate(ids):
-            message = db.session.get(OutboxMessage, message_id)
+            message = db.session.get_one(OutboxMessage, message_id)  # claimed by this token, so it is there
             error = _attempt(message, transport)
             _record_outcome(message, token, error, now)
             db.session.commit()

@@ -94,6 +94,7 @@ def sensitive_readers(assistance_request: AssistanceRequest) -> list[dict]:
         .where(AuditEvent.action == "request.read_sensitive", AuditEvent.object_type == "assistance_request",
                AuditEvent.object_id == assistance_request.id, AuditEvent.actor_id.is_not(None))
         .group_by(AuditEvent.actor_id).order_by(sa.func.max(AuditEvent.occurred_at).desc())).all()
-    people = {u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_([r[0] for r in rows])))}
+    people: dict[int | None, User] = {  # keyed for the rows' actor ids, typed optional though None is filtered out
+        u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_([r[0] for r in rows])))}
     return [{"user": people[actor_id], "first": first, "last": last, "count": count}
             for actor_id, first, last, count in rows]

@@ -57,7 +57,7 @@ def _mail_due(cutoff: datetime):
 
 
 def _count(model, *conditions) -> int:
-    return db.session.scalar(sa.select(sa.func.count()).select_from(model).where(*conditions))
+    return db.session.execute(sa.select(sa.func.count()).select_from(model).where(*conditions)).scalar_one()
 
 
 def plan_purge(now: datetime) -> PurgePlan:
