@@ -6,18 +6,38 @@ FLASK := $(BIN)/flask --app wsgi
 HOST ?= 127.0.0.1
 PORT ?= 5000
 
-.PHONY: run test test-sqlite test-postgres install serve benchmarks
+.PHONY: run test test-sqlite test-postgres install install-dev requirements typecheck serve benchmarks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 
+# Production installs exactly the pinned, hashed packages of requirements.txt: no test tools, nothing unpinned.
 $(VENV)/.installed: requirements.txt | $(BIN)/python
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -r requirements.txt
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt
 	touch $@
 
 install: $(VENV)/.installed
 	$(FLASK) translations compile
+
+# Tests and tools (pytest, playwright, mypy, pip-tools...) on top; both files, so a changed pin in either counts.
+$(VENV)/.installed-dev: requirements.txt requirements-dev.txt | $(BIN)/python
+	$(BIN)/pip install --quiet --require-hashes -r requirements.txt -r requirements-dev.txt
+	touch $@
+
+install-dev: $(VENV)/.installed-dev
+
+# After editing requirements.in or requirements-dev.in: pins what they add and keeps every other pin
+# (`make requirements UPGRADE='--upgrade-package flask'` moves one). This machine's index and find-links
+# settings stay out of the files.
+UPGRADE ?=
+PIP_COMPILE = $(BIN)/pip-compile --quiet --generate-hashes --strip-extras --allow-unsafe \
+	--no-emit-index-url --no-emit-find-links $(UPGRADE)
+requirements: install-dev
+	$(PIP_COMPILE) -o requirements.txt requirements.in
+	$(PIP_COMPILE) -o requirements-dev.txt requirements-dev.in
+
+typecheck: install-dev
+	$(BIN)/mypy
 
 # The job worker (mail, reminders, digests) runs beside gunicorn; Ctrl-C stops both (the trap ends the worker,
 # which a non-interactive shell would otherwise leave running in the background).
@@ -30,11 +50,11 @@ run: install
 
 test: test-sqlite test-postgres
 
-test-sqlite: install
+test-sqlite: install install-dev
 	$(BIN)/pytest
 
 # Runs the same suite on a throwaway PostgreSQL cluster when the server binaries are installed.
-test-postgres: install
+test-postgres: install install-dev
 	@if ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1; then \
 		bash .ci/with-postgres $(BIN)/pytest; \
 	else \
