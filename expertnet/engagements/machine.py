@@ -100,7 +100,8 @@ ENGAGEMENT_ALLOWED: dict[EngagementStatus, dict[EngagementStatus, Step]] = {
 }
 
 # The conflict's code names what happened instead, so the message can say it.
-CONFLICT_CODES = {InvitationStatus.REVOKED: "revoked", InvitationStatus.EXPIRED: "past_deadline"}
+CONFLICT_CODES: dict[InvitationStatus | EngagementStatus, str] = {InvitationStatus.REVOKED: "revoked",
+                                                                  InvitationStatus.EXPIRED: "past_deadline"}
 
 
 def conflict_for(obj: Invitation | Engagement) -> TransitionConflict:
