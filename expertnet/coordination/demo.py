@@ -12,7 +12,7 @@ from expertnet.engagements.models import Engagement, EngagementStatus
 from expertnet.extensions import db
 from expertnet.notifications.models import OutboxMessage, OutboxStatus
 from expertnet.notifications.services import MAX_ATTEMPTS, retry_delay
-from expertnet.requests.models import AssistanceRequest, RequestStatus as S, Urgency
+from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency
 
 PRIORITY = {Urgency.URGENT: 1, Urgency.PRIORITY: 2, Urgency.ROUTINE: 3}
 # Hours since submission for the requests still waiting for triage, oldest first: two breach, one is due soon.
@@ -22,11 +22,11 @@ MILESTONES = ["Kick-off call with the agency", "Working materials shared", "Sess
 
 
 def seed_coordination(admin, organisations: dict) -> None:
-    requests = db.session.scalars(sa.select(AssistanceRequest).where(AssistanceRequest.status != S.DRAFT)
+    requests = db.session.scalars(sa.select(AssistanceRequest).where(AssistanceRequest.status != RequestStatus.DRAFT)
                                   .order_by(AssistanceRequest.id)).all()
     for number, assistance_request in enumerate(requests):
         assistance_request.priority = PRIORITY[assistance_request.urgency] + (1 if number % 5 == 4 else 0)
-    _retime_waiting_for_triage([r for r in requests if r.status == S.SUBMITTED])
+    _retime_waiting_for_triage([r for r in requests if r.status == RequestStatus.SUBMITTED])
     _plan_engagements(admin)
     db.session.flush()
     _outbox_history()

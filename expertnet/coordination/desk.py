@@ -15,8 +15,8 @@ from expertnet.extensions import db
 from expertnet.requests.lifecycle import ALLOWED, transition
 from expertnet.requests.models import RequestStatus
 
-IS, ES = InvitationStatus, EngagementStatus
-NOT_ANSWERED_YES = (IS.DECLINED, IS.EXPIRED, IS.CONFLICT_DECLARED, IS.REVOKED)
+NOT_ANSWERED_YES = (InvitationStatus.DECLINED, InvitationStatus.EXPIRED, InvitationStatus.CONFLICT_DECLARED,
+                    InvitationStatus.REVOKED)
 
 
 class DeskError(Exception):
@@ -74,7 +74,8 @@ def invitations_of(assistance_request) -> list[Invitation]:
 def needs_alternates(assistance_request, invitations: list[Invitation]) -> bool:
     """Someone said no (or let it lapse) and the request still lacks accepted experts: show who comes next,
     even while other invitations are pending, so the coordinator can line up a back-up."""
-    accepted = sum(1 for i in invitations if i.status == IS.ACCEPTED and i.engagement.status != ES.WITHDRAWN)
+    accepted = sum(1 for i in invitations
+                   if i.status == InvitationStatus.ACCEPTED and i.engagement.status != EngagementStatus.WITHDRAWN)
     lost = any(i.status in NOT_ANSWERED_YES for i in invitations)
     return lost and accepted < assistance_request.experts_wanted
 

@@ -18,7 +18,6 @@ from expertnet.policy import found_or_404, roles_required
 from expertnet.requests.lifecycle import LifecycleError
 from expertnet.web_input import paginate
 
-ES = EngagementStatus
 # Engagement actions by name: (service, needs a reason).
 ACTIONS = {
     "start": (lambda who, e, _reason: engagement_services.start_engagement(who, e), False),
@@ -30,7 +29,8 @@ ACTIONS = {
     "withdraw": (engagement_services.withdraw_expert, True),
     "replace": (desk.replace_expert, True),
 }
-OPEN = (ES.PLANNED, ES.ACTIVE, ES.REPORT_SUBMITTED, ES.REPORT_ACCEPTED, ES.SUSPENDED)
+OPEN = (EngagementStatus.PLANNED, EngagementStatus.ACTIVE, EngagementStatus.REPORT_SUBMITTED,
+        EngagementStatus.REPORT_ACCEPTED, EngagementStatus.SUSPENDED)
 
 
 def load_engagement(engagement_id: int) -> Engagement:
@@ -69,11 +69,11 @@ def engagement_context(engagement: Engagement, **forms) -> dict:
 
 def available_actions(engagement: Engagement) -> list[str]:
     by_status = {
-        ES.PLANNED: ["start", "suspend", "withdraw", "replace"],
-        ES.ACTIVE: ["suspend", "withdraw", "replace"],
-        ES.REPORT_SUBMITTED: ["accept_report", "return_report", "withdraw", "replace"],
-        ES.REPORT_ACCEPTED: ["close"],
-        ES.SUSPENDED: ["resume", "withdraw", "replace"],
+        EngagementStatus.PLANNED: ["start", "suspend", "withdraw", "replace"],
+        EngagementStatus.ACTIVE: ["suspend", "withdraw", "replace"],
+        EngagementStatus.REPORT_SUBMITTED: ["accept_report", "return_report", "withdraw", "replace"],
+        EngagementStatus.REPORT_ACCEPTED: ["close"],
+        EngagementStatus.SUSPENDED: ["resume", "withdraw", "replace"],
     }
     return by_status.get(engagement.status, [])
 

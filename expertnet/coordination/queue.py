@@ -16,9 +16,10 @@ from expertnet.extensions import db
 from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency
 from expertnet.taxonomy.models import Topic
 
-S = RequestStatus
-QUEUE_STATUSES = (S.SUBMITTED, S.TRIAGE, S.INFO_REQUESTED, S.MATCHING, S.INVITING)
-ACTIVE_STATUSES = (S.ASSIGNED, S.IN_PROGRESS, S.ON_HOLD, S.DELIVERED, S.EVALUATION)
+QUEUE_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.TRIAGE, RequestStatus.INFO_REQUESTED, RequestStatus.MATCHING,
+                  RequestStatus.INVITING)
+ACTIVE_STATUSES = (RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS, RequestStatus.ON_HOLD, RequestStatus.DELIVERED,
+                   RequestStatus.EVALUATION)
 URGENCY_RANK = {Urgency.URGENT: 0, Urgency.PRIORITY: 1, Urgency.ROUTINE: 2}
 SORTS = ("sla", "age", "priority", "urgency")
 
@@ -86,7 +87,7 @@ def candidates(filters: QueueFilters, viewer) -> sa.Select:
     if filters.status == "active":
         query = query.where(AssistanceRequest.status.in_(ACTIVE_STATUSES))
     elif filters.status:
-        query = query.where(AssistanceRequest.status == S(filters.status))
+        query = query.where(AssistanceRequest.status == RequestStatus(filters.status))
     else:
         query = query.where(AssistanceRequest.status.in_(QUEUE_STATUSES))
     if filters.urgency:

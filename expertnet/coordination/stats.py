@@ -14,9 +14,10 @@ from expertnet.extensions import db
 from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency, request_topic
 from expertnet.taxonomy.models import Topic
 
-S, IS = RequestStatus, InvitationStatus
-OPEN = tuple(s for s in RequestStatus if s not in (S.DRAFT, S.CLOSED, S.REJECTED, S.WITHDRAWN))
-ANSWERED = (IS.ACCEPTED, IS.DECLINED, IS.EXPIRED, IS.CONFLICT_DECLARED)
+OPEN = tuple(s for s in RequestStatus
+             if s not in (RequestStatus.DRAFT, RequestStatus.CLOSED, RequestStatus.REJECTED, RequestStatus.WITHDRAWN))
+ANSWERED = (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED, InvitationStatus.EXPIRED,
+            InvitationStatus.CONFLICT_DECLARED)
 
 
 @dataclass
@@ -60,7 +61,7 @@ def acceptance_rate() -> tuple[float | None, int, int]:
     rows = dict(db.session.execute(sa.select(Invitation.status, sa.func.count()).where(
         Invitation.status.in_(ANSWERED)).group_by(Invitation.status)).all())
     answered = sum(rows.values())
-    accepted = rows.get(IS.ACCEPTED, 0)
+    accepted = rows.get(InvitationStatus.ACCEPTED, 0)
     return (round(100 * accepted / answered, 1) if answered else None), accepted, answered
 
 

@@ -8,7 +8,6 @@ from expertnet.notifications.services import send_mail
 from expertnet.requests.lifecycle import transition
 from expertnet.requests.models import AssistanceRequest, RequestMessage, RequestStatus
 
-S = RequestStatus
 
 
 class TriageError(Exception):
@@ -17,14 +16,14 @@ class TriageError(Exception):
 
 def request_information(coordinator: User, assistance_request: AssistanceRequest, question: str):
     """Pause the request (the SLA clock stops) and put the question in the agency's conversation."""
-    event = transition(assistance_request, S.INFO_REQUESTED, coordinator, question)
+    event = transition(assistance_request, RequestStatus.INFO_REQUESTED, coordinator, question)
     _post_to_agency(coordinator, assistance_request, question)
     _mail_agency(assistance_request, "coordination_info_requested", question=question.strip())
     return event
 
 
 def decline_request(coordinator: User, assistance_request: AssistanceRequest, reason: str):
-    event = transition(assistance_request, S.REJECTED, coordinator, reason)
+    event = transition(assistance_request, RequestStatus.REJECTED, coordinator, reason)
     _post_to_agency(coordinator, assistance_request, reason)
     _mail_agency(assistance_request, "coordination_request_declined", reason=reason.strip())
     return event

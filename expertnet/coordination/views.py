@@ -30,12 +30,11 @@ for _name, _function in TEMPLATE_GLOBALS.items():
     bp.add_app_template_global(_function, _name)
 
 STAFF = (Role.COORDINATOR, Role.ADMIN)
-S = RequestStatus
 QUEUE_FIELDS = ("view", "status", "urgency", "sla", "topic", "country", "lead", "q", "sort")
 # Moves with side effects beyond the lifecycle (a message and an e-mail to the agency).
-MOVES = {S.INFO_REQUESTED: triage.request_information, S.REJECTED: triage.decline_request}
+MOVES = {RequestStatus.INFO_REQUESTED: triage.request_information, RequestStatus.REJECTED: triage.decline_request}
 # Moves the desk makes by itself (the first invitation sent), so they get no button.
-AUTOMATIC = frozenset({S.INVITING})
+AUTOMATIC = frozenset({RequestStatus.INVITING})
 
 
 def actor() -> User:
@@ -134,7 +133,7 @@ def move_request(request_id: int):
     form = MoveRequestForm()
     if not form.validate_on_submit():
         return _refused(assistance_request, _("That step is not known."), 400)
-    to_status, note = S(form.to_status.data), form.note.data or ""
+    to_status, note = RequestStatus(form.to_status.data), form.note.data or ""
     move = MOVES.get(to_status, lambda who, req, text: transition(req, to_status, who, text))
     try:
         conflict = act_and_commit(assistance_request, lambda: move(actor(), assistance_request, note))

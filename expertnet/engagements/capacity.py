@@ -6,17 +6,18 @@ released twice. Lock order everywhere: request, then invitation or engagement, t
 """
 import sqlalchemy as sa
 
-from expertnet.engagements.models import Engagement, EngagementStatus as ES, Invitation, InvitationStatus as IS
+from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus
 from expertnet.engagements.suggestions import mark_expert_changed
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 
-OPEN_ENGAGEMENT = frozenset({ES.PLANNED, ES.ACTIVE, ES.REPORT_SUBMITTED, ES.REPORT_ACCEPTED, ES.SUSPENDED})
+OPEN_ENGAGEMENT = frozenset({EngagementStatus.PLANNED, EngagementStatus.ACTIVE, EngagementStatus.REPORT_SUBMITTED,
+                             EngagementStatus.REPORT_ACCEPTED, EngagementStatus.SUSPENDED})
 
 
 def holds_capacity(status) -> bool:
     """Whether an invitation or engagement in `status` takes one of the expert's places."""
-    return status == IS.PENDING or status in OPEN_ENGAGEMENT
+    return status == InvitationStatus.PENDING or status in OPEN_ENGAGEMENT
 
 
 def lock_row(obj):
@@ -28,7 +29,7 @@ def lock_row(obj):
 
 def count_commitments(profile: ExpertProfile) -> int:
     pending = sa.select(sa.func.count(Invitation.id)).where(Invitation.expert_id == profile.id,
-                                                            Invitation.status == IS.PENDING)
+                                                            Invitation.status == InvitationStatus.PENDING)
     open_work = sa.select(sa.func.count(Engagement.id)).where(Engagement.expert_id == profile.id,
                                                               Engagement.status.in_(OPEN_ENGAGEMENT))
     return db.session.scalar(pending) + db.session.scalar(open_work)

@@ -14,12 +14,12 @@ from expertnet.engagements.suggestions import rank_for_request
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
 from expertnet.extensions import db
 from expertnet.notifications.models import OutboxMessage
-from expertnet.requests.models import AssistanceRequest, RequestStatus as S
+from expertnet.requests.models import AssistanceRequest, RequestStatus
 
 # The engagement stage each request status implies for its accepted experts.
-STAGE = {S.ASSIGNED: EngagementStatus.PLANNED, S.IN_PROGRESS: EngagementStatus.ACTIVE,
-         S.ON_HOLD: EngagementStatus.SUSPENDED, S.DELIVERED: EngagementStatus.REPORT_SUBMITTED,
-         S.EVALUATION: EngagementStatus.REPORT_ACCEPTED, S.CLOSED: EngagementStatus.CLOSED}
+STAGE = {RequestStatus.ASSIGNED: EngagementStatus.PLANNED, RequestStatus.IN_PROGRESS: EngagementStatus.ACTIVE,
+         RequestStatus.ON_HOLD: EngagementStatus.SUSPENDED, RequestStatus.DELIVERED: EngagementStatus.REPORT_SUBMITTED,
+         RequestStatus.EVALUATION: EngagementStatus.REPORT_ACCEPTED, RequestStatus.CLOSED: EngagementStatus.CLOSED}
 DECLINES = [(DeclineReason.DATES, "I am on another mission during those weeks."),
             (DeclineReason.NO_CAPACITY, "Two engagements already; I would not do it justice."),
             (DeclineReason.OUT_OF_EXPERTISE, "This is closer to laboratory work than my field."),
@@ -38,12 +38,12 @@ REPORT = {
     "ar": "قُدّمت المساعدة كما اتُّفق عليه: النتائج والتوصيات والمواد المستخدمة مرفقة بهذا التكليف. "
           "نوصي الجهة بتنظيم تمرين متابعة خلال ستة أشهر.",
 }
-LATER = (S.INVITING,) + tuple(STAGE)
+LATER = (RequestStatus.INVITING,) + tuple(STAGE)
 
 
 def _outcomes(assistance_request: AssistanceRequest, rng: random.Random) -> list[str]:
     wanted = assistance_request.experts_wanted
-    if assistance_request.status == S.INVITING:  # fewer accepted than wanted, or it would be assigned
+    if assistance_request.status == RequestStatus.INVITING:  # fewer accepted than wanted, or it would be assigned
         return ["accepted"] * (wanted - 1) + ["pending", "pending", "declined"]
     return ["accepted"] * wanted + rng.sample(["declined", "declined", "pending_lapsed"], 1)
 
@@ -121,7 +121,7 @@ def seed_engagements(admin, organisations: dict) -> None:
                 _advance(invitation.engagement, STAGE.get(assistance_request.status, EngagementStatus.PLANNED),
                          coordinator, "ar" if expert.user.locale == "ar" else "en")
             _backdate(invitation, assistance_request, number)
-    _withdraw_one_expert([r for r in requests if r.status == S.IN_PROGRESS], admin)
+    _withdraw_one_expert([r for r in requests if r.status == RequestStatus.IN_PROGRESS], admin)
     _invite_demo_experts(requests)
     db.session.flush()
     # Demo people have no mailboxes: drop what the services queued for them.
@@ -148,7 +148,7 @@ def _invite_demo_experts(requests) -> None:
     from expertnet.accounts.models import User
 
     emails = [email for role, email in demo_credentials() if role.startswith("expert")]
-    inviting = [r for r in requests if r.status == S.INVITING]
+    inviting = [r for r in requests if r.status == RequestStatus.INVITING]
     for email in emails:
         profile = db.session.scalar(sa.select(User).where(User.email == email)).expert_profile
         for assistance_request in inviting:

@@ -1,26 +1,21 @@
-"""The invitation and engagement state machines: the ONLY place their status changes.
+"""The invitation and engagement state machines: their tables, and what their moves do beyond the status.
 
-Like `requests.lifecycle.ALLOWED`, each table says `from -> to -> Step` (with an optional guard that
-returns an error code when the move may not happen yet). `move()` is the one guarded transition: it locks
-the request and then the row (SELECT ... FOR UPDATE, re-read after the lock), treats a repeat of a move
-that already happened as a harmless no-op, refuses a move the table does not have as a conflict (409),
-moves, audits, audits any change of the expert's need-to-know, and recomputes the expert's commitments from
-the rows when the move frees or takes a place. Lock order: request, invitation/engagement, expert profile.
+Like `requests.lifecycle.ALLOWED`, each table says `from -> to -> Step`; `statemachine.transition` moves
+them. Both lock the request and then the row (SELECT ... FOR UPDATE, re-read after the lock), treat a repeat
+of a move that already happened as a harmless no-op, refuse a move the table does not have (or an actor it
+does not name) as a conflict (409), audit any change of the expert's need-to-know, and recompute the
+expert's commitments from the rows when the move frees or takes a place. Lock order: request,
+invitation/engagement, expert profile.
 """
-import enum
-from dataclasses import dataclass
-from typing import Callable
-
 from flask_babel import lazy_gettext as _l
 
-from expertnet.accounts.models import Role
-from expertnet.audit.services import record
+from expertnet import statemachine
 from expertnet.db import utcnow
 from expertnet.engagements import need_to_know
 from expertnet.engagements.capacity import holds_capacity, lock_row, sync_commitments
-from expertnet.engagements.models import Engagement, EngagementStatus as ES, Invitation, InvitationStatus as IS
+from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
-from expertnet.extensions import db
+from expertnet.statemachine import EXPERT, STAFF, SYSTEM, Move, Step, step
 
 ERROR_MESSAGES = {
     "not_staff": _l("Only coordinators may do this."),
@@ -69,107 +64,89 @@ class TransitionConflict(InvitationError):
     conflict = True
 
 
-class Actor(str, enum.Enum):
-    EXPERT = "expert"  # the expert the invitation or engagement is for
-    STAFF = "staff"  # a coordinator or an admin
-    SYSTEM = "system"  # actor=None: scheduled jobs
+def _answerable(move: Move) -> str | None:
+    return "past_deadline" if utcnow() > move.obj.respond_by else None
 
 
-# A guard returns an error code when the move may not happen yet, None when it may.
-Guard = Callable[[object], str | None]
-
-
-@dataclass(frozen=True)
-class Step:
-    actors: frozenset
-    guard: Guard | None = None
-
-
-def _step(*actors: Actor, guard: Guard | None = None) -> Step:
-    return Step(frozenset(actors), guard)
-
-
-def _answerable(invitation: Invitation) -> str | None:
-    return "past_deadline" if utcnow() > invitation.respond_by else None
-
-
-def _answerable_under_terms(invitation: Invitation) -> str | None:
-    return _answerable(invitation) or (None if terms_current(invitation) else "terms_required")
+def _answerable_under_terms(move: Move) -> str | None:
+    return _answerable(move) or (None if terms_current(move.obj) else "terms_required")
 
 
 def terms_current(invitation: Invitation) -> bool:
     return invitation.terms_accepted_at is not None and invitation.terms_version == CONFIDENTIALITY_TERMS_VERSION
 
 
-EXPERT, STAFF, SYSTEM = Actor.EXPERT, Actor.STAFF, Actor.SYSTEM
-_ANSWER = _step(EXPERT, guard=_answerable)
+_ANSWER = step(EXPERT, guard=_answerable)
 
-INVITATION_ALLOWED: dict[IS, dict[IS, Step]] = {
-    IS.PENDING: {IS.ACCEPTED: _step(EXPERT, guard=_answerable_under_terms), IS.DECLINED: _ANSWER,
-                 IS.CONFLICT_DECLARED: _ANSWER, IS.EXPIRED: _step(SYSTEM), IS.REVOKED: _step(STAFF)},
-    IS.ACCEPTED: {}, IS.DECLINED: {}, IS.EXPIRED: {}, IS.REVOKED: {}, IS.CONFLICT_DECLARED: {},
+INVITATION_ALLOWED: dict[InvitationStatus, dict[InvitationStatus, Step]] = {
+    InvitationStatus.PENDING: {InvitationStatus.ACCEPTED: step(EXPERT, guard=_answerable_under_terms),
+                               InvitationStatus.DECLINED: _ANSWER, InvitationStatus.CONFLICT_DECLARED: _ANSWER,
+                               InvitationStatus.EXPIRED: step(SYSTEM), InvitationStatus.REVOKED: step(STAFF)},
+    InvitationStatus.ACCEPTED: {}, InvitationStatus.DECLINED: {}, InvitationStatus.EXPIRED: {},
+    InvitationStatus.REVOKED: {}, InvitationStatus.CONFLICT_DECLARED: {},
 }
 
 # Three moves lead to active: start (planned), resume (suspended), report returned (report_submitted).
-ENGAGEMENT_ALLOWED: dict[ES, dict[ES, Step]] = {
-    ES.PLANNED: {ES.ACTIVE: _step(EXPERT, STAFF), ES.SUSPENDED: _step(STAFF), ES.WITHDRAWN: _step(STAFF)},
-    ES.ACTIVE: {ES.REPORT_SUBMITTED: _step(EXPERT), ES.SUSPENDED: _step(STAFF), ES.WITHDRAWN: _step(STAFF)},
-    ES.REPORT_SUBMITTED: {ES.REPORT_ACCEPTED: _step(STAFF), ES.ACTIVE: _step(STAFF), ES.WITHDRAWN: _step(STAFF)},
-    ES.REPORT_ACCEPTED: {ES.CLOSED: _step(STAFF)},
-    ES.SUSPENDED: {ES.ACTIVE: _step(STAFF), ES.WITHDRAWN: _step(STAFF)},
-    ES.CLOSED: {}, ES.WITHDRAWN: {},
+ENGAGEMENT_ALLOWED: dict[EngagementStatus, dict[EngagementStatus, Step]] = {
+    EngagementStatus.PLANNED: {EngagementStatus.ACTIVE: step(EXPERT, STAFF), EngagementStatus.SUSPENDED: step(STAFF),
+                               EngagementStatus.WITHDRAWN: step(STAFF)},
+    EngagementStatus.ACTIVE: {EngagementStatus.REPORT_SUBMITTED: step(EXPERT),
+                              EngagementStatus.SUSPENDED: step(STAFF), EngagementStatus.WITHDRAWN: step(STAFF)},
+    EngagementStatus.REPORT_SUBMITTED: {EngagementStatus.REPORT_ACCEPTED: step(STAFF),
+                                        EngagementStatus.ACTIVE: step(STAFF), EngagementStatus.WITHDRAWN: step(STAFF)},
+    EngagementStatus.REPORT_ACCEPTED: {EngagementStatus.CLOSED: step(STAFF)},
+    EngagementStatus.SUSPENDED: {EngagementStatus.ACTIVE: step(STAFF), EngagementStatus.WITHDRAWN: step(STAFF)},
+    EngagementStatus.CLOSED: {}, EngagementStatus.WITHDRAWN: {},
 }
 
-ALLOWED = {Invitation: INVITATION_ALLOWED, Engagement: ENGAGEMENT_ALLOWED}
 # The conflict's code names what happened instead, so the message can say it.
-CONFLICT_CODES = {IS.REVOKED: "revoked", IS.EXPIRED: "past_deadline"}
+CONFLICT_CODES: dict[InvitationStatus | EngagementStatus, str] = {InvitationStatus.REVOKED: "revoked",
+                                                                  InvitationStatus.EXPIRED: "past_deadline"}
 
 
-def conflict_for(obj) -> TransitionConflict:
+def conflict_for(obj: Invitation | Engagement) -> TransitionConflict:
     default = "not_pending" if isinstance(obj, Invitation) else "illegal_transition"
     return TransitionConflict(CONFLICT_CODES.get(obj.status, default))
 
 
-def actor_kind(obj: Invitation | Engagement, user) -> Actor | None:
-    if user is None:
-        return SYSTEM
-    if not user.is_active:
-        return None
-    if user.role in (Role.COORDINATOR, Role.ADMIN):
-        return STAFF
-    return EXPERT if obj.expert.user_id == user.id else None
+def actor_kind(obj: Invitation | Engagement, user) -> statemachine.Actor | None:
+    return statemachine.acting_kind(user, EXPERT, lambda expert_user: obj.expert.user_id == expert_user.id)
 
 
 def takes_a_place(status) -> bool:
     """For moves: an accepted invitation hands its place to the engagement opened with it, so accepting
     changes no count; any other status holds a place exactly when the count of the rows includes it."""
-    return status == IS.ACCEPTED or holds_capacity(status)
+    return status == InvitationStatus.ACCEPTED or holds_capacity(status)
 
 
-def lock_for_move(obj) -> None:
+def lock_for_move(obj: Invitation | Engagement) -> None:
     """Lock the request, then `obj` (the consistent order that keeps parallel moves from deadlocking)."""
     lock_row(obj.request)
     lock_row(obj)
 
 
-def move(obj: Invitation | Engagement, to_status, actor, **details) -> bool:
-    """Move `obj` to `to_status` as `actor` (None: the system). False when it was already there (a repeat:
-    nothing changes, nothing is audited twice); TransitionConflict when another move happened first."""
-    lock_for_move(obj)
-    if obj.status == to_status:
-        return False
-    step = ALLOWED[type(obj)][obj.status].get(to_status)
-    if step is None or actor_kind(obj, actor) not in step.actors:
-        raise conflict_for(obj)
-    if step.guard and (problem := step.guard(obj)):
-        raise InvitationError(problem)
-    from_status = obj.status
-    obj.status = to_status
-    record(f"{obj.__tablename__}.{to_status.value}", actor, obj, from_status=from_status.value,
-           request_id=obj.request_id, **details)
-    need_to_know.record_change(actor, obj, need_to_know.level_of(from_status), need_to_know.level_of(to_status),
-                               f"{obj.__tablename__}_{to_status.value}")
-    if takes_a_place(from_status) != takes_a_place(to_status):
-        db.session.flush()
-        sync_commitments(obj.expert)
-    return True
+def _record_need_to_know(move: Move) -> None:
+    need_to_know.record_change(move.actor, move.obj, need_to_know.level_of(move.from_status),
+                               need_to_know.level_of(move.to_status),
+                               f"{move.obj.__tablename__}_{move.to_status.value}")
+
+
+def _recount_commitments(move: Move) -> None:
+    if takes_a_place(move.from_status) != takes_a_place(move.to_status):
+        sync_commitments(move.obj.expert)
+
+
+def _machine(name: str, table: dict) -> statemachine.Machine:
+    """Invitations and engagements differ only in their table and name: same lock, actors, refusals, effects."""
+    return statemachine.Machine(
+        name=name, table=table, actor_kind=actor_kind, lock=lock_for_move,
+        # The services check who may act before the move, so a step that does not name this actor means the
+        # row is in a state where they have no such step (an expert resuming a suspended engagement): 409.
+        refuse_missing=lambda obj, to_status: conflict_for(obj), refuse_actor=conflict_for,
+        refuse_guard=InvitationError,
+        audit_details=lambda move: {"request_id": move.obj.request_id},
+        effects=(_record_need_to_know, _recount_commitments))
+
+
+INVITATION_MACHINE = _machine("invitation", INVITATION_ALLOWED)
+ENGAGEMENT_MACHINE = _machine("engagement", ENGAGEMENT_ALLOWED)

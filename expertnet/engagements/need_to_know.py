@@ -20,7 +20,7 @@ from expertnet.audit.models import AuditEvent
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.engagements.capacity import OPEN_ENGAGEMENT, lock_row
-from expertnet.engagements.models import Engagement, EngagementStatus as ES, Invitation, InvitationStatus as IS
+from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 
@@ -38,11 +38,11 @@ def access_period() -> timedelta:
 
 def level_of(status, closed_at: datetime | None = None, now: datetime | None = None) -> Access:
     """The access an invitation or engagement in `status` gives (an accepted invitation: its open engagement)."""
-    if status == IS.PENDING:
+    if status == InvitationStatus.PENDING:
         return Access.SUMMARY
-    if status == IS.ACCEPTED or status in OPEN_ENGAGEMENT:
+    if status == InvitationStatus.ACCEPTED or status in OPEN_ENGAGEMENT:
         return Access.FULL
-    if status == ES.CLOSED:
+    if status == EngagementStatus.CLOSED:
         lapsed = closed_at is not None and (now or utcnow()) >= closed_at + access_period()
         return Access.SUMMARY if lapsed else Access.READ_ONLY
     return Access.NONE
@@ -58,7 +58,7 @@ def expert_access(user, assistance_request, now: datetime | None = None) -> Acce
     if row is None:
         return Access.NONE
     invitation_status, terms_accepted_at, engagement_status, closed_at = row
-    if invitation_status != IS.ACCEPTED:
+    if invitation_status != InvitationStatus.ACCEPTED:
         return level_of(invitation_status)
     if engagement_status is None or terms_accepted_at is None:
         return Access.NONE
@@ -70,9 +70,9 @@ def requests_with_access(user) -> sa.Select:
     return (sa.select(Invitation.request_id).join(ExpertProfile, ExpertProfile.id == Invitation.expert_id)
             .outerjoin(Engagement, Engagement.invitation_id == Invitation.id)
             .where(ExpertProfile.user_id == user.id,
-                   sa.or_(Invitation.status == IS.PENDING,
-                          sa.and_(Invitation.status == IS.ACCEPTED,
-                                  Engagement.status.in_(OPEN_ENGAGEMENT | {ES.CLOSED})))))
+                   sa.or_(Invitation.status == InvitationStatus.PENDING,
+                          sa.and_(Invitation.status == InvitationStatus.ACCEPTED,
+                                  Engagement.status.in_(OPEN_ENGAGEMENT | {EngagementStatus.CLOSED})))))
 
 
 def record_change(actor, obj, before: Access, after: Access, reason: str, **details) -> None:
@@ -99,7 +99,7 @@ def end_lapsed_access(now: datetime | None = None) -> int:
     run in parallel (each engagement is re-checked under its row lock)."""
     now = now or utcnow()
     lapsed = db.session.scalars(sa.select(Engagement).where(
-        Engagement.status == ES.CLOSED, Engagement.closed_at <= now - access_period(),
+        Engagement.status == EngagementStatus.CLOSED, Engagement.closed_at <= now - access_period(),
         ~_ended_already(Engagement.id))).all()
     ended = 0
     for engagement in lapsed:

@@ -2,9 +2,9 @@
 
 Invitation: pending -> accepted (terms signed) | declined (reason) | expired | revoked | conflict_declared.
 Engagement: planned -> active -> report_submitted -> report_accepted -> closed (side state: suspended;
-withdrawn by a coordinator). Every status change goes through `machine.move` (row locks, idempotent repeats,
-409 on conflict, audit); the request's own lifecycle advances through `requests.lifecycle.transition`
-on the request row `move` has locked first.
+withdrawn by a coordinator). Every status change goes through `statemachine.transition` with the machines of
+`engagements.machine` (row locks, idempotent repeats, 409 on conflict, audit); the request's own lifecycle
+advances through `requests.lifecycle.transition` on the request row that the move has locked first.
 
 An expert's `commitments` is the count of pending invitations plus open engagements, recomputed from the rows
 under the profile's row lock (`engagements.capacity`), so parallel actions cannot over-commit or release twice.
@@ -14,14 +14,13 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
-from expertnet.accounts.models import Role
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.engagements import machine, need_to_know
 from expertnet.engagements.capacity import (OPEN_ENGAGEMENT, count_commitments, lock_row,  # noqa: F401 - API
                                             sync_commitments)
-from expertnet.engagements.machine import (EngagementError, InvitationError, TransitionConflict, move,
-                                           terms_current)  # noqa: F401 - terms_current is part of this API
+from expertnet.engagements.machine import (ENGAGEMENT_MACHINE, INVITATION_MACHINE, EngagementError, InvitationError,
+                                           TransitionConflict, terms_current)  # noqa: F401 - terms_current: API
 from expertnet.engagements.models import (DeclineReason, Engagement, EngagementNote, EngagementStatus, Invitation,
                                           InvitationStatus)
 from expertnet.engagements.suggestions import is_vetted, mark_expert_changed
@@ -29,21 +28,22 @@ from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.notifications.services import send_mail
-from expertnet.requests.lifecycle import transition
+from expertnet.policy import is_staff
+from expertnet.requests import lifecycle
 from expertnet.requests.models import RequestStatus
+from expertnet.statemachine import transition
 
-IS, ES, RS = InvitationStatus, EngagementStatus, RequestStatus
-INVITABLE_STATUSES = frozenset({RS.MATCHING, RS.INVITING, RS.ASSIGNED, RS.IN_PROGRESS})
-ENDED_WITHOUT_ENGAGEMENT = frozenset({IS.DECLINED, IS.EXPIRED, IS.REVOKED, IS.CONFLICT_DECLARED})
+INVITABLE_STATUSES = frozenset({RequestStatus.MATCHING, RequestStatus.INVITING, RequestStatus.ASSIGNED,
+                                RequestStatus.IN_PROGRESS})
+ENDED_WITHOUT_ENGAGEMENT = frozenset({InvitationStatus.DECLINED, InvitationStatus.EXPIRED, InvitationStatus.REVOKED,
+                                      InvitationStatus.CONFLICT_DECLARED})
 REMINDER_BEFORE = timedelta(hours=48)
 
 
-def _is_staff(user) -> bool:
-    return user is not None and user.role in (Role.COORDINATOR, Role.ADMIN) and user.is_active
-
-
 def _require_staff(user, error=InvitationError) -> None:
-    if not _is_staff(user):
+    # policy.is_staff is False for a deactivated account (Flask-Login's is_authenticated is is_active) but
+    # expects a user: None, the system, is never staff and is refused here as before, not a crash.
+    if user is None or not is_staff(user):
         raise error("not_staff")
 
 
@@ -82,8 +82,8 @@ def invite_expert(coordinator, assistance_request, expert_profile: ExpertProfile
     lock_row(expert_profile)
     check_invitable(assistance_request, expert_profile)
     invitation = _create_invitation(coordinator, assistance_request, expert_profile, message, respond_by, match_score)
-    if assistance_request.status == RS.MATCHING:
-        transition(assistance_request, RS.INVITING, coordinator, str(_l("First expert invited.")))
+    if assistance_request.status == RequestStatus.MATCHING:
+        lifecycle.transition(assistance_request, RequestStatus.INVITING, coordinator, str(_l("First expert invited.")))
     _mail_expert(invitation, "invitation_new")
     return invitation
 
@@ -130,7 +130,7 @@ def accept_terms(expert_user, invitation: Invitation, terms_version: str) -> Non
     """Sign the terms on a pending invitation (not a move: checked under the invitation's row lock)."""
     _check_own(expert_user, invitation)
     lock_row(invitation)
-    if invitation.status != IS.PENDING:
+    if invitation.status != InvitationStatus.PENDING:
         raise machine.conflict_for(invitation)
     if utcnow() > invitation.respond_by:
         raise InvitationError("past_deadline")
@@ -145,13 +145,13 @@ def accept_terms(expert_user, invitation: Invitation, terms_version: str) -> Non
 def accepted_count(assistance_request) -> int:
     """Experts on the request now: a withdrawn or replaced expert's acceptance no longer counts."""
     return db.session.execute(sa.select(sa.func.count(Engagement.id)).where(
-        Engagement.request_id == assistance_request.id, Engagement.status != ES.WITHDRAWN)).scalar_one()
+        Engagement.request_id == assistance_request.id, Engagement.status != EngagementStatus.WITHDRAWN)).scalar_one()
 
 
 def accept_invitation(expert_user, invitation: Invitation) -> Engagement:
     """Accept under the signed terms; a repeat returns the engagement the first acceptance opened."""
     _check_own(expert_user, invitation)
-    if not move(invitation, IS.ACCEPTED, expert_user):
+    if not transition(INVITATION_MACHINE, invitation, InvitationStatus.ACCEPTED, expert_user):
         return invitation.engagement  # type: ignore[return-value]  # an accepted invitation has its engagement
     assistance_request = invitation.request
     invitation.responded_at = utcnow()
@@ -160,8 +160,9 @@ def accept_invitation(expert_user, invitation: Invitation) -> Engagement:
     db.session.add(engagement)
     db.session.flush()
     record("engagement.planned", expert_user, engagement, request_id=assistance_request.id)
-    if assistance_request.status == RS.INVITING and accepted_count(assistance_request) >= assistance_request.experts_wanted:
-        transition(assistance_request, RS.ASSIGNED, None, str(_l("Enough experts accepted.")))
+    if (assistance_request.status == RequestStatus.INVITING
+            and accepted_count(assistance_request) >= assistance_request.experts_wanted):
+        lifecycle.transition(assistance_request, RequestStatus.ASSIGNED, None, str(_l("Enough experts accepted.")))
     _mail_coordinator(invitation, "invitation_accepted")
     return engagement
 
@@ -172,7 +173,8 @@ def decline_invitation(expert_user, invitation: Invitation, reason: DeclineReaso
     if reason == DeclineReason.OTHER and not (note or "").strip():
         raise InvitationError("reason_required")
     conflict = reason == DeclineReason.CONFLICT
-    if not move(invitation, IS.CONFLICT_DECLARED if conflict else IS.DECLINED, expert_user, reason=reason.value):
+    answer = InvitationStatus.CONFLICT_DECLARED if conflict else InvitationStatus.DECLINED
+    if not transition(INVITATION_MACHINE, invitation, answer, expert_user, reason=reason.value):
         return
     invitation.responded_at = utcnow()
     invitation.decline_reason, invitation.decline_note = reason, (note or "").strip()
@@ -194,7 +196,7 @@ def revoke_invitation(coordinator, invitation: Invitation, reason: str) -> None:
     _require_staff(coordinator)
     if not (reason or "").strip():
         raise InvitationError("reason_required")
-    if not move(invitation, IS.REVOKED, coordinator, reason=reason.strip()):
+    if not transition(INVITATION_MACHINE, invitation, InvitationStatus.REVOKED, coordinator, reason=reason.strip()):
         return
     invitation.responded_at, invitation.decline_note = utcnow(), reason.strip()
     db.session.flush()
@@ -205,24 +207,24 @@ def revoke_invitation(coordinator, invitation: Invitation, reason: str) -> None:
 def _maybe_back_to_matching(assistance_request) -> None:
     """inviting -> matching once no invitation of the request is pending or accepted any more (the request
     row is locked by the move that ended the invitation)."""
-    if assistance_request.status != RS.INVITING:
+    if assistance_request.status != RequestStatus.INVITING:
         return
     statuses = set(db.session.scalars(sa.select(Invitation.status).where(Invitation.request_id == assistance_request.id)))
     if statuses and statuses <= ENDED_WITHOUT_ENGAGEMENT:
-        transition(assistance_request, RS.MATCHING, None,
-                   str(_l("Every invitation was declined, expired or withdrawn.")))
+        lifecycle.transition(assistance_request, RequestStatus.MATCHING, None,
+                             str(_l("Every invitation was declined, expired or withdrawn.")))
 
 
 def expire_invitations(now: datetime | None = None) -> list[Invitation]:
     """Expire pending invitations past their deadline (idempotent: a second run finds none; one answered or
     revoked meanwhile is left as it is)."""
     now = now or utcnow()
-    overdue = db.session.scalars(sa.select(Invitation).where(Invitation.status == IS.PENDING,
+    overdue = db.session.scalars(sa.select(Invitation).where(Invitation.status == InvitationStatus.PENDING,
                                                               Invitation.respond_by < now)).all()
     expired = []
     for invitation in overdue:
         try:
-            moved = move(invitation, IS.EXPIRED, None)
+            moved = transition(INVITATION_MACHINE, invitation, InvitationStatus.EXPIRED, None)
         except TransitionConflict:
             continue
         if moved:
@@ -237,7 +239,7 @@ def invitations_needing_reminder(now: datetime | None = None) -> list[Invitation
     """Pending invitations due within REMINDER_BEFORE whose expert was not reminded yet."""
     now = now or utcnow()
     return list(db.session.scalars(sa.select(Invitation).where(
-        Invitation.status == IS.PENDING, Invitation.reminder_sent_at.is_(None),
+        Invitation.status == InvitationStatus.PENDING, Invitation.reminder_sent_at.is_(None),
         Invitation.respond_by > now, Invitation.respond_by <= now + REMINDER_BEFORE)))
 
 
@@ -253,19 +255,21 @@ def send_invitation_reminders(now: datetime | None = None) -> int:
 
 # ------------------------------------------------------------------ engagements
 def _own_or_staff(user, engagement: Engagement) -> None:
-    if not (_is_staff(user) or engagement.expert.user_id == user.id):
+    if not (is_staff(user) or engagement.expert.user_id == user.id):
         raise EngagementError("not_yours")
 
 
 def start_engagement(actor, engagement: Engagement) -> None:
     _own_or_staff(actor, engagement)
-    if move(engagement, ES.ACTIVE, actor) and engagement.request.status == RS.ASSIGNED:
-        transition(engagement.request, RS.IN_PROGRESS, None, str(_l("An expert started work.")))
+    started = transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.ACTIVE, actor)
+    if started and engagement.request.status == RequestStatus.ASSIGNED:
+        lifecycle.transition(engagement.request, RequestStatus.IN_PROGRESS, None, str(_l("An expert started work.")))
 
 
 def add_progress_note(actor, engagement: Engagement, body: str) -> EngagementNote:
     _own_or_staff(actor, engagement)
-    if engagement.status not in (ES.PLANNED, ES.ACTIVE, ES.REPORT_SUBMITTED, ES.SUSPENDED):
+    if engagement.status not in (EngagementStatus.PLANNED, EngagementStatus.ACTIVE, EngagementStatus.REPORT_SUBMITTED,
+                                 EngagementStatus.SUSPENDED):
         raise TransitionConflict("illegal_transition")
     if not (body or "").strip():
         raise EngagementError("note_required")
@@ -283,7 +287,7 @@ def submit_report(expert_user, engagement: Engagement, report: str, days_spent: 
         raise EngagementError("report_required")
     if days_spent is not None and not 0 <= days_spent <= 365:
         raise EngagementError("days_invalid")
-    if not move(engagement, ES.REPORT_SUBMITTED, expert_user):
+    if not transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.REPORT_SUBMITTED, expert_user):
         return
     engagement.completion_report, engagement.days_spent = report.strip(), days_spent
     engagement.report_submitted_at = utcnow()
@@ -293,7 +297,7 @@ def submit_report(expert_user, engagement: Engagement, report: str, days_spent: 
 
 def accept_report(coordinator, engagement: Engagement) -> None:
     _require_staff(coordinator, EngagementError)
-    move(engagement, ES.REPORT_ACCEPTED, coordinator)
+    transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.REPORT_ACCEPTED, coordinator)
 
 
 def return_report(coordinator, engagement: Engagement, reason: str) -> None:
@@ -301,13 +305,13 @@ def return_report(coordinator, engagement: Engagement, reason: str) -> None:
     _require_staff(coordinator, EngagementError)
     if not (reason or "").strip():
         raise EngagementError("reason_required")
-    move(engagement, ES.ACTIVE, coordinator, reason=reason.strip())
+    transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.ACTIVE, coordinator, reason=reason.strip())
 
 
 def close_engagement(coordinator, engagement: Engagement) -> None:
     """Close after the accepted report; the expert keeps read-only access for the configured period."""
     _require_staff(coordinator, EngagementError)
-    if move(engagement, ES.CLOSED, coordinator):
+    if transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.CLOSED, coordinator):
         engagement.closed_at = utcnow()
         db.session.flush()
 
@@ -316,12 +320,12 @@ def suspend_engagement(coordinator, engagement: Engagement, reason: str) -> None
     _require_staff(coordinator, EngagementError)
     if not (reason or "").strip():
         raise EngagementError("reason_required")
-    move(engagement, ES.SUSPENDED, coordinator, reason=reason.strip())
+    transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.SUSPENDED, coordinator, reason=reason.strip())
 
 
 def resume_engagement(coordinator, engagement: Engagement) -> None:
     _require_staff(coordinator, EngagementError)
-    move(engagement, ES.ACTIVE, coordinator)
+    transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.ACTIVE, coordinator)
 
 
 def withdraw_expert(coordinator, engagement: Engagement, reason: str) -> bool:
@@ -330,7 +334,7 @@ def withdraw_expert(coordinator, engagement: Engagement, reason: str) -> bool:
     _require_staff(coordinator, EngagementError)
     if not (reason or "").strip():
         raise EngagementError("reason_required")
-    if not move(engagement, ES.WITHDRAWN, coordinator, reason=reason.strip()):
+    if not transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.WITHDRAWN, coordinator, reason=reason.strip()):
         return False
     engagement.withdrawal_reason, engagement.closed_at = reason.strip(), utcnow()
     db.session.flush()

@@ -13,13 +13,13 @@ from expertnet.db import utcnow
 from expertnet.demo import content
 from expertnet.extensions import db
 from expertnet.requests import lifecycle
-from expertnet.requests.models import AssistanceRequest, RequestMessage, RequestStatus as S
+from expertnet.requests.models import AssistanceRequest, RequestMessage, RequestStatus
 
 DEFAULT_NOTES = {
-    S.INFO_REQUESTED: "Could you tell us more about the sites concerned and who would take part?",
-    S.ON_HOLD: "Paused at the agency's request until the venue is confirmed.",
-    S.WITHDRAWN: "The agency found a solution through a bilateral programme.",
-    S.REJECTED: "Outside the network's scope.",
+    RequestStatus.INFO_REQUESTED: "Could you tell us more about the sites concerned and who would take part?",
+    RequestStatus.ON_HOLD: "Paused at the agency's request until the venue is confirmed.",
+    RequestStatus.WITHDRAWN: "The agency found a solution through a bilateral programme.",
+    RequestStatus.REJECTED: "Outside the network's scope.",
 }
 FIELDS = ("title", "summary", "gap_statement", "desired_outcome", "sectors", "languages", "country", "experts_wanted")
 
@@ -30,13 +30,14 @@ def _users(role: Role) -> list[User]:
 
 def _build(entry: dict, member: User, coordinator: User, topics: dict, created_at) -> AssistanceRequest:
     assistance_request = AssistanceRequest(
-        organisation_id=member.organisation_id, created_by_id=member.id, status=S.DRAFT,
+        organisation_id=member.organisation_id, created_by_id=member.id, status=RequestStatus.DRAFT,
         gap_type=entry["gap_type"], modality=entry["modality"], urgency=entry["urgency"],
         urgency_reason=entry.get("urgency_reason") or "", summary_tlp=entry["summary_tlp"],
         detail_tlp=entry["detail_tlp"], consent_statistics=True, authorised_declaration=True,
         created_at=created_at, updated_at=created_at, status_changed_at=created_at,
         # A lead coordinator is named at triage; submitted requests wait for one.
-        lead_coordinator_id=coordinator.id if S.TRIAGE in lifecycle.path_to(S(entry["status"])) else None,
+        lead_coordinator_id=(coordinator.id if RequestStatus.TRIAGE in lifecycle.path_to(RequestStatus(entry["status"]))
+                             else None),
         **{name: entry[name] for name in FIELDS})
     assistance_request.topics = [topics[slug] for slug in entry["topics"] if slug in topics]
     db.session.add(assistance_request)
@@ -47,7 +48,7 @@ def _build(entry: dict, member: User, coordinator: User, topics: dict, created_a
 
 def _walk(assistance_request: AssistanceRequest, entry: dict, member: User, coordinator: User, created_at) -> None:
     """Each step a little later than the last, the final one a day before today."""
-    steps = lifecycle.path_to(S(entry["status"]))
+    steps = lifecycle.path_to(RequestStatus(entry["status"]))
     span = (utcnow() - timedelta(days=1)) - created_at
     for number, step in enumerate(steps, start=1):
         at = created_at + span * (number / len(steps)) ** 1.5 if number > 1 else created_at + timedelta(hours=3)

@@ -8,7 +8,7 @@ from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.policy import is_staff
 from expertnet.requests import access, lifecycle, services
-from expertnet.requests.models import RequestEvent, RequestStatus as S
+from expertnet.requests.models import RequestEvent, RequestStatus
 from expertnet.requests.schemas import RequestOut, RequestSummaryOut
 
 ON_THE_REQUEST = OPEN_ENGAGEMENT | {EngagementStatus.CLOSED}
@@ -46,9 +46,9 @@ def detail_context(user, assistance_request) -> dict:
         "data": (RequestOut() if full else RequestSummaryOut()).dump(assistance_request),
         "full": full, "is_owner": owner, "staff": staff,
         "editable": owner and assistance_request.status in lifecycle.EDITABLE,
-        "can_submit": owner and S.SUBMITTED in transitions,
-        "can_withdraw": owner and S.WITHDRAWN in transitions,
-        "awaiting_answer": owner and assistance_request.status == S.INFO_REQUESTED,
+        "can_submit": owner and RequestStatus.SUBMITTED in transitions,
+        "can_withdraw": owner and RequestStatus.WITHDRAWN in transitions,
+        "awaiting_answer": owner and assistance_request.status == RequestStatus.INFO_REQUESTED,
         "staff_transitions": [t for t in transitions if staff],
         "events": timeline(assistance_request) if full else [],
         "messages": services.visible_messages(user, assistance_request) if access.may_converse(
@@ -57,5 +57,5 @@ def detail_context(user, assistance_request) -> dict:
         "readers": access.sensitive_readers(assistance_request) if owner or staff else None,
         "experts": accepted_experts(assistance_request) if full else [],
         "feedback": services.feedback_of(assistance_request) if owner or staff else None,
-        "feedback_open": owner and assistance_request.status in (S.EVALUATION, S.CLOSED),
+        "feedback_open": owner and assistance_request.status in (RequestStatus.EVALUATION, RequestStatus.CLOSED),
     }

@@ -3,7 +3,7 @@ import sqlalchemy as sa
 
 from expertnet.extensions import db
 from expertnet.requests.lifecycle import FINAL
-from expertnet.requests.models import AssistanceRequest, RequestStatus as S
+from expertnet.requests.models import AssistanceRequest, RequestStatus
 
 
 def member_figures(user) -> dict:
@@ -11,6 +11,8 @@ def member_figures(user) -> dict:
         sa.select(AssistanceRequest.status, sa.func.count(AssistanceRequest.id))
         .where(AssistanceRequest.organisation_id == user.organisation_id)
         .group_by(AssistanceRequest.status)).all())
-    return {"requests_open": sum(n for status, n in counts.items() if status not in FINAL and status != S.DRAFT),
-            "requests_draft": counts.get(S.DRAFT, 0),
-            "requests_waiting_on_us": counts.get(S.INFO_REQUESTED, 0) + counts.get(S.EVALUATION, 0)}
+    return {"requests_open": sum(n for status, n in counts.items()
+                                 if status not in FINAL and status != RequestStatus.DRAFT),
+            "requests_draft": counts.get(RequestStatus.DRAFT, 0),
+            "requests_waiting_on_us": (counts.get(RequestStatus.INFO_REQUESTED, 0)
+                                       + counts.get(RequestStatus.EVALUATION, 0))}

@@ -2,25 +2,50 @@
 from babel import Locale
 from flask_babel import get_locale, lazy_gettext as _l
 
-from expertnet.requests.models import GapType, Modality, RequestStatus as S, Tlp, Urgency
+from expertnet.requests.models import GapType, Modality, RequestStatus, Tlp, Urgency
 
 STATUS_LABELS = {
-    S.DRAFT: _l("Draft"), S.SUBMITTED: _l("Submitted"), S.TRIAGE: _l("In triage"),
-    S.INFO_REQUESTED: _l("Information requested"), S.MATCHING: _l("Finding experts"),
-    S.INVITING: _l("Inviting experts"), S.ASSIGNED: _l("Experts assigned"), S.IN_PROGRESS: _l("In progress"),
-    S.ON_HOLD: _l("On hold"), S.DELIVERED: _l("Delivered"), S.EVALUATION: _l("Evaluation"),
-    S.CLOSED: _l("Closed"), S.REJECTED: _l("Rejected"), S.WITHDRAWN: _l("Withdrawn"),
+    RequestStatus.DRAFT: _l("Draft"),
+    RequestStatus.SUBMITTED: _l("Submitted"),
+    RequestStatus.TRIAGE: _l("In triage"),
+    RequestStatus.INFO_REQUESTED: _l("Information requested"),
+    RequestStatus.MATCHING: _l("Finding experts"),
+    RequestStatus.INVITING: _l("Inviting experts"),
+    RequestStatus.ASSIGNED: _l("Experts assigned"),
+    RequestStatus.IN_PROGRESS: _l("In progress"),
+    RequestStatus.ON_HOLD: _l("On hold"),
+    RequestStatus.DELIVERED: _l("Delivered"),
+    RequestStatus.EVALUATION: _l("Evaluation"),
+    RequestStatus.CLOSED: _l("Closed"),
+    RequestStatus.REJECTED: _l("Rejected"),
+    RequestStatus.WITHDRAWN: _l("Withdrawn"),
 }
 # The verb on the button that makes each transition.
 ACTION_LABELS = {
-    S.SUBMITTED: _l("Submit"), S.TRIAGE: _l("Accept into triage"), S.INFO_REQUESTED: _l("Request information"),
-    S.MATCHING: _l("Start matching"), S.INVITING: _l("Start inviting"), S.ASSIGNED: _l("Mark experts assigned"),
-    S.IN_PROGRESS: _l("Start or resume work"), S.ON_HOLD: _l("Put on hold"), S.DELIVERED: _l("Mark delivered"),
-    S.EVALUATION: _l("Open evaluation"), S.CLOSED: _l("Close"), S.REJECTED: _l("Reject"),
-    S.WITHDRAWN: _l("Withdraw"),
+    RequestStatus.SUBMITTED: _l("Submit"),
+    RequestStatus.TRIAGE: _l("Accept into triage"),
+    RequestStatus.INFO_REQUESTED: _l("Request information"),
+    RequestStatus.MATCHING: _l("Start matching"),
+    RequestStatus.INVITING: _l("Start inviting"),
+    RequestStatus.ASSIGNED: _l("Mark experts assigned"),
+    RequestStatus.IN_PROGRESS: _l("Start or resume work"),
+    RequestStatus.ON_HOLD: _l("Put on hold"),
+    RequestStatus.DELIVERED: _l("Mark delivered"),
+    RequestStatus.EVALUATION: _l("Open evaluation"),
+    RequestStatus.CLOSED: _l("Close"),
+    RequestStatus.REJECTED: _l("Reject"),
+    RequestStatus.WITHDRAWN: _l("Withdraw"),
 }
-STATUS_BADGES = {S.DRAFT: "", S.INFO_REQUESTED: "warn", S.ON_HOLD: "warn", S.REJECTED: "danger",
-                 S.WITHDRAWN: "danger", S.CLOSED: "ok", S.DELIVERED: "ok", S.EVALUATION: "ok"}
+STATUS_BADGES = {
+    RequestStatus.DRAFT: "",
+    RequestStatus.INFO_REQUESTED: "warn",
+    RequestStatus.ON_HOLD: "warn",
+    RequestStatus.REJECTED: "danger",
+    RequestStatus.WITHDRAWN: "danger",
+    RequestStatus.CLOSED: "ok",
+    RequestStatus.DELIVERED: "ok",
+    RequestStatus.EVALUATION: "ok",
+}
 GAP_TYPE_LABELS = {GapType.KNOWLEDGE: _l("Knowledge"), GapType.CAPABILITY: _l("Capability"),
                    GapType.BOTH: _l("Knowledge and capability")}
 MODALITY_LABELS = {
@@ -40,15 +65,15 @@ PART_LABELS = {"detail": _l("Detailed gap description"), "annex": _l("Annex"), "
 
 
 def status_label(status) -> str:
-    return str(STATUS_LABELS[S(status)])
+    return str(STATUS_LABELS[RequestStatus(status)])
 
 
 def status_badge(status) -> str:
-    return STATUS_BADGES.get(S(status), "info")
+    return STATUS_BADGES.get(RequestStatus(status), "info")
 
 
 def action_label(status) -> str:
-    return str(ACTION_LABELS[S(status)])
+    return str(ACTION_LABELS[RequestStatus(status)])
 
 
 def modality_label(value) -> str:

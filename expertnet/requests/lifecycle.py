@@ -1,24 +1,20 @@
-"""The request state machine: the ONLY place a request's status changes.
+"""The request state machine: its table and the stamps of each move; `statemachine.transition` moves it.
 
-`ALLOWED[from][to]` says who may make each transition and what must hold first. `transition()`
-checks that, moves the status, stamps the milestones, runs the SLA clock, appends the visible
-timeline entry and the audit row — all in the caller's transaction (flush, never commit).
-`actor=None` is the system (for example the invitations service once enough experts accepted).
+`ALLOWED[from][to]` says who may make each transition and what must hold first. A move stamps the
+milestones, runs the SLA clock, appends the visible timeline entry and the audit row — all in the caller's
+transaction (flush, never commit). Requests are version-checked (their `version` column refuses a stale
+write at flush), not row-locked. `actor=None` is the system (for example the invitations service once
+enough experts accepted).
 """
-import enum
-from dataclasses import dataclass
 from datetime import datetime
-from typing import Callable
 
 import sqlalchemy as sa
 
+from expertnet import statemachine
 from expertnet.accounts.models import Role
-from expertnet.audit.services import record
-from expertnet.db import utcnow
 from expertnet.extensions import db
 from expertnet.requests.models import AssistanceRequest, RequestEvent, RequestStatus, Urgency
-
-S = RequestStatus
+from expertnet.statemachine import MEMBER, STAFF, SYSTEM, Move, Step, step
 
 
 class LifecycleError(Exception):
@@ -43,19 +39,9 @@ class TransitionNotAllowed(LifecycleError):
     code = "not_allowed"
 
 
-class Actor(str, enum.Enum):
-    MEMBER = "member"  # a member of the organisation that owns the request
-    STAFF = "staff"  # a coordinator or an admin
-    SYSTEM = "system"  # actor=None: automatic transitions made by other services
-
-
-# A guard returns an error code when the transition may not happen yet, None when it may.
-Guard = Callable[[AssistanceRequest, str], str | None]
-
-
-def _complete_for_submission(assistance_request: AssistanceRequest, note: str) -> str | None:
+def _complete_for_submission(move: Move) -> str | None:
     """What a coordinator needs before triage: the essentials filled in and the officer's declaration."""
-    r = assistance_request
+    r = move.obj
     if not (r.title.strip() and r.summary.strip() and r.gap_statement.strip()):
         return "incomplete"
     if not 1 <= len(r.topics) <= 5:
@@ -67,142 +53,130 @@ def _complete_for_submission(assistance_request: AssistanceRequest, note: str) -
     return None
 
 
-def _reason_given(assistance_request: AssistanceRequest, note: str) -> str | None:
-    return None if note.strip() else "reason_required"
+def _reason_given(move: Move) -> str | None:
+    return None if move.note else "reason_required"
 
 
-@dataclass(frozen=True)
-class Rule:
-    actors: frozenset
-    guard: Guard | None = None
+_WITHDRAW = step(MEMBER, guard=_reason_given)
+_REJECT = step(STAFF, guard=_reason_given)
 
-
-def _rule(*actors: Actor, guard: Guard | None = None) -> Rule:
-    return Rule(frozenset(actors), guard)
-
-
-MEMBER, STAFF, SYSTEM = Actor.MEMBER, Actor.STAFF, Actor.SYSTEM
-_WITHDRAW = _rule(MEMBER, guard=_reason_given)
-_REJECT = _rule(STAFF, guard=_reason_given)
-
-ALLOWED: dict[RequestStatus, dict[RequestStatus, Rule]] = {
-    S.DRAFT: {S.SUBMITTED: _rule(MEMBER, guard=_complete_for_submission), S.WITHDRAWN: _rule(MEMBER)},
-    S.SUBMITTED: {S.TRIAGE: _rule(STAFF, SYSTEM), S.REJECTED: _REJECT, S.WITHDRAWN: _WITHDRAW},
-    S.TRIAGE: {S.INFO_REQUESTED: _rule(STAFF, guard=_reason_given), S.MATCHING: _rule(STAFF),
-               S.REJECTED: _REJECT, S.WITHDRAWN: _WITHDRAW},
+ALLOWED: dict[RequestStatus, dict[RequestStatus, Step]] = {
+    RequestStatus.DRAFT: {RequestStatus.SUBMITTED: step(MEMBER, guard=_complete_for_submission),
+                          RequestStatus.WITHDRAWN: step(MEMBER)},
+    RequestStatus.SUBMITTED: {RequestStatus.TRIAGE: step(STAFF, SYSTEM), RequestStatus.REJECTED: _REJECT,
+                              RequestStatus.WITHDRAWN: _WITHDRAW},
+    RequestStatus.TRIAGE: {RequestStatus.INFO_REQUESTED: step(STAFF, guard=_reason_given),
+                           RequestStatus.MATCHING: step(STAFF), RequestStatus.REJECTED: _REJECT,
+                           RequestStatus.WITHDRAWN: _WITHDRAW},
     # The agency answers (back to triage); a coordinator may also resume without an answer.
-    S.INFO_REQUESTED: {S.TRIAGE: _rule(MEMBER, STAFF, guard=_complete_for_submission),
-                       S.REJECTED: _REJECT, S.WITHDRAWN: _WITHDRAW},
-    S.MATCHING: {S.INVITING: _rule(STAFF, SYSTEM), S.TRIAGE: _rule(STAFF), S.REJECTED: _REJECT,
-                 S.WITHDRAWN: _WITHDRAW},
+    RequestStatus.INFO_REQUESTED: {RequestStatus.TRIAGE: step(MEMBER, STAFF, guard=_complete_for_submission),
+                                   RequestStatus.REJECTED: _REJECT, RequestStatus.WITHDRAWN: _WITHDRAW},
+    RequestStatus.MATCHING: {RequestStatus.INVITING: step(STAFF, SYSTEM), RequestStatus.TRIAGE: step(STAFF),
+                             RequestStatus.REJECTED: _REJECT, RequestStatus.WITHDRAWN: _WITHDRAW},
     # inviting -> matching when every invitation was declined, expired or conflicted.
-    S.INVITING: {S.ASSIGNED: _rule(STAFF, SYSTEM), S.MATCHING: _rule(STAFF, SYSTEM), S.REJECTED: _REJECT,
-                 S.WITHDRAWN: _WITHDRAW},
-    S.ASSIGNED: {S.IN_PROGRESS: _rule(STAFF, SYSTEM), S.MATCHING: _rule(STAFF, SYSTEM)},
-    S.IN_PROGRESS: {S.ON_HOLD: _rule(STAFF, guard=_reason_given), S.DELIVERED: _rule(STAFF, SYSTEM)},
-    S.ON_HOLD: {S.IN_PROGRESS: _rule(STAFF, SYSTEM)},
-    S.DELIVERED: {S.EVALUATION: _rule(STAFF, SYSTEM), S.IN_PROGRESS: _rule(STAFF, guard=_reason_given)},
-    S.EVALUATION: {S.CLOSED: _rule(STAFF, SYSTEM)},
-    S.CLOSED: {},
-    S.REJECTED: {},
-    S.WITHDRAWN: {},
+    RequestStatus.INVITING: {RequestStatus.ASSIGNED: step(STAFF, SYSTEM), RequestStatus.MATCHING: step(STAFF, SYSTEM),
+                             RequestStatus.REJECTED: _REJECT, RequestStatus.WITHDRAWN: _WITHDRAW},
+    RequestStatus.ASSIGNED: {RequestStatus.IN_PROGRESS: step(STAFF, SYSTEM),
+                             RequestStatus.MATCHING: step(STAFF, SYSTEM)},
+    RequestStatus.IN_PROGRESS: {RequestStatus.ON_HOLD: step(STAFF, guard=_reason_given),
+                                RequestStatus.DELIVERED: step(STAFF, SYSTEM)},
+    RequestStatus.ON_HOLD: {RequestStatus.IN_PROGRESS: step(STAFF, SYSTEM)},
+    RequestStatus.DELIVERED: {RequestStatus.EVALUATION: step(STAFF, SYSTEM),
+                              RequestStatus.IN_PROGRESS: step(STAFF, guard=_reason_given)},
+    RequestStatus.EVALUATION: {RequestStatus.CLOSED: step(STAFF, SYSTEM)},
+    RequestStatus.CLOSED: {},
+    RequestStatus.REJECTED: {},
+    RequestStatus.WITHDRAWN: {},
 }
 
-PAUSED = frozenset({S.INFO_REQUESTED, S.ON_HOLD})  # waiting on the agency: the SLA clock stops
-FINAL = frozenset({S.CLOSED, S.REJECTED, S.WITHDRAWN})
-EDITABLE = frozenset({S.DRAFT, S.INFO_REQUESTED})  # the agency may change its text only here
+# Waiting on the agency: the SLA clock stops.
+PAUSED = frozenset({RequestStatus.INFO_REQUESTED, RequestStatus.ON_HOLD})
+FINAL = frozenset({RequestStatus.CLOSED, RequestStatus.REJECTED, RequestStatus.WITHDRAWN})
+# The agency may change its text only here.
+EDITABLE = frozenset({RequestStatus.DRAFT, RequestStatus.INFO_REQUESTED})
 # Statuses the agency can still withdraw from (before work starts: draft .. inviting).
-WITHDRAWABLE = frozenset(status for status, targets in ALLOWED.items() if S.WITHDRAWN in targets)
+WITHDRAWABLE = frozenset(status for status, targets in ALLOWED.items() if RequestStatus.WITHDRAWN in targets)
 
 
 # The usual road through the machine, and where each side exit leaves it (demo seeding, test factories).
-MAIN_PATH = (S.SUBMITTED, S.TRIAGE, S.MATCHING, S.INVITING, S.ASSIGNED, S.IN_PROGRESS, S.DELIVERED, S.EVALUATION,
-             S.CLOSED)
-SIDE_EXITS = {S.INFO_REQUESTED: S.TRIAGE, S.ON_HOLD: S.IN_PROGRESS, S.REJECTED: S.TRIAGE, S.WITHDRAWN: S.SUBMITTED}
+MAIN_PATH = (RequestStatus.SUBMITTED, RequestStatus.TRIAGE, RequestStatus.MATCHING, RequestStatus.INVITING,
+             RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS, RequestStatus.DELIVERED, RequestStatus.EVALUATION,
+             RequestStatus.CLOSED)
+SIDE_EXITS = {RequestStatus.INFO_REQUESTED: RequestStatus.TRIAGE, RequestStatus.ON_HOLD: RequestStatus.IN_PROGRESS,
+              RequestStatus.REJECTED: RequestStatus.TRIAGE, RequestStatus.WITHDRAWN: RequestStatus.SUBMITTED}
 
 
 def path_to(status: RequestStatus) -> list[RequestStatus]:
     """The legal steps from draft to `status` along the usual road."""
     status = RequestStatus(status)
-    if status == S.DRAFT:
+    if status == RequestStatus.DRAFT:
         return []
     on_path = SIDE_EXITS.get(status, status)
     steps = list(MAIN_PATH[:MAIN_PATH.index(on_path) + 1])
     return steps + [status] if status in SIDE_EXITS else steps
 
 
-def actor_kind(assistance_request: AssistanceRequest, user) -> Actor | None:
-    if user is None:
-        return SYSTEM
-    if not getattr(user, "is_active", False):
-        return None
-    if user.role in (Role.COORDINATOR, Role.ADMIN):
-        return STAFF
-    if user.role == Role.MEMBER and user.organisation_id == assistance_request.organisation_id:
-        return MEMBER
-    return None
+def actor_kind(assistance_request: AssistanceRequest, user) -> statemachine.Actor | None:
+    return statemachine.acting_kind(user, MEMBER, lambda member: (
+        member.role == Role.MEMBER and member.organisation_id == assistance_request.organisation_id))
 
 
-def rule_for(assistance_request: AssistanceRequest, to_status: RequestStatus) -> Rule:
-    rule = ALLOWED[assistance_request.status].get(to_status)
-    if rule is None:
-        raise IllegalTransition(message=f"{assistance_request.status.value} -> {to_status.value}")
-    return rule
+def rule_for(assistance_request: AssistanceRequest, to_status: RequestStatus) -> Step:
+    return statemachine.step_for(REQUEST_MACHINE, assistance_request, to_status)
 
 
 def allowed_transitions(assistance_request: AssistanceRequest, user) -> list[RequestStatus]:
     """Targets this user may move the request to, by role (for buttons); guards are checked on the action."""
-    kind = actor_kind(assistance_request, user)
-    return [to for to, rule in ALLOWED[assistance_request.status].items() if kind in rule.actors]
+    return statemachine.allowed_targets(REQUEST_MACHINE, assistance_request, user)
 
 
 def transition(assistance_request: AssistanceRequest, to_status: RequestStatus, actor, note: str = "",
                at: datetime | None = None) -> RequestEvent:
     """Move the request to `to_status` as `actor` (None: the system); `at` back-dates it (demo seeding only)."""
-    to_status = RequestStatus(to_status)
-    rule = rule_for(assistance_request, to_status)
-    if actor_kind(assistance_request, actor) not in rule.actors:
-        raise TransitionNotAllowed()
-    note = (note or "").strip()
-    if rule.guard and (problem := rule.guard(assistance_request, note)):
-        raise TransitionNotAllowed(problem)
-    now = at or utcnow()
-    from_status = assistance_request.status
-    _run_sla_clock(assistance_request, from_status, to_status, now)
-    _stamp_milestones(assistance_request, to_status, now)
-    assistance_request.status, assistance_request.status_changed_at = to_status, now
-    event = RequestEvent(actor_id=getattr(actor, "id", None), from_status=from_status.value,
-                         to_status=to_status.value, note=note, occurred_at=now)
-    assistance_request.events.append(event)
-    db.session.flush()
-    audit = record(f"request.{to_status.value}", actor, assistance_request, from_status=from_status.value,
-                   note=note, reference=assistance_request.reference)
-    audit.occurred_at = now
-    return event
+    statemachine.transition(REQUEST_MACHINE, assistance_request, RequestStatus(to_status), actor, note=note, at=at)
+    return assistance_request.events[-1]  # the timeline entry this move appended
 
 
-def _run_sla_clock(assistance_request: AssistanceRequest, from_status, to_status, now: datetime) -> None:
-    if from_status in PAUSED and to_status not in PAUSED and assistance_request.paused_since:
-        waited = (now - assistance_request.paused_since).total_seconds()
-        assistance_request.paused_seconds += max(0, int(waited))
-        assistance_request.paused_since = None
-    elif to_status in PAUSED and assistance_request.paused_since is None:
-        assistance_request.paused_since = now
+def _run_sla_clock(move: Move) -> None:
+    r = move.obj
+    if move.from_status in PAUSED and move.to_status not in PAUSED and r.paused_since:
+        waited = (move.at - r.paused_since).total_seconds()
+        r.paused_seconds += max(0, int(waited))
+        r.paused_since = None
+    elif move.to_status in PAUSED and r.paused_since is None:
+        r.paused_since = move.at
 
 
-def _stamp_milestones(assistance_request: AssistanceRequest, to_status, now: datetime) -> None:
-    r = assistance_request
-    if to_status == S.SUBMITTED and r.submitted_at is None:
+def _stamp_milestones(move: Move) -> None:
+    r, to_status, now = move.obj, move.to_status, move.at
+    r.status_changed_at = now
+    if to_status == RequestStatus.SUBMITTED and r.submitted_at is None:
         r.submitted_at = now
         r.reference = r.reference or next_reference(now.year)
-    elif to_status == S.TRIAGE and r.triaged_at is None:
+    elif to_status == RequestStatus.TRIAGE and r.triaged_at is None:
         r.triaged_at = now
-    elif to_status == S.INVITING and r.first_invited_at is None:
+    elif to_status == RequestStatus.INVITING and r.first_invited_at is None:
         r.first_invited_at = now
-    elif to_status == S.ASSIGNED and r.assigned_at is None:
+    elif to_status == RequestStatus.ASSIGNED and r.assigned_at is None:
         r.assigned_at = now
     elif to_status in FINAL:
         r.closed_at = now
+
+
+def _append_timeline_entry(move: Move) -> None:
+    move.obj.events.append(RequestEvent(actor_id=getattr(move.actor, "id", None), from_status=move.from_status.value,
+                                        to_status=move.to_status.value, note=move.note, occurred_at=move.at))
+
+
+REQUEST_MACHINE = statemachine.Machine(
+    name="request", table=ALLOWED, actor_kind=actor_kind,
+    refuse_missing=lambda r, to_status: IllegalTransition(message=f"{r.status.value} -> {to_status.value}"),
+    refuse_actor=lambda r: TransitionNotAllowed(), refuse_guard=TransitionNotAllowed,
+    # A repeated submit or decision answers 409 like any move the table lacks (the agency sees that the
+    # request moved on), so a repeat is not silently accepted here.
+    repeat_is_noop=False,
+    audit_details=lambda move: {"note": move.note, "reference": move.obj.reference},
+    stamps=(_run_sla_clock, _stamp_milestones), effects=(_append_timeline_entry,))
 
 
 # Any fixed number: the key of the PostgreSQL advisory lock that serialises reference numbering.

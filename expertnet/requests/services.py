@@ -12,12 +12,13 @@ from expertnet.notifications.services import send_mail
 from expertnet.policy import is_staff
 from expertnet.requests import access, lifecycle
 from expertnet.requests.lifecycle import LifecycleError
-from expertnet.requests.models import AssistanceRequest, Feedback, RequestMessage, RequestStatus as S
+from expertnet.requests.models import AssistanceRequest, Feedback, RequestMessage, RequestStatus
 from expertnet.taxonomy.services import topics_by_slug
 
 # Status changes the agency hears about by e-mail when someone else makes them.
-NOTIFY_AGENCY = frozenset({S.INFO_REQUESTED, S.MATCHING, S.ASSIGNED, S.IN_PROGRESS, S.ON_HOLD, S.DELIVERED,
-                           S.EVALUATION, S.CLOSED, S.REJECTED})
+NOTIFY_AGENCY = frozenset({RequestStatus.INFO_REQUESTED, RequestStatus.MATCHING, RequestStatus.ASSIGNED,
+                           RequestStatus.IN_PROGRESS, RequestStatus.ON_HOLD, RequestStatus.DELIVERED,
+                           RequestStatus.EVALUATION, RequestStatus.CLOSED, RequestStatus.REJECTED})
 MESSAGE_MAX = 5000
 
 
@@ -41,7 +42,7 @@ def create_draft(member, data: dict) -> AssistanceRequest:
     if member.role != Role.MEMBER or member.organisation_id is None:
         raise RequestError("not_allowed")
     assistance_request = AssistanceRequest(organisation_id=member.organisation_id, created_by_id=member.id,
-                                           status=S.DRAFT)
+                                           status=RequestStatus.DRAFT)
     _apply(assistance_request, dict(data))
     db.session.add(assistance_request)
     db.session.flush()
@@ -60,7 +61,7 @@ def update_request(member, assistance_request: AssistanceRequest, data: dict) ->
     record("request.updated", member, assistance_request, fields=sorted(data))
 
 
-def change_status(actor, assistance_request: AssistanceRequest, to_status: S, note: str = ""):
+def change_status(actor, assistance_request: AssistanceRequest, to_status: RequestStatus, note: str = ""):
     """Any transition, through the machine, with the agency told by e-mail when someone else made it."""
     event = lifecycle.transition(assistance_request, to_status, actor, note)
     if actor is None or not access.is_owner(actor, assistance_request):
@@ -68,7 +69,7 @@ def change_status(actor, assistance_request: AssistanceRequest, to_status: S, no
     return event
 
 
-def _notify_agency(assistance_request: AssistanceRequest, to_status: S, note: str) -> None:
+def _notify_agency(assistance_request: AssistanceRequest, to_status: RequestStatus, note: str) -> None:
     submitter = assistance_request.created_by
     if submitter is None or not submitter.is_active or to_status not in NOTIFY_AGENCY:
         return
@@ -77,11 +78,11 @@ def _notify_agency(assistance_request: AssistanceRequest, to_status: S, note: st
 
 
 def submit_request(member, assistance_request: AssistanceRequest):
-    return change_status(member, assistance_request, S.SUBMITTED)
+    return change_status(member, assistance_request, RequestStatus.SUBMITTED)
 
 
 def withdraw_request(member, assistance_request: AssistanceRequest, reason: str):
-    return change_status(member, assistance_request, S.WITHDRAWN, reason)
+    return change_status(member, assistance_request, RequestStatus.WITHDRAWN, reason)
 
 
 def answer_information_request(member, assistance_request: AssistanceRequest, answer: str):
@@ -89,10 +90,10 @@ def answer_information_request(member, assistance_request: AssistanceRequest, an
     answer = (answer or "").strip()
     if not answer:
         raise RequestError("answer_required")
-    if assistance_request.status != S.INFO_REQUESTED:
+    if assistance_request.status != RequestStatus.INFO_REQUESTED:
         raise lifecycle.IllegalTransition()
     post_message(member, assistance_request, answer)
-    return lifecycle.transition(assistance_request, S.TRIAGE, member, answer)
+    return lifecycle.transition(assistance_request, RequestStatus.TRIAGE, member, answer)
 
 
 def visible_messages(user, assistance_request: AssistanceRequest) -> list[RequestMessage]:
@@ -109,7 +110,7 @@ def post_message(author, assistance_request: AssistanceRequest, body: str, inter
         raise RequestError("message_length")
     if internal and not is_staff(author):
         raise RequestError("not_allowed")
-    if not access.may_converse(author, assistance_request) or assistance_request.status == S.DRAFT:
+    if not access.may_converse(author, assistance_request) or assistance_request.status == RequestStatus.DRAFT:
         raise RequestError("not_allowed")
     message = RequestMessage(request_id=assistance_request.id, author_id=author.id, body=body, internal=internal)
     db.session.add(message)
@@ -146,7 +147,7 @@ def give_feedback(member, assistance_request: AssistanceRequest, usefulness: int
     """Once the request is in evaluation (or closed), one rating per request by its agency."""
     if not access.is_owner(member, assistance_request):
         raise RequestError("not_allowed")
-    if assistance_request.status not in (S.EVALUATION, S.CLOSED):
+    if assistance_request.status not in (RequestStatus.EVALUATION, RequestStatus.CLOSED):
         raise RequestError("feedback_not_open")
     if feedback_of(assistance_request) is not None:
         raise RequestError("feedback_given")

@@ -19,7 +19,7 @@ from expertnet.requests.forms import (AnswerForm, AttachmentForm, FeedbackForm, 
                                       ReasonForm, RequestForm, TransitionForm)
 from expertnet.requests.labels import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
 from expertnet.requests.messages import refusal_message
-from expertnet.requests.models import RequestStatus as S
+from expertnet.requests.models import RequestStatus
 from expertnet.requests.schemas import RequestIn, SubmittedRequestIn
 from expertnet.web_input import paginate
 
@@ -104,7 +104,7 @@ def _validated(form: RequestForm) -> dict | None:
 
 
 def _save_and_maybe_submit(form: RequestForm, assistance_request):
-    if form.submit.data and assistance_request.status == S.DRAFT:
+    if form.submit.data and assistance_request.status == RequestStatus.DRAFT:
         try:
             services.submit_request(_user(), assistance_request)
         except lifecycle.LifecycleError as exc:
@@ -214,7 +214,7 @@ def change_status(request_id: int):
     form = TransitionForm()
     form.validate()
     try:
-        to_status = S(form.to_status.data)
+        to_status = RequestStatus(form.to_status.data)
     except ValueError:
         abort(400)
     try:
