@@ -1,5 +1,4 @@
 """Declarative base with a constraint naming convention (deterministic migrations) and shared column helpers."""
-import enum
 from datetime import datetime, timezone
 from typing import Annotated
 
@@ -58,14 +57,6 @@ ExpertFK = Annotated[int, mapped_column(sa.ForeignKey("expert_profile.id", ondel
 class TimestampMixin:
     created_at: Mapped[DefaultNow]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
-
-
-class ValueEnum(str, enum.Enum):
-    """A string enum whose members declared with `enum.auto()` take their name in lower case as value."""
-
-    @staticmethod
-    def _generate_next_value_(name: str, start: int, count: int, last_values: list) -> str:
-        return name.lower()
 
 
 def link_table(name: str, owner_column: str, owner_key: str, other_column: str, other_key: str) -> sa.Table:

@@ -8,26 +8,26 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from expertnet.db import IntPK, OrganisationFK, ShortText, TimestampMixin, UserFK, ValueEnum, enum_column, utcnow
+from expertnet.db import IntPK, OrganisationFK, ShortText, TimestampMixin, UserFK, enum_column, utcnow
 from expertnet.extensions import db
 
 
-class Role(ValueEnum):
-    MEMBER = enum.auto()
-    COORDINATOR = enum.auto()
-    EXPERT = enum.auto()
-    ADMIN = enum.auto()
+class Role(str, enum.Enum):
+    MEMBER = "member"
+    COORDINATOR = "coordinator"
+    EXPERT = "expert"
+    ADMIN = "admin"
 
 
-class OrganisationKind(ValueEnum):
-    LAW_ENFORCEMENT = enum.auto()
-    CUSTOMS_BORDER = enum.auto()
-    REGULATOR = enum.auto()
-    EMERGENCY_SERVICES = enum.auto()
-    MILITARY_DEFENCE = enum.auto()
-    INDUSTRY = enum.auto()
-    ACADEMIA_RESEARCH = enum.auto()
-    INTERNATIONAL_ORGANISATION = enum.auto()
+class OrganisationKind(str, enum.Enum):
+    LAW_ENFORCEMENT = "law_enforcement"
+    CUSTOMS_BORDER = "customs_border"
+    REGULATOR = "regulator"
+    EMERGENCY_SERVICES = "emergency_services"
+    MILITARY_DEFENCE = "military_defence"
+    INDUSTRY = "industry"
+    ACADEMIA_RESEARCH = "academia_research"
+    INTERNATIONAL_ORGANISATION = "international_organisation"
 
 
 class Organisation(TimestampMixin, db.Model):

@@ -12,26 +12,26 @@ from datetime import datetime, timedelta
 
 from flask import current_app
 
-from expertnet.db import ValueEnum, utcnow
+from expertnet.db import utcnow
 from expertnet.requests.lifecycle import FINAL as STOPPED, PAUSED
 from expertnet.requests.models import AssistanceRequest, Urgency
 
 PAUSED_VALUES = frozenset(status.value for status in PAUSED)
 
 
-class Milestone(ValueEnum):
-    TRIAGE = enum.auto()
-    FIRST_INVITATION = enum.auto()
-    ASSIGNMENT = enum.auto()
+class Milestone(str, enum.Enum):
+    TRIAGE = "triage"
+    FIRST_INVITATION = "first_invitation"
+    ASSIGNMENT = "assignment"
 
 
-class SlaState(ValueEnum):
-    ON_TRACK = enum.auto()
-    DUE_SOON = enum.auto()
-    OVERDUE = enum.auto()
-    MET = enum.auto()
-    MISSED = enum.auto()
-    STOPPED = enum.auto()
+class SlaState(str, enum.Enum):
+    ON_TRACK = "on_track"
+    DUE_SOON = "due_soon"
+    OVERDUE = "overdue"
+    MET = "met"
+    MISSED = "missed"
+    STOPPED = "stopped"
 
 
 OPEN_STATES = (SlaState.ON_TRACK, SlaState.DUE_SOON, SlaState.OVERDUE)

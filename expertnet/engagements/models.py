@@ -6,35 +6,35 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expertnet.db import (
-    DefaultNow, FreeText, IntPK, RequestFK, ShortText, TimestampMixin, UserFK, ValueEnum, enum_column)
+    DefaultNow, FreeText, IntPK, RequestFK, ShortText, TimestampMixin, UserFK, enum_column)
 from expertnet.extensions import db
 
 
-class InvitationStatus(ValueEnum):
-    PENDING = enum.auto()
-    ACCEPTED = enum.auto()
-    DECLINED = enum.auto()
-    EXPIRED = enum.auto()
-    REVOKED = enum.auto()
-    CONFLICT_DECLARED = enum.auto()
+class InvitationStatus(str, enum.Enum):
+    PENDING = "pending"
+    ACCEPTED = "accepted"
+    DECLINED = "declined"
+    EXPIRED = "expired"
+    REVOKED = "revoked"
+    CONFLICT_DECLARED = "conflict_declared"
 
 
-class DeclineReason(ValueEnum):
-    CONFLICT = enum.auto()
-    NO_CAPACITY = enum.auto()
-    OUT_OF_EXPERTISE = enum.auto()
-    DATES = enum.auto()
-    OTHER = enum.auto()
+class DeclineReason(str, enum.Enum):
+    CONFLICT = "conflict"
+    NO_CAPACITY = "no_capacity"
+    OUT_OF_EXPERTISE = "out_of_expertise"
+    DATES = "dates"
+    OTHER = "other"
 
 
-class EngagementStatus(ValueEnum):
-    PLANNED = enum.auto()
-    ACTIVE = enum.auto()
-    REPORT_SUBMITTED = enum.auto()
-    REPORT_ACCEPTED = enum.auto()
-    CLOSED = enum.auto()
-    SUSPENDED = enum.auto()
-    WITHDRAWN = enum.auto()
+class EngagementStatus(str, enum.Enum):
+    PLANNED = "planned"
+    ACTIVE = "active"
+    REPORT_SUBMITTED = "report_submitted"
+    REPORT_ACCEPTED = "report_accepted"
+    CLOSED = "closed"
+    SUSPENDED = "suspended"
+    WITHDRAWN = "withdrawn"
 
 
 class Invitation(TimestampMixin, db.Model):

@@ -6,38 +6,38 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expertnet.db import (
-    ExpertFK, FreeText, IntPK, JsonList, OrganisationFK, ShortText, TimestampMixin, UserFK, ValueEnum, enum_column, link_table)
+    ExpertFK, FreeText, IntPK, JsonList, OrganisationFK, ShortText, TimestampMixin, UserFK, enum_column, link_table)
 from expertnet.extensions import db
 
 
-class VettingStatus(ValueEnum):
-    PENDING = enum.auto()
-    APPROVED = enum.auto()
-    REJECTED = enum.auto()
+class VettingStatus(str, enum.Enum):
+    PENDING = "pending"
+    APPROVED = "approved"
+    REJECTED = "rejected"
 
 
-class Availability(ValueEnum):
-    AVAILABLE = enum.auto()
-    LIMITED = enum.auto()
-    UNAVAILABLE = enum.auto()
+class Availability(str, enum.Enum):
+    AVAILABLE = "available"
+    LIMITED = "limited"
+    UNAVAILABLE = "unavailable"
 
 
-class TopicLevel(ValueEnum):
-    AWARENESS = enum.auto()
-    PRACTITIONER = enum.auto()
-    EXPERT = enum.auto()
+class TopicLevel(str, enum.Enum):
+    AWARENESS = "awareness"
+    PRACTITIONER = "practitioner"
+    EXPERT = "expert"
 
 
-class Proficiency(ValueEnum):
-    BASIC = enum.auto()
-    WORKING = enum.auto()
-    FLUENT = enum.auto()
-    NATIVE = enum.auto()
+class Proficiency(str, enum.Enum):
+    BASIC = "basic"
+    WORKING = "working"
+    FLUENT = "fluent"
+    NATIVE = "native"
 
 
-class PublicationKind(ValueEnum):
-    PUBLICATION = enum.auto()
-    TRAINING = enum.auto()
+class PublicationKind(str, enum.Enum):
+    PUBLICATION = "publication"
+    TRAINING = "training"
 
 
 expert_conflict_organisation = link_table("expert_conflict_organisation", "expert_id", "expert_profile.id", "organisation_id", "organisation.id")

@@ -5,14 +5,14 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from expertnet.db import DefaultNow, FreeText, IntPK, ValueEnum, enum_column
+from expertnet.db import DefaultNow, FreeText, IntPK, enum_column
 from expertnet.extensions import db
 
 
-class OutboxStatus(ValueEnum):
-    QUEUED = enum.auto()  # waiting for its first attempt, or for a retry after a failed one
-    SENT = enum.auto()
-    FAILED = enum.auto()  # gave up after the maximum number of attempts
+class OutboxStatus(str, enum.Enum):
+    QUEUED = "queued"  # waiting for its first attempt, or for a retry after a failed one
+    SENT = "sent"
+    FAILED = "failed"  # gave up after the maximum number of attempts
 
 
 class OutboxMessage(db.Model):

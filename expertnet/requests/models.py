@@ -6,46 +6,46 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expertnet.db import (
-    DefaultNow, FreeText, IntPK, JsonList, OrganisationFK, RequestFK, ShortText, TimestampMixin, UserFK, ValueEnum, enum_column, link_table)
+    DefaultNow, FreeText, IntPK, JsonList, OrganisationFK, RequestFK, ShortText, TimestampMixin, UserFK, enum_column, link_table)
 from expertnet.extensions import db
 
 
-class RequestStatus(ValueEnum):
-    DRAFT = enum.auto()
-    SUBMITTED = enum.auto()
-    TRIAGE = enum.auto()
-    INFO_REQUESTED = enum.auto()
-    MATCHING = enum.auto()
-    INVITING = enum.auto()
-    ASSIGNED = enum.auto()
-    IN_PROGRESS = enum.auto()
-    ON_HOLD = enum.auto()
-    DELIVERED = enum.auto()
-    EVALUATION = enum.auto()
-    CLOSED = enum.auto()
-    REJECTED = enum.auto()
-    WITHDRAWN = enum.auto()
+class RequestStatus(str, enum.Enum):
+    DRAFT = "draft"
+    SUBMITTED = "submitted"
+    TRIAGE = "triage"
+    INFO_REQUESTED = "info_requested"
+    MATCHING = "matching"
+    INVITING = "inviting"
+    ASSIGNED = "assigned"
+    IN_PROGRESS = "in_progress"
+    ON_HOLD = "on_hold"
+    DELIVERED = "delivered"
+    EVALUATION = "evaluation"
+    CLOSED = "closed"
+    REJECTED = "rejected"
+    WITHDRAWN = "withdrawn"
 
 
-class GapType(ValueEnum):
-    KNOWLEDGE = enum.auto()
-    CAPABILITY = enum.auto()
-    BOTH = enum.auto()
+class GapType(str, enum.Enum):
+    KNOWLEDGE = "knowledge"
+    CAPABILITY = "capability"
+    BOTH = "both"
 
 
-class Modality(ValueEnum):
-    REMOTE_ADVICE = enum.auto()
-    DOCUMENT_REVIEW = enum.auto()
-    ONSITE_MISSION = enum.auto()
-    TRAINING_WORKSHOP = enum.auto()
-    EXERCISE_DESIGN = enum.auto()
-    EQUIPMENT_LAB_ASSESSMENT = enum.auto()
+class Modality(str, enum.Enum):
+    REMOTE_ADVICE = "remote_advice"
+    DOCUMENT_REVIEW = "document_review"
+    ONSITE_MISSION = "onsite_mission"
+    TRAINING_WORKSHOP = "training_workshop"
+    EXERCISE_DESIGN = "exercise_design"
+    EQUIPMENT_LAB_ASSESSMENT = "equipment_lab_assessment"
 
 
-class Urgency(ValueEnum):
-    ROUTINE = enum.auto()
-    PRIORITY = enum.auto()
-    URGENT = enum.auto()
+class Urgency(str, enum.Enum):
+    ROUTINE = "routine"
+    PRIORITY = "priority"
+    URGENT = "urgent"
 
 
 class Tlp(str, enum.Enum):
