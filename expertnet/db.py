@@ -1,5 +1,6 @@
 """Declarative base with a constraint naming convention (deterministic migrations) and shared column helpers."""
 from datetime import datetime, timezone
+from typing import Annotated
 
 import sqlalchemy as sa
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
@@ -39,9 +40,33 @@ class Base(DeclarativeBase):
                         type_annotation_map={datetime: UTCDateTime()})
 
 
+# Column shapes the models share, used as `Mapped[...]`; a `mapped_column(...)` beside one adds to it (index=True...).
+IntPK = Annotated[int, mapped_column(primary_key=True)]
+DefaultNow = Annotated[datetime, mapped_column(default=utcnow)]
+ShortText = Annotated[str, mapped_column(sa.String(200))]
+# Free text that may be left empty: stored as "" rather than NULL.
+FreeText = Annotated[str, mapped_column(sa.Text, default="")]
+JsonList = Annotated[list, mapped_column(sa.JSON, default=list)]
+UserFK = Annotated[int, mapped_column(sa.ForeignKey("user_account.id"))]
+OrganisationFK = Annotated[int, mapped_column(sa.ForeignKey("organisation.id"))]
+# Rows that belong to a request or an expert go with it.
+RequestFK = Annotated[int, mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"))]
+ExpertFK = Annotated[int, mapped_column(sa.ForeignKey("expert_profile.id", ondelete="CASCADE"))]
+
+
 class TimestampMixin:
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[DefaultNow]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+def link_table(name: str, owner_column: str, owner_key: str, other_column: str, other_key: str) -> sa.Table:
+    """A many-to-many table: its rows go with the owner's row (CASCADE); the other side is only referred to."""
+    return sa.Table(
+        name,
+        Base.metadata,
+        sa.Column(owner_column, sa.ForeignKey(owner_key, ondelete="CASCADE"), primary_key=True),
+        sa.Column(other_column, sa.ForeignKey(other_key), primary_key=True),
+    )
 
 
 def enum_column(enum_cls, length: int = 32, name: str | None = None) -> sa.Enum:

@@ -8,7 +8,7 @@ from flask_login import UserMixin
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 from werkzeug.security import check_password_hash, generate_password_hash
 
-from expertnet.db import TimestampMixin, enum_column, utcnow
+from expertnet.db import IntPK, OrganisationFK, ShortText, TimestampMixin, UserFK, enum_column, utcnow
 from expertnet.extensions import db
 
 
@@ -33,8 +33,8 @@ class OrganisationKind(str, enum.Enum):
 class Organisation(TimestampMixin, db.Model):
     __tablename__ = "organisation"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    name: Mapped[str] = mapped_column(sa.String(200), unique=True)
+    id: Mapped[IntPK]
+    name: Mapped[ShortText] = mapped_column(unique=True)
     country: Mapped[str] = mapped_column(sa.String(2))
     kind: Mapped[OrganisationKind] = mapped_column(enum_column(OrganisationKind))
     is_active: Mapped[bool] = mapped_column(default=True)
@@ -48,13 +48,13 @@ class User(UserMixin, TimestampMixin, db.Model):
         sa.CheckConstraint("role <> 'member' OR organisation_id IS NOT NULL", name="member_has_organisation"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPK]
     # Stored case-folded, so the unique constraint is case-insensitive on every backend.
     email: Mapped[str] = mapped_column(sa.String(254), unique=True)
-    full_name: Mapped[str] = mapped_column(sa.String(200))
+    full_name: Mapped[ShortText]
     password_hash: Mapped[str | None] = mapped_column(sa.String(256))
     role: Mapped[Role] = mapped_column(enum_column(Role, 16))
-    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
+    organisation_id: Mapped[OrganisationFK | None] = mapped_column(index=True)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
@@ -81,12 +81,12 @@ class OnboardingInvitation(TimestampMixin, db.Model):
 
     __tablename__ = "onboarding_invitation"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPK]
     email: Mapped[str] = mapped_column(sa.String(254), index=True)
-    full_name: Mapped[str] = mapped_column(sa.String(200))
+    full_name: Mapped[ShortText]
     role: Mapped[Role] = mapped_column(enum_column(Role, 16))
-    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"))
-    invited_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    organisation_id: Mapped[OrganisationFK | None]
+    invited_by_id: Mapped[UserFK]
     expires_at: Mapped[datetime]
     accepted_at: Mapped[datetime | None]
     revoked_at: Mapped[datetime | None]

@@ -1,10 +1,9 @@
 """An uploaded file attached to a request (an annex) or to an engagement (a deliverable)."""
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from expertnet.db import enum_column, utcnow
+from expertnet.db import DefaultNow, IntPK, RequestFK, UserFK, enum_column
 from expertnet.extensions import db
 from expertnet.requests.models import Tlp
 
@@ -12,17 +11,17 @@ from expertnet.requests.models import Tlp
 class Attachment(db.Model):
     __tablename__ = "attachment"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"), index=True)
+    id: Mapped[IntPK]
+    request_id: Mapped[RequestFK] = mapped_column(index=True)
     engagement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("engagement.id"), index=True)
-    uploaded_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    uploaded_by_id: Mapped[UserFK]
     filename: Mapped[str] = mapped_column(sa.String(255))
     content_type: Mapped[str] = mapped_column(sa.String(100))
     size_bytes: Mapped[int]
     sha256: Mapped[str] = mapped_column(sa.String(64))
     storage_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
     tlp: Mapped[Tlp] = mapped_column(enum_column(Tlp, 20))
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[DefaultNow]
 
     request = relationship("AssistanceRequest")
     uploaded_by = relationship("User")

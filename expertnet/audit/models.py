@@ -1,11 +1,10 @@
 """The append-only audit_event table."""
-from datetime import datetime
 
 import sqlalchemy as sa
 from sqlalchemy import event
 from sqlalchemy.orm import Mapped, Session, mapped_column, relationship
 
-from expertnet.db import utcnow
+from expertnet.db import DefaultNow, IntPK, UserFK
 from expertnet.extensions import db
 
 
@@ -13,9 +12,9 @@ class AuditEvent(db.Model):
     __tablename__ = "audit_event"
     __table_args__ = (sa.Index("ix_audit_event_object", "object_type", "object_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    occurred_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"), index=True)
+    id: Mapped[IntPK]
+    occurred_at: Mapped[DefaultNow] = mapped_column(index=True)
+    actor_id: Mapped[UserFK | None] = mapped_column(index=True)
     action: Mapped[str] = mapped_column(sa.String(64), index=True)
     object_type: Mapped[str | None] = mapped_column(sa.String(64))
     object_id: Mapped[int | None]

@@ -2,7 +2,8 @@
 from flask_babel import lazy_gettext as _l
 
 from expertnet.coordination.sla import Milestone, SlaState
-from expertnet.engagements.models import DeclineReason, EngagementStatus, InvitationStatus
+from expertnet.engagements.labels import ENGAGEMENT_STATUS_LABELS
+from expertnet.engagements.models import DeclineReason, InvitationStatus
 from expertnet.requests import labels as request_labels
 from expertnet.requests.models import Urgency
 
@@ -25,12 +26,6 @@ INVITATION_BADGES = {InvitationStatus.PENDING: "info", InvitationStatus.ACCEPTED
 DECLINE_LABELS = {DeclineReason.CONFLICT: _l("Conflict of interest"), DeclineReason.NO_CAPACITY: _l("No capacity"),
                   DeclineReason.OUT_OF_EXPERTISE: _l("Outside my expertise"), DeclineReason.DATES: _l("Dates do not suit"),
                   DeclineReason.OTHER: _l("Other reason")}
-ENGAGEMENT_LABELS = {
-    EngagementStatus.PLANNED: _l("Planned"), EngagementStatus.ACTIVE: _l("Active"),
-    EngagementStatus.REPORT_SUBMITTED: _l("Report submitted"), EngagementStatus.REPORT_ACCEPTED: _l("Report accepted"),
-    EngagementStatus.CLOSED: _l("Closed"), EngagementStatus.SUSPENDED: _l("Suspended"),
-    EngagementStatus.WITHDRAWN: _l("Withdrawn"),
-}
 # Exclusion counts from the suggestions bridge, by the key it reports them under.
 EXCLUSION_LABELS = {
     "same_organisation": _l("from the requesting organisation"), "conflict_of_interest": _l("conflict of interest"),
@@ -40,35 +35,23 @@ EXCLUSION_LABELS = {
 }
 
 
-def _label(table, value) -> str:
-    for key, label in table.items():
-        if key == value or getattr(key, "value", key) == value:
-            return str(label)
-    return str(value)
+def _labeller(table):
+    """The label function of one table: a key may come as an enum member or its value; an unknown one shows as given."""
+    def label(value) -> str:
+        for key, text in table.items():
+            if key == value or getattr(key, "value", key) == value:
+                return str(text)
+        return str(value)
+    return label
 
 
-def sla_state_label(state) -> str:
-    return _label(SLA_STATE_LABELS, state)
-
-
-def milestone_label(milestone) -> str:
-    return _label(MILESTONE_LABELS, milestone)
-
-
-def invitation_label(status) -> str:
-    return _label(INVITATION_LABELS, status)
-
-
-def decline_label(reason) -> str:
-    return _label(DECLINE_LABELS, reason)
-
-
-def engagement_label(status) -> str:
-    return _label(ENGAGEMENT_LABELS, status)
-
-
-def exclusion_label(key) -> str:
-    return _label(EXCLUSION_LABELS, key)
+sla_state_label = _labeller(SLA_STATE_LABELS)
+milestone_label = _labeller(MILESTONE_LABELS)
+invitation_label = _labeller(INVITATION_LABELS)
+decline_label = _labeller(DECLINE_LABELS)
+# The coordinators see an engagement's status worded as the expert sees it.
+engagement_label = _labeller(ENGAGEMENT_STATUS_LABELS)
+exclusion_label = _labeller(EXCLUSION_LABELS)
 
 
 # Buttons whose meaning depends on where the request comes from (the requests feature labels the rest).

@@ -5,7 +5,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from expertnet.db import TimestampMixin, enum_column, utcnow
+from expertnet.db import (
+    DefaultNow, FreeText, IntPK, RequestFK, ShortText, TimestampMixin, UserFK, enum_column)
 from expertnet.extensions import db
 
 
@@ -40,17 +41,17 @@ class Invitation(TimestampMixin, db.Model):
     __tablename__ = "invitation"
     __table_args__ = (sa.UniqueConstraint("request_id", "expert_id"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"), index=True)
+    id: Mapped[IntPK]
+    request_id: Mapped[RequestFK] = mapped_column(index=True)
     expert_id: Mapped[int] = mapped_column(sa.ForeignKey("expert_profile.id"), index=True)
-    invited_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    invited_by_id: Mapped[UserFK]
     status: Mapped[InvitationStatus] = mapped_column(
         enum_column(InvitationStatus), default=InvitationStatus.PENDING, index=True)
-    message: Mapped[str] = mapped_column(sa.Text, default="")
+    message: Mapped[FreeText]
     respond_by: Mapped[datetime]
     responded_at: Mapped[datetime | None]
     decline_reason: Mapped[DeclineReason | None] = mapped_column(enum_column(DeclineReason))
-    decline_note: Mapped[str] = mapped_column(sa.Text, default="")
+    decline_note: Mapped[FreeText]
     match_score: Mapped[float | None]
     terms_version: Mapped[str | None] = mapped_column(sa.String(16))
     terms_accepted_at: Mapped[datetime | None]
@@ -65,19 +66,19 @@ class Invitation(TimestampMixin, db.Model):
 class Engagement(TimestampMixin, db.Model):
     __tablename__ = "engagement"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPK]
     invitation_id: Mapped[int] = mapped_column(sa.ForeignKey("invitation.id"), unique=True)
-    request_id: Mapped[int] = mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"), index=True)
+    request_id: Mapped[RequestFK] = mapped_column(index=True)
     expert_id: Mapped[int] = mapped_column(sa.ForeignKey("expert_profile.id"), index=True)
     status: Mapped[EngagementStatus] = mapped_column(
         enum_column(EngagementStatus), default=EngagementStatus.PLANNED, index=True)
     planned_start: Mapped[date | None]
     planned_end: Mapped[date | None]
     days_spent: Mapped[float | None]
-    completion_report: Mapped[str] = mapped_column(sa.Text, default="")
+    completion_report: Mapped[FreeText]
     report_submitted_at: Mapped[datetime | None]
     closed_at: Mapped[datetime | None]
-    withdrawal_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    withdrawal_reason: Mapped[FreeText]
 
     invitation: Mapped[Invitation] = relationship(back_populates="engagement")
     request = relationship("AssistanceRequest")
@@ -93,11 +94,11 @@ class EngagementNote(db.Model):
 
     __tablename__ = "engagement_note"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPK]
     engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagement.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    author_id: Mapped[UserFK]
     body: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[DefaultNow]
 
     engagement: Mapped[Engagement] = relationship(back_populates="notes")
     author = relationship("User")
@@ -106,9 +107,9 @@ class EngagementNote(db.Model):
 class Milestone(db.Model):
     __tablename__ = "milestone"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPK]
     engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagement.id", ondelete="CASCADE"), index=True)
-    title: Mapped[str] = mapped_column(sa.String(200))
+    title: Mapped[ShortText]
     due_on: Mapped[date | None]
     done_at: Mapped[datetime | None]
 

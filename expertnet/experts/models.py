@@ -5,7 +5,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from expertnet.db import TimestampMixin, enum_column
+from expertnet.db import (
+    ExpertFK, FreeText, IntPK, JsonList, OrganisationFK, ShortText, TimestampMixin, UserFK, enum_column, link_table)
 from expertnet.extensions import db
 
 
@@ -39,12 +40,7 @@ class PublicationKind(str, enum.Enum):
     TRAINING = "training"
 
 
-expert_conflict_organisation = sa.Table(
-    "expert_conflict_organisation",
-    db.metadata,
-    sa.Column("expert_id", sa.ForeignKey("expert_profile.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("organisation_id", sa.ForeignKey("organisation.id"), primary_key=True),
-)
+expert_conflict_organisation = link_table("expert_conflict_organisation", "expert_id", "expert_profile.id", "organisation_id", "organisation.id")
 
 
 class ExpertProfile(TimestampMixin, db.Model):
@@ -55,18 +51,18 @@ class ExpertProfile(TimestampMixin, db.Model):
         sa.CheckConstraint("commitments >= 0 AND commitments <= capacity", name="commitments_within_capacity"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), unique=True)
-    organisation_id: Mapped[int | None] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
-    affiliation: Mapped[str] = mapped_column(sa.String(200), default="")
-    headline: Mapped[str] = mapped_column(sa.String(200), default="")
-    biography: Mapped[str] = mapped_column(sa.Text, default="")
-    expertise_statement: Mapped[str] = mapped_column(sa.Text, default="")
-    application_note: Mapped[str] = mapped_column(sa.Text, default="")
-    languages: Mapped[list] = mapped_column(sa.JSON, default=list)  # [{"code": "ar", "proficiency": "native"}]
-    countries: Mapped[list] = mapped_column(sa.JSON, default=list)  # ISO 3166 alpha-2 codes of experience
-    regions: Mapped[list] = mapped_column(sa.JSON, default=list)  # region slugs
-    conflict_countries: Mapped[list] = mapped_column(sa.JSON, default=list)
+    id: Mapped[IntPK]
+    user_id: Mapped[UserFK] = mapped_column(unique=True)
+    organisation_id: Mapped[OrganisationFK | None] = mapped_column(index=True)
+    affiliation: Mapped[ShortText] = mapped_column(default="")
+    headline: Mapped[ShortText] = mapped_column(default="")
+    biography: Mapped[FreeText]
+    expertise_statement: Mapped[FreeText]
+    application_note: Mapped[FreeText]
+    languages: Mapped[JsonList]  # [{"code": "ar", "proficiency": "native"}]
+    countries: Mapped[JsonList]  # ISO 3166 alpha-2 codes of experience
+    regions: Mapped[JsonList]  # region slugs
+    conflict_countries: Mapped[JsonList]
     willing_to_travel: Mapped[bool] = mapped_column(default=False)
     capacity: Mapped[int] = mapped_column(default=2)
     # Pending invitations + open engagements: the stored result of engagements.capacity.count_commitments, kept
@@ -76,14 +72,14 @@ class ExpertProfile(TimestampMixin, db.Model):
     unavailable_until: Mapped[date | None]
     vetting_status: Mapped[VettingStatus] = mapped_column(
         enum_column(VettingStatus), default=VettingStatus.PENDING, index=True)
-    vetting_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    vetting_reason: Mapped[FreeText]
     vetted_at: Mapped[datetime | None]
-    vetted_by_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    vetted_by_id: Mapped[UserFK | None]
     deactivation_requested_at: Mapped[datetime | None]
 
     user = relationship("User", foreign_keys=[user_id], backref=sa.orm.backref("expert_profile", uselist=False))
     organisation = relationship("Organisation")
-    vetted_by = relationship("User", foreign_keys=[vetted_by_id])
+    vetted_by = relationship("User", foreign_keys="ExpertProfile.vetted_by_id")
     topics: Mapped[list["ExpertTopic"]] = relationship(back_populates="expert", cascade="all, delete-orphan")
     experiences: Mapped[list["Experience"]] = relationship(
         back_populates="expert", cascade="all, delete-orphan", order_by="Experience.start_year.desc()")
@@ -97,7 +93,7 @@ class ExpertProfile(TimestampMixin, db.Model):
 class ExpertTopic(db.Model):
     __tablename__ = "expert_topic"
 
-    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("expert_profile.id", ondelete="CASCADE"), primary_key=True)
+    expert_id: Mapped[ExpertFK] = mapped_column(primary_key=True)
     topic_id: Mapped[int] = mapped_column(sa.ForeignKey("topic.id"), primary_key=True)
     level: Mapped[TopicLevel] = mapped_column(enum_column(TopicLevel), default=TopicLevel.PRACTITIONER)
 
@@ -109,13 +105,13 @@ class Experience(db.Model):
     __tablename__ = "experience"
     __table_args__ = (sa.CheckConstraint("end_year IS NULL OR end_year >= start_year", name="years_ordered"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("expert_profile.id", ondelete="CASCADE"), index=True)
-    role: Mapped[str] = mapped_column(sa.String(200))
-    organisation: Mapped[str] = mapped_column(sa.String(200), default="")
+    id: Mapped[IntPK]
+    expert_id: Mapped[ExpertFK] = mapped_column(index=True)
+    role: Mapped[ShortText]
+    organisation: Mapped[ShortText] = mapped_column(default="")
     start_year: Mapped[int]
     end_year: Mapped[int | None]
-    description: Mapped[str] = mapped_column(sa.Text, default="")
+    description: Mapped[FreeText]
 
     expert: Mapped[ExpertProfile] = relationship(back_populates="experiences")
 
@@ -125,12 +121,12 @@ class Publication(db.Model):
 
     __tablename__ = "publication"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("expert_profile.id", ondelete="CASCADE"), index=True)
+    id: Mapped[IntPK]
+    expert_id: Mapped[ExpertFK] = mapped_column(index=True)
     kind: Mapped[PublicationKind] = mapped_column(enum_column(PublicationKind), default=PublicationKind.PUBLICATION)
     title: Mapped[str] = mapped_column(sa.String(300))
     year: Mapped[int | None]
-    summary: Mapped[str] = mapped_column(sa.Text, default="")
+    summary: Mapped[FreeText]
 
     expert: Mapped[ExpertProfile] = relationship(back_populates="publications")
 
@@ -139,11 +135,11 @@ class BlackoutPeriod(db.Model):
     __tablename__ = "blackout_period"
     __table_args__ = (sa.CheckConstraint("ends_on >= starts_on", name="dates_ordered"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("expert_profile.id", ondelete="CASCADE"), index=True)
+    id: Mapped[IntPK]
+    expert_id: Mapped[ExpertFK] = mapped_column(index=True)
     starts_on: Mapped[date]
     ends_on: Mapped[date]
-    note: Mapped[str] = mapped_column(sa.String(200), default="")
+    note: Mapped[ShortText] = mapped_column(default="")
 
     expert: Mapped[ExpertProfile] = relationship(back_populates="blackouts")
 
@@ -153,6 +149,6 @@ class MatcherState(db.Model):
 
     __tablename__ = "matcher_state"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPK]
     data_version: Mapped[int] = mapped_column(default=0)
-    changed_expert_ids: Mapped[list] = mapped_column(sa.JSON, default=list)
+    changed_expert_ids: Mapped[JsonList]

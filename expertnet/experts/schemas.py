@@ -2,22 +2,15 @@
 expert's own data export (everything about them) and a reduced public card."""
 import re
 
-import sqlalchemy as sa
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
 from expertnet.experts.models import Availability, Proficiency, PublicationKind, TopicLevel, VettingStatus
-from expertnet.extensions import db
-from expertnet.taxonomy.models import Topic
+from expertnet.taxonomy.queries import known_topic_slugs
 
 LANGUAGE_CODE = validate.Regexp(r"^[a-z]{2,3}$", error="Use an ISO 639-1 language code such as en or ar.")
 COUNTRY_CODE = re.compile(r"^[A-Z]{2}$")
 REGION_SLUG = validate.Regexp(r"^[a-z][a-z0-9-]{1,39}$", error="Use a short region slug such as middle-east.")
 YEAR = validate.Range(min=1950, max=2100)
-
-
-def known_topic_slugs(slugs) -> set[str]:
-    return set(db.session.scalars(sa.select(Topic.slug).where(
-        Topic.slug.in_(list(slugs)), Topic.parent_id.is_not(None), Topic.is_active)))
 
 
 class Strict(Schema):

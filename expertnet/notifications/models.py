@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from expertnet.db import enum_column, utcnow
+from expertnet.db import DefaultNow, FreeText, IntPK, enum_column
 from expertnet.extensions import db
 
 
@@ -19,20 +19,20 @@ class OutboxMessage(db.Model):
     __tablename__ = "outbox_message"
     __table_args__ = (sa.Index("ix_outbox_message_due", "status", "next_attempt_at"),)
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPK]
     recipient: Mapped[str] = mapped_column(sa.String(254))
     subject: Mapped[str] = mapped_column(sa.String(300))
     text_body: Mapped[str] = mapped_column(sa.Text)
-    html_body: Mapped[str] = mapped_column(sa.Text, default="")
+    html_body: Mapped[FreeText]
     kind: Mapped[str] = mapped_column(sa.String(64), default="")
     dedupe_key: Mapped[str | None] = mapped_column(sa.String(200), unique=True)
     status: Mapped[OutboxStatus] = mapped_column(enum_column(OutboxStatus), default=OutboxStatus.QUEUED, index=True)
     attempts: Mapped[int] = mapped_column(default=0)
-    last_error: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_error: Mapped[FreeText]
+    created_at: Mapped[DefaultNow]
     sent_at: Mapped[datetime | None]
     # The earliest time the next attempt may start (exponential back-off after a failure).
-    next_attempt_at: Mapped[datetime] = mapped_column(default=utcnow)
+    next_attempt_at: Mapped[DefaultNow]
     # A delivery worker's claim: other workers leave the row alone until the lease runs out, so a worker
     # killed mid-send only delays the message; the token makes sure only the claimant records the result.
     claim_token: Mapped[str | None] = mapped_column(sa.String(32))

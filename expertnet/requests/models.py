@@ -5,7 +5,8 @@ from datetime import date, datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from expertnet.db import TimestampMixin, enum_column, utcnow
+from expertnet.db import (
+    DefaultNow, FreeText, IntPK, JsonList, OrganisationFK, RequestFK, ShortText, TimestampMixin, UserFK, enum_column, link_table)
 from expertnet.extensions import db
 
 
@@ -57,12 +58,7 @@ class Tlp(str, enum.Enum):
     RED = "TLP:RED"
 
 
-request_topic = sa.Table(
-    "request_topic",
-    db.metadata,
-    sa.Column("request_id", sa.ForeignKey("assistance_request.id", ondelete="CASCADE"), primary_key=True),
-    sa.Column("topic_id", sa.ForeignKey("topic.id"), primary_key=True),
-)
+request_topic = link_table("request_topic", "request_id", "assistance_request.id", "topic_id", "topic.id")
 
 
 class AssistanceRequest(TimestampMixin, db.Model):
@@ -72,24 +68,24 @@ class AssistanceRequest(TimestampMixin, db.Model):
         sa.CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_ordered"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
+    id: Mapped[IntPK]
     reference: Mapped[str | None] = mapped_column(sa.String(20), unique=True)
-    organisation_id: Mapped[int] = mapped_column(sa.ForeignKey("organisation.id"), index=True)
-    created_by_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
-    lead_coordinator_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    organisation_id: Mapped[OrganisationFK] = mapped_column(index=True)
+    created_by_id: Mapped[UserFK]
+    lead_coordinator_id: Mapped[UserFK | None]
     status: Mapped[RequestStatus] = mapped_column(enum_column(RequestStatus), default=RequestStatus.DRAFT, index=True)
-    title: Mapped[str] = mapped_column(sa.String(200))
-    summary: Mapped[str] = mapped_column(sa.Text, default="")
-    gap_statement: Mapped[str] = mapped_column(sa.Text, default="")
-    annex: Mapped[str] = mapped_column(sa.Text, default="")
-    desired_outcome: Mapped[str] = mapped_column(sa.Text, default="")
+    title: Mapped[ShortText]
+    summary: Mapped[FreeText]
+    gap_statement: Mapped[FreeText]
+    annex: Mapped[FreeText]
+    desired_outcome: Mapped[FreeText]
     gap_type: Mapped[GapType] = mapped_column(enum_column(GapType), default=GapType.KNOWLEDGE)
     modality: Mapped[Modality] = mapped_column(enum_column(Modality), default=Modality.REMOTE_ADVICE)
-    sectors: Mapped[list] = mapped_column(sa.JSON, default=list)
-    languages: Mapped[list] = mapped_column(sa.JSON, default=list)
+    sectors: Mapped[JsonList]
+    languages: Mapped[JsonList]
     country: Mapped[str | None] = mapped_column(sa.String(2))
     urgency: Mapped[Urgency] = mapped_column(enum_column(Urgency), default=Urgency.ROUTINE)
-    urgency_reason: Mapped[str] = mapped_column(sa.Text, default="")
+    urgency_reason: Mapped[FreeText]
     priority: Mapped[int] = mapped_column(default=3)  # 1 highest .. 5 lowest, set by coordinators
     start_date: Mapped[date | None]
     end_date: Mapped[date | None]
@@ -106,15 +102,15 @@ class AssistanceRequest(TimestampMixin, db.Model):
     closed_at: Mapped[datetime | None]
     # Set when the retention purge blanked the content; the row stays for statistics.
     anonymised_at: Mapped[datetime | None]
-    status_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    status_changed_at: Mapped[DefaultNow]
     # SLA clock: time spent waiting on the agency does not count.
     paused_seconds: Mapped[int] = mapped_column(default=0)
     paused_since: Mapped[datetime | None]
     version: Mapped[int] = mapped_column(default=1)
 
     organisation = relationship("Organisation")
-    created_by = relationship("User", foreign_keys=[created_by_id])
-    lead_coordinator = relationship("User", foreign_keys=[lead_coordinator_id])
+    created_by = relationship("User", foreign_keys="AssistanceRequest.created_by_id")
+    lead_coordinator = relationship("User", foreign_keys="AssistanceRequest.lead_coordinator_id")
     topics = relationship("Topic", secondary=request_topic, order_by="Topic.position")
     events: Mapped[list["RequestEvent"]] = relationship(
         back_populates="request", order_by="RequestEvent.occurred_at", cascade="all, delete-orphan")
@@ -129,13 +125,13 @@ class RequestEvent(db.Model):
 
     __tablename__ = "request_event"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"), index=True)
-    actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))
+    id: Mapped[IntPK]
+    request_id: Mapped[RequestFK] = mapped_column(index=True)
+    actor_id: Mapped[UserFK | None]
     from_status: Mapped[str | None] = mapped_column(sa.String(32))
     to_status: Mapped[str] = mapped_column(sa.String(32))
-    note: Mapped[str] = mapped_column(sa.Text, default="")
-    occurred_at: Mapped[datetime] = mapped_column(default=utcnow)
+    note: Mapped[FreeText]
+    occurred_at: Mapped[DefaultNow]
 
     request: Mapped[AssistanceRequest] = relationship(back_populates="events")
     actor = relationship("User")
@@ -146,12 +142,12 @@ class RequestMessage(db.Model):
 
     __tablename__ = "request_message"
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    id: Mapped[IntPK]
+    request_id: Mapped[RequestFK] = mapped_column(index=True)
+    author_id: Mapped[UserFK]
     body: Mapped[str] = mapped_column(sa.Text)
     internal: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    created_at: Mapped[DefaultNow]
 
     request: Mapped[AssistanceRequest] = relationship(back_populates="messages")
     author = relationship("User")
@@ -166,14 +162,14 @@ class Feedback(db.Model):
                            name="ratings_range"),
     )
 
-    id: Mapped[int] = mapped_column(primary_key=True)
-    request_id: Mapped[int] = mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"), unique=True)
-    author_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"))
+    id: Mapped[IntPK]
+    request_id: Mapped[RequestFK] = mapped_column(unique=True)
+    author_id: Mapped[UserFK]
     usefulness: Mapped[int]
     timeliness: Mapped[int]
     expertise: Mapped[int]
-    comment: Mapped[str] = mapped_column(sa.Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    comment: Mapped[FreeText]
+    created_at: Mapped[DefaultNow]
 
     request = relationship("AssistanceRequest")
     author = relationship("User")

@@ -3,13 +3,11 @@ coordinators; a reduced Out schema (need-to-know) for invited experts who have n
 
 Text is kept exactly as typed (a `<script>` tag stays text); templates and JSON escape it on output.
 """
-import sqlalchemy as sa
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
 from expertnet.attachments.services import attachments_of
-from expertnet.extensions import db
 from expertnet.requests.models import GapType, Modality, RequestStatus, Tlp, Urgency
-from expertnet.taxonomy.models import Topic
+from expertnet.taxonomy.queries import known_topic_slugs
 
 # Working languages an agency may ask for (ISO 639-1); the network meets in English and Arabic.
 LANGUAGES = ("ar", "en", "fr", "es", "ru", "zh", "pt", "de", "it", "nl", "tr", "fa", "ur", "hi", "id", "ms",
@@ -17,11 +15,6 @@ LANGUAGES = ("ar", "en", "fr", "es", "ru", "zh", "pt", "de", "it", "nl", "tr", "
 MAX_TOPICS = 5
 
 _text = dict(load_default="")
-
-
-def _known_topic_slugs(slugs) -> set[str]:
-    return set(db.session.scalars(sa.select(Topic.slug).where(
-        Topic.slug.in_(list(slugs)), Topic.parent_id.is_not(None), Topic.is_active)))
 
 
 class RequestIn(Schema):
@@ -57,7 +50,7 @@ class RequestIn(Schema):
 
     @validates("topics")
     def _topics_known(self, value, **_kwargs):
-        unknown = set(value) - _known_topic_slugs(value)
+        unknown = set(value) - known_topic_slugs(value)
         if unknown:
             raise ValidationError(f"Unknown topics: {', '.join(sorted(unknown))}")
         if len(set(value)) != len(value):
