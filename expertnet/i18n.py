@@ -27,11 +27,19 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+def _is_country(code: str) -> bool:
+    return len(code) == 2 and code.isalpha() and code != "ZZ"
+
+
+# Every code a reader may choose, in either language (CLDR's lists differ by a code between languages).
+COUNTRY_CODES = frozenset(code for locale in LANGUAGE_NAMES for code in Locale.parse(locale).territories
+                          if _is_country(code))
+
+
 def country_choices(locale: str) -> list[tuple[str, str]]:
     """ISO 3166 alpha-2 codes with their names in the reader's language, sorted by name."""
     names = Locale.parse(locale).territories
-    codes = sorted((code for code in names if len(code) == 2 and code.isalpha() and code != "ZZ"),
-                   key=lambda code: names[code])
+    codes = sorted((code for code in names if _is_country(code)), key=lambda code: names[code])
     return [(code, names[code]) for code in codes]
 
 

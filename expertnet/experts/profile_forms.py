@@ -1,14 +1,15 @@
 """The expertise profile form: repeatable rows without JavaScript (a few blank rows to fill in), turned into
-the ProfileIn payload so the form, the CSV import and the API share one validation."""
+the ProfileIn payload so the form, the CSV import and the API share one validation. The fields only render
+(FieldMarks: the `required`/`maxlength`/`min`/`max` the browser and reader see); ProfileIn and VettingIn check."""
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, FieldList, Form, FormField, IntegerField, SelectField,
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
-from wtforms.validators import Length, NumberRange, Optional
 
 from expertnet.experts.labels import (AVAILABILITY_LABELS, LEVEL_LABELS, PROFICIENCY_LABELS,
                                       PUBLICATION_KIND_LABELS, WORK_LANGUAGES, language_name)
+from expertnet.form_schema import FieldMarks, submitted_value
 
 BLANK_ROWS = {"topics": 2, "languages": 1, "experiences": 1, "publications": 1, "blackouts": 1}
 
@@ -28,25 +29,25 @@ class LanguageRow(Form):
 
 
 class ExperienceRow(Form):
-    role = StringField(_l("Role"), validators=[Optional(), Length(max=200)])
-    organisation = StringField(_l("Organisation"), validators=[Optional(), Length(max=200)])
-    start_year = IntegerField(_l("From (year)"), validators=[Optional(), NumberRange(1950, 2100)])
-    end_year = IntegerField(_l("To (year)"), validators=[Optional(), NumberRange(1950, 2100)],
+    role = StringField(_l("Role"), validators=[FieldMarks(maxlength=200)])
+    organisation = StringField(_l("Organisation"), validators=[FieldMarks(maxlength=200)])
+    start_year = IntegerField(_l("From (year)"), validators=[FieldMarks(min=1950, max=2100)])
+    end_year = IntegerField(_l("To (year)"), validators=[FieldMarks(min=1950, max=2100)],
                             description=_l("Empty if current."))
-    description = TextAreaField(_l("What you did"), validators=[Optional(), Length(max=3000)])
+    description = TextAreaField(_l("What you did"), validators=[FieldMarks(maxlength=3000)])
 
 
 class PublicationRow(Form):
     kind = SelectField(_l("Kind"), choices=_choices(PUBLICATION_KIND_LABELS), default="publication")
-    title = StringField(_l("Title"), validators=[Optional(), Length(max=300)])
-    year = IntegerField(_l("Year"), validators=[Optional(), NumberRange(1950, 2100)])
-    summary = TextAreaField(_l("Abstract or summary"), validators=[Optional(), Length(max=3000)])
+    title = StringField(_l("Title"), validators=[FieldMarks(maxlength=300)])
+    year = IntegerField(_l("Year"), validators=[FieldMarks(min=1950, max=2100)])
+    summary = TextAreaField(_l("Abstract or summary"), validators=[FieldMarks(maxlength=3000)])
 
 
 class BlackoutRow(Form):
-    starts_on = DateField(_l("From"), validators=[Optional()])
-    ends_on = DateField(_l("Until"), validators=[Optional()])
-    note = StringField(_l("Note"), validators=[Optional(), Length(max=200)])
+    starts_on = DateField(_l("From"))
+    ends_on = DateField(_l("Until"))
+    note = StringField(_l("Note"), validators=[FieldMarks(maxlength=200)])
 
 
 def _codes(text: str | None) -> list[str]:
@@ -54,12 +55,12 @@ def _codes(text: str | None) -> list[str]:
 
 
 class ProfileForm(FlaskForm):
-    headline = StringField(_l("Professional headline"), validators=[Length(max=200)],
+    headline = StringField(_l("Professional headline"), validators=[FieldMarks(maxlength=200)],
                            description=_l("One line; weighted most when requests are matched."))
-    affiliation = StringField(_l("Current affiliation"), validators=[Length(max=200)])
-    expertise_statement = TextAreaField(_l("Your expertise"), validators=[Length(max=5000)],
+    affiliation = StringField(_l("Current affiliation"), validators=[FieldMarks(maxlength=200)])
+    expertise_statement = TextAreaField(_l("Your expertise"), validators=[FieldMarks(maxlength=5000)],
                                         description=_l("What you know and have done, in the words agencies use."))
-    biography = TextAreaField(_l("Biography"), validators=[Length(max=10000)])
+    biography = TextAreaField(_l("Biography"), validators=[FieldMarks(maxlength=10000)])
     topics = FieldList(FormField(TopicRow), label=_l("Topics"))
     languages = FieldList(FormField(LanguageRow), label=_l("Languages"))
     experiences = FieldList(FormField(ExperienceRow), label=_l("Experience"))
@@ -67,9 +68,9 @@ class ProfileForm(FlaskForm):
     countries = StringField(_l("Countries of experience"), description=_l("Two-letter codes, comma-separated: JO, EG, KE."))
     regions = StringField(_l("Regions"), description=_l("Comma-separated, for example: middle-east, north-africa."))
     willing_to_travel = BooleanField(_l("I am willing to travel for missions"))
-    capacity = IntegerField(_l("Maximum concurrent engagements"), default=2, validators=[NumberRange(0, 20)])
+    capacity = IntegerField(_l("Maximum concurrent engagements"), default=2, validators=[FieldMarks(min=0, max=20)])
     availability = SelectField(_l("Availability"), choices=_choices(AVAILABILITY_LABELS), default="available")
-    unavailable_until = DateField(_l("Unavailable until"), validators=[Optional()],
+    unavailable_until = DateField(_l("Unavailable until"),
                                   description=_l("When unavailable: the date you can take work again (empty: until further notice)."))
     blackouts = FieldList(FormField(BlackoutRow), label=_l("Periods when you cannot work"))
     conflict_organisation_ids = SelectMultipleField(_l("Organisations you must not serve"), coerce=int, choices=[],
@@ -123,18 +124,19 @@ class ProfileForm(FlaskForm):
         """(ProfileIn payload, payload row index -> form row index per list); blank rows are dropped."""
         payload = {name: getattr(self, name).data or "" for name in
                    ("headline", "affiliation", "expertise_statement", "biography")}
-        payload.update(willing_to_travel=bool(self.willing_to_travel.data), capacity=self.capacity.data,
+        payload.update(willing_to_travel=bool(self.willing_to_travel.data), capacity=submitted_value(self.capacity),
                        availability=self.availability.data, countries=_codes(self.countries.data),
                        regions=[r.lower() for r in _codes(self.regions.data)],
                        conflict_countries=_codes(self.conflict_countries.data),
-                       conflict_organisation_ids=list(self.conflict_organisation_ids.data or []),
-                       unavailable_until=_iso(self.unavailable_until.data))
+                       conflict_organisation_ids=list(submitted_value(self.conflict_organisation_ids) or []),
+                       unavailable_until=_iso(submitted_value(self.unavailable_until)))
         positions = {}
         for name, key in (("topics", "slug"), ("languages", "code"), ("experiences", "role"),
                           ("publications", "title"), ("blackouts", "starts_on")):
             rows, positions[name] = [], {}
             for index, entry in enumerate(getattr(self, name).entries):
-                data = {k: _iso(v) for k, v in entry.data.items()}
+                values = {field.short_name: _iso(submitted_value(field)) for field in entry.form}
+                data = {k: v for k, v in values.items() if v is not None}  # left out: the schema's default
                 if data.get(key) in (None, ""):
                     continue
                 positions[name][len(rows)] = index
@@ -142,41 +144,16 @@ class ProfileForm(FlaskForm):
             payload[name] = rows
         return payload, positions
 
-    def attach_errors(self, messages: dict, positions: dict) -> None:
-        """Put the schema's messages on the matching form fields (nested rows included)."""
-        for name, message in messages.items():
-            field = getattr(self, name, None)
-            if field is None:
-                continue
-            if isinstance(field, FieldList) and isinstance(message, dict):
-                for row_index, row_messages in message.items():
-                    entry = field.entries[positions[name].get(int(row_index), 0)]
-                    for sub_name, sub_message in row_messages.items():
-                        target = getattr(entry.form, sub_name, None) or entry.form[next(iter(entry.form._fields))]
-                        target.errors = list(target.errors) + _flatten(sub_message)
-            elif isinstance(field, FieldList):
-                field.list_errors = _flatten(message)  # about the list as a whole (a topic twice)
-            else:
-                field.errors = list(field.errors) + _flatten(message)
-
 
 def _iso(value):
     return value.isoformat() if hasattr(value, "isoformat") else value
-
-
-def _flatten(message) -> list[str]:
-    if isinstance(message, dict):
-        return [m for value in message.values() for m in _flatten(value)]
-    if isinstance(message, list):
-        return [m for value in message for m in _flatten(value)]
-    return [str(message)]
 
 
 class VettingFieldsForm(FlaskForm):
     """Coordinators only: change a decided vetting status (suspend, reinstate)."""
 
     vetting_status = SelectField(_l("Vetting status"), choices=[])
-    vetting_reason = TextAreaField(_l("Reason"), validators=[Length(max=2000)])
+    vetting_reason = TextAreaField(_l("Reason"), validators=[FieldMarks(maxlength=2000)])
     submit = SubmitField(_l("Save the vetting status"))
 
 

@@ -6,7 +6,6 @@ import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
-from marshmallow import ValidationError
 
 from expertnet.accounts.models import Organisation, Role
 from expertnet.engagements.suggestions import describe_expert
@@ -20,6 +19,7 @@ from expertnet.experts.profile_forms import ConfirmForm, ImportForm, ProfileForm
 from expertnet.experts.schemas import ProfileIn, VettingIn
 from expertnet.experts.views import VETTING_MESSAGES, bp
 from expertnet.extensions import db
+from expertnet.form_schema import load_form
 from expertnet.policy import found_or_404, roles_required
 from expertnet.taxonomy.services import leaf_topics
 
@@ -46,13 +46,9 @@ def edit_profile():
     if not form.is_submitted():
         form.fill_from(profile)
     form.set_choices(leaf_topics(), _organisations(), str(get_locale()))
-    if form.validate_on_submit():
-        payload, positions = form.to_payload()
+    if form.is_submitted() and (data := load_form(form, ProfileIn(), *form.to_payload())) is not None:
         try:
-            services.update_profile(current_user._get_current_object(), profile, ProfileIn().load(payload))
-        except ValidationError as exc:
-            db.session.rollback()
-            form.attach_errors(exc.messages, positions)
+            services.update_profile(current_user._get_current_object(), profile, data)
         except services.ProfileError as exc:
             db.session.rollback()
             form.capacity.errors = [PROFILE_MESSAGES[exc.code]()]
@@ -108,14 +104,10 @@ def vetting_status(profile_id: int):
     form.vetting_status.choices = [(s.value, vetting_label(s)) for s in VettingStatus]
     if not form.is_submitted():
         form.vetting_status.data = profile.vetting_status.value
-    if form.validate_on_submit():
+    if form.is_submitted() and (data := load_form(form, VettingIn())) is not None:
         try:
-            data = VettingIn().load({"vetting_status": form.vetting_status.data,
-                                     "vetting_reason": form.vetting_reason.data or ""})
             services.set_vetting(current_user._get_current_object(), profile, data["vetting_status"],
                                  data["vetting_reason"])
-        except ValidationError as exc:
-            form.vetting_status.errors = [str(m) for m in exc.messages.get("vetting_status", [])]
         except services.VettingError as exc:
             db.session.rollback()
             form.vetting_reason.errors = [VETTING_MESSAGES[str(exc)]()]

@@ -1,13 +1,14 @@
-"""Request forms. They render fields and check CSRF and types; the rules live in `schemas.RequestIn`,
-which the API shares, and its errors are shown on the fields with translated explanations."""
+"""Request forms. RequestForm renders fields and checks CSRF; the rules live in `schemas.RequestIn`, which the API
+shares (see form_schema.load_form), and its errors are shown on the fields with translated explanations."""
 from babel import Locale
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField)
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
+from expertnet.form_schema import FieldMarks, submitted_value
 from expertnet.i18n import country_choices
 from expertnet.requests import labels
 from expertnet.requests.models import Tlp
@@ -72,10 +73,9 @@ class RequestForm(FlaskForm):
     country = SelectField(_l("Country where help is needed"))
     urgency = SelectField(_l("Urgency"), choices=lambda: _enum_choices(labels.URGENCY_LABELS))
     urgency_reason = TextAreaField(_l("Why is it urgent?"), description=_l("Required for urgent requests."))
-    start_date = DateField(_l("Earliest start"), validators=[Optional()])
-    end_date = DateField(_l("Latest completion"), validators=[Optional()])
-    experts_wanted = IntegerField(_l("Number of experts"), default=1,
-                                  validators=[InputRequired(), NumberRange(min=1, max=10)])
+    start_date = DateField(_l("Earliest start"))
+    end_date = DateField(_l("Latest completion"))
+    experts_wanted = IntegerField(_l("Number of experts"), default=1, validators=[FieldMarks(required=True, min=1, max=10)])
     consent_statistics = BooleanField(_l("The summary may be counted in the network's anonymised statistics"))
     authorised_declaration = BooleanField(_l("I am authorised by my agency to make this request"))
     save = SubmitField(_l("Save draft"))
@@ -90,22 +90,22 @@ class RequestForm(FlaskForm):
 
     def schema_data(self) -> dict:
         """The form's values in RequestIn's shape (the schema then decides)."""
-        data = {name: getattr(self, name).data for name in (
+        data = {name: submitted_value(getattr(self, name)) for name in (
             "title", "summary", "summary_tlp", "gap_statement", "detail_tlp", "desired_outcome", "annex", "annex_tlp",
             "gap_type", "topics", "modality", "languages", "urgency", "urgency_reason", "experts_wanted",
             "consent_statistics", "authorised_declaration")}
         data = {k: (v if v is not None else "") for k, v in data.items()}
         data["sectors"] = [s.strip() for s in (self.sectors.data or "").split(",") if s.strip()]
         data["country"] = self.country.data or None
-        data["start_date"] = self.start_date.data.isoformat() if self.start_date.data else None
-        data["end_date"] = self.end_date.data.isoformat() if self.end_date.data else None
+        for name in ("start_date", "end_date"):
+            value = submitted_value(getattr(self, name))
+            data[name] = value.isoformat() if hasattr(value, "isoformat") else value
         return data
 
-    def show_schema_errors(self, messages: dict) -> None:
-        for name in messages:
-            field = getattr(self, name, None)
-            if field is not None and hasattr(field, "errors"):
-                field.errors = list(field.errors) + [str(FIELD_HELP.get(name, GENERIC_HELP))]
+    @staticmethod
+    def help_for(name: str) -> str:
+        """What to tell the officer when the schema refuses field `name`."""
+        return str(FIELD_HELP.get(name, GENERIC_HELP))
 
     def fill_from(self, assistance_request) -> None:
         r = assistance_request

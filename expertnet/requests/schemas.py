@@ -3,9 +3,11 @@ coordinators; a reduced Out schema (need-to-know) for invited experts who have n
 
 Text is kept exactly as typed (a `<script>` tag stays text); templates and JSON escape it on output.
 """
+from flask_babel import lazy_gettext as _l
 from marshmallow import RAISE, Schema, ValidationError, fields, validate, validates, validates_schema
 
 from expertnet.attachments.services import attachments_of
+from expertnet.i18n import COUNTRY_CODES
 from expertnet.requests.models import GapType, Modality, RequestStatus, Tlp, Urgency
 from expertnet.taxonomy.queries import known_topic_slugs
 
@@ -36,7 +38,8 @@ class RequestIn(Schema):
                           validate=validate.Length(max=10))
     languages = fields.List(fields.String(validate=validate.OneOf(LANGUAGES)), load_default=list,
                             validate=validate.Length(max=6))
-    country = fields.String(load_default=None, allow_none=True, validate=validate.Regexp(r"^[A-Z]{2}$"))
+    country = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(
+        COUNTRY_CODES, error=_l("Use a two-letter ISO country code such as JO.")))
     urgency = fields.Enum(Urgency, by_value=True, load_default=Urgency.ROUTINE)
     urgency_reason = fields.String(validate=validate.Length(max=2000), **_text)
     start_date = fields.Date(load_default=None, allow_none=True)

@@ -3,7 +3,6 @@ from the detail page. Each view: load through the scoped query (404) -> check ->
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request as http, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from marshmallow import ValidationError
 from sqlalchemy.orm.exc import StaleDataError
 from werkzeug.exceptions import Conflict
 
@@ -12,6 +11,7 @@ from expertnet.attachments import services as attachment_services
 from expertnet.attachments.models import Attachment
 from expertnet.attachments.responses import download_response
 from expertnet.extensions import db
+from expertnet.form_schema import load_form
 from expertnet.policy import found_or_404, is_staff, roles_required
 from expertnet.requests import access, lifecycle, listing, services
 from expertnet.requests.detail import detail_context
@@ -93,14 +93,8 @@ def new():
 
 def _validated(form: RequestForm) -> dict | None:
     """RequestIn (or SubmittedRequestIn when submitting) decides; its refusals appear on the fields."""
-    if not form.validate():
-        return None
     schema = SubmittedRequestIn() if form.submit.data else RequestIn()
-    try:
-        return schema.load(form.schema_data())
-    except ValidationError as exc:
-        form.show_schema_errors(exc.messages)
-        return None
+    return load_form(form, schema, form.schema_data(), explain=form.help_for)
 
 
 def _save_and_maybe_submit(form: RequestForm, assistance_request):
