@@ -21,6 +21,7 @@ from expertnet.engagements.capacity import holds_capacity, lock_row, sync_commit
 from expertnet.engagements.models import Engagement, EngagementStatus as ES, Invitation, InvitationStatus as IS
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
 from expertnet.extensions import db
+from expertnet.service_errors import Conflict, ServiceError
 
 ERROR_MESSAGES = {
     "not_staff": _l("Only coordinators may do this."),
@@ -45,28 +46,18 @@ ERROR_MESSAGES = {
 }
 
 
-class EngagementError(Exception):
+class EngagementError(ServiceError):
     """A refused invitation or engagement action; `.code` keys ERROR_MESSAGES, `.message` is translated."""
 
-    conflict = False  # True: another move already happened (views answer 409)
-
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(code)
-
-    @property
-    def message(self) -> str:
-        return str(ERROR_MESSAGES.get(self.code, self.code))
+    messages = ERROR_MESSAGES
 
 
 class InvitationError(EngagementError):
     pass
 
 
-class TransitionConflict(InvitationError):
-    """The row is in a state from which the table has no such move: someone else moved it first."""
-
-    conflict = True
+class TransitionConflict(InvitationError, Conflict):
+    """The row is in a state from which the table has no such move: someone else moved it first (409)."""
 
 
 class Actor(str, enum.Enum):
