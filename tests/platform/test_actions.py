@@ -11,7 +11,7 @@ from expertnet.accounts.models import Role
 from expertnet.engagements import services as engagement_services
 from expertnet.extensions import db
 from expertnet.requests import services as request_services
-from expertnet.requests.models import RequestMessage, RequestStatus as S
+from expertnet.requests.models import AssistanceRequest, RequestMessage, RequestStatus as S
 from tests.conftest import make_user
 from tests.engagements.factories import invite, make_assistance_request, make_expert
 from tests.requests.factories import make_request
@@ -89,17 +89,16 @@ def test_a_conflict_is_409_and_an_unmet_rule_is_flashed(client, auth, users):
     assert client.post(f"/requests/{assistance_request.id}/submit").status_code == 409
 
 
-def test_a_stale_version_is_409(client, auth, users, monkeypatch):
+def test_a_stale_version_is_409(client, auth, users):
+    """Another coordinator's write lands just before ours is flushed: ours is refused whole."""
     assistance_request = make_request(users["member"], S.SUBMITTED)
-    real_change = request_services.change_status
-
-    def change_after_a_rival(actor, target, to_status, note=""):
-        db.session.execute(sa.text("UPDATE assistance_request SET version = version + 1 WHERE id = :id"),
-                           {"id": target.id})
-        return real_change(actor, target, to_status, note)
-
-    monkeypatch.setattr(request_services, "change_status", change_after_a_rival)
     auth.login(users["coordinator"])
+
+    def a_rival_writes_first(session, _flush_context, _instances):
+        session.execute(sa.update(AssistanceRequest).where(AssistanceRequest.id == assistance_request.id)
+                        .values(version=AssistanceRequest.version + 1).execution_options(synchronize_session=False))
+
+    sa.event.listen(sa.orm.Session, "before_flush", a_rival_writes_first, once=True)
     response = client.post(f"/requests/{assistance_request.id}/transition", data={"to_status": "triage"})
     assert response.status_code == 409
     db.session.expire_all()
