@@ -15,6 +15,7 @@ from expertnet.engagements.models import Engagement, EngagementStatus, Milestone
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.policy import found_or_404, roles_required
+from expertnet.requests.lifecycle import LifecycleError
 from expertnet.web_input import paginate
 
 ES = EngagementStatus
@@ -90,7 +91,9 @@ def engagement_page(engagement: Engagement, message: str, status: int = 422, **f
 
 
 def refused_on_engagement(error, engagement_id: int, **_view_args):
-    return engagement_page(load_engagement(engagement_id), error.message, error.http_status)
+    # The request's machine refusing the move an engagement step implies: the request's state is in the way.
+    status = 409 if isinstance(error, LifecycleError) else error.http_status
+    return engagement_page(load_engagement(engagement_id), error.message, status)
 
 
 def _done(engagement: Engagement, message: str, target: str = ".engagement"):

@@ -53,7 +53,7 @@ def edit_profile():
             form.attach_errors(exc.messages, positions)
         else:
             if attempt(lambda: services.update_profile(current_user._get_current_object(), profile, data),
-                          form.capacity).ok:
+                       form.capacity).ok:
                 flash(_("Your profile is saved; new requests are matched against it from now on."), "success")
                 return redirect(url_for("experts.profile_preview"))
     if form.is_submitted():
@@ -113,8 +113,8 @@ def vetting_status(profile_id: int):
             form.vetting_status.errors = [str(m) for m in exc.messages.get("vetting_status", [])]
         else:
             if attempt(lambda: services.set_vetting(current_user._get_current_object(), profile,
-                                                       data["vetting_status"], data["vetting_reason"]),
-                          form.vetting_reason).ok:
+                                                    data["vetting_status"], data["vetting_reason"]),
+                       form.vetting_reason).ok:
                 flash(_("The vetting status is saved."), "success")
                 return redirect(url_for("experts.vetting_status", profile_id=profile.id))
     percent, hints = completeness(profile)
