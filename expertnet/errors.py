@@ -69,7 +69,7 @@ def _rollback() -> None:
         db.session.close()
 
 
-def _problem(title: str, status: int, detail: str | None = None):
+def problem_response(title: str, status: int, detail: str | None = None):
     response = jsonify(type="about:blank", title=title, status=status, detail=detail)
     response.status_code = status
     response.content_type = "application/problem+json"
@@ -84,7 +84,7 @@ def handle_http_error(error: HTTPException):
         current_app.logger.error("%s %s answered %s", request.method, request.path, error.code)
     _rollback()
     if _wants_json():
-        response = _problem(error.name, error.code, error.description)
+        response = problem_response(error.name, error.code, error.description)
         if error.code == 405 and getattr(error, "valid_methods", None):
             response.headers["Allow"] = ", ".join(error.valid_methods)
         return response
@@ -100,7 +100,7 @@ def handle_unexpected_error(error: Exception):
     _log_bug(error)
     _rollback()
     if _wants_json():
-        return _problem("Internal Server Error", 500)
+        return problem_response("Internal Server Error", 500)
     return render_template("errors/error.html", error=None), 500
 
 
@@ -129,7 +129,7 @@ def handle_database_error(error: Exception):
     g._login_user = AnonymousUserMixin()
     unavailable = ServiceUnavailable(retry_after=RETRY_AFTER_SECONDS)
     if _wants_json():
-        response = _problem(unavailable.name, 503, unavailable.description)
+        response = problem_response(unavailable.name, 503, unavailable.description)
     else:
         response = current_app.make_response((render_template("errors/error.html", error=unavailable), 503))
     response.headers["Retry-After"] = str(RETRY_AFTER_SECONDS)

@@ -5,7 +5,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from blinker import Namespace
 from flask import current_app
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, ngettext
 
 from expertnet.accounts import throttle
 from expertnet.accounts.models import OnboardingInvitation, Organisation, Role, User
@@ -16,6 +16,7 @@ from expertnet.extensions import db
 from expertnet.notifications.services import send_mail
 from expertnet.policy import may_invite
 from expertnet.public_url import public_url
+from expertnet.service_errors import ServiceError
 
 
 ERROR_MESSAGES = {
@@ -29,15 +30,13 @@ ERROR_MESSAGES = {
 }
 
 
-class AccountError(Exception):
+class AccountError(ServiceError):
     """A refused account action; str() gives the message for the user, in their language."""
 
-    def __init__(self, code: str):
-        super().__init__(code)
-        self.code = code
+    messages = ERROR_MESSAGES
 
     def __str__(self) -> str:
-        return str(ERROR_MESSAGES[self.code])
+        return self.message
 
 
 # Sent in the action's transaction when an account is activated, deactivated or changes role, so that
@@ -45,12 +44,19 @@ class AccountError(Exception):
 account_changed = Namespace().signal("account-changed")
 
 
-class SignInThrottled(Exception):
-    """Too many recent failures: the attempt is refused unchecked; try again after `seconds`."""
+class SignInThrottled(ServiceError):
+    """Too many recent failures: the attempt is refused unchecked; try again after `seconds` (429)."""
+
+    http_status = 429
 
     def __init__(self, seconds: int):
-        super().__init__(seconds)
+        super().__init__("throttled")
         self.seconds = seconds
+
+    @property
+    def message(self) -> str:
+        return ngettext("Too many failed attempts. Try again in %(num)d second.",
+                        "Too many failed attempts. Try again in %(num)d seconds.", self.seconds)
 
 
 def normalise_email(email: str) -> str:

@@ -1,38 +1,35 @@
 """Sign-in, sign-out, onboarding, password reset, settings and the language switcher."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
-from flask_babel import gettext as _, ngettext
+from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
 from expertnet.accounts import quotas, services
 from expertnet.accounts.forms import (AcceptInvitationForm, ChangePasswordForm, PasswordResetForm,
                                       PasswordResetRequestForm, SettingsForm, SignInForm)
 from expertnet.accounts.tokens import InvalidToken
-from expertnet.extensions import db
+from expertnet.actions import action, attempt
 from expertnet.web_input import safe_next
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
 
-def _sign_in_delayed(form: SignInForm, seconds: int):
-    db.session.rollback()
-    form.password.errors.append(ngettext("Too many failed attempts. Try again in %(num)d second.",
-                                         "Too many failed attempts. Try again in %(num)d seconds.", seconds))
+def _sign_in_delayed(refusal: services.SignInThrottled):
+    """Too many failures: the form again with the wait, answered 429 with a Retry-After."""
+    form = SignInForm()
+    form.password.errors = [refusal.message]
     response = current_app.make_response((render_template("accounts/sign_in.html", form=form), 429))
-    response.headers["Retry-After"] = str(seconds)
+    response.headers["Retry-After"] = str(refusal.seconds)
     return response
 
 
 @bp.route("/sign-in", methods=["GET", "POST"])
+@action(refused=_sign_in_delayed)
 def sign_in():
     if current_user.is_authenticated:
         return redirect(url_for("home.index"))
     form = SignInForm()
     if form.validate_on_submit():
-        try:
-            user = services.authenticate(form.email.data, form.password.data, quotas.client_address())
-        except services.SignInThrottled as exc:
-            return _sign_in_delayed(form, exc.seconds)
-        db.session.commit()
+        user = services.authenticate(form.email.data, form.password.data, quotas.client_address())
         if user is not None:
             session.clear()  # a fresh session on privilege change stops session fixation
             login_user(user, remember=form.remember.data)
@@ -43,9 +40,9 @@ def sign_in():
 
 @bp.post("/sign-out")
 @login_required
+@action
 def sign_out():
     services.sign_out(current_user._get_current_object())
-    db.session.commit()
     logout_user()
     session.clear()
     flash(_("You are signed out."), "success")
@@ -53,50 +50,45 @@ def sign_out():
 
 
 @bp.route("/invitation/<token>", methods=["GET", "POST"])
+@action
 def accept_invitation(token: str):
     try:
         invitation = services.open_invitation(token)
     except InvalidToken:
         return render_template("accounts/link_invalid.html"), 410
     form = AcceptInvitationForm(locale=session.get("locale", ""))
-    if form.validate_on_submit():
-        try:
-            user = services.accept_invitation(token, form.password.data, form.locale.data)
-        except services.AccountError as exc:
-            form.password.errors.append(str(exc))
-        else:
-            db.session.commit()
-            session.clear()
-            login_user(user)
-            flash(_("Welcome to expertnet, %(name)s.", name=user.full_name), "success")
-            return redirect(url_for("home.index"))
+    if form.validate_on_submit() and (accepted := attempt(lambda: services.accept_invitation(
+            token, form.password.data, form.locale.data), form.password)).ok:
+        user = accepted.value
+        session.clear()
+        login_user(user)
+        flash(_("Welcome to expertnet, %(name)s.", name=user.full_name), "success")
+        return redirect(url_for("home.index"))
     return render_template("accounts/accept_invitation.html", form=form, invitation=invitation)
 
 
 @bp.route("/password/forgot", methods=["GET", "POST"])
 @quotas.quota_on_posts("password_reset")
+@action
 def forgot_password():
     form = PasswordResetRequestForm()
     if form.validate_on_submit():
         services.request_password_reset(form.email.data)
-        db.session.commit()
         flash(_("If an account exists for that address, a reset link is on its way."), "info")
         return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/forgot_password.html", form=form)
 
 
 @bp.route("/password/reset/<token>", methods=["GET", "POST"])
+@action
 def reset_password(token: str):
     form = PasswordResetForm()
     if form.validate_on_submit():
         try:
-            services.reset_password(token, form.password.data)
+            reset = attempt(lambda: services.reset_password(token, form.password.data), form.password)
         except InvalidToken:
             return render_template("accounts/link_invalid.html"), 410
-        except services.AccountError as exc:
-            form.password.errors.append(str(exc))
-        else:
-            db.session.commit()
+        if reset.ok:
             flash(_("Your password is changed. Please sign in."), "success")
             return redirect(url_for("accounts.sign_in"))
     return render_template("accounts/reset_password.html", form=form)
@@ -104,27 +96,23 @@ def reset_password(token: str):
 
 @bp.route("/settings", methods=["GET", "POST"])
 @login_required
+@action
 def settings():
     user = current_user._get_current_object()
     form = SettingsForm(prefix="settings", obj=user)
     password_form = ChangePasswordForm(prefix="password")
     if form.submit.data and form.validate_on_submit():
         services.update_settings(user, form.full_name.data, form.locale.data)
-        db.session.commit()
         session.pop("locale", None)
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("accounts.settings"))
-    if password_form.submit.data and password_form.validate_on_submit():
-        try:
-            services.change_password(user, password_form.current_password.data, password_form.password.data)
-        except services.AccountError as exc:
-            password_form.current_password.errors.append(str(exc))
-        else:
-            db.session.commit()
-            # The nonce changed, so every session ended: this one goes on under the new nonce.
-            login_user(user, remember=_has_remember_cookie())
-            flash(_("Your password is changed."), "success")
-            return redirect(url_for("accounts.settings"))
+    if password_form.submit.data and password_form.validate_on_submit() and attempt(
+            lambda: services.change_password(user, password_form.current_password.data, password_form.password.data),
+            password_form.current_password).ok:
+        # The nonce changed, so every session ended: this one goes on under the new nonce.
+        login_user(user, remember=_has_remember_cookie())
+        flash(_("Your password is changed."), "success")
+        return redirect(url_for("accounts.settings"))
     return render_template("accounts/settings.html", form=form, password_form=password_form)
 
 
@@ -133,6 +121,7 @@ def _has_remember_cookie() -> bool:
 
 
 @bp.post("/language")
+@action
 def switch_language():
     locale = request.form.get("locale", "")
     if locale not in current_app.config["LANGUAGES"]:
@@ -140,5 +129,4 @@ def switch_language():
     session["locale"] = locale
     if current_user.is_authenticated:
         current_user.locale = locale
-        db.session.commit()
     return redirect(safe_next(request.form.get("next")))

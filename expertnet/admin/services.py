@@ -1,13 +1,17 @@
 """Organisation upkeep and the audit log query."""
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from expertnet.accounts.models import Organisation, OrganisationKind
 from expertnet.audit.services import record
 from expertnet.extensions import db
+from expertnet.service_errors import ServiceError
 
 
-class OrganisationError(Exception):
+class OrganisationError(ServiceError):
     """The organisation cannot be saved as given."""
+
+    messages = {"name_taken": _l("Another organisation already has this name.")}
 
 
 def save_organisation(actor, organisation: Organisation | None, name: str, country: str, kind: str,

@@ -5,6 +5,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from expertnet.accounts import services as accounts
+from expertnet.actions import action, attempt, refused_back_to
 from expertnet.accounts.models import Organisation, Role, User
 from expertnet.admin import services
 from expertnet.admin.audit_log import AuditFilterForm, active_filters, events_csv, filtered_events
@@ -31,6 +32,11 @@ def organisation_choices(blank: bool = True):
     return ([(0, _("— none —"))] if blank else []) + [(o.id, o.name) for o in organisations]
 
 
+def _organisation(organisation_id: int) -> Organisation | None:
+    """The organisation chosen in a form (0: none)."""
+    return db.session.get(Organisation, organisation_id) if organisation_id else None
+
+
 @bp.context_processor
 def labels():
     return {"kind_labels": ORGANISATION_KIND_LABELS}
@@ -49,21 +55,17 @@ def organisations():
 @bp.route("/organisations/new", methods=["GET", "POST"], defaults={"organisation_id": None})
 @bp.route("/organisations/<int:organisation_id>", methods=["GET", "POST"])
 @admin_only
+@action
 def edit_organisation(organisation_id: int | None):
     organisation = found_or_404(db.session.get(Organisation, organisation_id)) if organisation_id else None
     form = OrganisationForm(obj=organisation, locale=str(get_locale()))
     if organisation is not None and request.method == "GET":
         form.kind.data = organisation.kind.value
-    if form.validate_on_submit():
-        try:
-            services.save_organisation(_actor(), organisation, form.name.data, form.country.data, form.kind.data,
-                                       form.is_active.data)
-        except services.OrganisationError:
-            form.name.errors.append(_("Another organisation already has this name."))
-        else:
-            db.session.commit()
-            flash(_("The organisation is saved."), "success")
-            return redirect(url_for("admin.organisations"))
+    if form.validate_on_submit() and attempt(lambda: services.save_organisation(
+            _actor(), organisation, form.name.data, form.country.data, form.kind.data, form.is_active.data),
+            form.name).ok:
+        flash(_("The organisation is saved."), "success")
+        return redirect(url_for("admin.organisations"))
     return render_template("admin/organisation_form.html", form=form, organisation=organisation)
 
 
@@ -84,59 +86,44 @@ def users():
 
 @bp.route("/users/<int:user_id>", methods=["GET", "POST"])
 @admin_only
+@action
 def edit_user(user_id: int):
     user = found_or_404(db.session.get(User, user_id))
     form = UserRoleForm(role=user.role.value, organisation_id=user.organisation_id or 0)
     form.organisation_id.choices = organisation_choices()
-    if form.validate_on_submit():
-        organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
-        try:
-            accounts.change_role(_actor(), user, Role(form.role.data), organisation)
-        except accounts.AccountError as exc:
-            form.role.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("The role is changed; the user's sessions were ended."), "success")
-            return redirect(url_for("admin.users"))
+    if form.validate_on_submit() and attempt(lambda: accounts.change_role(
+            _actor(), user, Role(form.role.data), _organisation(form.organisation_id.data)), form.role).ok:
+        flash(_("The role is changed; the user's sessions were ended."), "success")
+        return redirect(url_for("admin.users"))
     return render_template("admin/user_form.html", form=form, user=user, confirm_form=ConfirmForm())
 
 
 @bp.post("/users/<int:user_id>/active")
 @admin_only
+@action(refused=refused_back_to(lambda user_id: url_for("admin.users")))
 def set_user_active(user_id: int):
     user = found_or_404(db.session.get(User, user_id))
     form = ConfirmForm()
     if form.validate_on_submit():
-        try:
-            accounts.set_active(_actor(), user, request.form.get("active") == "1")
-        except accounts.AccountError as exc:
-            flash(str(exc), "danger")
-        else:
-            db.session.commit()
-            flash(_("The account is updated."), "success")
+        accounts.set_active(_actor(), user, request.form.get("active") == "1")
+        flash(_("The account is updated."), "success")
     return redirect(url_for("admin.users"))
 
 
 @bp.route("/invite", methods=["GET", "POST"])
 @roles_required(Role.ADMIN, Role.COORDINATOR)
+@action
 def invite():
     form = InviteUserForm()
     form.organisation_id.choices = organisation_choices()
     if current_user.role != Role.ADMIN:
         form.role.choices = [c for c in form.role.choices if c[0] != Role.ADMIN.value]
-    link = None
-    if form.validate_on_submit():
-        organisation = db.session.get(Organisation, form.organisation_id.data) if form.organisation_id.data else None
-        try:
-            _invitation, link = accounts.invite_user(_actor(), form.email.data, form.full_name.data,
-                                                     Role(form.role.data), organisation, form.locale.data or None)
-        except accounts.AccountError as exc:
-            field = form.organisation_id if exc.code == "member_needs_organisation" else form.email
-            field.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("The invitation is sent to %(email)s.", email=form.email.data), "success")
-            return redirect(url_for("admin.invite"))
+    if form.validate_on_submit() and attempt(
+            lambda: accounts.invite_user(_actor(), form.email.data, form.full_name.data, Role(form.role.data),
+                                         _organisation(form.organisation_id.data), form.locale.data or None),
+            form.email, by_code={"member_needs_organisation": form.organisation_id}).ok:
+        flash(_("The invitation is sent to %(email)s.", email=form.email.data), "success")
+        return redirect(url_for("admin.invite"))
     return render_template("admin/invite.html", form=form)
 
 
@@ -148,6 +135,7 @@ def taxonomy():
 
 @bp.route("/taxonomy/<int:topic_id>", methods=["GET", "POST"])
 @admin_only
+@action
 def edit_topic(topic_id: int):
     topic = found_or_404(db.session.get(Topic, topic_id))
     form = TopicForm(is_active=topic.is_active,
@@ -158,7 +146,6 @@ def edit_topic(topic_id: int):
                      labels={k: getattr(form, f"label_{k}").data for k in ("en", "ar", "fr", "es")},
                      descriptions={k: getattr(form, f"description_{k}").data for k in ("en", "ar")},
                      is_active=form.is_active.data)
-        db.session.commit()
         flash(_("The topic is saved."), "success")
         return redirect(url_for("admin.taxonomy"))
     return render_template("admin/topic_form.html", form=form, topic=topic)
@@ -179,6 +166,7 @@ def audit_log():
 
 @bp.get("/audit/export.csv")
 @admin_only
+@action  # the export's audit row
 def audit_export():
     form = AuditFilterForm(request.args)
     if not form.validate():
@@ -186,7 +174,6 @@ def audit_export():
     body, count = events_csv(form)
     # The log leaving the system is itself evidence.
     record("audit.exported", _actor(), None, filters=active_filters(form), rows=count)
-    db.session.commit()
     return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": 'attachment; filename="expertnet-audit-log.csv"',
                              "Cache-Control": "no-store"})

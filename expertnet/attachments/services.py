@@ -21,6 +21,7 @@ from pathlib import Path
 import filetype
 import sqlalchemy as sa
 from flask import current_app
+from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Session, SessionTransaction
 from werkzeug.exceptions import Gone
 
@@ -28,6 +29,7 @@ from expertnet.attachments.models import Attachment
 from expertnet.audit.services import record
 from expertnet.extensions import db
 from expertnet.requests.models import Tlp
+from expertnet.service_errors import ServiceError
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"
@@ -42,12 +44,20 @@ CHUNK = 64 * 1024
 PENDING_FILES = "expertnet.attachments.pending_files"  # session.info key: {transaction: PendingFiles}
 
 
-class AttachmentError(Exception):
-    """An upload refused: `.code` is `empty`, `too_large` or `type_not_allowed`."""
+class AttachmentError(ServiceError):
+    """An upload refused: `.code` is `empty`, `too_large` (413) or `type_not_allowed`; the page shows it on
+    the file field with a 400."""
+
+    http_status = 400
+    messages = {
+        "empty": _l("The file is empty."),
+        "too_large": _l("The file is larger than 20 MB; nothing was stored."),
+        "type_not_allowed": _l("Only PDF, Word, Excel, PowerPoint, PNG and JPEG files are accepted, judged by their "
+                               "content; nothing was stored."),
+    }
 
     def __init__(self, code: str):
-        self.code = code
-        super().__init__(code)
+        super().__init__(code, http_status=413 if code == "too_large" else None)
 
 
 def attachments_of(assistance_request, engagement_id: int | None = None) -> list[Attachment]:

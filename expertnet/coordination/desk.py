@@ -6,6 +6,7 @@ from datetime import date, datetime, time, timezone
 import sqlalchemy as sa
 
 from expertnet.audit.services import record
+from expertnet.coordination.messages import REFUSALS
 from expertnet.db import utcnow
 from expertnet.engagements import services as engagement_services
 from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus, Milestone
@@ -14,17 +15,26 @@ from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.requests.lifecycle import ALLOWED, transition
 from expertnet.requests.models import RequestStatus
+from expertnet.service_errors import ServiceError
 
 NOT_ANSWERED_YES = (InvitationStatus.DECLINED, InvitationStatus.EXPIRED, InvitationStatus.CONFLICT_DECLARED,
                     InvitationStatus.REVOKED)
 
 
-class DeskError(Exception):
-    """A refused desk action; `.code` names the message, `.subject` the expert or item concerned."""
+class DeskError(ServiceError):
+    """A refused desk action; `.code` names the message, `.subject` the expert or item concerned, `reason`
+    the refusal's own words when it comes from another feature (an invitation the engagements refused)."""
 
-    def __init__(self, code: str, subject: str = "", message: str = ""):
-        self.code, self.subject, self.message = code, subject, message
-        super().__init__(code)
+    messages = REFUSALS
+
+    def __init__(self, code: str, subject: str = "", reason: str = ""):
+        super().__init__(code, http_status=409 if code == "already_done" else None)
+        self.subject, self.reason = subject, reason
+
+    @property
+    def message(self) -> str:
+        text = self.reason or super().message
+        return f"{self.subject}: {text}" if self.subject else text
 
 
 def end_of_day(day: date) -> datetime:

@@ -5,10 +5,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from expertnet.actions import action
 from expertnet.attachments.models import Attachment
 from expertnet.coordination import desk
 from expertnet.coordination.forms import EngagementActionForm, MilestoneForm, NoteForm, PlanForm
-from expertnet.coordination.messages import desk_message, lifecycle_message
 from expertnet.coordination.views import STAFF, actor, bp
 from expertnet.engagements import services as engagement_services
 from expertnet.engagements.models import Engagement, EngagementStatus, Milestone
@@ -84,14 +84,19 @@ def engagement(engagement_id: int):
     return render_template("coordination/engagement.html", **engagement_context(load_engagement(engagement_id)))
 
 
-def _refused(engagement: Engagement, message: str, status: int = 422, **forms):
-    db.session.rollback()
+def engagement_page(engagement: Engagement, message: str, status: int = 422, **forms):
+    """The engagement's desk again, the refusal shown above its actions."""
     return render_template("coordination/engagement.html",
                            **engagement_context(engagement, error=message, **forms)), status
 
 
+def refused_on_engagement(error, engagement_id: int, **_view_args):
+    # The request's machine refusing the move an engagement step implies: the request's state is in the way.
+    status = 409 if isinstance(error, LifecycleError) else error.http_status
+    return engagement_page(load_engagement(engagement_id), error.message, status)
+
+
 def _done(engagement: Engagement, message: str, target: str = ".engagement"):
-    db.session.commit()
     flash(message, "success")
     if target == ".suggestions":
         return redirect(url_for(target, request_id=engagement.request_id), 303)
@@ -100,22 +105,17 @@ def _done(engagement: Engagement, message: str, target: str = ".engagement"):
 
 @bp.post("/engagements/<int:engagement_id>/act")
 @roles_required(*STAFF)
+@action(refused=refused_on_engagement)
 def engagement_action(engagement_id: int):
     engagement = load_engagement(engagement_id)
     form = EngagementActionForm()
     if not form.validate_on_submit() or form.action.data not in ACTIONS:
-        return _refused(engagement, _("That action is not known."), 400)
+        return engagement_page(engagement, _("That action is not known."), 400)
     service, needs_reason = ACTIONS[form.action.data]
     reason = (form.reason.data or "").strip()
     if needs_reason and not reason:
-        return _refused(engagement, _("Give a reason."))
-    try:
-        service(actor(), engagement, reason)
-    except engagement_services.EngagementError as exc:
-        status = 409 if exc.conflict else 422
-        return _refused(engagement, exc.message, status)
-    except LifecycleError as exc:
-        return _refused(engagement, lifecycle_message(exc.code), 409)
+        return engagement_page(engagement, _("Give a reason."))
+    service(actor(), engagement, reason)
     if form.action.data == "replace":
         return _done(engagement, _("The expert is withdrawn; choose a replacement."), ".suggestions")
     return _done(engagement, _("Engagement updated."))
@@ -123,49 +123,47 @@ def engagement_action(engagement_id: int):
 
 @bp.post("/engagements/<int:engagement_id>/plan")
 @roles_required(*STAFF)
+@action(refused=refused_on_engagement)
 def plan(engagement_id: int):
     engagement = load_engagement(engagement_id)
     form = PlanForm()
     if not form.validate_on_submit():
-        return _refused(engagement, _("Please correct the dates."), 422, plan_form=form)
+        return engagement_page(engagement, _("Please correct the dates."), 422, plan_form=form)
     desk.plan_engagement(actor(), engagement, form.planned_start.data, form.planned_end.data)
     return _done(engagement, _("Planned dates saved."))
 
 
 @bp.post("/engagements/<int:engagement_id>/milestones")
 @roles_required(*STAFF)
+@action(refused=refused_on_engagement)
 def add_milestone(engagement_id: int):
     engagement = load_engagement(engagement_id)
     form = MilestoneForm()
     if not form.validate_on_submit():
-        return _refused(engagement, _("Please correct the milestone."), 422, milestone_form=form)
+        return engagement_page(engagement, _("Please correct the milestone."), 422, milestone_form=form)
     desk.add_milestone(actor(), engagement, form.title.data, form.due_on.data)
     return _done(engagement, _("Milestone added."))
 
 
 @bp.post("/engagements/<int:engagement_id>/milestones/<int:milestone_id>/done")
 @roles_required(*STAFF)
+@action(refused=refused_on_engagement)
 def complete_milestone(engagement_id: int, milestone_id: int):
     engagement = load_engagement(engagement_id)
     milestone = found_or_404(db.session.get(Milestone, milestone_id))
     if milestone.engagement_id != engagement.id:
         abort(404)
-    try:
-        desk.complete_milestone(actor(), milestone)
-    except desk.DeskError as exc:
-        return _refused(engagement, desk_message(exc.code), 409)
+    desk.complete_milestone(actor(), milestone)
     return _done(engagement, _("Milestone done."))
 
 
 @bp.post("/engagements/<int:engagement_id>/notes")
 @roles_required(*STAFF)
+@action(refused=refused_on_engagement)
 def add_note(engagement_id: int):
     engagement = load_engagement(engagement_id)
     form = NoteForm()
     if not form.validate_on_submit():
-        return _refused(engagement, _("Write the progress note first."), 422, note_form=form)
-    try:
-        engagement_services.add_progress_note(actor(), engagement, form.body.data)
-    except engagement_services.EngagementError as exc:
-        return _refused(engagement, exc.message, 409)
+        return engagement_page(engagement, _("Write the progress note first."), 422, note_form=form)
+    engagement_services.add_progress_note(actor(), engagement, form.body.data)
     return _done(engagement, _("Note added."))

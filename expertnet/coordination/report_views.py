@@ -1,11 +1,11 @@
 """The coordinators' dashboard and the CSV exports."""
 from flask import Response, render_template, request
 
+from expertnet.actions import action
 from expertnet.audit.services import record
 from expertnet.coordination import exports, stats
 from expertnet.coordination.forms import DashboardForm
 from expertnet.coordination.views import STAFF, actor, bp, locale
-from expertnet.extensions import db
 from expertnet.policy import roles_required
 
 
@@ -21,7 +21,6 @@ def dashboard():
 def _csv_response(body: str, filename: str, what: str) -> Response:
     # Exports leave the system: who took which one is evidence worth keeping.
     record("coordination.exported", actor(), None, export=what)
-    db.session.commit()
     return Response(body, mimetype="text/csv; charset=utf-8",
                     headers={"Content-Disposition": f'attachment; filename="{filename}"',
                              "Cache-Control": "no-store"})
@@ -29,11 +28,13 @@ def _csv_response(body: str, filename: str, what: str) -> Response:
 
 @bp.get("/export/requests.csv")
 @roles_required(*STAFF)
+@action  # the export's audit row
 def export_requests():
     return _csv_response(exports.requests_csv(), "expertnet-requests.csv", "requests")
 
 
 @bp.get("/export/engagements.csv")
 @roles_required(*STAFF)
+@action  # the export's audit row
 def export_engagements():
     return _csv_response(exports.engagements_csv(), "expertnet-engagements.csv", "engagements")

@@ -3,27 +3,41 @@
 start matching) are `lifecycle.transition` itself."""
 from expertnet.accounts.models import Role, User
 from expertnet.audit.services import record
+from expertnet.coordination.messages import REFUSALS
 from expertnet.extensions import db
 from expertnet.notifications.services import send_mail
-from expertnet.requests.lifecycle import transition
+from expertnet.requests.lifecycle import TransitionNotAllowed, transition
 from expertnet.requests.models import AssistanceRequest, RequestMessage, RequestStatus
+from expertnet.service_errors import ServiceError
 
 
 
-class TriageError(Exception):
+class TriageError(ServiceError):
     """A triage action refused for a reason the coordinator can fix (its code names the message)."""
+
+    messages = REFUSALS
+
+
+def _move_with_note(coordinator: User, assistance_request: AssistanceRequest, to_status: RequestStatus, note: str):
+    """The note goes to the agency, so a missing one is refused in the agency's terms."""
+    try:
+        return transition(assistance_request, to_status, coordinator, note)
+    except TransitionNotAllowed as exc:
+        if exc.code == "reason_required":
+            raise TriageError("note_required") from exc
+        raise
 
 
 def request_information(coordinator: User, assistance_request: AssistanceRequest, question: str):
     """Pause the request (the SLA clock stops) and put the question in the agency's conversation."""
-    event = transition(assistance_request, RequestStatus.INFO_REQUESTED, coordinator, question)
+    event = _move_with_note(coordinator, assistance_request, RequestStatus.INFO_REQUESTED, question)
     _post_to_agency(coordinator, assistance_request, question)
     _mail_agency(assistance_request, "coordination_info_requested", question=question.strip())
     return event
 
 
 def decline_request(coordinator: User, assistance_request: AssistanceRequest, reason: str):
-    event = transition(assistance_request, RequestStatus.REJECTED, coordinator, reason)
+    event = _move_with_note(coordinator, assistance_request, RequestStatus.REJECTED, reason)
     _post_to_agency(coordinator, assistance_request, reason)
     _mail_agency(assistance_request, "coordination_request_declined", reason=reason.strip())
     return event

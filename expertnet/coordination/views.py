@@ -3,17 +3,16 @@
 Engagement pages are in engagement_views.py, the dashboard and exports in report_views.py (same blueprint).
 """
 import sqlalchemy as sa
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
-from sqlalchemy.orm.exc import StaleDataError
 
 from expertnet.accounts.models import Role, User
+from expertnet.actions import action, attempt
 from expertnet.coordination import desk, sla, triage
 from expertnet.coordination.forms import (InviteForm, LeadForm, MoveRequestForm, PriorityForm, QueueFilterForm,
                                           RefineForm)
 from expertnet.coordination.labels import TEMPLATE_GLOBALS
-from expertnet.coordination.messages import lifecycle_message
 from expertnet.coordination.queue import SAVED_VIEWS, QueueFilters, triage_queue, view_counts
 from expertnet.engagements import services as engagement_services
 from expertnet.engagements.models import Invitation
@@ -21,7 +20,7 @@ from expertnet.engagements.services import INVITABLE_STATUSES
 from expertnet.extensions import db
 from expertnet.policy import found_or_404, roles_required
 from expertnet.requests.access import get_visible_request_or_404
-from expertnet.requests.lifecycle import IllegalTransition, LifecycleError, allowed_transitions, transition
+from expertnet.requests.lifecycle import allowed_transitions, transition
 from expertnet.requests.models import RequestStatus
 from expertnet.taxonomy.services import leaf_topics
 
@@ -107,43 +106,27 @@ def back_to(request_id: int):
     return redirect(url_for(".request_desk", request_id=request_id), 303)
 
 
-def _refused(assistance_request, message: str, status: int = 422):
-    db.session.rollback()
-    db.session.refresh(assistance_request)
+def desk_page(assistance_request, message: str, status: int):
+    """The request's desk again, the refusal in place of the move panel's note."""
     return render_template("coordination/request.html",
                            **desk_context(assistance_request, move_error=message)), status
 
 
-def act_and_commit(assistance_request, action):
-    """Run the action and commit; when another coordinator changed the request meanwhile (its version moved
-    under us, found at flush or commit), roll back and answer with a 409 page instead."""
-    try:
-        action()
-        db.session.commit()
-    except StaleDataError:
-        db.session.rollback()  # before anything else touches the session (even gettext reads the user)
-        return _refused(assistance_request, _("Someone else changed this request meanwhile; look again."), 409)
-    return None
+def refused_on_desk(error, request_id: int, **_view_args):
+    return desk_page(load_request(request_id), error.message, error.http_status)
 
 
 @bp.post("/requests/<int:request_id>/move")
 @roles_required(*STAFF)
+@action(refused=refused_on_desk)
 def move_request(request_id: int):
     assistance_request = load_request(request_id)
     form = MoveRequestForm()
     if not form.validate_on_submit():
-        return _refused(assistance_request, _("That step is not known."), 400)
+        return desk_page(assistance_request, _("That step is not known."), 400)
     to_status, note = RequestStatus(form.to_status.data), form.note.data or ""
     move = MOVES.get(to_status, lambda who, req, text: transition(req, to_status, who, text))
-    try:
-        conflict = act_and_commit(assistance_request, lambda: move(actor(), assistance_request, note))
-    except IllegalTransition:
-        db.session.rollback()
-        abort(409)
-    except LifecycleError as exc:
-        return _refused(assistance_request, lifecycle_message(exc.code))
-    if conflict is not None:
-        return conflict
+    move(actor(), assistance_request, note)
     flash(_("The request moved on: %(status)s.", status=TEMPLATE_GLOBALS["request_status_label"](to_status)),
           "success")
     return back_to(request_id)
@@ -151,31 +134,28 @@ def move_request(request_id: int):
 
 @bp.post("/requests/<int:request_id>/priority")
 @roles_required(*STAFF)
+@action(refused=refused_on_desk)
 def set_priority(request_id: int):
     assistance_request = load_request(request_id)
     form = PriorityForm()
     if not form.validate_on_submit():
-        return _refused(assistance_request, _("Choose a priority from 1 to 5."), 400)
-    conflict = act_and_commit(assistance_request,
-                              lambda: triage.set_priority(actor(), assistance_request, form.priority.data))
-    if conflict is not None:
-        return conflict
+        return desk_page(assistance_request, _("Choose a priority from 1 to 5."), 400)
+    triage.set_priority(actor(), assistance_request, form.priority.data)
     flash(_("Priority set."), "success")
     return redirect(url_for(".request_desk", request_id=request_id), 303)
 
 
 @bp.post("/requests/<int:request_id>/lead")
 @roles_required(*STAFF)
+@action(refused=refused_on_desk)
 def assign_lead(request_id: int):
     assistance_request = load_request(request_id)
     form = LeadForm()
     form.lead.choices = [(0, "")] + [(u.id, u.full_name) for u in staff_users()]
     if not form.validate_on_submit():
-        return _refused(assistance_request, _("Choose an active coordinator."), 400)
+        return desk_page(assistance_request, _("Choose an active coordinator."), 400)
     lead = db.session.get(User, form.lead.data) if form.lead.data else None
-    conflict = act_and_commit(assistance_request, lambda: triage.assign_lead(actor(), assistance_request, lead))
-    if conflict is not None:
-        return conflict
+    triage.assign_lead(actor(), assistance_request, lead)
     flash(_("Lead coordinator updated."), "success")
     return back_to(request_id)
 
@@ -191,6 +171,7 @@ def refinement_from(source) -> tuple[RefineForm, desk.Refinement]:
 
 @bp.route("/requests/<int:request_id>/suggestions", methods=["GET", "POST"])
 @roles_required(*STAFF)
+@action
 def suggestions(request_id: int):
     assistance_request = load_request(request_id)
     source = request.form if request.method == "POST" else request.args
@@ -206,7 +187,6 @@ def suggestions(request_id: int):
             if result is not None:
                 return result
         status = 422
-        db.session.refresh(assistance_request)
         ranked = refinement.rank(assistance_request, locale=locale())
     return render_template("coordination/suggestions.html", assistance_request=assistance_request,
                            ranked=ranked, refine_form=refine_form, invite_form=invite_form, refinement=refinement,
@@ -214,32 +194,27 @@ def suggestions(request_id: int):
 
 
 def _invite(assistance_request, form: InviteForm, refinement: desk.Refinement):
-    try:
-        invitations = desk.invite_experts(actor(), assistance_request, form.expert_ids.data, form.message.data,
-                                          form.respond_by.data, refinement)
-        db.session.commit()
-    except desk.DeskError as exc:
-        db.session.rollback()
-        form.expert_ids.errors.append(f"{exc.subject}: {exc.message or exc.code}")
+    invited = attempt(lambda: desk.invite_experts(actor(), assistance_request, form.expert_ids.data,
+                                                  form.message.data, form.respond_by.data, refinement),
+                      form.expert_ids)
+    if not invited.ok:
         return None
-    except LifecycleError as exc:
-        db.session.rollback()
-        form.expert_ids.errors.append(lifecycle_message(exc.code))
-        return None
-    flash(_("%(count)s invitations sent.", count=len(invitations)), "success")
+    flash(_("%(count)s invitations sent.", count=len(invited.value)), "success")
     return redirect(url_for(".request_desk", request_id=assistance_request.id), 303)
+
+
+def refused_revoking(error, invitation_id: int):
+    invitation = found_or_404(db.session.get(Invitation, invitation_id))
+    return desk_page(load_request(invitation.request_id), error.message, error.http_status)
 
 
 @bp.post("/invitations/<int:invitation_id>/revoke")
 @roles_required(*STAFF)
+@action(refused=refused_revoking)
 def revoke_invitation(invitation_id: int):
     invitation = found_or_404(db.session.get(Invitation, invitation_id))
     assistance_request = load_request(invitation.request_id)
-    try:
-        engagement_services.revoke_invitation(actor(), invitation, request.form.get("reason", "")[:2000])
-    except engagement_services.InvitationError as exc:
-        return _refused(assistance_request, exc.message, 409 if exc.conflict else 422)
-    db.session.commit()
+    engagement_services.revoke_invitation(actor(), invitation, request.form.get("reason", "")[:2000])
     flash(_("The invitation is withdrawn and the expert told."), "success")
     return redirect(url_for(".request_desk", request_id=assistance_request.id), 303)
 

@@ -15,6 +15,7 @@ from expertnet.engagements import need_to_know
 from expertnet.engagements.capacity import holds_capacity, lock_row, sync_commitments
 from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
+from expertnet.service_errors import Conflict, ServiceError
 from expertnet.statemachine import EXPERT, STAFF, SYSTEM, Move, Step, step
 
 ERROR_MESSAGES = {
@@ -40,28 +41,18 @@ ERROR_MESSAGES = {
 }
 
 
-class EngagementError(Exception):
+class EngagementError(ServiceError):
     """A refused invitation or engagement action; `.code` keys ERROR_MESSAGES, `.message` is translated."""
 
-    conflict = False  # True: another move already happened (views answer 409)
-
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(code)
-
-    @property
-    def message(self) -> str:
-        return str(ERROR_MESSAGES.get(self.code, self.code))
+    messages = ERROR_MESSAGES
 
 
 class InvitationError(EngagementError):
     pass
 
 
-class TransitionConflict(InvitationError):
-    """The row is in a state from which the table has no such move: someone else moved it first."""
-
-    conflict = True
+class TransitionConflict(InvitationError, Conflict):
+    """The row is in a state from which the table has no such move: someone else moved it first (409)."""
 
 
 def _answerable(move: Move) -> str | None:

@@ -1,10 +1,12 @@
 """The expert's side: invitations inbox (summary until accepted under the confidentiality terms) and
-engagements (thread, progress notes, deliverables, completion report). Load own -> check -> service -> commit."""
+engagements (thread, progress notes, deliverables, completion report). Load own -> check -> service; the
+action seam commits once and answers refusals."""
 from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from expertnet.accounts.models import Role
+from expertnet.actions import action, attempt, refused_back_to
 from expertnet.attachments import services as attachment_services
 from expertnet.attachments.models import Attachment
 from expertnet.attachments.responses import download_response
@@ -19,7 +21,6 @@ from expertnet.extensions import db
 from expertnet.policy import found_or_404, is_staff, roles_required
 from expertnet.requests import access as request_access
 from expertnet.requests import services as request_services
-from expertnet.requests.messages import refusal_message
 from expertnet.requests.schemas import RequestOut, RequestSummaryOut
 
 bp = Blueprint("engagements", __name__, template_folder="templates")
@@ -32,16 +33,6 @@ OPEN_ENGAGEMENTS = (EngagementStatus.PLANNED, EngagementStatus.ACTIVE, Engagemen
 
 def _user():
     return current_user._get_current_object()
-
-
-def _refused(exc: services.EngagementError, target: str):
-    """Another move happened first: a 409 page saying what (flashed onto it); any other refusal is explained
-    on the page the expert came from."""
-    db.session.rollback()
-    flash(exc.message, "danger")
-    if exc.conflict:
-        abort(409)
-    return redirect(target)
 
 
 # ------------------------------------------------------------------ invitations
@@ -70,10 +61,10 @@ def inbox():
 
 @bp.get("/invitations/<int:invitation_id>")
 @roles_required(Role.EXPERT)
+@action  # the sensitive-read audit row
 def invitation_detail(invitation_id: int):
     invitation = access.get_own_invitation_or_404(_user(), invitation_id)
     data, full = request_view(_user(), invitation)
-    db.session.commit()  # the sensitive-read audit row
     return render_template("engagements/invitation.html", invitation=invitation, r=data, full=full,
                            terms=terms_paragraphs(), terms_version=CONFIDENTIALITY_TERMS_VERSION,
                            terms_current=services.terms_current(invitation),
@@ -83,51 +74,46 @@ def invitation_detail(invitation_id: int):
 
 @bp.get("/invitations/<int:invitation_id>.json")
 @roles_required(Role.EXPERT)
+@action
 def invitation_json(invitation_id: int):
     invitation = access.get_own_invitation_or_404(_user(), invitation_id)
     data, full = request_view(_user(), invitation)
-    db.session.commit()
     return jsonify({**InvitationOut().dump(invitation), "terms_current": services.terms_current(invitation),
                     "full": full, "request": data})
 
 
-def _to_invitation(invitation: Invitation) -> str:
-    return url_for("engagements.invitation_detail", invitation_id=invitation.id)
+def _to_invitation(invitation_id: int) -> str:
+    return url_for("engagements.invitation_detail", invitation_id=invitation_id)
 
 
 @bp.post("/invitations/<int:invitation_id>/terms")
 @roles_required(Role.EXPERT)
+@action(refused=refused_back_to(_to_invitation))
 def accept_terms(invitation_id: int):
     invitation = access.get_own_invitation_or_404(_user(), invitation_id)
     form = TermsForm()
     if not form.validate():
         flash(_("Tick the box to accept the terms."), "danger")
-        return redirect(_to_invitation(invitation))
-    try:
-        services.accept_terms(_user(), invitation, form.terms_version.data or "")
-    except services.EngagementError as exc:
-        return _refused(exc, _to_invitation(invitation))
-    db.session.commit()
+        return redirect(_to_invitation(invitation.id))
+    services.accept_terms(_user(), invitation, form.terms_version.data or "")
     flash(_("Thank you. You can now accept the invitation; the full request opens once you have."), "success")
-    return redirect(_to_invitation(invitation))
+    return redirect(_to_invitation(invitation.id))
 
 
 @bp.post("/invitations/<int:invitation_id>/accept")
 @roles_required(Role.EXPERT)
+@action(refused=refused_back_to(_to_invitation))
 def accept_invitation(invitation_id: int):
     invitation = access.get_own_invitation_or_404(_user(), invitation_id)
     AcceptForm().validate()
-    try:
-        engagement = services.accept_invitation(_user(), invitation)
-    except services.EngagementError as exc:
-        return _refused(exc, _to_invitation(invitation))
-    db.session.commit()
+    engagement = services.accept_invitation(_user(), invitation)
     flash(_("You accepted the invitation. The full request and the conversation are open to you."), "success")
     return redirect(url_for("engagements.engagement_detail", engagement_id=engagement.id))
 
 
 @bp.post("/invitations/<int:invitation_id>/decline")
 @roles_required(Role.EXPERT)
+@action(refused=refused_back_to(_to_invitation))
 def decline_invitation(invitation_id: int):
     invitation = access.get_own_invitation_or_404(_user(), invitation_id)
     form = DeclineForm()
@@ -136,11 +122,7 @@ def decline_invitation(invitation_id: int):
         reason = DeclineReason(form.reason.data)
     except ValueError:
         abort(400)
-    try:
-        services.decline_invitation(_user(), invitation, reason, form.note.data or "")
-    except services.EngagementError as exc:
-        return _refused(exc, _to_invitation(invitation))
-    db.session.commit()
+    services.decline_invitation(_user(), invitation, reason, form.note.data or "")
     flash(_("You declined the invitation. Thank you for telling us."), "success")
     return redirect(url_for("engagements.inbox"))
 
@@ -174,67 +156,59 @@ def _engagement_context(engagement: Engagement, **forms) -> dict:
 
 def _render_engagement(engagement: Engagement, status: int = 200, **forms):
     context = _engagement_context(engagement, **forms)
-    db.session.commit()
     return render_template("engagements/engagement.html", **context), status
 
 
-def _to_engagement(engagement: Engagement, anchor: str | None = None) -> str:
-    return url_for("engagements.engagement_detail", engagement_id=engagement.id, _anchor=anchor)
+def _to_engagement(engagement_id: int, anchor: str | None = None) -> str:
+    return url_for("engagements.engagement_detail", engagement_id=engagement_id, _anchor=anchor)
 
 
 @bp.get("/engagements/<int:engagement_id>")
 @login_required
+@action  # the sensitive-read audit row
 def engagement_detail(engagement_id: int):
     return _render_engagement(access.get_engagement_or_404(_user(), engagement_id))
 
 
 @bp.post("/engagements/<int:engagement_id>/start")
 @login_required
+@action(refused=refused_back_to(_to_engagement))
 def start(engagement_id: int):
     engagement = access.get_engagement_or_404(_user(), engagement_id)
-    try:
-        services.start_engagement(_user(), engagement)
-    except services.EngagementError as exc:
-        return _refused(exc, _to_engagement(engagement))
-    db.session.commit()
+    services.start_engagement(_user(), engagement)
     flash(_("The engagement is under way."), "success")
-    return redirect(_to_engagement(engagement))
+    return redirect(_to_engagement(engagement.id))
 
 
 @bp.post("/engagements/<int:engagement_id>/notes")
 @login_required
+@action(refused=refused_back_to(_to_engagement))
 def add_note(engagement_id: int):
     engagement = access.get_engagement_or_404(_user(), engagement_id)
     form = NoteForm()
     if not form.validate():
         return _render_engagement(engagement, 400, note_form=form)
-    try:
-        services.add_progress_note(_user(), engagement, form.body.data)
-    except services.EngagementError as exc:
-        return _refused(exc, _to_engagement(engagement))
-    db.session.commit()
-    return redirect(_to_engagement(engagement, "progress"))
+    services.add_progress_note(_user(), engagement, form.body.data)
+    return redirect(_to_engagement(engagement.id, "progress"))
 
 
 @bp.post("/engagements/<int:engagement_id>/messages")
 @login_required
+@action
 def post_message(engagement_id: int):
     engagement = access.get_engagement_or_404(_user(), engagement_id)
     form = MessageForm()
     if not form.validate():
         return _render_engagement(engagement, 400, message_form=form)
-    try:
-        request_services.post_message(_user(), engagement.request, form.body.data)
-    except request_services.RequestError as exc:
-        db.session.rollback()
-        form.body.errors = [refusal_message(exc.code)]
+    if not attempt(lambda: request_services.post_message(_user(), engagement.request, form.body.data),
+                   form.body).ok:
         return _render_engagement(engagement, 400, message_form=form)
-    db.session.commit()
-    return redirect(_to_engagement(engagement, "conversation"))
+    return redirect(_to_engagement(engagement.id, "conversation"))
 
 
 @bp.post("/engagements/<int:engagement_id>/deliverables")
 @login_required
+@action
 def upload_deliverable(engagement_id: int):
     engagement = access.get_engagement_or_404(_user(), engagement_id)
     if engagement.status not in OPEN_ENGAGEMENTS:
@@ -243,32 +217,29 @@ def upload_deliverable(engagement_id: int):
     if not form.validate() or not form.file.data:
         form.file.errors = [_("Choose a file to upload.")]
         return _render_engagement(engagement, 400, deliverable_form=form)
-    try:
-        attachment_services.store_attachment(_user(), engagement.request, form.file.data, form.tlp.data,
-                                             engagement_id=engagement.id)
-    except attachment_services.AttachmentError as exc:
-        db.session.rollback()
-        form.file.errors = [refusal_message(exc.code)]
-        return _render_engagement(engagement, 413 if exc.code == "too_large" else 400, deliverable_form=form)
-    db.session.commit()
+    stored = attempt(lambda: attachment_services.store_attachment(
+        _user(), engagement.request, form.file.data, form.tlp.data, engagement_id=engagement.id), form.file)
+    if not stored.ok:
+        return _render_engagement(engagement, stored.refusal.http_status, deliverable_form=form)
     flash(_("The deliverable is uploaded."), "success")
-    return redirect(_to_engagement(engagement, "deliverables"))
+    return redirect(_to_engagement(engagement.id, "deliverables"))
 
 
 @bp.get("/engagements/<int:engagement_id>/deliverables/<int:attachment_id>")
 @login_required
+@action  # the download's audit row
 def download_deliverable(engagement_id: int, attachment_id: int):
     engagement = access.get_engagement_or_404(_user(), engagement_id)
     attachment = db.session.get(Attachment, attachment_id)
     found_or_404(attachment, attachment is not None and attachment.engagement_id == engagement.id)
     found_or_404(attachment, request_access.may_read_part(_user(), engagement.request, attachment.tlp, "attachment"))
     path = attachment_services.open_for_download(_user(), attachment)
-    db.session.commit()
     return download_response(path, attachment)
 
 
 @bp.post("/engagements/<int:engagement_id>/report")
 @login_required
+@action(refused=refused_back_to(_to_engagement))
 def submit_report(engagement_id: int):
     engagement = access.get_engagement_or_404(_user(), engagement_id)
     if is_staff(_user()) and engagement.expert.user_id != _user().id:
@@ -277,10 +248,6 @@ def submit_report(engagement_id: int):
     if not form.validate():
         return _render_engagement(engagement, 400, report_form=form)
     days = float(form.days_spent.data) if form.days_spent.data is not None else None
-    try:
-        services.submit_report(_user(), engagement, form.report.data, days)
-    except services.EngagementError as exc:
-        return _refused(exc, _to_engagement(engagement))
-    db.session.commit()
+    services.submit_report(_user(), engagement, form.report.data, days)
     flash(_("Your completion report is submitted. The coordinators will review it."), "success")
-    return redirect(_to_engagement(engagement))
+    return redirect(_to_engagement(engagement.id))

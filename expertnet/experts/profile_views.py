@@ -8,6 +8,7 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from expertnet.accounts.models import Organisation, Role
+from expertnet.actions import action, attempt
 from expertnet.engagements.suggestions import describe_expert
 from expertnet.engagements.csv_safety import csv_text
 from expertnet.experts import csv_import, services
@@ -17,7 +18,7 @@ from expertnet.experts.labels import availability_label, level_label, proficienc
 from expertnet.experts.models import ExpertProfile, VettingStatus
 from expertnet.experts.profile_forms import ConfirmForm, ImportForm, ProfileForm, VettingFieldsForm
 from expertnet.experts.schemas import ProfileIn, VettingIn
-from expertnet.experts.views import VETTING_MESSAGES, bp
+from expertnet.experts.views import bp
 from expertnet.extensions import db
 from expertnet.form_schema import load_form
 from expertnet.policy import found_or_404, roles_required
@@ -25,9 +26,6 @@ from expertnet.taxonomy.services import leaf_topics
 
 for _function in (availability_label, level_label, proficiency_label):
     bp.add_app_template_global(_function)
-
-PROFILE_MESSAGES = {"capacity_below_commitments": lambda: _(
-    "Your capacity cannot be lower than your current commitments (pending invitations and open engagements).")}
 
 
 def own_profile() -> ExpertProfile:
@@ -40,6 +38,7 @@ def _organisations() -> list[Organisation]:
 
 @bp.route("/profile", methods=["GET", "POST"])
 @roles_required(Role.EXPERT)
+@action
 def edit_profile():
     profile = own_profile()
     form = ProfileForm()
@@ -47,13 +46,8 @@ def edit_profile():
         form.fill_from(profile)
     form.set_choices(leaf_topics(), _organisations(), str(get_locale()))
     if form.is_submitted() and (data := load_form(form, ProfileIn(), *form.to_payload())) is not None:
-        try:
-            services.update_profile(current_user._get_current_object(), profile, data)
-        except services.ProfileError as exc:
-            db.session.rollback()
-            form.capacity.errors = [PROFILE_MESSAGES[exc.code]()]
-        else:
-            db.session.commit()
+        if attempt(lambda: services.update_profile(current_user._get_current_object(), profile, data),
+                   form.capacity).ok:
             flash(_("Your profile is saved; new requests are matched against it from now on."), "success")
             return redirect(url_for("experts.profile_preview"))
     if form.is_submitted():
@@ -84,12 +78,12 @@ def export_profile():
 
 @bp.post("/profile/deactivate")
 @roles_required(Role.EXPERT)
+@action
 def request_deactivation():
     form = ConfirmForm()
     if not form.validate_on_submit():
         abort(400)
     if services.request_deactivation(current_user._get_current_object(), own_profile()):
-        db.session.commit()
         flash(_("Your request to leave the network is recorded; a coordinator will confirm it."), "success")
     else:
         flash(_("You have already asked to leave the network."), "info")
@@ -98,6 +92,7 @@ def request_deactivation():
 
 @bp.route("/experts/<int:profile_id>/vetting-status", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR, Role.ADMIN)
+@action
 def vetting_status(profile_id: int):
     profile = found_or_404(db.session.get(ExpertProfile, profile_id))
     form = VettingFieldsForm()
@@ -105,14 +100,9 @@ def vetting_status(profile_id: int):
     if not form.is_submitted():
         form.vetting_status.data = profile.vetting_status.value
     if form.is_submitted() and (data := load_form(form, VettingIn())) is not None:
-        try:
-            services.set_vetting(current_user._get_current_object(), profile, data["vetting_status"],
-                                 data["vetting_reason"])
-        except services.VettingError as exc:
-            db.session.rollback()
-            form.vetting_reason.errors = [VETTING_MESSAGES[str(exc)]()]
-        else:
-            db.session.commit()
+        if attempt(lambda: services.set_vetting(current_user._get_current_object(), profile,
+                                                data["vetting_status"], data["vetting_reason"]),
+                   form.vetting_reason).ok:
             flash(_("The vetting status is saved."), "success")
             return redirect(url_for("experts.vetting_status", profile_id=profile.id))
     percent, hints = completeness(profile)
@@ -121,6 +111,7 @@ def vetting_status(profile_id: int):
 
 @bp.route("/experts/import", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR, Role.ADMIN)
+@action
 def import_experts():
     form = ImportForm()
     report = None
@@ -131,10 +122,8 @@ def import_experts():
             report = csv_import.import_experts(current_user._get_current_object(), form.file.data.read(),
                                                send_links=bool(form.send_links.data))
             if report.ok:
-                db.session.commit()
                 flash(_("%(count)s experts imported.", count=report.imported), "success")
                 return redirect(url_for("experts.import_experts"))
-            db.session.rollback()
     status = 400 if report is not None else 200
     return render_template("experts/import.html", form=form, report=report), status
 

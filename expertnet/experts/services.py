@@ -1,5 +1,6 @@
 """Expert rules: applying to join, vetting, and (later) profile upkeep."""
 import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
 
 from expertnet.accounts.models import Organisation, Role
 from expertnet.accounts.services import create_user
@@ -10,11 +11,24 @@ from expertnet.experts.models import (BlackoutPeriod, Experience, ExpertProfile,
                                       VettingStatus)
 from expertnet.extensions import db
 from expertnet.notifications.services import send_mail
+from expertnet.service_errors import ServiceError
 from expertnet.taxonomy.services import topics_by_slug
 
 
-class VettingError(Exception):
+# The experts feature's one message table, for vetting and profile refusals alike.
+REFUSALS = {
+    "already_decided": _l("This application has already been decided."),
+    "reason_required": _l("Give a reason for the rejection; the applicant will see it."),
+    "not_staff": _l("Only coordinators may do this."),
+    "capacity_below_commitments": _l(
+        "Your capacity cannot be lower than your current commitments (pending invitations and open engagements)."),
+}
+
+
+class VettingError(ServiceError):
     """A vetting decision that cannot be made (already decided, or no reason for a rejection)."""
+
+    messages = REFUSALS
 
 
 def apply_as_expert(email: str, full_name: str, password: str, locale: str | None, affiliation: str,
@@ -50,12 +64,10 @@ def decide_application(coordinator, profile: ExpertProfile, approve: bool, reaso
 
 
 # ------------------------------------------------------------------ profile upkeep
-class ProfileError(Exception):
+class ProfileError(ServiceError):
     """A profile change that cannot be made; `.code` names it."""
 
-    def __init__(self, code: str):
-        self.code = code
-        super().__init__(code)
+    messages = REFUSALS
 
 
 PLAIN_FIELDS = ("headline", "affiliation", "biography", "expertise_statement", "countries", "regions",

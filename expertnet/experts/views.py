@@ -4,8 +4,8 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from expertnet.accounts.models import Role
-from expertnet.accounts.services import AccountError
 from expertnet.accounts.quotas import quota_on_posts
+from expertnet.actions import action, attempt
 from expertnet.experts import services
 from expertnet.experts.forms import ExpertApplicationForm, VettingDecisionForm
 from expertnet.experts.models import ExpertProfile
@@ -17,36 +17,24 @@ from expertnet.web_input import paginate
 
 bp = Blueprint("experts", __name__, template_folder="templates")
 
-VETTING_MESSAGES = {
-    "already_decided": lambda: _("This application has already been decided."),
-    "reason_required": lambda: _("Give a reason for the rejection; the applicant will see it."),
-    "not_staff": lambda: _("Only coordinators may do this."),
-}
-
-
 def topic_choices(locale: str):
     return [(topic.slug, topic.label(locale)) for topic in leaf_topics()]
 
 
 @bp.route("/apply", methods=["GET", "POST"])
 @quota_on_posts("expert_application")
+@action
 def apply():
     from flask_babel import get_locale
 
     form = ExpertApplicationForm()
     form.topics.choices = topic_choices(str(get_locale()))
-    if form.validate_on_submit():
-        try:
-            services.apply_as_expert(
-                form.email.data, form.full_name.data, form.password.data, form.locale.data, form.affiliation.data,
-                form.headline.data, form.expertise_statement.data, list(topics_by_slug(form.topics.data).values()),
-                form.application_note.data or "")
-        except AccountError as exc:
-            form.email.errors.append(str(exc))
-        else:
-            db.session.commit()
-            flash(_("Thank you. Your application is with the vetting team; you can sign in to follow it."), "success")
-            return redirect(url_for("accounts.sign_in"))
+    if form.validate_on_submit() and attempt(lambda: services.apply_as_expert(
+            form.email.data, form.full_name.data, form.password.data, form.locale.data, form.affiliation.data,
+            form.headline.data, form.expertise_statement.data, list(topics_by_slug(form.topics.data).values()),
+            form.application_note.data or ""), form.email).ok:
+        flash(_("Thank you. Your application is with the vetting team; you can sign in to follow it."), "success")
+        return redirect(url_for("accounts.sign_in"))
     return render_template("experts/apply.html", form=form)
 
 
@@ -59,19 +47,15 @@ def vetting_queue():
 
 @bp.route("/vetting/<int:profile_id>", methods=["GET", "POST"])
 @roles_required(Role.COORDINATOR, Role.ADMIN)
+@action
 def vetting_decision(profile_id: int):
     profile = found_or_404(db.session.get(ExpertProfile, profile_id))
     form = VettingDecisionForm()
-    if form.validate_on_submit():
-        try:
-            services.decide_application(current_user._get_current_object(), profile, bool(form.approve.data),
-                                        form.reason.data or "")
-        except services.VettingError as exc:
-            form.reason.errors.append(VETTING_MESSAGES[str(exc)]())
-        else:
-            db.session.commit()
-            flash(_("The decision is recorded and the applicant informed."), "success")
-            return redirect(url_for("experts.vetting_queue"))
+    if form.validate_on_submit() and attempt(lambda: services.decide_application(
+            current_user._get_current_object(), profile, bool(form.approve.data), form.reason.data or ""),
+            form.reason).ok:
+        flash(_("The decision is recorded and the applicant informed."), "success")
+        return redirect(url_for("experts.vetting_queue"))
     return render_template("experts/vetting_decision.html", profile=profile, form=form)
 
 

@@ -5,8 +5,8 @@ from flask import Blueprint, Response, abort, make_response, render_template
 from flask_login import current_user
 
 from expertnet.accounts.models import Role
+from expertnet.actions import action
 from expertnet.exports.services import export_organisation
-from expertnet.extensions import db
 from expertnet.policy import roles_required
 
 bp = Blueprint("exports", __name__, url_prefix="/organisation/export", template_folder="templates")
@@ -31,10 +31,10 @@ def organisation_export_page():
 
 @bp.post("")
 @members_only
+@action  # the export's audit row
 def organisation_export_download():
     member = _member_with_organisation()
     document = export_organisation(member)
-    db.session.commit()
     return Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json",
                     headers={"Content-Disposition": 'attachment; filename="expertnet-organisation-export.json"',
                              "Cache-Control": "no-store"})

@@ -5,6 +5,7 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from expertnet.accounts.models import Role
+from expertnet.actions import action
 from expertnet.extensions import db
 from expertnet.notifications import bp
 from expertnet.notifications.models import OutboxMessage, OutboxStatus
@@ -30,12 +31,12 @@ def outbox():
 
 @bp.post("/<int:message_id>/retry")
 @admin_only
+@action
 def retry(message_id: int):
     message = found_or_404(db.session.get(OutboxMessage, message_id))
     if message.status == OutboxStatus.SENT:
         flash(_("This message has been sent already."), "info")
         return redirect(url_for("notifications.outbox"))
     retry_now(message, current_user._get_current_object())
-    db.session.commit()
     flash(_("The message is queued for delivery now."), "success")
     return redirect(url_for("notifications.outbox"))

@@ -13,22 +13,26 @@ import sqlalchemy as sa
 from expertnet import statemachine
 from expertnet.accounts.models import Role
 from expertnet.extensions import db
+from expertnet.requests.messages import CONFLICTS, REFUSALS
 from expertnet.requests.models import AssistanceRequest, RequestEvent, RequestStatus, Urgency
+from expertnet.service_errors import ServiceError
 from expertnet.statemachine import MEMBER, STAFF, SYSTEM, Move, Step, step
 
 
-class LifecycleError(Exception):
+class LifecycleError(ServiceError):
     """A refused transition; `.code` names the reason for messages and API error bodies."""
 
     code = "lifecycle_error"
+    messages = REFUSALS
 
     def __init__(self, code: str | None = None, message: str = ""):
-        self.code = code or self.code
-        super().__init__(message or self.code)
+        code = code or self.code
+        super().__init__(code, http_status=409 if code in CONFLICTS else None)
+        self.args = (message or code,)
 
 
 class IllegalTransition(LifecycleError):
-    """The machine has no such transition from the current status (views answer 409)."""
+    """The machine has no such transition from the current status (a conflict: 409)."""
 
     code = "illegal_transition"
 

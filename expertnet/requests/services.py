@@ -23,7 +23,7 @@ MESSAGE_MAX = 5000
 
 
 class RequestError(LifecycleError):
-    """An action refused on a request for a reason other than its status machine (views answer 409/400)."""
+    """An action refused on a request for a reason other than its status machine."""
 
     code = "request_error"
 

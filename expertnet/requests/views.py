@@ -1,12 +1,12 @@
 """Request pages: the agency files, follows, discusses and rates its requests; coordinators act on them
-from the detail page. Each view: load through the scoped query (404) -> check -> service -> commit once."""
+from the detail page. Each view: load through the scoped query (404) -> check -> service; the action seam
+commits once and answers refusals."""
 from flask import Blueprint, abort, current_app, flash, redirect, render_template, request as http, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
-from sqlalchemy.orm.exc import StaleDataError
-from werkzeug.exceptions import Conflict
 
 from expertnet.accounts.models import Role
+from expertnet.actions import action, attempt, refused_back_to
 from expertnet.attachments import services as attachment_services
 from expertnet.attachments.models import Attachment
 from expertnet.attachments.responses import download_response
@@ -18,7 +18,6 @@ from expertnet.requests.detail import detail_context
 from expertnet.requests.forms import (AnswerForm, AttachmentForm, FeedbackForm, ListFilterForm, MessageForm,
                                       ReasonForm, RequestForm, TransitionForm)
 from expertnet.requests.labels import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
-from expertnet.requests.messages import refusal_message
 from expertnet.requests.models import RequestStatus
 from expertnet.requests.schemas import RequestIn, SubmittedRequestIn
 from expertnet.web_input import paginate
@@ -28,14 +27,6 @@ for _name, _function in TEMPLATE_GLOBALS.items():
     bp.add_app_template_global(_function, _name)
 for _name, _function in TEMPLATE_FILTERS.items():
     bp.add_app_template_filter(_function, _name)
-
-
-@bp.errorhandler(StaleDataError)
-def _changed_meanwhile(_error):
-    """Someone else changed the request between our read and our write (its version column): a conflict."""
-    from expertnet.errors import handle_http_error
-
-    return handle_http_error(Conflict())
 
 
 def _user():
@@ -58,14 +49,12 @@ def _to_detail(assistance_request, anchor: str | None = None):
     return redirect(url_for("requests.detail", request_id=assistance_request.id, _anchor=anchor))
 
 
-def _refused(exc: lifecycle.LifecycleError, assistance_request):
-    """An illegal transition is a conflict (409); a guard or rule not met is explained on the page."""
-    db.session.rollback()
-    if isinstance(exc, lifecycle.IllegalTransition) or exc.code in ("not_editable", "feedback_given",
-                                                                    "feedback_not_open"):
-        abort(409)
-    flash(refusal_message(exc.code), "danger")
-    return _to_detail(assistance_request)
+def _detail_url(request_id: int, **_view_args) -> str:
+    return url_for("requests.detail", request_id=request_id)
+
+
+# A move from the wrong state is a conflict (409); a guard or rule not met is explained on the detail page.
+refused_on_detail = refused_back_to(_detail_url)
 
 
 @bp.get("/")
@@ -80,6 +69,7 @@ def index():
 
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.MEMBER)
+@action
 def new():
     form = RequestForm()
     form.set_choices()
@@ -99,21 +89,17 @@ def _validated(form: RequestForm) -> dict | None:
 
 def _save_and_maybe_submit(form: RequestForm, assistance_request):
     if form.submit.data and assistance_request.status == RequestStatus.DRAFT:
-        try:
-            services.submit_request(_user(), assistance_request)
-        except lifecycle.LifecycleError as exc:
-            return _refused(exc, assistance_request)
-        db.session.commit()
+        services.submit_request(_user(), assistance_request)
         flash(_("Your request %(reference)s is submitted. The coordinators will triage it.",
                 reference=assistance_request.reference), "success")
     else:
-        db.session.commit()
         flash(_("Saved."), "success")
     return _to_detail(assistance_request)
 
 
 @bp.route("/<int:request_id>/edit", methods=["GET", "POST"])
 @login_required
+@action(refused=refused_on_detail)
 def edit(request_id: int):
     assistance_request = _load_owned(request_id)
     if assistance_request.status not in lifecycle.EDITABLE:
@@ -130,13 +116,13 @@ def edit(request_id: int):
 
 @bp.get("/<int:request_id>")
 @login_required
+@action  # the sensitive-read audit rows written while building the page
 def detail(request_id: int):
     return _render_detail(_load(request_id))
 
 
 def _render_detail(assistance_request, status: int = 200, **forms):
     context = detail_context(_user(), assistance_request)
-    db.session.commit()  # the sensitive-read audit rows written while building the page
     forms = {"message_form": MessageForm(formdata=None), "answer_form": AnswerForm(formdata=None),
              "reason_form": ReasonForm(formdata=None), "transition_form": TransitionForm(formdata=None),
              "attachment_form": AttachmentForm(formdata=None), "feedback_form": FeedbackForm(formdata=None), **forms}
@@ -144,19 +130,16 @@ def _render_detail(assistance_request, status: int = 200, **forms):
 
 
 def _member_step(request_id: int, act, success_message):
-    """The agency's own lifecycle steps: load their request, act, commit once, or explain the refusal."""
+    """The agency's own lifecycle steps: load their request, act, say so."""
     assistance_request = _load_owned(request_id)
-    try:
-        act(assistance_request)
-    except lifecycle.LifecycleError as exc:
-        return _refused(exc, assistance_request)
-    db.session.commit()
+    act(assistance_request)
     flash(success_message(assistance_request), "success")
     return _to_detail(assistance_request)
 
 
 @bp.post("/<int:request_id>/submit")
 @login_required
+@action(refused=refused_on_detail)
 def submit(request_id: int):
     return _member_step(
         request_id, lambda req: services.submit_request(_user(), req),
@@ -166,6 +149,7 @@ def submit(request_id: int):
 
 @bp.post("/<int:request_id>/withdraw")
 @login_required
+@action(refused=refused_on_detail)
 def withdraw(request_id: int):
     form = ReasonForm()
     form.validate()
@@ -175,6 +159,7 @@ def withdraw(request_id: int):
 
 @bp.post("/<int:request_id>/answer")
 @login_required
+@action(refused=refused_on_detail)
 def answer(request_id: int):
     form = AnswerForm()
     form.validate()
@@ -185,23 +170,21 @@ def answer(request_id: int):
 
 @bp.post("/<int:request_id>/messages")
 @login_required
+@action(refused=refused_on_detail)
 def post_message(request_id: int):
     assistance_request = _load(request_id)
     if not access.may_converse(_user(), assistance_request):
         abort(404)  # an expert without accepted terms does not learn the thread exists
     form = MessageForm()
     form.validate()
-    try:
-        services.post_message(_user(), assistance_request, form.body.data or "",
-                              internal=bool(form.internal.data) and is_staff(_user()))
-    except lifecycle.LifecycleError as exc:
-        return _refused(exc, assistance_request)
-    db.session.commit()
+    services.post_message(_user(), assistance_request, form.body.data or "",
+                          internal=bool(form.internal.data) and is_staff(_user()))
     return _to_detail(assistance_request, "conversation")
 
 
 @bp.post("/<int:request_id>/transition")
 @roles_required(Role.COORDINATOR, Role.ADMIN)
+@action(refused=refused_on_detail)
 def change_status(request_id: int):
     """The coordinators' action panel: any transition the machine allows them, with its note."""
     assistance_request = _load(request_id)
@@ -211,17 +194,14 @@ def change_status(request_id: int):
         to_status = RequestStatus(form.to_status.data)
     except ValueError:
         abort(400)
-    try:
-        services.change_status(_user(), assistance_request, to_status, form.note.data or "")
-    except lifecycle.LifecycleError as exc:
-        return _refused(exc, assistance_request)
-    db.session.commit()
+    services.change_status(_user(), assistance_request, to_status, form.note.data or "")
     flash(_("The request is now: %(status)s.", status=TEMPLATE_GLOBALS["status_label"](to_status)), "success")
     return _to_detail(assistance_request)
 
 
 @bp.post("/<int:request_id>/attachments")
 @login_required
+@action
 def upload(request_id: int):
     assistance_request = _load_owned(request_id)
     if assistance_request.status in lifecycle.FINAL:
@@ -230,13 +210,10 @@ def upload(request_id: int):
     if not form.validate() or not form.file.data:
         form.file.errors = [_("Choose a file to attach.")]
         return _render_detail(assistance_request, 400, attachment_form=form)
-    try:
-        attachment_services.store_attachment(_user(), assistance_request, form.file.data, form.tlp.data)
-    except attachment_services.AttachmentError as exc:
-        db.session.rollback()
-        form.file.errors = [refusal_message(exc.code)]
-        return _render_detail(assistance_request, 413 if exc.code == "too_large" else 400, attachment_form=form)
-    db.session.commit()
+    stored = attempt(lambda: attachment_services.store_attachment(_user(), assistance_request, form.file.data,
+                                                                  form.tlp.data), form.file)
+    if not stored.ok:
+        return _render_detail(assistance_request, stored.refusal.http_status, attachment_form=form)
     flash(_("The file is attached."), "success")
     return _to_detail(assistance_request, "attachments")
 
@@ -251,16 +228,17 @@ def _load_attachment(request_id: int, attachment_id: int):
 
 @bp.get("/<int:request_id>/attachments/<int:attachment_id>")
 @login_required
+@action  # the download's audit row
 def download(request_id: int, attachment_id: int):
     assistance_request, attachment = _load_attachment(request_id, attachment_id)
     access.record_sensitive_read(_user(), assistance_request, "attachment", attachment_id=attachment.id)
     path = attachment_services.open_for_download(_user(), attachment)
-    db.session.commit()
     return download_response(path, attachment)
 
 
 @bp.post("/<int:request_id>/attachments/<int:attachment_id>/delete")
 @login_required
+@action
 def delete_attachment(request_id: int, attachment_id: int):
     assistance_request, attachment = _load_attachment(request_id, attachment_id)
     if not access.is_owner(_user(), assistance_request):
@@ -268,23 +246,19 @@ def delete_attachment(request_id: int, attachment_id: int):
     if assistance_request.status not in lifecycle.EDITABLE:
         abort(409)
     attachment_services.remove_attachment(_user(), attachment)
-    db.session.commit()
     flash(_("The file is removed."), "success")
     return _to_detail(assistance_request, "attachments")
 
 
 @bp.post("/<int:request_id>/feedback")
 @login_required
+@action(refused=refused_on_detail)
 def feedback(request_id: int):
     assistance_request = _load_owned(request_id)
     form = FeedbackForm()
     if not form.validate():
         return _render_detail(assistance_request, 400, feedback_form=form)
-    try:
-        services.give_feedback(_user(), assistance_request, form.usefulness.data, form.timeliness.data,
-                               form.expertise.data, form.comment.data or "")
-    except lifecycle.LifecycleError as exc:
-        return _refused(exc, assistance_request)
-    db.session.commit()
+    services.give_feedback(_user(), assistance_request, form.usefulness.data, form.timeliness.data,
+                           form.expertise.data, form.comment.data or "")
     flash(_("Thank you for your feedback."), "success")
     return _to_detail(assistance_request, "feedback")
