@@ -48,7 +48,7 @@ def load_form(form: BaseForm, schema: Schema, data: Mapping | None = None, rows:
     try:
         return schema.load(form_data(form, schema) if data is None else data)
     except ValidationError as exc:
-        show_errors(form, exc.messages, rows or {}, explain)
+        show_errors(form, exc.normalized_messages(), rows or {}, explain)
         return None
 
 
