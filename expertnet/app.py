@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
                    default_translation_directories=";".join(translation_directories()))
     register_sqlite_pragmas(app)
     import_models()
+    register_need_to_know(app)
 
 
 def import_models() -> None:
@@ -80,6 +81,13 @@ def import_models() -> None:
     from expertnet.notifications import models as _notifications  # noqa: F401
     from expertnet.requests import models as _requests  # noqa: F401
     from expertnet.taxonomy import models as _taxonomy  # noqa: F401
+
+
+def register_need_to_know(app: Flask) -> None:
+    """Requests leave experts' need-to-know to the module that knows their invitations and engagements."""
+    from expertnet import need_to_know
+
+    need_to_know.init_app(app)
 
 
 def register_sqlite_pragmas(app: Flask) -> None:

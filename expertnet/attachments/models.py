@@ -6,7 +6,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expertnet.db import enum_column, utcnow
 from expertnet.extensions import db
-from expertnet.requests.models import Tlp
+from expertnet.sensitivity import Tlp
 
 
 class Attachment(db.Model):

@@ -27,7 +27,7 @@ from werkzeug.exceptions import Gone
 from expertnet.attachments.models import Attachment
 from expertnet.audit.services import record
 from expertnet.extensions import db
-from expertnet.requests.models import Tlp
+from expertnet.sensitivity import Tlp
 
 PDF = "application/pdf"
 DOCX = "application/vnd.openxmlformats-officedocument.wordprocessingml.document"

@@ -31,6 +31,7 @@ from expertnet.extensions import db
 from expertnet.notifications.services import send_mail
 from expertnet.requests.lifecycle import transition
 from expertnet.requests.models import RequestStatus
+from expertnet.sensitivity import Access
 
 IS, ES, RS = InvitationStatus, EngagementStatus, RequestStatus
 INVITABLE_STATUSES = frozenset({RS.MATCHING, RS.INVITING, RS.ASSIGNED, RS.IN_PROGRESS})
@@ -102,7 +103,7 @@ def _create_invitation(coordinator, assistance_request, expert_profile: ExpertPr
     sync_commitments(expert_profile)
     record("invitation.created", coordinator, invitation, request_id=assistance_request.id,
            expert_id=expert_profile.id, respond_by=respond_by.isoformat())
-    need_to_know.record_change(coordinator, invitation, need_to_know.Access.NONE, need_to_know.Access.SUMMARY,
+    need_to_know.record_change(coordinator, invitation, Access.NONE, Access.SUMMARY,
                                "invitation_created")
     return invitation
 

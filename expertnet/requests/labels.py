@@ -2,7 +2,8 @@
 from babel import Locale
 from flask_babel import get_locale, lazy_gettext as _l
 
-from expertnet.requests.models import GapType, Modality, RequestStatus as S, Tlp, Urgency
+from expertnet.requests.models import GapType, Modality, RequestStatus as S, Urgency
+from expertnet.sensitivity import Tlp
 
 STATUS_LABELS = {
     S.DRAFT: _l("Draft"), S.SUBMITTED: _l("Submitted"), S.TRIAGE: _l("In triage"),

@@ -7,6 +7,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expertnet.db import TimestampMixin, enum_column, utcnow
 from expertnet.extensions import db
+from expertnet.sensitivity import Tlp
 
 
 class RequestStatus(str, enum.Enum):
@@ -45,16 +46,6 @@ class Urgency(str, enum.Enum):
     ROUTINE = "routine"
     PRIORITY = "priority"
     URGENT = "urgent"
-
-
-class Tlp(str, enum.Enum):
-    """Traffic Light Protocol 2.0 labels, least to most restricted."""
-
-    CLEAR = "TLP:CLEAR"
-    GREEN = "TLP:GREEN"
-    AMBER = "TLP:AMBER"
-    AMBER_STRICT = "TLP:AMBER+STRICT"
-    RED = "TLP:RED"
 
 
 request_topic = sa.Table(

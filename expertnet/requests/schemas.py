@@ -8,7 +8,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from expertnet.attachments.services import attachments_of
 from expertnet.extensions import db
-from expertnet.requests.models import GapType, Modality, RequestStatus, Tlp, Urgency
+from expertnet.requests.models import GapType, Modality, RequestStatus, Urgency
+from expertnet.sensitivity import Tlp
 from expertnet.taxonomy.models import Topic
 
 # Working languages an agency may ask for (ISO 639-1); the network meets in English and Arabic.
