@@ -68,7 +68,7 @@ def register_extensions(app: Flask) -> None:
                    default_translation_directories=";".join(translation_directories()))
     register_sqlite_pragmas(app)
     import_models()
-    register_need_to_know(app)
+    register_upward_rules(app)
 
 
 def import_models() -> None:
@@ -83,11 +83,15 @@ def import_models() -> None:
     from expertnet.taxonomy import models as _taxonomy  # noqa: F401
 
 
-def register_need_to_know(app: Flask) -> None:
-    """Requests leave experts' need-to-know to the module that knows their invitations and engagements."""
+def register_upward_rules(app: Flask) -> None:
+    """What a lower feature must learn from a higher one is registered here, so imports only run downwards:
+    requests leave experts' need-to-know to the module that knows invitations; an expert's own-data export
+    takes its invitations and engagements from engagements."""
     from expertnet import need_to_know
+    from expertnet.engagements import own_data
 
     need_to_know.init_app(app)
+    own_data.init_app(app)
 
 
 def register_sqlite_pragmas(app: Flask) -> None:

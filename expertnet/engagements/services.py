@@ -24,8 +24,8 @@ from expertnet.engagements.machine import (EngagementError, InvitationError, Tra
                                            terms_current)  # noqa: F401 - terms_current is part of this API
 from expertnet.engagements.models import (DeclineReason, Engagement, EngagementNote, EngagementStatus, Invitation,
                                           InvitationStatus)
-from expertnet.engagements.suggestions import is_vetted, mark_expert_changed
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
+from expertnet.experts.matcher_bridge import is_vetted, mark_expert_changed
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.notifications.services import send_mail

@@ -25,6 +25,7 @@ from expertnet.requests.models import AssistanceRequest, RequestStatus
 from expertnet.sensitivity import Access, Tlp
 
 SENSITIVE_PARTS = ("detail", "annex", "attachment")
+NEED_TO_KNOW = "expertnet.need_to_know"  # the app.extensions key of the registered ExpertNeedToKnow
 
 
 @dataclass(frozen=True)
@@ -37,11 +38,11 @@ class ExpertNeedToKnow:
 
 
 def register_expert_rule(app: Flask, rule: ExpertNeedToKnow) -> None:
-    app.extensions["expertnet.need_to_know"] = rule
+    app.extensions[NEED_TO_KNOW] = rule
 
 
 def _expert_rule() -> ExpertNeedToKnow:
-    return current_app.extensions["expertnet.need_to_know"]
+    return current_app.extensions[NEED_TO_KNOW]
 
 
 def accepted_experts(assistance_request: AssistanceRequest) -> list:

@@ -6,8 +6,8 @@ import sqlalchemy as sa
 from expertnet.accounts.models import Role
 from expertnet.db import utcnow
 from expertnet.engagements import services
-from expertnet.engagements.suggestions import mark_expert_changed
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
+from expertnet.experts.matcher_bridge import mark_expert_changed
 from expertnet.experts.models import ExpertProfile, ExpertTopic, TopicLevel, VettingStatus
 from expertnet.extensions import db
 from expertnet.requests import lifecycle
