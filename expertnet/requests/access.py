@@ -17,10 +17,10 @@ import sqlalchemy as sa
 from flask import Flask, current_app
 
 from expertnet.accounts.models import Role, User
+from expertnet.accounts.policy import found_or_404, is_staff
 from expertnet.audit.models import AuditEvent
 from expertnet.audit.services import record
 from expertnet.extensions import db
-from expertnet.policy import found_or_404, is_staff
 from expertnet.requests.models import AssistanceRequest, RequestStatus
 from expertnet.sensitivity import Access, Tlp
 

@@ -1,9 +1,9 @@
 """What the request page shows to whom: the need-to-know decisions of the detail view in one place."""
 import sqlalchemy as sa
 
+from expertnet.accounts.policy import is_staff
 from expertnet.attachments.services import attachments_of
 from expertnet.extensions import db
-from expertnet.policy import is_staff
 from expertnet.requests import access, lifecycle, services
 from expertnet.requests.models import RequestEvent, RequestStatus as S
 from expertnet.requests.schemas import RequestOut, RequestSummaryOut
