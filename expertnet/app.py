@@ -68,6 +68,7 @@ def register_extensions(app: Flask) -> None:
                    default_translation_directories=";".join(translation_directories()))
     register_sqlite_pragmas(app)
     import_models()
+    register_upward_rules(app)
 
 
 def import_models() -> None:
@@ -80,6 +81,17 @@ def import_models() -> None:
     from expertnet.notifications import models as _notifications  # noqa: F401
     from expertnet.requests import models as _requests  # noqa: F401
     from expertnet.taxonomy import models as _taxonomy  # noqa: F401
+
+
+def register_upward_rules(app: Flask) -> None:
+    """What a lower feature must learn from a higher one is registered here, so imports only run downwards:
+    requests leave experts' need-to-know to the module that knows invitations; an expert's own-data export
+    takes its invitations and engagements from engagements."""
+    from expertnet import need_to_know
+    from expertnet.engagements import own_data
+
+    need_to_know.init_app(app)
+    own_data.init_app(app)
 
 
 def register_sqlite_pragmas(app: Flask) -> None:
@@ -99,13 +111,13 @@ def register_sqlite_pragmas(app: Flask) -> None:
 
 
 def register_blueprints(app: Flask) -> None:
-    from expertnet.accounts.views import bp as accounts_bp
-    from expertnet.admin.views import bp as admin_bp
-    from expertnet.experts.views import bp as experts_bp
-    from expertnet.home.views import bp as home_bp
-    from expertnet.requests.views import bp as requests_bp
-    from expertnet.coordination.views import bp as coordination_bp
-    from expertnet.engagements.views import bp as engagements_bp
+    from expertnet.accounts import bp as accounts_bp
+    from expertnet.admin import bp as admin_bp
+    from expertnet.coordination import bp as coordination_bp
+    from expertnet.engagements import bp as engagements_bp
+    from expertnet.experts import bp as experts_bp
+    from expertnet.home import bp as home_bp
+    from expertnet.requests import bp as requests_bp
 
     for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp, requests_bp, coordination_bp, engagements_bp):
         app.register_blueprint(blueprint)
@@ -113,12 +125,10 @@ def register_blueprints(app: Flask) -> None:
 
 
 def register_export_blueprint(app: Flask) -> None:
-    from expertnet.exports.views import bp as exports_bp
+    from expertnet.exports import bp as exports_bp
+    from expertnet.notifications import bp as notifications_bp
 
     app.register_blueprint(exports_bp)
-
-    from expertnet.notifications import bp as notifications_bp, views as _notification_views  # noqa: F401 - routes
-
     app.register_blueprint(notifications_bp)
 
 
@@ -126,7 +136,7 @@ def register_template_context(app: Flask) -> None:
     from expertnet.bidi import register_bidi_isolation
     from expertnet.i18n import LANGUAGE_NAMES, text_direction
     from expertnet.navigation import nav_items_for
-    from expertnet.policy import is_staff
+    from expertnet.accounts.policy import is_staff
     from expertnet.accounts.models import Role
 
     from flask_babel import format_date, format_datetime

@@ -43,7 +43,8 @@ def create_admin(email: str, full_name: str, password: str) -> None:
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Fill an empty database with a realistic demo network and print the demo sign-ins."""
-    from expertnet.demo.seed import DEMO_PASSWORD, demo_credentials, seed_demo_network
+    from expertnet.demo.credentials import DEMO_PASSWORD, demo_credentials
+    from expertnet.demo.seed import seed_demo_network
 
     created = seed_demo_network()
     db.session.commit()

@@ -20,10 +20,10 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+from expertnet.accounts.policy import is_staff
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.extensions import db
-from expertnet.policy import is_staff
 
 
 class Actor(str, enum.Enum):

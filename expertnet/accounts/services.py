@@ -9,12 +9,12 @@ from flask_babel import lazy_gettext as _l, ngettext
 
 from expertnet.accounts import throttle
 from expertnet.accounts.models import OnboardingInvitation, Organisation, Role, User
+from expertnet.accounts.policy import may_invite
 from expertnet.accounts.tokens import InvalidToken, make_token, password_fingerprint, read_token
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.extensions import db
 from expertnet.notifications.services import send_mail
-from expertnet.policy import may_invite
 from expertnet.public_url import public_url
 from expertnet.service_errors import ServiceError
 

@@ -1,16 +1,14 @@
 """Sign-in, sign-out, onboarding, password reset, settings and the language switcher."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, session, url_for
+from flask import abort, current_app, flash, redirect, render_template, request, session, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from expertnet.accounts import quotas, services
+from expertnet.accounts import bp, quotas, services
 from expertnet.accounts.forms import (AcceptInvitationForm, ChangePasswordForm, PasswordResetForm,
                                       PasswordResetRequestForm, SettingsForm, SignInForm)
 from expertnet.accounts.tokens import InvalidToken
 from expertnet.actions import action, attempt
 from expertnet.web_input import safe_next
-
-bp = Blueprint("accounts", __name__, template_folder="templates")
 
 
 def _sign_in_delayed(refusal: services.SignInThrottled):

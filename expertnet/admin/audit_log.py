@@ -10,7 +10,7 @@ from wtforms.validators import Length, NumberRange, Optional, ValidationError
 
 from expertnet.accounts.models import User
 from expertnet.audit.models import AuditEvent
-from expertnet.engagements.csv_safety import csv_text
+from expertnet.csv_safety import csv_text
 from expertnet.extensions import db
 
 CSV_HEADER = ("id", "occurred_at", "actor_id", "actor_email", "action", "object_type", "object_id", "ip_address",

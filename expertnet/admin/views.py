@@ -1,24 +1,23 @@
 """Admin pages: organisations, users and invitations, taxonomy, audit log."""
 import sqlalchemy as sa
-from flask import Blueprint, Response, flash, make_response, redirect, render_template, request, url_for
+from flask import Response, flash, make_response, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from expertnet.accounts import services as accounts
-from expertnet.actions import action, attempt, refused_back_to
-from expertnet.accounts.models import Organisation, Role, User
-from expertnet.admin import services
-from expertnet.admin.audit_log import AuditFilterForm, active_filters, events_csv, filtered_events
-from expertnet.audit.services import record
 from expertnet.accounts.labels import ORGANISATION_KIND_LABELS
+from expertnet.accounts.models import Organisation, Role, User
+from expertnet.accounts.policy import found_or_404, roles_required
+from expertnet.actions import action, attempt, refused_back_to
+from expertnet.admin import bp, services
+from expertnet.admin.audit_log import AuditFilterForm, active_filters, events_csv, filtered_events
 from expertnet.admin.forms import ConfirmForm, InviteUserForm, OrganisationForm, TopicForm, UserRoleForm
+from expertnet.audit.services import record
 from expertnet.extensions import db
-from expertnet.policy import found_or_404, roles_required
 from expertnet.taxonomy.models import Topic
 from expertnet.taxonomy.services import topic_tree, update_topic
 from expertnet.web_input import paginate
 
-bp = Blueprint("admin", __name__, url_prefix="/admin", template_folder="templates")
 admin_only = roles_required(Role.ADMIN)
 
 

@@ -5,7 +5,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expertnet.db import DefaultNow, IntPK, RequestFK, UserFK, enum_column
 from expertnet.extensions import db
-from expertnet.requests.models import Tlp
+from expertnet.sensitivity import Tlp
 
 
 class Attachment(db.Model):

@@ -28,7 +28,7 @@ from werkzeug.exceptions import Gone
 from expertnet.attachments.models import Attachment
 from expertnet.audit.services import record
 from expertnet.extensions import db
-from expertnet.requests.models import Tlp
+from expertnet.sensitivity import Tlp
 from expertnet.service_errors import ServiceError
 
 PDF = "application/pdf"

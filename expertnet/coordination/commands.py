@@ -1,8 +1,8 @@
 """`flask coordination ...` commands for cron: each calls services, commits once, then sends the mail it queued."""
 import click
 
+from expertnet.coordination import bp
 from expertnet.coordination.digest import send_digest
-from expertnet.coordination.views import bp
 from expertnet.engagements.upkeep import expire_remind_and_end_lapsed_access
 from expertnet.extensions import db
 from expertnet.notifications.services import deliver_queued

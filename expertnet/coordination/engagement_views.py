@@ -5,16 +5,16 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
+from expertnet.accounts.policy import STAFF, found_or_404, roles_required
 from expertnet.actions import action
 from expertnet.attachments.models import Attachment
-from expertnet.coordination import desk
+from expertnet.coordination import bp, desk
 from expertnet.coordination.forms import EngagementActionForm, MilestoneForm, NoteForm, PlanForm
-from expertnet.coordination.views import STAFF, actor, bp
+from expertnet.coordination.pages import actor
 from expertnet.engagements import services as engagement_services
 from expertnet.engagements.models import Engagement, EngagementStatus, Milestone
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
-from expertnet.policy import found_or_404, roles_required
 from expertnet.requests.lifecycle import LifecycleError
 from expertnet.web_input import paginate
 

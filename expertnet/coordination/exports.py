@@ -3,7 +3,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from expertnet.coordination import sla
-from expertnet.engagements.csv_safety import csv_text
+from expertnet.csv_safety import csv_text
 from expertnet.engagements.models import Engagement
 from expertnet.extensions import db
 from expertnet.experts.models import ExpertProfile

@@ -1,12 +1,12 @@
 """The coordinators' dashboard and the CSV exports."""
 from flask import Response, render_template, request
 
+from expertnet.accounts.policy import STAFF, roles_required
 from expertnet.actions import action
 from expertnet.audit.services import record
-from expertnet.coordination import exports, stats
+from expertnet.coordination import bp, exports, stats
 from expertnet.coordination.forms import DashboardForm
-from expertnet.coordination.views import STAFF, actor, bp, locale
-from expertnet.policy import roles_required
+from expertnet.coordination.pages import actor, locale
 
 
 @bp.get("/dashboard")

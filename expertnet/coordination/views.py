@@ -1,47 +1,36 @@
 """Coordinators' desk pages: the triage queue, a request's desk, suggestions and inviting.
 
-Engagement pages are in engagement_views.py, the dashboard and exports in report_views.py (same blueprint).
+Engagement pages are in engagement_views.py, the dashboard and exports in report_views.py (same blueprint,
+registered in the package's __init__).
 """
 import sqlalchemy as sa
-from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
-from flask_babel import get_locale, gettext as _
-from flask_login import current_user
+from flask import current_app, flash, redirect, render_template, request, url_for
+from flask_babel import gettext as _
 
-from expertnet.accounts.models import Role, User
+from expertnet.accounts.models import User
+from expertnet.accounts.policy import STAFF, found_or_404, roles_required
 from expertnet.actions import action, attempt
-from expertnet.coordination import desk, sla, triage
+from expertnet.coordination import bp, desk, sla, triage
 from expertnet.coordination.forms import (InviteForm, LeadForm, MoveRequestForm, PriorityForm, QueueFilterForm,
                                           RefineForm)
 from expertnet.coordination.labels import TEMPLATE_GLOBALS
+from expertnet.coordination.pages import actor, locale
 from expertnet.coordination.queue import SAVED_VIEWS, QueueFilters, triage_queue, view_counts
 from expertnet.engagements import services as engagement_services
 from expertnet.engagements.models import Invitation
 from expertnet.engagements.services import INVITABLE_STATUSES
 from expertnet.extensions import db
-from expertnet.policy import found_or_404, roles_required
 from expertnet.requests.access import get_visible_request_or_404
 from expertnet.requests.lifecycle import allowed_transitions, transition
 from expertnet.requests.models import RequestStatus
 from expertnet.taxonomy.services import leaf_topics
 
-bp = Blueprint("coordination", __name__, template_folder="templates", url_prefix="/coordination")
-for _name, _function in TEMPLATE_GLOBALS.items():
-    bp.add_app_template_global(_function, _name)
 
-STAFF = (Role.COORDINATOR, Role.ADMIN)
 QUEUE_FIELDS = ("view", "status", "urgency", "sla", "topic", "country", "lead", "q", "sort")
 # Moves with side effects beyond the lifecycle (a message and an e-mail to the agency).
 MOVES = {RequestStatus.INFO_REQUESTED: triage.request_information, RequestStatus.REJECTED: triage.decline_request}
 # Moves the desk makes by itself (the first invitation sent), so they get no button.
 AUTOMATIC = frozenset({RequestStatus.INVITING})
-
-
-def actor() -> User:
-    return current_user._get_current_object()
-
-
-def locale() -> str:
-    return str(get_locale())
 
 
 def staff_users() -> list[User]:
@@ -218,6 +207,3 @@ def revoke_invitation(invitation_id: int):
     flash(_("The invitation is withdrawn and the expert told."), "success")
     return redirect(url_for(".request_desk", request_id=assistance_request.id), 303)
 
-
-from expertnet.coordination import engagement_views, report_views  # noqa: E402,F401 - routes on this blueprint
-from expertnet.coordination import commands  # noqa: E402,F401 - `flask coordination` commands on this blueprint

@@ -8,18 +8,15 @@ from expertnet.accounts.models import Organisation, OrganisationKind, Role, User
 from expertnet.accounts.services import create_user
 from expertnet.db import utcnow
 from expertnet.demo import content
+from expertnet.demo.coordination import seed_coordination
+from expertnet.demo.credentials import DEMO_ADMIN, DEMO_PASSWORD
+from expertnet.demo.engagements import seed_engagements
+from expertnet.demo.requests import seed_expert_messages, seed_requests
 from expertnet.experts.models import (Availability, BlackoutPeriod, Experience, ExpertProfile, ExpertTopic,
                                       Proficiency, Publication, PublicationKind, TopicLevel, VettingStatus)
 from expertnet.extensions import db
-from expertnet.engagements.demo import seed_engagements
-from expertnet.requests.demo import seed_expert_messages, seed_requests
 from expertnet.taxonomy.models import Topic
 from expertnet.taxonomy.services import load_bundled_topics
-from expertnet.coordination.demo import seed_coordination
-
-DEMO_PASSWORD = "expertnet-demo-2026"
-DEMO_ADMIN = "admin@expertnet.example"
-
 
 def _demo_user(email, full_name, role, organisation=None, locale=None, actor=None, password_hash=None) -> User:
     """Demo accounts share one password: hash it once, as scrypt is deliberately slow."""
@@ -100,16 +97,3 @@ def build_profile(entry: dict, user: User, admin: User, organisations: dict, top
         profile.blackouts = [BlackoutPeriod(starts_on=today + timedelta(days=20), ends_on=today + timedelta(days=34),
                                             note="Annual leave")]
     return profile
-
-
-def demo_credentials() -> list[tuple[str, str]]:
-    """One sign-in per role (and per language) for the newcomer."""
-    credentials = [("admin", DEMO_ADMIN)]
-    credentials += [("coordinator", c["email"]) for c in content.coordinators()[:2]]
-    members = content.members()
-    credentials += [("member", m["email"]) for m in members if m["locale"] == "en"][:1]
-    credentials += [("member (ar)", m["email"]) for m in members if m["locale"] == "ar"][:1]
-    experts = [e for e in content.experts() if e.get("vetting", "approved") == "approved"]
-    credentials += [("expert", e["email"]) for e in experts if e["locale"] == "en"][:1]
-    credentials += [("expert (ar)", e["email"]) for e in experts if e["locale"] == "ar"][:1]
-    return credentials

@@ -4,10 +4,10 @@ Coordinators and admins reach every engagement; the request's sensitive parts fo
 """
 import sqlalchemy as sa
 
+from expertnet.accounts.policy import found_or_404, is_staff
 from expertnet.engagements.models import Engagement, Invitation
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
-from expertnet.policy import found_or_404, is_staff
 
 
 def own_invitations(user) -> sa.Select:

@@ -7,7 +7,7 @@ released twice. Lock order everywhere: request, then invitation or engagement, t
 import sqlalchemy as sa
 
 from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus
-from expertnet.engagements.suggestions import mark_expert_changed
+from expertnet.experts.matcher_bridge import mark_expert_changed
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 

@@ -6,7 +6,7 @@ from wtforms import BooleanField, DecimalField, HiddenField, SelectField, Submit
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from expertnet.engagements.labels import DECLINE_REASON_LABELS
-from expertnet.requests.models import Tlp
+from expertnet.sensitivity import Tlp
 
 
 class TermsForm(FlaskForm):

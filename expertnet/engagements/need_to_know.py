@@ -1,5 +1,5 @@
-"""An expert's need-to-know, derived at read time from their LIVE invitation and engagement, never from a
-past acceptance.
+"""The levels of an expert's need-to-know and their audit trail. The live check that reads the expert's
+invitation and engagement on every request is `expertnet.need_to_know`; the levels are:
 
 - pending invitation: the cleaned summary;
 - accepted (terms signed) with an open engagement: the full request and the conversation;
@@ -10,7 +10,6 @@ past acceptance.
 Every change of level is audited where it happens (`need_to_know.granted`, `.reduced`, `.ended`), in the
 transaction of the transition that caused it; the time-based end is recorded by `end_lapsed_access`.
 """
-import enum
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -20,16 +19,9 @@ from expertnet.audit.models import AuditEvent
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.engagements.capacity import OPEN_ENGAGEMENT, lock_row
-from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus
-from expertnet.experts.models import ExpertProfile
+from expertnet.engagements.models import Engagement, EngagementStatus, InvitationStatus
 from expertnet.extensions import db
-
-
-class Access(enum.IntEnum):
-    NONE = 0
-    SUMMARY = 1
-    READ_ONLY = 2
-    FULL = 3
+from expertnet.sensitivity import Access
 
 
 def access_period() -> timedelta:
@@ -46,33 +38,6 @@ def level_of(status, closed_at: datetime | None = None, now: datetime | None = N
         lapsed = closed_at is not None and (now or utcnow()) >= closed_at + access_period()
         return Access.SUMMARY if lapsed else Access.READ_ONLY
     return Access.NONE
-
-
-def expert_access(user, assistance_request, now: datetime | None = None) -> Access:
-    """What `user` (an expert) may see of the request now, from their invitation and its engagement."""
-    row = db.session.execute(
-        sa.select(Invitation.status, Invitation.terms_accepted_at, Engagement.status, Engagement.closed_at)
-        .join(ExpertProfile, ExpertProfile.id == Invitation.expert_id)
-        .outerjoin(Engagement, Engagement.invitation_id == Invitation.id)
-        .where(ExpertProfile.user_id == user.id, Invitation.request_id == assistance_request.id)).first()
-    if row is None:
-        return Access.NONE
-    invitation_status, terms_accepted_at, engagement_status, closed_at = row
-    if invitation_status != InvitationStatus.ACCEPTED:
-        return level_of(invitation_status)
-    if engagement_status is None or terms_accepted_at is None:
-        return Access.NONE
-    return level_of(engagement_status, closed_at, now)
-
-
-def requests_with_access(user) -> sa.Select:
-    """Ids of the requests an expert may still see at all (at least the summary)."""
-    return (sa.select(Invitation.request_id).join(ExpertProfile, ExpertProfile.id == Invitation.expert_id)
-            .outerjoin(Engagement, Engagement.invitation_id == Invitation.id)
-            .where(ExpertProfile.user_id == user.id,
-                   sa.or_(Invitation.status == InvitationStatus.PENDING,
-                          sa.and_(Invitation.status == InvitationStatus.ACCEPTED,
-                                  Engagement.status.in_(OPEN_ENGAGEMENT | {EngagementStatus.CLOSED})))))
 
 
 def record_change(actor, obj, before: Access, after: Access, reason: str, **details) -> None:

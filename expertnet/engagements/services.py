@@ -14,6 +14,7 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
+from expertnet.accounts.policy import is_staff
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.engagements import machine, need_to_know
@@ -23,14 +24,14 @@ from expertnet.engagements.machine import (ENGAGEMENT_MACHINE, INVITATION_MACHIN
                                            TransitionConflict, terms_current)  # noqa: F401 - terms_current: API
 from expertnet.engagements.models import (DeclineReason, Engagement, EngagementNote, EngagementStatus, Invitation,
                                           InvitationStatus)
-from expertnet.engagements.suggestions import is_vetted, mark_expert_changed
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
+from expertnet.experts.matcher_bridge import is_vetted, mark_expert_changed
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.notifications.services import send_mail
-from expertnet.policy import is_staff
 from expertnet.requests import lifecycle
 from expertnet.requests.models import RequestStatus
+from expertnet.sensitivity import Access
 from expertnet.statemachine import transition
 
 INVITABLE_STATUSES = frozenset({RequestStatus.MATCHING, RequestStatus.INVITING, RequestStatus.ASSIGNED,
@@ -102,7 +103,7 @@ def _create_invitation(coordinator, assistance_request, expert_profile: ExpertPr
     sync_commitments(expert_profile)
     record("invitation.created", coordinator, invitation, request_id=assistance_request.id,
            expert_id=expert_profile.id, respond_by=respond_by.isoformat())
-    need_to_know.record_change(coordinator, invitation, need_to_know.Access.NONE, need_to_know.Access.SUMMARY,
+    need_to_know.record_change(coordinator, invitation, Access.NONE, Access.SUMMARY,
                                "invitation_created")
     return invitation
 

@@ -1,31 +1,27 @@
 """The expert's side: invitations inbox (summary until accepted under the confidentiality terms) and
 engagements (thread, progress notes, deliverables, completion report). Load own -> check -> service; the
 action seam commits once and answers refusals."""
-from flask import Blueprint, abort, flash, jsonify, redirect, render_template, url_for
+from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from expertnet.accounts.models import Role
+from expertnet.accounts.policy import found_or_404, is_staff, roles_required
 from expertnet.actions import action, attempt, refused_back_to
 from expertnet.attachments import services as attachment_services
 from expertnet.attachments.models import Attachment
 from expertnet.attachments.responses import download_response
-from expertnet.engagements import access, services
+from expertnet.engagements import access, bp, services
 from expertnet.engagements.forms import (AcceptForm, DeclineForm, DeliverableForm, MessageForm, NoteForm, ReportForm,
                                          StartForm, TermsForm)
-from expertnet.engagements.labels import TEMPLATE_GLOBALS
-from expertnet.engagements.schemas import InvitationOut
 from expertnet.engagements.models import DeclineReason, Engagement, EngagementStatus, Invitation, InvitationStatus
+from expertnet.engagements.schemas import InvitationOut
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION, terms_paragraphs
 from expertnet.extensions import db
-from expertnet.policy import found_or_404, is_staff, roles_required
 from expertnet.requests import access as request_access
 from expertnet.requests import services as request_services
 from expertnet.requests.schemas import RequestOut, RequestSummaryOut
 
-bp = Blueprint("engagements", __name__, template_folder="templates")
-for _name, _function in TEMPLATE_GLOBALS.items():
-    bp.add_app_template_global(_function, _name)
 
 OPEN_ENGAGEMENTS = (EngagementStatus.PLANNED, EngagementStatus.ACTIVE, EngagementStatus.REPORT_SUBMITTED,
                     EngagementStatus.SUSPENDED)

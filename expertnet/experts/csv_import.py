@@ -13,9 +13,9 @@ from marshmallow import ValidationError
 from expertnet.accounts.models import Role, User
 from expertnet.accounts.services import create_user, normalise_email, request_password_reset
 from expertnet.audit.services import record
+from expertnet.csv_safety import CsvDecodeError, looks_like_formula, read_csv
 from expertnet.db import utcnow
-from expertnet.engagements.csv_safety import CsvDecodeError, looks_like_formula, read_csv
-from expertnet.engagements.suggestions import mark_expert_changed
+from expertnet.experts.matcher_bridge import mark_expert_changed
 from expertnet.experts.models import ExpertProfile, VettingStatus
 from expertnet.experts.schemas import ProfileIn
 from expertnet.experts.services import _replace_children

@@ -1,42 +1,21 @@
-"""The expert's own data as one JSON document (their right to a copy): profile, invitations, engagements."""
-import sqlalchemy as sa
-from marshmallow import Schema, fields
+"""The expert's own data as one JSON document (their right to a copy): the profile, and the sections that
+features above experts register at app start (engagements adds invitations and engagements)."""
+from collections.abc import Callable
+
+from flask import Flask, current_app
 
 from expertnet.db import utcnow
-from expertnet.engagements.models import (DeclineReason, Engagement, EngagementStatus, Invitation,
-                                          InvitationStatus)
 from expertnet.experts.models import ExpertProfile
 from expertnet.experts.schemas import ProfileOut
-from expertnet.extensions import db
+
+OWN_DATA = "expertnet.own_data"  # the app.extensions key: section name -> collect(profile)
 
 
-class OwnInvitationOut(Schema):
-    """Only what the expert already saw: the request's reference and title, never its detail."""
-
-    request_reference = fields.Function(lambda i: i.request.reference)
-    request_title = fields.Function(lambda i: i.request.title)
-    status = fields.Enum(InvitationStatus, by_value=True)
-    respond_by, responded_at, terms_accepted_at = fields.DateTime(), fields.DateTime(), fields.DateTime()
-    terms_version = fields.String()
-    decline_reason = fields.Enum(DeclineReason, by_value=True)
-    decline_note = fields.String()
-
-
-class OwnEngagementOut(Schema):
-    request_reference = fields.Function(lambda e: e.request.reference)
-    status = fields.Enum(EngagementStatus, by_value=True)
-    days_spent = fields.Float()
-    completion_report = fields.String()
-    report_submitted_at, closed_at = fields.DateTime(), fields.DateTime()
-    progress_notes = fields.Function(lambda e: [{"at": n.created_at.isoformat(), "body": n.body}
-                                                for n in e.notes if n.author_id == e.expert.user_id])
+def register_own_data(app: Flask, section: str, collect: Callable[[ExpertProfile], list]) -> None:
+    app.extensions.setdefault(OWN_DATA, {})[section] = collect
 
 
 def export_own_data(profile: ExpertProfile) -> dict:
-    invitations = db.session.scalars(sa.select(Invitation).where(Invitation.expert_id == profile.id)
-                                     .order_by(Invitation.created_at)).all()
-    engagements = db.session.scalars(sa.select(Engagement).where(Engagement.expert_id == profile.id)
-                                     .order_by(Engagement.created_at)).all()
+    sections = current_app.extensions.get(OWN_DATA, {})
     return {"exported_at": utcnow().isoformat(), "profile": ProfileOut().dump(profile),
-            "invitations": OwnInvitationOut(many=True).dump(invitations),
-            "engagements": OwnEngagementOut(many=True).dump(engagements)}
+            **{section: collect(profile) for section, collect in sections.items()}}

@@ -8,20 +8,19 @@ from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
 from expertnet.accounts.models import Organisation, Role
+from expertnet.accounts.policy import found_or_404, roles_required
 from expertnet.actions import action, attempt
-from expertnet.engagements.suggestions import describe_expert
-from expertnet.engagements.csv_safety import csv_text
-from expertnet.experts import csv_import, services
+from expertnet.csv_safety import csv_text
+from expertnet.experts import bp, csv_import, services
 from expertnet.experts.completeness import completeness
 from expertnet.experts.export import export_own_data
 from expertnet.experts.labels import availability_label, level_label, proficiency_label, vetting_label
+from expertnet.experts.matcher_bridge import describe_expert
 from expertnet.experts.models import ExpertProfile, VettingStatus
 from expertnet.experts.profile_forms import ConfirmForm, ImportForm, ProfileForm, VettingFieldsForm
 from expertnet.experts.schemas import ProfileIn, VettingIn
-from expertnet.experts.views import bp
 from expertnet.extensions import db
 from expertnet.form_schema import load_form
-from expertnet.policy import found_or_404, roles_required
 from expertnet.taxonomy.services import leaf_topics
 
 for _function in (availability_label, level_label, proficiency_label):

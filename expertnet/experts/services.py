@@ -6,7 +6,7 @@ from expertnet.accounts.models import Organisation, Role
 from expertnet.accounts.services import create_user
 from expertnet.audit.services import record
 from expertnet.db import utcnow
-from expertnet.engagements.suggestions import mark_expert_changed
+from expertnet.experts.matcher_bridge import mark_expert_changed
 from expertnet.experts.models import (BlackoutPeriod, Experience, ExpertProfile, ExpertTopic, Publication,
                                       VettingStatus)
 from expertnet.extensions import db

@@ -1,21 +1,19 @@
 """Expert application (public) and the coordinators' vetting queue."""
-from flask import Blueprint, flash, redirect, render_template, url_for
+from flask import flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from expertnet.accounts.models import Role
+from expertnet.accounts.policy import found_or_404, roles_required
 from expertnet.accounts.quotas import quota_on_posts
 from expertnet.actions import action, attempt
-from expertnet.experts import services
+from expertnet.experts import bp, services
 from expertnet.experts.forms import ExpertApplicationForm, VettingDecisionForm
 from expertnet.experts.models import ExpertProfile
-from expertnet.accounts.quotas import quota_on_posts
 from expertnet.extensions import db
-from expertnet.policy import found_or_404, roles_required
 from expertnet.taxonomy.services import leaf_topics, topics_by_slug
 from expertnet.web_input import paginate
 
-bp = Blueprint("experts", __name__, template_folder="templates")
 
 def topic_choices(locale: str):
     return [(topic.slug, topic.label(locale)) for topic in leaf_topics()]
@@ -57,6 +55,3 @@ def vetting_decision(profile_id: int):
         flash(_("The decision is recorded and the applicant informed."), "success")
         return redirect(url_for("experts.vetting_queue"))
     return render_template("experts/vetting_decision.html", profile=profile, form=form)
-
-
-from expertnet.experts import profile_views as _profile_views  # noqa: E402,F401 - routes on this blueprint

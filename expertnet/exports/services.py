@@ -9,8 +9,8 @@ from expertnet.accounts.models import User
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.extensions import db
-from expertnet.requests.access import sensitive_readers, visible_requests
-from expertnet.requests.detail import accepted_experts, timeline
+from expertnet.requests.access import accepted_experts, sensitive_readers, visible_requests
+from expertnet.requests.detail import timeline
 from expertnet.requests.models import AssistanceRequest
 from expertnet.requests.schemas import RequestOut
 from expertnet.requests.services import feedback_of, visible_messages

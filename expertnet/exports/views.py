@@ -1,15 +1,15 @@
 """The member's export page and download."""
 import json
 
-from flask import Blueprint, Response, abort, make_response, render_template
+from flask import Response, abort, make_response, render_template
 from flask_login import current_user
 
 from expertnet.accounts.models import Role
+from expertnet.accounts.policy import roles_required
 from expertnet.actions import action
+from expertnet.exports import bp
 from expertnet.exports.services import export_organisation
-from expertnet.policy import roles_required
 
-bp = Blueprint("exports", __name__, url_prefix="/organisation/export", template_folder="templates")
 members_only = roles_required(Role.MEMBER)
 
 

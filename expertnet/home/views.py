@@ -1,10 +1,9 @@
 """Home: each role sees what it can do now, from real data."""
-from flask import Blueprint, render_template
+from flask import render_template
 from flask_login import current_user
 
+from expertnet.home import bp
 from expertnet.home.services import home_summary
-
-bp = Blueprint("home", __name__, template_folder="templates")
 
 
 @bp.get("/")

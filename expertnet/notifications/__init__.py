@@ -2,3 +2,5 @@
 from flask import Blueprint
 
 bp = Blueprint("notifications", __name__, url_prefix="/admin/outbox", template_folder="templates")
+
+from expertnet.notifications import views  # noqa: E402,F401 - routes join bp

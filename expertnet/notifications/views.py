@@ -5,12 +5,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from expertnet.accounts.models import Role
+from expertnet.accounts.policy import found_or_404, roles_required
 from expertnet.actions import action
 from expertnet.extensions import db
 from expertnet.notifications import bp
 from expertnet.notifications.models import OutboxMessage, OutboxStatus
 from expertnet.notifications.services import retry_now
-from expertnet.policy import found_or_404, roles_required
 from expertnet.web_input import paginate
 
 admin_only = roles_required(Role.ADMIN)

@@ -3,24 +3,50 @@
 - Members see their own organisation's requests; others' are reported missing (404).
 - Coordinators and admins see every request except agencies' unsubmitted drafts.
 - Experts see a request only while their LIVE invitation or engagement gives them a need to know
-  (`engagements.need_to_know`): the cleaned summary (`schemas.RequestSummaryOut`) while invited, the full
+  (the rule `expertnet.need_to_know` registers at app start, asked afresh on every check): the cleaned summary (`schemas.RequestSummaryOut`) while invited, the full
   request and the thread while their engagement is open (terms accepted), the full request read-only for a
   configured period after it closed, then the summary; withdrawn, replaced, declined, expired and revoked
   experts keep only their own invitation page.
 - TLP:RED parts reach named recipients only: the owning agency, coordinators, and experts on a live
   engagement. Every read of a sensitive part is audited (`request.read_sensitive`).
 """
+from collections.abc import Callable
+from dataclasses import dataclass
+
 import sqlalchemy as sa
+from flask import Flask, current_app
 
 from expertnet.accounts.models import Role, User
+from expertnet.accounts.policy import found_or_404, is_staff
 from expertnet.audit.models import AuditEvent
 from expertnet.audit.services import record
-from expertnet.engagements.need_to_know import Access, expert_access, requests_with_access
 from expertnet.extensions import db
-from expertnet.policy import found_or_404, is_staff
-from expertnet.requests.models import AssistanceRequest, RequestStatus, Tlp
+from expertnet.requests.models import AssistanceRequest, RequestStatus
+from expertnet.sensitivity import Access, Tlp
 
 SENSITIVE_PARTS = ("detail", "annex", "attachment")
+NEED_TO_KNOW = "expertnet.need_to_know"  # the app.extensions key of the registered ExpertNeedToKnow
+
+
+@dataclass(frozen=True)
+class ExpertNeedToKnow:
+    """How experts come to see requests, decided above requests by who invited and engaged them."""
+
+    access: Callable[[User, AssistanceRequest], Access]
+    request_ids: Callable[[User], sa.Select]  # ids of the requests the expert may see at least the summary of
+    accepted_experts: Callable[[AssistanceRequest], list]  # who shares the request (engagement open or done)
+
+
+def register_expert_rule(app: Flask, rule: ExpertNeedToKnow) -> None:
+    app.extensions[NEED_TO_KNOW] = rule
+
+
+def _expert_rule() -> ExpertNeedToKnow:
+    return current_app.extensions[NEED_TO_KNOW]
+
+
+def accepted_experts(assistance_request: AssistanceRequest) -> list:
+    return _expert_rule().accepted_experts(assistance_request)
 
 
 def visible_requests(user) -> sa.Select:
@@ -33,7 +59,7 @@ def visible_requests(user) -> sa.Select:
     if is_staff(user):
         return query.where(AssistanceRequest.status != RequestStatus.DRAFT)
     if user.role == Role.EXPERT:
-        return query.where(AssistanceRequest.id.in_(requests_with_access(user)))
+        return query.where(AssistanceRequest.id.in_(_expert_rule().request_ids(user)))
     return query.where(sa.false())
 
 
@@ -52,7 +78,7 @@ def _is_expert(user) -> bool:
 
 def has_accepted_terms(user, assistance_request: AssistanceRequest) -> bool:
     """An expert on a live engagement of this request (terms signed, engagement open or closed recently)."""
-    return _is_expert(user) and expert_access(user, assistance_request) >= Access.READ_ONLY
+    return _is_expert(user) and _expert_rule().access(user, assistance_request) >= Access.READ_ONLY
 
 
 def may_read_detail(user, assistance_request: AssistanceRequest) -> bool:
@@ -77,7 +103,7 @@ def may_read_part(user, assistance_request: AssistanceRequest, tlp: Tlp, part: s
 def may_converse(user, assistance_request: AssistanceRequest) -> bool:
     """The shared thread: the agency, coordinators, and experts on an OPEN engagement (a closed one reads it)."""
     if _is_expert(user):
-        return expert_access(user, assistance_request) == Access.FULL
+        return _expert_rule().access(user, assistance_request) == Access.FULL
     return may_read_detail(user, assistance_request)
 
 

@@ -1,26 +1,12 @@
 """What the request page shows to whom: the need-to-know decisions of the detail view in one place."""
 import sqlalchemy as sa
 
+from expertnet.accounts.policy import is_staff
 from expertnet.attachments.services import attachments_of
-from expertnet.engagements.capacity import OPEN_ENGAGEMENT
-from expertnet.engagements.models import Engagement, EngagementStatus
-from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
-from expertnet.policy import is_staff
 from expertnet.requests import access, lifecycle, services
 from expertnet.requests.models import RequestEvent, RequestStatus
 from expertnet.requests.schemas import RequestOut, RequestSummaryOut
-
-ON_THE_REQUEST = OPEN_ENGAGEMENT | {EngagementStatus.CLOSED}
-
-
-def accepted_experts(assistance_request) -> list:
-    """Experts whose engagement is open or done: pending or declined invitations stay private, and a withdrawn
-    or replaced expert is no longer listed among those who share the request."""
-    return list(db.session.scalars(
-        sa.select(ExpertProfile).join(Engagement, Engagement.expert_id == ExpertProfile.id)
-        .where(Engagement.request_id == assistance_request.id, Engagement.status.in_(ON_THE_REQUEST))
-        .options(sa.orm.joinedload(ExpertProfile.user)).order_by(Engagement.created_at)))
 
 
 def timeline(assistance_request) -> list[RequestEvent]:
@@ -55,7 +41,7 @@ def detail_context(user, assistance_request) -> dict:
             user, assistance_request) else None,
         "attachments": attachments_of(assistance_request) if full else [],
         "readers": access.sensitive_readers(assistance_request) if owner or staff else None,
-        "experts": accepted_experts(assistance_request) if full else [],
+        "experts": access.accepted_experts(assistance_request) if full else [],
         "feedback": services.feedback_of(assistance_request) if owner or staff else None,
         "feedback_open": owner and assistance_request.status in (RequestStatus.EVALUATION, RequestStatus.CLOSED),
     }

@@ -11,8 +11,8 @@ from wtforms.validators import InputRequired, Length, Optional
 from expertnet.form_schema import FieldMarks, submitted_value
 from expertnet.i18n import country_choices
 from expertnet.requests import labels
-from expertnet.requests.models import Tlp
 from expertnet.requests.schemas import LANGUAGES
+from expertnet.sensitivity import Tlp
 from expertnet.taxonomy.services import leaf_topics
 
 # What to tell the officer when the schema refuses a field.

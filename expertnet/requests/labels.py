@@ -2,7 +2,8 @@
 from babel import Locale
 from flask_babel import get_locale, lazy_gettext as _l
 
-from expertnet.requests.models import GapType, Modality, RequestStatus, Tlp, Urgency
+from expertnet.requests.models import GapType, Modality, RequestStatus, Urgency
+from expertnet.sensitivity import Tlp
 
 STATUS_LABELS = {
     RequestStatus.DRAFT: _l("Draft"),

@@ -8,6 +8,7 @@ from sqlalchemy.orm import Mapped, mapped_column, relationship
 from expertnet.db import (
     DefaultNow, FreeText, IntPK, JsonList, OrganisationFK, RequestFK, ShortText, TimestampMixin, UserFK, enum_column, link_table)
 from expertnet.extensions import db
+from expertnet.sensitivity import Tlp
 
 
 class RequestStatus(str, enum.Enum):
@@ -46,16 +47,6 @@ class Urgency(str, enum.Enum):
     ROUTINE = "routine"
     PRIORITY = "priority"
     URGENT = "urgent"
-
-
-class Tlp(str, enum.Enum):
-    """Traffic Light Protocol 2.0 labels, least to most restricted."""
-
-    CLEAR = "TLP:CLEAR"
-    GREEN = "TLP:GREEN"
-    AMBER = "TLP:AMBER"
-    AMBER_STRICT = "TLP:AMBER+STRICT"
-    RED = "TLP:RED"
 
 
 request_topic = link_table("request_topic", "request_id", "assistance_request.id", "topic_id", "topic.id")

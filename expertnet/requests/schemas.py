@@ -8,7 +8,8 @@ from marshmallow import RAISE, Schema, ValidationError, fields, validate, valida
 
 from expertnet.attachments.services import attachments_of
 from expertnet.i18n import COUNTRY_CODES
-from expertnet.requests.models import GapType, Modality, RequestStatus, Tlp, Urgency
+from expertnet.requests.models import GapType, Modality, RequestStatus, Urgency
+from expertnet.sensitivity import Tlp
 from expertnet.taxonomy.queries import known_topic_slugs
 
 # Working languages an agency may ask for (ISO 639-1); the network meets in English and Arabic.

@@ -6,10 +6,10 @@ it (a message with the answer, an e-mail to the agency). They flush, never commi
 import sqlalchemy as sa
 
 from expertnet.accounts.models import Role
+from expertnet.accounts.policy import is_staff
 from expertnet.audit.services import record
 from expertnet.extensions import db
 from expertnet.notifications.services import send_mail
-from expertnet.policy import is_staff
 from expertnet.requests import access, lifecycle
 from expertnet.requests.lifecycle import LifecycleError
 from expertnet.requests.models import AssistanceRequest, Feedback, RequestMessage, RequestStatus

@@ -1,32 +1,26 @@
 """Request pages: the agency files, follows, discusses and rates its requests; coordinators act on them
 from the detail page. Each view: load through the scoped query (404) -> check -> service; the action seam
 commits once and answers refusals."""
-from flask import Blueprint, abort, current_app, flash, redirect, render_template, request as http, url_for
+from flask import abort, current_app, flash, redirect, render_template, request as http, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
 from expertnet.accounts.models import Role
+from expertnet.accounts.policy import found_or_404, is_staff, roles_required
 from expertnet.actions import action, attempt, refused_back_to
 from expertnet.attachments import services as attachment_services
 from expertnet.attachments.models import Attachment
 from expertnet.attachments.responses import download_response
 from expertnet.extensions import db
 from expertnet.form_schema import load_form
-from expertnet.policy import found_or_404, is_staff, roles_required
-from expertnet.requests import access, lifecycle, listing, services
+from expertnet.requests import access, bp, lifecycle, listing, services
 from expertnet.requests.detail import detail_context
 from expertnet.requests.forms import (AnswerForm, AttachmentForm, FeedbackForm, ListFilterForm, MessageForm,
                                       ReasonForm, RequestForm, TransitionForm)
-from expertnet.requests.labels import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
+from expertnet.requests.labels import TEMPLATE_GLOBALS
 from expertnet.requests.models import RequestStatus
 from expertnet.requests.schemas import RequestIn, SubmittedRequestIn
 from expertnet.web_input import paginate
-
-bp = Blueprint("requests", __name__, template_folder="templates", url_prefix="/requests")
-for _name, _function in TEMPLATE_GLOBALS.items():
-    bp.add_app_template_global(_function, _name)
-for _name, _function in TEMPLATE_FILTERS.items():
-    bp.add_app_template_filter(_function, _name)
 
 
 def _user():

@@ -12,7 +12,8 @@ from expertnet.accounts.models import User
 from expertnet.app import create_app
 from expertnet.attachments.services import store_attachment
 from expertnet.extensions import db
-from expertnet.requests.models import AssistanceRequest, RequestStatus, Tlp
+from expertnet.requests.models import AssistanceRequest, RequestStatus
+from expertnet.sensitivity import Tlp
 from tests.conftest import POSTGRES_URL, base_config
 from tests.requests.factories import make_request
 

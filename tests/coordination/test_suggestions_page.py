@@ -73,7 +73,7 @@ def test_each_exclusion_rule_is_enforced_and_counted(client, auth, coordinator, 
     elif rule == "inactive":
         excluded.user.is_active = False
     if overrides is None:
-        from expertnet.engagements.suggestions import mark_expert_changed
+        from expertnet.experts.matcher_bridge import mark_expert_changed
 
         mark_expert_changed(excluded)
         db.session.commit()

@@ -6,12 +6,13 @@ import sqlalchemy as sa
 from expertnet.accounts.models import Role
 from expertnet.db import utcnow
 from expertnet.engagements import services
-from expertnet.engagements.suggestions import mark_expert_changed
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
+from expertnet.experts.matcher_bridge import mark_expert_changed
 from expertnet.experts.models import ExpertProfile, ExpertTopic, TopicLevel, VettingStatus
 from expertnet.extensions import db
 from expertnet.requests import lifecycle
-from expertnet.requests.models import AssistanceRequest, RequestStatus as S, Tlp
+from expertnet.requests.models import AssistanceRequest, RequestStatus as S
+from expertnet.sensitivity import Tlp
 from expertnet.taxonomy.models import Topic
 from expertnet.taxonomy.services import load_bundled_topics, topics_by_slug
 from tests.conftest import make_organisation, make_user

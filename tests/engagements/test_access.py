@@ -11,7 +11,7 @@ from expertnet.engagements import services
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
 from expertnet.extensions import db
 from expertnet.notifications.models import OutboxMessage
-from expertnet.requests.models import Tlp
+from expertnet.sensitivity import Tlp
 from tests.engagements.factories import (SECRET_ANNEX, SECRET_GAP, SECRET_OUTCOME, SECRET_URGENCY, accept, invite,
                                          make_assistance_request, make_expert)
 

@@ -1,8 +1,8 @@
 """The demo's invitations and engagements agree with each request's status and with experts' commitments."""
 import sqlalchemy as sa
 
+from expertnet.demo.engagements import STAGE
 from expertnet.demo.seed import seed_demo_network
-from expertnet.engagements.demo import STAGE
 from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus
 from expertnet.engagements.services import OPEN_ENGAGEMENT
 from expertnet.experts.models import ExpertProfile

@@ -6,8 +6,9 @@ import pytest
 
 from expertnet.accounts.models import Role
 from expertnet.app import create_app
-from expertnet.engagements import suggestions
-from expertnet.engagements.suggestions import describe_expert, mark_expert_changed, rank_for_request
+from expertnet.engagements.suggestions import rank_for_request
+from expertnet.experts import matcher_bridge
+from expertnet.experts.matcher_bridge import describe_expert, mark_expert_changed
 from expertnet.experts.models import (Availability, BlackoutPeriod, Experience, ExpertProfile, ExpertTopic, TopicLevel,
                                       VettingStatus)
 from expertnet.experts.services import request_deactivation
@@ -158,7 +159,7 @@ def test_a_change_made_by_another_process_is_seen(setting, app_config):
 def test_a_process_that_missed_the_log_refits(setting, monkeypatch):
     customs, lab, assistance_request = setting
     ranked_ids(assistance_request)
-    monkeypatch.setattr(suggestions, "CHANGE_LOG_SIZE", 1)
+    monkeypatch.setattr(matcher_bridge, "CHANGE_LOG_SIZE", 1)
     for expert in (lab, customs):
         expert.capacity = 0
         mark_expert_changed(expert)

@@ -7,7 +7,7 @@ import sqlalchemy as sa
 
 from expertnet.accounts.models import Role, User
 from expertnet.audit.models import AuditEvent
-from expertnet.engagements.csv_safety import csv_text, looks_like_formula, neutralise
+from expertnet.csv_safety import csv_text, looks_like_formula, neutralise
 from expertnet.engagements.suggestions import rank_for_request
 from expertnet.experts.models import ExpertProfile, VettingStatus
 from expertnet.extensions import db

@@ -12,7 +12,8 @@ from expertnet.attachments.services import store_attachment
 from expertnet.audit.models import AuditEvent
 from expertnet.extensions import db
 from expertnet.requests.access import record_sensitive_read
-from expertnet.requests.models import Feedback, RequestMessage, RequestStatus as S, Tlp
+from expertnet.requests.models import Feedback, RequestMessage, RequestStatus as S
+from expertnet.sensitivity import Tlp
 from tests.conftest import make_user
 from tests.requests.factories import invite_expert, make_request
 

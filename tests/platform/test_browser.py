@@ -90,7 +90,7 @@ def demo_network(app, runner):
 
 @pytest.mark.parametrize("role", ["admin", "coordinator", "member", "member (ar)", "expert", "expert (ar)"])
 def test_every_page_for_every_role_is_clean_in_english_and_arabic(demo_network, live_server, page_factory, role):
-    from expertnet.demo.seed import DEMO_PASSWORD, demo_credentials
+    from expertnet.demo.credentials import DEMO_PASSWORD, demo_credentials
 
     email = dict(demo_credentials())[role]
     for locale in ("en-GB", "ar"):

@@ -61,7 +61,7 @@ def test_seed_demo_builds_a_network_once(runner):
 
 
 def test_demo_credentials_sign_in(runner, auth):
-    from expertnet.demo.seed import DEMO_PASSWORD, demo_credentials
+    from expertnet.demo.credentials import DEMO_PASSWORD, demo_credentials
 
     runner.invoke(args=["seed-demo"])
     for _role, email in demo_credentials():

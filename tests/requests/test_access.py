@@ -7,7 +7,8 @@ from expertnet.audit.models import AuditEvent
 from expertnet.engagements.models import InvitationStatus
 from expertnet.extensions import db
 from expertnet.requests import access
-from expertnet.requests.models import AssistanceRequest, RequestStatus as S, Tlp
+from expertnet.requests.models import AssistanceRequest, RequestStatus as S
+from expertnet.sensitivity import Tlp
 from tests.requests.factories import invite_expert, make_draft, make_request
 
 

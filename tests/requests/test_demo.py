@@ -4,8 +4,8 @@ import sqlalchemy as sa
 from expertnet.demo import content
 from expertnet.accounts.models import Role
 from expertnet.accounts.services import create_user
+from expertnet.demo.requests import seed_requests
 from expertnet.demo.seed import seed_organisations
-from expertnet.requests.demo import seed_requests
 from tests.requests.factories import ensure_topics
 from expertnet.extensions import db
 from expertnet.requests import lifecycle

@@ -16,7 +16,8 @@ from expertnet.engagements.models import Engagement, EngagementNote, EngagementS
 from expertnet.extensions import db
 from expertnet.retention.services import apply_purge
 from expertnet.notifications.models import OutboxMessage, OutboxStatus
-from expertnet.requests.models import Feedback, RequestMessage, RequestStatus as S, Tlp
+from expertnet.requests.models import Feedback, RequestMessage, RequestStatus as S
+from expertnet.sensitivity import Tlp
 from tests.coordination.factories import backdate
 from tests.requests.factories import invite_expert, make_request
 

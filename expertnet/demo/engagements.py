@@ -7,7 +7,9 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
+from expertnet.accounts.models import User
 from expertnet.db import utcnow
+from expertnet.demo.credentials import demo_credentials
 from expertnet.engagements import services
 from expertnet.engagements.models import DeclineReason, Engagement, EngagementStatus, Invitation
 from expertnet.engagements.suggestions import rank_for_request
@@ -143,10 +145,6 @@ def _withdraw_one_expert(in_progress, admin) -> None:
 
 def _invite_demo_experts(requests) -> None:
     """The expert accounts offered on the sign-in help page each get a pending invitation to try the journey."""
-    from expertnet.demo.seed import demo_credentials  # the seed module imports this one
-
-    from expertnet.accounts.models import User
-
     emails = [email for role, email in demo_credentials() if role.startswith("expert")]
     inviting = [r for r in requests if r.status == RequestStatus.INVITING]
     for email in emails:

@@ -11,6 +11,7 @@ from expertnet.accounts.models import Role, User
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.demo import content
+from expertnet.engagements.models import Invitation, InvitationStatus
 from expertnet.extensions import db
 from expertnet.requests import lifecycle
 from expertnet.requests.models import AssistanceRequest, RequestMessage, RequestStatus
@@ -104,8 +105,6 @@ def _author(assistance_request: AssistanceRequest, role: str, author_for_expert)
 
 def seed_expert_messages(admin: User, organisations: dict) -> None:
     """For the engagements step to run after it seeded engagements: experts' lines go to an accepted expert."""
-    from expertnet.engagements.models import Invitation, InvitationStatus
-
     def accepted_expert(assistance_request):
         invitation = db.session.scalar(sa.select(Invitation).where(
             Invitation.request_id == assistance_request.id, Invitation.status == InvitationStatus.ACCEPTED).limit(1))

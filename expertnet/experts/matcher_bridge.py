@@ -1,0 +1,337 @@
+"""THE bridge between the application and the matcher library (the only module importing expertnet.matching).
+
+It sits with experts, below engagements: experts' services and pages capture their changes and show
+"how the matcher sees me" without importing engagements, which asks it for rankings (`rank_experts`, with the
+experts already invited to the request left out, see engagements/suggestions.py).
+
+It turns ExpertProfile rows into matcher profiles, owns one fitted index per app per process, and keeps it
+fresh across processes: every change that can move a ranking calls `mark_expert_changed(profile)` in the same
+transaction, which bumps `MatcherState.data_version` and logs the expert's id. Before ranking, a process
+compares its index version with the database and applies `matcher.update()` for the logged ids (or refits
+when it fell too far behind), so several gunicorn workers on one database agree.
+
+Date-dependent rules (availability against the request's dates, conflicts with the request's country) and
+experts already invited are applied per request here, because the matcher's attributes are per expert.
+"""
+from __future__ import annotations
+
+import secrets
+import threading
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date
+
+import sqlalchemy as sa
+from flask import current_app
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import selectinload
+
+from expertnet import matching
+from expertnet.accounts.services import account_changed
+from expertnet.db import utcnow
+from expertnet.experts.models import Availability, ExpertProfile, ExpertTopic, MatcherState, VettingStatus
+from expertnet.extensions import db
+from expertnet.taxonomy.models import Topic
+
+STATE_ID = 1
+CHANGE_LOG_SIZE = 500  # ids kept in MatcherState; a process further behind than this refits
+REFIT_AFTER = 200  # applying more incremental updates than this costs more than a refit
+REFIT_ALL = 0  # logged in place of an expert id when everything must be rebuilt (taxonomy change)
+OVERFETCH = 10  # rows dropped by the final database check are replaced from these extra candidates
+
+
+# ------------------------------------------------------------------ change tracking (every process, every writer)
+def _state_row(lock: bool) -> MatcherState:
+    query = sa.select(MatcherState).where(MatcherState.id == STATE_ID)
+    state = db.session.scalar(query.with_for_update() if lock else query)
+    if state is None:
+        try:
+            with db.session.begin_nested():
+                db.session.add(MatcherState(id=STATE_ID, data_version=0, changed_expert_ids=[]))
+        except IntegrityError:
+            pass  # another transaction created it first
+        state = db.session.scalar(query.with_for_update() if lock else query)
+    return state
+
+
+def _log_change(expert_id: int) -> None:
+    state = _state_row(lock=True)
+    # A random step, not +1: a version seen inside a transaction that later rolled back is never reused,
+    # so a process that ranked with uncommitted data notices (its version is not in the log) and refits.
+    state.data_version += 1 + secrets.randbelow(1 << 20)
+    # Entries are [version, expert_id]; a new list so the JSON column sees the change.
+    state.changed_expert_ids = (list(state.changed_expert_ids or []) + [[state.data_version, expert_id]])[-CHANGE_LOG_SIZE:]
+    db.session.flush()
+
+
+def mark_expert_changed(profile: ExpertProfile) -> None:
+    """Call in the transaction of any change to a profile, its topics, capacity, commitments, availability or vetting."""
+    if profile.id is None:
+        db.session.flush()
+    _log_change(profile.id)
+
+
+@account_changed.connect
+def _account_changed(user) -> None:
+    """A deactivated or re-roled expert leaves (or rejoins) the rankings at once."""
+    profile = getattr(user, "expert_profile", None)
+    if profile is not None:
+        mark_expert_changed(profile)
+
+
+def mark_all_changed() -> None:
+    """Call when something every profile depends on changed (taxonomy labels): processes refit."""
+    _log_change(REFIT_ALL)
+
+
+# ------------------------------------------------------------------ rows -> matcher profiles
+def matcher_topics() -> list[matching.Topic]:
+    rows = db.session.scalars(sa.select(Topic).options(selectinload(Topic.parent))).all()
+    return [matching.Topic(slug=t.slug, labels=dict(t.labels or {}), synonyms=dict(t.synonyms or {}),
+                           description=dict(t.descriptions or {}), parent=t.parent.slug if t.parent else None)
+            for t in rows]
+
+
+def _documents(profile: ExpertProfile) -> list[matching.Document]:
+    documents = [matching.Document("headline", profile.headline or ""),
+                 matching.Document("statement", profile.expertise_statement or ""),
+                 matching.Document("biography", profile.biography or "")]
+    documents += [matching.Document("experience", " . ".join(filter(None, (e.role, e.organisation, e.description))))
+                  for e in profile.experiences]
+    documents += [matching.Document("publication", " . ".join(filter(None, (p.title, p.summary))))
+                  for p in profile.publications]
+    return documents
+
+
+def is_vetted(profile: ExpertProfile) -> bool:
+    """Matchable: approved, account active, and not on the way out (asked to leave the network)."""
+    return (profile.vetting_status == VettingStatus.APPROVED and profile.user.is_active
+            and profile.deactivation_requested_at is None)
+
+
+def to_matcher_profile(profile: ExpertProfile) -> matching.ExpertProfile:
+    return matching.ExpertProfile(
+        expert_id=profile.id,
+        documents=_documents(profile),
+        topics={t.topic.slug: t.level.value for t in profile.topics},
+        languages=frozenset(str(item.get("code", "")).lower() for item in profile.languages or [] if item.get("code")),
+        regions=frozenset([*(profile.countries or []), *(profile.regions or [])]),
+        organisation_id=profile.organisation_id,
+        capacity_left=max(profile.capacity - profile.commitments, 0),
+        # Availability depends on each request's dates: judged per request in _request_exclusions.
+        available=True,
+        vetted=is_vetted(profile),
+        excluded_organisation_ids=frozenset(o.id for o in profile.conflict_organisations),
+    )
+
+
+@dataclass(frozen=True)
+class Calendar:
+    """What the per-request rules need of a profile, cached beside the index."""
+
+    availability: Availability
+    unavailable_until: date | None
+    blackouts: tuple[tuple[date, date], ...]
+    conflict_countries: frozenset[str]
+
+    @classmethod
+    def of(cls, profile: ExpertProfile) -> "Calendar":
+        return cls(profile.availability, profile.unavailable_until,
+                   tuple((b.starts_on, b.ends_on) for b in profile.blackouts),
+                   frozenset(c.upper() for c in profile.conflict_countries or []))
+
+    def free_between(self, start: date, end: date) -> bool:
+        if self.availability == Availability.UNAVAILABLE and (self.unavailable_until is None
+                                                              or self.unavailable_until >= start):
+            return False
+        return not any(b_start <= end and b_end >= start for b_start, b_end in self.blackouts)
+
+
+def taxonomy_stamp() -> tuple:
+    """Changes to topics (an admin editing labels or synonyms) are seen by comparing this."""
+    count, latest = db.session.execute(sa.select(sa.func.count(Topic.id), sa.func.max(Topic.updated_at))).one()
+    return int(count), str(latest)
+
+
+def profile_query():
+    return sa.select(ExpertProfile).options(
+        selectinload(ExpertProfile.user), selectinload(ExpertProfile.topics).selectinload(ExpertTopic.topic),
+        selectinload(ExpertProfile.experiences), selectinload(ExpertProfile.publications),
+        selectinload(ExpertProfile.blackouts), selectinload(ExpertProfile.conflict_organisations))
+
+
+# ------------------------------------------------------------------ the per-process index
+@dataclass
+class ProcessIndex:
+    """One app's fitted matcher in this process, the data version it reflects, and the profiles' calendars."""
+
+    matcher: matching.ExpertMatcher | None = None
+    version: int | None = None
+    taxonomy: tuple | None = None  # (topics, last change) the index was fitted with
+    profiles: dict[int, matching.ExpertProfile] = field(default_factory=dict)
+    calendars: dict[int, Calendar] = field(default_factory=dict)
+    lock: threading.RLock = field(default_factory=threading.RLock)
+
+    def fit(self, version: int, taxonomy: tuple | None = None) -> None:
+        rows = db.session.scalars(profile_query()).all()
+        self.profiles = {row.id: to_matcher_profile(row) for row in rows}
+        self.calendars = {row.id: Calendar.of(row) for row in rows}
+        self.matcher = (matching.ExpertMatcher(taxonomy=matcher_topics()).fit(self.profiles.values())
+                        if self.profiles else None)
+        self.version, self.taxonomy = version, taxonomy or taxonomy_stamp()
+
+    def apply(self, expert_ids: set[int], version: int) -> None:
+        rows = {row.id: row for row in db.session.scalars(profile_query().where(ExpertProfile.id.in_(expert_ids)))}
+        if self.matcher is None:
+            return self.fit(version)
+        for expert_id in expert_ids:
+            row = rows.get(expert_id)
+            if row is None:
+                if expert_id in self.profiles:
+                    self.matcher.remove(expert_id)
+                self.profiles.pop(expert_id, None)
+                self.calendars.pop(expert_id, None)
+            else:
+                self.profiles[expert_id] = to_matcher_profile(row)
+                self.calendars[expert_id] = Calendar.of(row)
+                self.matcher.update(self.profiles[expert_id])
+        self.version = version
+
+    def refresh(self) -> None:
+        """Bring the index up to the database's data version (two small queries when nothing changed)."""
+        state = _state_row(lock=False)
+        taxonomy = taxonomy_stamp()
+        if taxonomy != self.taxonomy:  # labels and synonyms feed every profile: refit
+            return self.fit(state.data_version, taxonomy)
+        if self.version == state.data_version:
+            return
+        log = [(int(v), int(i)) for v, i in state.changed_expert_ids or []]
+        missed = [i for v, i in log if self.version is not None and v > self.version]
+        # Complete when our version is one the log knows (or precedes its first entry with nothing lost).
+        complete = self.version is not None and (
+            self.version in {v for v, _ in log} or (self.version == 0 and len(log) < CHANGE_LOG_SIZE))
+        if not complete or REFIT_ALL in missed or len(set(missed)) > REFIT_AFTER:
+            self.fit(state.data_version)
+        else:
+            self.apply(set(missed), state.data_version)
+
+
+@contextmanager
+def fresh_index():
+    """This app's index in this process, up to date with the database, held for the caller's reads
+    (a worker's threads share it, and an update must not run halfway through a ranking)."""
+    index = current_app.extensions.setdefault("expert_matcher", ProcessIndex())
+    with index.lock:
+        index.refresh()
+        yield index
+
+
+# ------------------------------------------------------------------ the public API for coordinators' pages
+@dataclass
+class Suggestions:
+    """`experts`: (profile row, score, reasons) best first; `excluded`: how many were left out, by reason key
+    (excluded_id = already invited, same_organisation, conflict_of_interest, unvetted, at_capacity, unavailable,
+    language, region); `weak`: no strong match in the network; `eligible`: how many passed the filters."""
+
+    experts: list[tuple[ExpertProfile, float, list[matching.Reason]]]
+    excluded: dict[str, int]
+    weak: bool
+    eligible: int
+
+
+def _query_text(assistance_request, extra_keywords: str) -> str:
+    parts = (assistance_request.title, assistance_request.summary, assistance_request.gap_statement,
+             assistance_request.desired_outcome, " ".join(assistance_request.sectors or []), extra_keywords)
+    return "\n".join(p for p in parts if p)
+
+
+def request_window(assistance_request) -> tuple[date, date]:
+    start = assistance_request.start_date or utcnow().date()
+    return start, assistance_request.end_date or start
+
+
+def _statically_eligible(profile: matching.ExpertProfile, organisation_id: int) -> bool:
+    return (profile.vetted and profile.capacity_left > 0 and profile.organisation_id != organisation_id
+            and organisation_id not in profile.excluded_organisation_ids)
+
+
+def _request_exclusions(index: ProcessIndex, assistance_request, already_invited: set[int],
+                        include_unavailable: bool, required_region: str | None) -> dict[int, str]:
+    """expert id -> reason for the rules that depend on this request; invited experts first."""
+    exclusions = {expert_id: "excluded_id" for expert_id in already_invited}
+    start, end = request_window(assistance_request)
+    countries = {c.upper() for c in (assistance_request.country, assistance_request.organisation.country) if c}
+    region = (required_region or "").strip().upper()
+    for expert_id, profile in index.profiles.items():
+        if expert_id in exclusions or not _statically_eligible(profile, assistance_request.organisation_id):
+            continue  # the matcher counts these under its own reasons
+        calendar = index.calendars[expert_id]
+        if calendar.conflict_countries & countries:
+            exclusions[expert_id] = "conflict_of_interest"
+        elif not include_unavailable and not calendar.free_between(start, end):
+            exclusions[expert_id] = "unavailable"
+        elif region and region not in {r.upper() for r in profile.regions}:
+            exclusions[expert_id] = "region"
+    return exclusions
+
+
+def _merge_counts(matcher_counts: dict[str, int], exclusions: dict[int, str], indexed: dict) -> dict[str, int]:
+    """The matcher counts every id we passed as excluded_id; recount ours under their real reasons."""
+    counts = {key: int(value) for key, value in matcher_counts.items()}
+    counts["excluded_id"] = 0
+    for expert_id, reason in exclusions.items():
+        if expert_id in indexed:
+            counts[reason] = counts.get(reason, 0) + 1
+    return counts
+
+
+def _still_eligible(profile: ExpertProfile | None) -> bool:
+    # A last check against the rows: an account deactivated elsewhere may not have logged a change.
+    return profile is not None and is_vetted(profile)
+
+
+def rank_experts(assistance_request, already_invited: set[int], k: int = 20, extra_keywords: str = "",
+                 required_languages=(), required_region: str | None = None, include_unavailable: bool = False,
+                 locale: str = "en") -> Suggestions:
+    """The best experts for a request, with reasons, and how many were left out for which reason
+    (`already_invited`: expert ids the request's invitations exclude, counted as excluded_id)."""
+    query = matching.MatchQuery(
+        text=_query_text(assistance_request, extra_keywords),
+        topics=tuple(t.slug for t in assistance_request.topics),
+        languages=frozenset(str(code).lower() for code in assistance_request.languages or []),
+        region=(required_region or assistance_request.country or None))
+    with fresh_index() as index:
+        if index.matcher is None:
+            return Suggestions([], {}, True, 0)
+        exclusions = _request_exclusions(index, assistance_request, already_invited, include_unavailable,
+                                         required_region)
+        filters = matching.RankFilters(
+            exclude_ids=frozenset(exclusions), exclude_organisation_ids=frozenset([assistance_request.organisation_id]),
+            required_languages=frozenset(str(code).lower() for code in required_languages or ()),
+            require_available=False)
+        try:
+            result = index.matcher.rank(query, k=k + OVERFETCH, filters=filters, display_language=locale)
+        except matching.EmptyQueryError:
+            return Suggestions([], {}, True, 0)
+        counts = _merge_counts(result.excluded, exclusions, index.profiles)
+    rows = {p.id: p for p in db.session.scalars(profile_query().where(
+        ExpertProfile.id.in_([r.expert_id for r in result.experts])))}
+    experts = []
+    for ranked in result.experts:
+        if not _still_eligible(rows.get(ranked.expert_id)):
+            counts["unvetted"] = counts.get("unvetted", 0) + 1
+            continue
+        if len(experts) < k:
+            experts.append((rows[ranked.expert_id], ranked.score, ranked.reasons))
+    return Suggestions(experts, counts, result.weak, result.eligible)
+
+
+def describe_expert(profile: ExpertProfile, locale: str = "en", n: int = 15) -> list[matching.Reason]:
+    """'How the matcher sees me': the heaviest terms and topics of the expert's own profile vector."""
+    with fresh_index() as index:
+        if index.matcher is None:
+            return []
+        try:
+            return index.matcher.describe_profile(profile.id, n=n, display_language=locale)
+        except matching.UnknownExpertError:
+            return []
