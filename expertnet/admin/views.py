@@ -15,7 +15,7 @@ from expertnet.admin.forms import ConfirmForm, InviteUserForm, OrganisationForm,
 from expertnet.audit.services import record
 from expertnet.extensions import db
 from expertnet.taxonomy.models import Topic
-from expertnet.taxonomy.services import topic_tree, update_topic
+from expertnet.taxonomy.services import topic_tree
 from expertnet.web_input import paginate
 
 admin_only = roles_required(Role.ADMIN)
@@ -141,10 +141,10 @@ def edit_topic(topic_id: int):
                      **{f"label_{k}": v for k, v in topic.labels.items() if k in ("en", "ar", "fr", "es")},
                      **{f"description_{k}": v for k, v in topic.descriptions.items() if k in ("en", "ar")})
     if form.validate_on_submit():
-        update_topic(topic, _actor(),
-                     labels={k: getattr(form, f"label_{k}").data for k in ("en", "ar", "fr", "es")},
-                     descriptions={k: getattr(form, f"description_{k}").data for k in ("en", "ar")},
-                     is_active=form.is_active.data)
+        services.save_topic(_actor(), topic,
+                            labels={k: getattr(form, f"label_{k}").data for k in ("en", "ar", "fr", "es")},
+                            descriptions={k: getattr(form, f"description_{k}").data for k in ("en", "ar")},
+                            is_active=form.is_active.data)
         flash(_("The topic is saved."), "success")
         return redirect(url_for("admin.taxonomy"))
     return render_template("admin/topic_form.html", form=form, topic=topic)

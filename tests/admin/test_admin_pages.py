@@ -3,6 +3,8 @@ import sqlalchemy as sa
 
 from expertnet.accounts.models import Organisation, Role
 from expertnet.audit.models import AuditEvent
+from expertnet.experts.matcher_bridge import REFIT_ALL
+from expertnet.experts.models import MatcherState
 from expertnet.extensions import db
 from expertnet.taxonomy.models import Topic
 from expertnet.taxonomy.services import load_bundled_topics
@@ -102,6 +104,20 @@ def test_edit_a_topic_label(client, auth):
     db.session.refresh(topic)
     assert topic.labels["en"] == "Drones and uncrewed aircraft" and topic.labels["fr"]  # French kept
     assert "الطائرات المسيّرة" in client.get("/admin/taxonomy", headers={"Accept-Language": "ar"}).get_data(as_text=True)
+
+
+def test_editing_a_topic_makes_every_process_refit_the_matcher(client, auth):
+    """Topic labels are part of every expert's matcher profile, so an edit is logged as a change of all."""
+    load_bundled_topics()
+    db.session.commit()
+    topic = db.session.scalar(sa.select(Topic).where(Topic.slug == "uas-drone-threats"))
+    auth.login(make_user(Role.ADMIN))
+    response = client.post(f"/admin/taxonomy/{topic.id}", data={
+        "label_en": "Drones", "label_ar": "الطائرات المسيّرة", "label_fr": "", "label_es": "", "description_en": "",
+        "description_ar": "", "is_active": "y"})
+    assert response.status_code == 302
+    state = db.session.scalar(sa.select(MatcherState))
+    assert state is not None and state.changed_expert_ids[-1][1] == REFIT_ALL
 
 
 def test_audit_log_lists_and_filters(client, auth):
