@@ -4,7 +4,9 @@ beyond any offset, control characters in submitted text and redirect targets tha
 Each of these used to reach the database or a response header and come back as a 500; here it is a 404,
 a 400 or the safe fallback, before any view runs.
 """
+import enum
 import re
+from typing import TypeVar
 from urllib.parse import urlsplit
 
 from flask import abort, current_app, request, url_for
@@ -75,6 +77,17 @@ def safe_next(target: str | None, fallback: str = "home.index") -> str:
             and not ANY_CONTROL_CHARACTER.search(target) and not urlsplit(target).netloc):
         return target
     return url_for(fallback)
+
+
+Choice = TypeVar("Choice", bound=enum.Enum)
+
+
+def choice_or_400(choices: type[Choice], value) -> Choice:
+    """A posted choice as its enum member; a value no form offers is a forged post (400), not a 500."""
+    try:
+        return choices(value)
+    except ValueError:
+        abort(400)
 
 
 def bounded_page(per_page: int) -> int:

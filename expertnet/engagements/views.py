@@ -21,6 +21,7 @@ from expertnet.extensions import db
 from expertnet.requests import access as request_access
 from expertnet.requests import services as request_services
 from expertnet.requests.schemas import RequestOut, RequestSummaryOut
+from expertnet.web_input import choice_or_400
 
 
 OPEN_ENGAGEMENTS = (EngagementStatus.PLANNED, EngagementStatus.ACTIVE, EngagementStatus.REPORT_SUBMITTED,
@@ -114,10 +115,7 @@ def decline_invitation(invitation_id: int):
     invitation = access.get_own_invitation_or_404(_user(), invitation_id)
     form = DeclineForm()
     form.validate()
-    try:
-        reason = DeclineReason(form.reason.data)
-    except ValueError:
-        abort(400)
+    reason = choice_or_400(DeclineReason, form.reason.data)
     services.decline_invitation(_user(), invitation, reason, form.note.data or "")
     flash(_("You declined the invitation. Thank you for telling us."), "success")
     return redirect(url_for("engagements.inbox"))

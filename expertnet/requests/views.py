@@ -20,7 +20,7 @@ from expertnet.requests.forms import (AnswerForm, AttachmentForm, FeedbackForm, 
 from expertnet.requests.labels import TEMPLATE_GLOBALS
 from expertnet.requests.models import RequestStatus
 from expertnet.requests.schemas import RequestIn, SubmittedRequestIn
-from expertnet.web_input import paginate
+from expertnet.web_input import choice_or_400, paginate
 
 
 def _user():
@@ -184,10 +184,7 @@ def change_status(request_id: int):
     assistance_request = _load(request_id)
     form = TransitionForm()
     form.validate()
-    try:
-        to_status = RequestStatus(form.to_status.data)
-    except ValueError:
-        abort(400)
+    to_status = choice_or_400(RequestStatus, form.to_status.data)
     services.change_status(_user(), assistance_request, to_status, form.note.data or "")
     flash(_("The request is now: %(status)s.", status=TEMPLATE_GLOBALS["status_label"](to_status)), "success")
     return _to_detail(assistance_request)
