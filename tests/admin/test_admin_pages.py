@@ -92,7 +92,8 @@ def test_user_search_and_role_filter(client, auth):
     assert client.get("/admin/users?page=abc").status_code == 404
 
 
-def test_edit_a_topic_label(client, auth):
+def rename_drone_topic(client, auth):
+    """An admin renames the drones topic in English and Arabic (French and Spanish left blank)."""
     load_bundled_topics()
     db.session.commit()
     topic = db.session.scalar(sa.select(Topic).where(Topic.slug == "uas-drone-threats"))
@@ -101,6 +102,11 @@ def test_edit_a_topic_label(client, auth):
         "label_en": "Drones and uncrewed aircraft", "label_ar": "الطائرات المسيّرة", "label_fr": "", "label_es": "",
         "description_en": "", "description_ar": "", "is_active": "y"})
     assert response.status_code == 302
+    return topic
+
+
+def test_edit_a_topic_label(client, auth):
+    topic = rename_drone_topic(client, auth)
     db.session.refresh(topic)
     assert topic.labels["en"] == "Drones and uncrewed aircraft" and topic.labels["fr"]  # French kept
     assert "الطائرات المسيّرة" in client.get("/admin/taxonomy", headers={"Accept-Language": "ar"}).get_data(as_text=True)
@@ -108,14 +114,7 @@ def test_edit_a_topic_label(client, auth):
 
 def test_editing_a_topic_makes_every_process_refit_the_matcher(client, auth):
     """Topic labels are part of every expert's matcher profile, so an edit is logged as a change of all."""
-    load_bundled_topics()
-    db.session.commit()
-    topic = db.session.scalar(sa.select(Topic).where(Topic.slug == "uas-drone-threats"))
-    auth.login(make_user(Role.ADMIN))
-    response = client.post(f"/admin/taxonomy/{topic.id}", data={
-        "label_en": "Drones", "label_ar": "الطائرات المسيّرة", "label_fr": "", "label_es": "", "description_en": "",
-        "description_ar": "", "is_active": "y"})
-    assert response.status_code == 302
+    rename_drone_topic(client, auth)
     state = db.session.scalar(sa.select(MatcherState))
     assert state is not None and state.changed_expert_ids[-1][1] == REFIT_ALL
 
