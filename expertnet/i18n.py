@@ -27,8 +27,18 @@ def select_locale() -> str:
     return request.accept_languages.best_match(languages) or current_app.config["BABEL_DEFAULT_LOCALE"]
 
 
+# CLDR also names codes ISO 3166-1 does not assign to a country: its exceptional reservations (unions,
+# organisations, islands with codes of their own) and the user-assigned ranges (AA, QM-QZ, XA-XZ, ZZ) that
+# CLDR uses for test locales, Kosovo and "Outlying Oceania". What is left are the 249 assigned codes.
+NOT_ISO_3166_1 = frozenset({"AC", "CP", "CQ", "DG", "EA", "EU", "EZ", "IC", "TA", "UN"})
+
+
+def _user_assigned(code: str) -> bool:
+    return code in ("AA", "ZZ") or code[0] == "X" or (code[0] == "Q" and code[1] >= "M")
+
+
 def _is_country(code: str) -> bool:
-    return len(code) == 2 and code.isalpha() and code != "ZZ"
+    return len(code) == 2 and code.isalpha() and not _user_assigned(code) and code not in NOT_ISO_3166_1
 
 
 # Every code a reader may choose, in either language (CLDR's lists differ by a code between languages).

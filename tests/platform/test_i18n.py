@@ -1,4 +1,6 @@
 """English and Arabic: locale choice, right-to-left pages, and complete catalogues."""
+import re
+
 import pytest
 
 from expertnet.accounts.models import Role
@@ -73,3 +75,14 @@ def test_arabic_translations_keep_their_placeholders():
                 if entry.id and entry.string and isinstance(entry.id, str):
                     assert set(re.findall(r"%\(\w+\)s", entry.id)) == set(re.findall(r"%\(\w+\)s", entry.string)), \
                         f"{po_path}: {entry.id!r}"
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_country_lists_hold_only_iso_3166_countries(client, auth, locale):
+    """CLDR's test locales, unions, organisations and macro-regions are not countries an agency is in."""
+    auth.login(make_user(Role.MEMBER))
+    page = client.get("/requests/new", headers={"Accept-Language": locale}).get_data(as_text=True)
+    offered = set(re.findall(r'<option value="([A-Z]{2})"', page))
+    assert len(offered) == 249 and {"JO", "IQ", "MX", "PS", "TW", "AQ"} <= offered
+    assert not offered & {"XA", "XB", "EU", "EZ", "UN", "QO", "ZZ", "XK", "AC", "IC"}
+    assert "Pseudo" not in page and "Eurozone" not in page
