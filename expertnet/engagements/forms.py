@@ -21,7 +21,10 @@ class AcceptForm(FlaskForm):
 
 
 class DeclineForm(FlaskForm):
-    reason = SelectField(_l("Reason"), choices=lambda: [(k.value, v) for k, v in DECLINE_REASON_LABELS.items()])
+    # No reason is preselected: a conflict of interest excludes the expert from the agency's next requests,
+    # so it is recorded only when the expert chooses it.
+    reason = SelectField(_l("Reason"), choices=lambda: [("", _l("Choose a reason"))] + [
+        (k.value, v) for k, v in DECLINE_REASON_LABELS.items()])
     note = TextAreaField(_l("Note to the coordinators"), validators=[Optional(), Length(max=2000)],
                          description=_l("Required for another reason; for a conflict, say with whom."))
     submit = SubmitField(_l("Decline"))

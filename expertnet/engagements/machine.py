@@ -34,6 +34,7 @@ ERROR_MESSAGES = {
     "terms_outdated": _l("The confidentiality terms have changed; please read and accept the current version."),
     "terms_required": _l("Accept the confidentiality terms before accepting the invitation."),
     "reason_required": _l("Give a reason."),
+    "decline_reason_required": _l("Choose why you decline the invitation."),
     "illegal_transition": _l("This engagement cannot make that step from its current state."),
     "report_required": _l("Write the completion report before submitting it."),
     "note_required": _l("Write the progress note first."),

@@ -168,8 +168,10 @@ def accept_invitation(expert_user, invitation: Invitation) -> Engagement:
     return engagement
 
 
-def decline_invitation(expert_user, invitation: Invitation, reason: DeclineReason, note: str = "") -> None:
+def decline_invitation(expert_user, invitation: Invitation, reason: DeclineReason | None, note: str = "") -> None:
     _check_own(expert_user, invitation)
+    if reason is None:
+        raise InvitationError("decline_reason_required")
     reason = DeclineReason(reason)
     if reason == DeclineReason.OTHER and not (note or "").strip():
         raise InvitationError("reason_required")

@@ -115,7 +115,7 @@ def decline_invitation(invitation_id: int):
     invitation = access.get_own_invitation_or_404(_user(), invitation_id)
     form = DeclineForm()
     form.validate()
-    reason = choice_or_400(DeclineReason, form.reason.data)
+    reason = choice_or_400(DeclineReason, form.reason.data) if form.reason.data else None
     services.decline_invitation(_user(), invitation, reason, form.note.data or "")
     flash(_("You declined the invitation. Thank you for telling us."), "success")
     return redirect(url_for("engagements.inbox"))

@@ -71,6 +71,29 @@ def test_decline_with_reason(client, auth, invited):
     assert client.post(f"/invitations/{invited.id}/decline", data={"reason": "bogus"}).status_code == 400
 
 
+def test_declining_needs_a_chosen_reason_and_never_assumes_a_conflict(client, auth, invited):
+    """One click on Decline used to record "conflict of interest" (the list's first entry) and exclude the
+    expert from the agency's next requests."""
+    auth.login(invited.expert.user)
+    page = client.get(f"/invitations/{invited.id}").get_data(as_text=True)
+    assert '<select id="reason" name="reason"><option value="">' in page  # nothing chosen until the expert does
+    response = client.post(f"/invitations/{invited.id}/decline", data={"reason": ""}, follow_redirects=True)
+    assert "Choose why you decline the invitation." in response.get_data(as_text=True)
+    db.session.expire_all()
+    assert invited.status == InvitationStatus.PENDING and invited.decline_reason is None
+    assert invited.request.organisation not in invited.expert.conflict_organisations
+
+
+def test_a_declared_conflict_is_shown_to_the_expert(client, auth, invited):
+    auth.login(invited.expert.user)
+    client.post(f"/invitations/{invited.id}/decline", data={"reason": "conflict", "note": "I advised them"})
+    db.session.expire_all()
+    assert invited.status == InvitationStatus.CONFLICT_DECLARED
+    assert invited.request.organisation in invited.expert.conflict_organisations
+    page = client.get(f"/invitations/{invited.id}").get_data(as_text=True)
+    assert "You declared a conflict of interest: you will not be suggested" in page
+
+
 def test_late_and_withdrawn_answers_get_a_clear_error(client, auth, coordinator, invited):
     invited.respond_by = utcnow() - timedelta(hours=1)
     db.session.commit()
