@@ -162,5 +162,6 @@ class ListFilterForm(FlaskForm):
     # Filters never fail the page: an unknown value simply matches nothing (see listing.filtered).
     status = SelectField(_l("Status"), validate_choice=False)
     topic = SelectField(_l("Topic"), validate_choice=False)
+    waiting = BooleanField(_l("Waiting for our answer or feedback"))
     since = DateField(_l("Filed since"), validators=[Optional()])
     until = DateField(_l("Filed until"), validators=[Optional()])

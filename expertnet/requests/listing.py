@@ -5,7 +5,7 @@ import sqlalchemy as sa
 from flask_babel import get_locale, lazy_gettext as _l
 
 from expertnet.requests.labels import STATUS_LABELS
-from expertnet.requests.models import AssistanceRequest, RequestStatus, request_topic
+from expertnet.requests.models import AssistanceRequest, Feedback, RequestStatus, request_topic
 from expertnet.taxonomy.models import Topic
 from expertnet.taxonomy.services import leaf_topics
 
@@ -36,6 +36,14 @@ def set_filter_choices(form) -> None:
     form.topic.choices = [("", _l("Any topic"))] + [(t.slug, t.label(locale)) for t in leaf_topics()]
 
 
+def waiting_on_agency() -> sa.ColumnElement[bool]:
+    """Requests whose next step is the agency's: a coordinator's question to answer, or feedback to give
+    (in evaluation or closed, and not yet given)."""
+    return sa.or_(AssistanceRequest.status == RequestStatus.INFO_REQUESTED,
+                  sa.and_(AssistanceRequest.status.in_((RequestStatus.EVALUATION, RequestStatus.CLOSED)),
+                          ~sa.exists().where(Feedback.request_id == AssistanceRequest.id)))
+
+
 def _day_start(day) -> datetime:
     return datetime.combine(day, time.min, tzinfo=timezone.utc)
 
@@ -46,6 +54,8 @@ def filtered(query: sa.Select, form) -> sa.Select:
     if form.status.data:
         statuses = [s for s in RequestStatus if s.value == form.status.data]
         query = query.where(AssistanceRequest.status.in_(statuses) if statuses else sa.false())
+    if form.waiting.data:
+        query = query.where(waiting_on_agency())
     if form.topic.data:
         query = query.where(AssistanceRequest.id.in_(
             sa.select(request_topic.c.request_id).join(Topic, Topic.id == request_topic.c.topic_id)

@@ -1,11 +1,12 @@
 """The agency's list: filters by status, topic and date, search, pagination; accepted experts' names only."""
+import re
 from datetime import timedelta
 
 import pytest
 
 from expertnet.db import utcnow
 from expertnet.extensions import db
-from expertnet.requests.models import RequestStatus as S
+from expertnet.requests.models import Feedback, RequestStatus as S
 from tests.conftest import make_user
 from tests.requests.factories import invite_expert, make_draft, make_request
 
@@ -62,3 +63,23 @@ def test_arabic_search_folds_spelling_variants(client, auth, users):
     auth.login(users["member"])
     for query in ("اعداد", "إعداد", "الكيميائيه", "الكيمیائية", "خُطة", "خطـة"):
         assert "الاستجابة" in _page(client, f"?q={query}"), query
+
+
+def test_home_card_counts_exactly_the_requests_its_link_lists(client, auth, users):
+    """A closed request awaiting the agency's feedback counted 0 on the home card, whose link opened the whole
+    list; now the card and the filtered list it opens share one condition."""
+    member, coordinator = users["member"], users["coordinator"]
+    closed = make_request(member, S.CLOSED, coordinator, title="Closed, feedback still to give")
+    asked = make_request(member, S.INFO_REQUESTED, coordinator, title="Question from the coordinators")
+    rated = make_request(member, S.CLOSED, coordinator, title="Closed and rated")
+    make_request(member, S.TRIAGE, coordinator, title="In triage, nothing for us to do")
+    db.session.add(Feedback(request_id=rated.id, author_id=member.id, usefulness=4, timeliness=4, expertise=4))
+    db.session.commit()
+    auth.login(member)
+    home = client.get("/").get_data(as_text=True)
+    card = re.search(r'<a class="card stat" href="([^"]+)"><span class="figure">(\d+)</span><span class="caption">'
+                     r'requests waiting for our answer or feedback', home)
+    assert card is not None and card.group(2) == "2"
+    listed = client.get(card.group(1).replace("&amp;", "&")).get_data(as_text=True)
+    assert listed.count('data-label="Request"') == 2
+    assert closed.title in listed and asked.title in listed and rated.title not in listed
