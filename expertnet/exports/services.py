@@ -51,7 +51,8 @@ def _request(member, assistance_request: AssistanceRequest) -> dict:
                         for m in visible_messages(member, assistance_request)]
     data["feedback"] = _feedback(assistance_request)
     data["experts"] = [profile.user.full_name for profile in accepted_experts(assistance_request)]
-    data["seen_by"] = [{"name": row["user"].full_name, "role": row["user"].role.value, "times": row["count"],
+    data["seen_by"] = [{"name": row["user"].full_name, "role": row["user"].role.value, "text_reads": row["reads"],
+                        "file_downloads": row["downloads"],
                         "first": _iso(row["first"]), "last": _iso(row["last"])}
                        for row in sensitive_readers(assistance_request)]
     return data

@@ -113,14 +113,18 @@ def record_sensitive_read(user, assistance_request: AssistanceRequest, part: str
 
 
 def sensitive_readers(assistance_request: AssistanceRequest) -> list[dict]:
-    """Who opened the sensitive parts, with first and last time and how often, most recent first."""
+    """Who opened the sensitive parts, most recent first: first and last time, how often they read the text
+    and how often they downloaded a file. One page view logs the text and, when shown, the annex: counting
+    the text alone makes one view "read once"."""
+    part = AuditEvent.details["part"].as_string()
     rows = db.session.execute(
         sa.select(AuditEvent.actor_id, sa.func.min(AuditEvent.occurred_at), sa.func.max(AuditEvent.occurred_at),
-                  sa.func.count(AuditEvent.id))
+                  sa.func.count(AuditEvent.id).filter(part == "detail"),
+                  sa.func.count(AuditEvent.id).filter(part == "attachment"))
         .where(AuditEvent.action == "request.read_sensitive", AuditEvent.object_type == "assistance_request",
                AuditEvent.object_id == assistance_request.id, AuditEvent.actor_id.is_not(None))
         .group_by(AuditEvent.actor_id).order_by(sa.func.max(AuditEvent.occurred_at).desc())).all()
     people: dict[int | None, User] = {  # keyed for the rows' actor ids, typed optional though None is filtered out
         u.id: u for u in db.session.scalars(sa.select(User).where(User.id.in_([r[0] for r in rows])))}
-    return [{"user": people[actor_id], "first": first, "last": last, "count": count}
-            for actor_id, first, last, count in rows]
+    return [{"user": people[actor_id], "first": first, "last": last, "reads": reads, "downloads": downloads}
+            for actor_id, first, last, reads, downloads in rows]

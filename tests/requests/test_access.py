@@ -73,7 +73,11 @@ def test_sensitive_reads_are_listed(users):
     access.record_sensitive_read(users["coordinator"], r, "annex")
     access.record_sensitive_read(users["member"], r, "detail")
     db.session.commit()
+    access.record_sensitive_read(users["member"], r, "attachment", attachment_id=1)
+    db.session.commit()
     readers = access.sensitive_readers(r)
-    assert {row["user"].id: row["count"] for row in readers} == {users["coordinator"].id: 2, users["member"].id: 1}
+    # One page view logs the text and its annex: it is one read, not two (issue 13 bug 12).
+    assert {row["user"].id: (row["reads"], row["downloads"]) for row in readers} == {
+        users["coordinator"].id: (1, 0), users["member"].id: (1, 1)}
     rows = db.session.scalars(sa.select(AuditEvent).where(AuditEvent.action == "request.read_sensitive")).all()
-    assert {row.details["part"] for row in rows} == {"detail", "annex"}
+    assert {row.details["part"] for row in rows} == {"detail", "annex", "attachment"}

@@ -142,3 +142,6 @@ def test_invited_expert_sees_summary_only_until_terms(client, auth, users, scene
     page = client.get(f"/requests/{assistance_request.id}").get_data(as_text=True)
     seen_by = page[page.index('id="seen-by"'):]
     assert users["expert"].full_name in seen_by and "Hi all" in page
+    # One page view (text and annex) and one download: said as such, not "opened 3 times" (issue 13 bug 12).
+    expert_row = seen_by[seen_by.index(users["expert"].full_name):].split("</li>")[0]
+    assert "Read the request once" in expert_row and "Downloaded a file once" in expert_row
