@@ -3,12 +3,10 @@ import sqlalchemy as sa
 
 from expertnet.coordination import sla
 from expertnet.coordination.digest import clocked_requests
+from expertnet.engagements.capacity import OPEN_ENGAGEMENT
 from expertnet.engagements.models import Engagement, EngagementStatus
 from expertnet.extensions import db
 from expertnet.requests.models import RequestStatus
-
-OPEN_ENGAGEMENTS = (EngagementStatus.PLANNED, EngagementStatus.ACTIVE, EngagementStatus.REPORT_SUBMITTED,
-                    EngagementStatus.REPORT_ACCEPTED, EngagementStatus.SUSPENDED)
 
 
 def coordination_figures(user) -> dict:
@@ -22,5 +20,5 @@ def coordination_figures(user) -> dict:
         "reports_to_review": db.session.scalar(sa.select(sa.func.count(Engagement.id)).where(
             Engagement.status == EngagementStatus.REPORT_SUBMITTED)),
         "open_engagements": db.session.scalar(sa.select(sa.func.count(Engagement.id)).where(
-            Engagement.status.in_(OPEN_ENGAGEMENTS))),
+            Engagement.status.in_(OPEN_ENGAGEMENT))),
     }
