@@ -31,6 +31,25 @@ class ChangedMeanwhile(Conflict):
     messages = {"changed_meanwhile": _l("Someone else changed this request meanwhile; look again.")}
 
 
+class InvalidForm(ServiceError):
+    """A posted form that does not validate: the view's refusal page draws it again, errors inline."""
+
+    def __init__(self, message: object, forms: dict[str, Any], *, http_status: int = 422):
+        super().__init__("invalid_form", http_status=http_status)
+        self.text, self.forms = message, forms
+
+    @property
+    def message(self) -> str:
+        return str(self.text)
+
+
+def submitted(form: Any, message: object, *, shown_as: str | None = None, http_status: int = 422) -> Any:
+    """The form when it validates; otherwise a refusal with `message`, the form redrawn as `shown_as`."""
+    if not form.validate_on_submit():
+        raise InvalidForm(message, {shown_as: form} if shown_as else {}, http_status=http_status)
+    return form
+
+
 def wants_problem_json() -> bool:
     return request.path.startswith("/api/") or request.path.endswith(".json")
 

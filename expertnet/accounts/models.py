@@ -1,7 +1,7 @@
 """Organisations (member agencies), users and onboarding invitations."""
-import enum
 import secrets
 from datetime import datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from flask_login import UserMixin
@@ -12,22 +12,11 @@ from expertnet.db import IntPK, OrganisationFK, ShortText, TimestampMixin, UserF
 from expertnet.extensions import db
 
 
-class Role(str, enum.Enum):
-    MEMBER = "member"
-    COORDINATOR = "coordinator"
-    EXPERT = "expert"
-    ADMIN = "admin"
-
-
-class OrganisationKind(str, enum.Enum):
-    LAW_ENFORCEMENT = "law_enforcement"
-    CUSTOMS_BORDER = "customs_border"
-    REGULATOR = "regulator"
-    EMERGENCY_SERVICES = "emergency_services"
-    MILITARY_DEFENCE = "military_defence"
-    INDUSTRY = "industry"
-    ACADEMIA_RESEARCH = "academia_research"
-    INTERNATIONAL_ORGANISATION = "international_organisation"
+# Each member's value is its lower-cased name (StrEnum), which is what the database stores.
+Role = StrEnum("Role", "MEMBER COORDINATOR EXPERT ADMIN")
+OrganisationKind = StrEnum("OrganisationKind", """
+    LAW_ENFORCEMENT CUSTOMS_BORDER REGULATOR EMERGENCY_SERVICES
+    MILITARY_DEFENCE INDUSTRY ACADEMIA_RESEARCH INTERNATIONAL_ORGANISATION""")
 
 
 class Organisation(TimestampMixin, db.Model):

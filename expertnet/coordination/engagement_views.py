@@ -6,11 +6,11 @@ from flask_babel import gettext as _
 from sqlalchemy.orm import selectinload
 
 from expertnet.accounts.policy import STAFF, found_or_404, roles_required
-from expertnet.actions import action
+from expertnet.actions import submitted
 from expertnet.attachments.models import Attachment
 from expertnet.coordination import bp, desk
 from expertnet.coordination.forms import EngagementActionForm, MilestoneForm, NoteForm, PlanForm
-from expertnet.coordination.pages import actor
+from expertnet.coordination.pages import actor, staff_step
 from expertnet.engagements import services as engagement_services
 from expertnet.engagements.models import Engagement, EngagementStatus, Milestone
 from expertnet.experts.models import ExpertProfile
@@ -93,7 +93,12 @@ def engagement_page(engagement: Engagement, message: str, status: int = 422, **f
 def refused_on_engagement(error, engagement_id: int, **_view_args):
     # The request's machine refusing the move an engagement step implies: the request's state is in the way.
     status = 409 if isinstance(error, LifecycleError) else error.http_status
-    return engagement_page(load_engagement(engagement_id), error.message, status)
+    return engagement_page(load_engagement(engagement_id), error.message, status, **getattr(error, "forms", {}))
+
+
+def engagement_step(rule: str):
+    return staff_step(f"/engagements/<int:engagement_id>{rule}", load=load_engagement, id_arg="engagement_id",
+                      refused=refused_on_engagement)
 
 
 def _done(engagement: Engagement, message: str, target: str = ".engagement"):
@@ -103,13 +108,10 @@ def _done(engagement: Engagement, message: str, target: str = ".engagement"):
     return redirect(url_for(target, engagement_id=engagement.id), 303)
 
 
-@bp.post("/engagements/<int:engagement_id>/act")
-@roles_required(*STAFF)
-@action(refused=refused_on_engagement)
-def engagement_action(engagement_id: int):
-    engagement = load_engagement(engagement_id)
-    form = EngagementActionForm()
-    if not form.validate_on_submit() or form.action.data not in ACTIONS:
+@engagement_step("/act")
+def engagement_action(engagement: Engagement):
+    form = submitted(EngagementActionForm(), _("That action is not known."), http_status=400)
+    if form.action.data not in ACTIONS:
         return engagement_page(engagement, _("That action is not known."), 400)
     service, needs_reason = ACTIONS[form.action.data]
     reason = (form.reason.data or "").strip()
@@ -121,35 +123,22 @@ def engagement_action(engagement_id: int):
     return _done(engagement, _("Engagement updated."))
 
 
-@bp.post("/engagements/<int:engagement_id>/plan")
-@roles_required(*STAFF)
-@action(refused=refused_on_engagement)
-def plan(engagement_id: int):
-    engagement = load_engagement(engagement_id)
-    form = PlanForm()
-    if not form.validate_on_submit():
-        return engagement_page(engagement, _("Please correct the dates."), 422, plan_form=form)
+@engagement_step("/plan")
+def plan(engagement: Engagement):
+    form = submitted(PlanForm(), _("Please correct the dates."), shown_as="plan_form")
     desk.plan_engagement(actor(), engagement, form.planned_start.data, form.planned_end.data)
     return _done(engagement, _("Planned dates saved."))
 
 
-@bp.post("/engagements/<int:engagement_id>/milestones")
-@roles_required(*STAFF)
-@action(refused=refused_on_engagement)
-def add_milestone(engagement_id: int):
-    engagement = load_engagement(engagement_id)
-    form = MilestoneForm()
-    if not form.validate_on_submit():
-        return engagement_page(engagement, _("Please correct the milestone."), 422, milestone_form=form)
+@engagement_step("/milestones")
+def add_milestone(engagement: Engagement):
+    form = submitted(MilestoneForm(), _("Please correct the milestone."), shown_as="milestone_form")
     desk.add_milestone(actor(), engagement, form.title.data, form.due_on.data)
     return _done(engagement, _("Milestone added."))
 
 
-@bp.post("/engagements/<int:engagement_id>/milestones/<int:milestone_id>/done")
-@roles_required(*STAFF)
-@action(refused=refused_on_engagement)
-def complete_milestone(engagement_id: int, milestone_id: int):
-    engagement = load_engagement(engagement_id)
+@engagement_step("/milestones/<int:milestone_id>/done")
+def complete_milestone(engagement: Engagement, milestone_id: int):
     milestone = found_or_404(db.session.get(Milestone, milestone_id))
     if milestone.engagement_id != engagement.id:
         abort(404)
@@ -157,13 +146,8 @@ def complete_milestone(engagement_id: int, milestone_id: int):
     return _done(engagement, _("Milestone done."))
 
 
-@bp.post("/engagements/<int:engagement_id>/notes")
-@roles_required(*STAFF)
-@action(refused=refused_on_engagement)
-def add_note(engagement_id: int):
-    engagement = load_engagement(engagement_id)
-    form = NoteForm()
-    if not form.validate_on_submit():
-        return engagement_page(engagement, _("Write the progress note first."), 422, note_form=form)
+@engagement_step("/notes")
+def add_note(engagement: Engagement):
+    form = submitted(NoteForm(), _("Write the progress note first."), shown_as="note_form")
     engagement_services.add_progress_note(actor(), engagement, form.body.data)
     return _done(engagement, _("Note added."))

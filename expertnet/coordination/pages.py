@@ -1,9 +1,15 @@
 """What the desk's page modules (views, engagement_views, report_views) share, so none imports another:
-who is acting, in which language."""
+who is acting, in which language, and how a coordinator's POST on one object is declared."""
+from collections.abc import Callable
+from functools import wraps
+
 from flask_babel import get_locale
 from flask_login import current_user
 
 from expertnet.accounts.models import User
+from expertnet.accounts.policy import STAFF, roles_required
+from expertnet.actions import Refusal, action
+from expertnet.coordination import bp
 
 
 def actor() -> User:
@@ -12,3 +18,14 @@ def actor() -> User:
 
 def locale() -> str:
     return str(get_locale())
+
+
+def staff_step(rule: str, *, load: Callable, id_arg: str, refused: Refusal) -> Callable:
+    """A coordinator's POST on one object (`rule`'s `id_arg`): staff only, through the action seam, the object
+    loaded by `load` and handed to the view in place of its id."""
+    def register(view: Callable) -> Callable:
+        @wraps(view)
+        def load_then_act(**view_args):
+            return view(load(view_args.pop(id_arg)), **view_args)
+        return bp.post(rule)(roles_required(*STAFF)(action(refused=refused)(load_then_act)))
+    return register

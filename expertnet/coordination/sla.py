@@ -6,9 +6,9 @@ A milestone not reached yet is on_track, due_soon (less than SLA_WARNING_FRACTIO
 or overdue; a reached one is met, or missed when it came late. A request closed, rejected or withdrawn
 before a milestone stops that clock (state "stopped").
 """
-import enum
 from dataclasses import dataclass
 from datetime import datetime, timedelta
+from enum import StrEnum
 
 from flask import current_app
 
@@ -19,19 +19,9 @@ from expertnet.requests.models import AssistanceRequest, Urgency
 PAUSED_VALUES = frozenset(status.value for status in PAUSED)
 
 
-class Milestone(str, enum.Enum):
-    TRIAGE = "triage"
-    FIRST_INVITATION = "first_invitation"
-    ASSIGNMENT = "assignment"
-
-
-class SlaState(str, enum.Enum):
-    ON_TRACK = "on_track"
-    DUE_SOON = "due_soon"
-    OVERDUE = "overdue"
-    MET = "met"
-    MISSED = "missed"
-    STOPPED = "stopped"
+# Each member's value is its lower-cased name (StrEnum).
+Milestone = StrEnum("Milestone", "TRIAGE FIRST_INVITATION ASSIGNMENT")
+SlaState = StrEnum("SlaState", "ON_TRACK DUE_SOON OVERDUE MET MISSED STOPPED")
 
 
 OPEN_STATES = (SlaState.ON_TRACK, SlaState.DUE_SOON, SlaState.OVERDUE)

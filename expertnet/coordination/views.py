@@ -9,12 +9,12 @@ from flask_babel import gettext as _
 
 from expertnet.accounts.models import User
 from expertnet.accounts.policy import STAFF, found_or_404, roles_required
-from expertnet.actions import action, attempt
+from expertnet.actions import action, attempt, submitted
 from expertnet.coordination import bp, desk, sla, triage
 from expertnet.coordination.forms import (InviteForm, LeadForm, MoveRequestForm, PriorityForm, QueueFilterForm,
                                           RefineForm)
 from expertnet.coordination.labels import TEMPLATE_GLOBALS
-from expertnet.coordination.pages import actor, locale
+from expertnet.coordination.pages import actor, locale, staff_step
 from expertnet.coordination.queue import SAVED_VIEWS, QueueFilters, triage_queue, view_counts
 from expertnet.engagements import services as engagement_services
 from expertnet.engagements.models import Invitation
@@ -105,48 +105,39 @@ def refused_on_desk(error, request_id: int, **_view_args):
     return desk_page(load_request(request_id), error.message, error.http_status)
 
 
-@bp.post("/requests/<int:request_id>/move")
-@roles_required(*STAFF)
-@action(refused=refused_on_desk)
-def move_request(request_id: int):
-    assistance_request = load_request(request_id)
-    form = MoveRequestForm()
-    if not form.validate_on_submit():
-        return desk_page(assistance_request, _("That step is not known."), 400)
+def desk_step(rule: str):
+    return staff_step(f"/requests/<int:request_id>{rule}", load=load_request, id_arg="request_id",
+                      refused=refused_on_desk)
+
+
+@desk_step("/move")
+def move_request(assistance_request):
+    form = submitted(MoveRequestForm(), _("That step is not known."), http_status=400)
     to_status, note = RequestStatus(form.to_status.data), form.note.data or ""
     move = MOVES.get(to_status, lambda who, req, text: transition(req, to_status, who, text))
     move(actor(), assistance_request, note)
     flash(_("The request moved on: %(status)s.", status=TEMPLATE_GLOBALS["request_status_label"](to_status)),
           "success")
-    return back_to(request_id)
+    return back_to(assistance_request.id)
 
 
-@bp.post("/requests/<int:request_id>/priority")
-@roles_required(*STAFF)
-@action(refused=refused_on_desk)
-def set_priority(request_id: int):
-    assistance_request = load_request(request_id)
-    form = PriorityForm()
-    if not form.validate_on_submit():
-        return desk_page(assistance_request, _("Choose a priority from 1 to 5."), 400)
+@desk_step("/priority")
+def set_priority(assistance_request):
+    form = submitted(PriorityForm(), _("Choose a priority from 1 to 5."), http_status=400)
     triage.set_priority(actor(), assistance_request, form.priority.data)
     flash(_("Priority set."), "success")
-    return redirect(url_for(".request_desk", request_id=request_id), 303)
+    return redirect(url_for(".request_desk", request_id=assistance_request.id), 303)
 
 
-@bp.post("/requests/<int:request_id>/lead")
-@roles_required(*STAFF)
-@action(refused=refused_on_desk)
-def assign_lead(request_id: int):
-    assistance_request = load_request(request_id)
+@desk_step("/lead")
+def assign_lead(assistance_request):
     form = LeadForm()
     form.lead.choices = [(0, "")] + [(u.id, u.full_name) for u in staff_users()]
-    if not form.validate_on_submit():
-        return desk_page(assistance_request, _("Choose an active coordinator."), 400)
+    submitted(form, _("Choose an active coordinator."), http_status=400)
     lead = db.session.get(User, form.lead.data) if form.lead.data else None
     triage.assign_lead(actor(), assistance_request, lead)
     flash(_("Lead coordinator updated."), "success")
-    return back_to(request_id)
+    return back_to(assistance_request.id)
 
 
 # ------------------------------------------------------------------ suggestions and inviting

@@ -1,6 +1,6 @@
 """Invitation (request x expert) and Engagement (per accepted expert), with notes and milestones."""
-import enum
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,31 +10,10 @@ from expertnet.db import (
 from expertnet.extensions import db
 
 
-class InvitationStatus(str, enum.Enum):
-    PENDING = "pending"
-    ACCEPTED = "accepted"
-    DECLINED = "declined"
-    EXPIRED = "expired"
-    REVOKED = "revoked"
-    CONFLICT_DECLARED = "conflict_declared"
-
-
-class DeclineReason(str, enum.Enum):
-    CONFLICT = "conflict"
-    NO_CAPACITY = "no_capacity"
-    OUT_OF_EXPERTISE = "out_of_expertise"
-    DATES = "dates"
-    OTHER = "other"
-
-
-class EngagementStatus(str, enum.Enum):
-    PLANNED = "planned"
-    ACTIVE = "active"
-    REPORT_SUBMITTED = "report_submitted"
-    REPORT_ACCEPTED = "report_accepted"
-    CLOSED = "closed"
-    SUSPENDED = "suspended"
-    WITHDRAWN = "withdrawn"
+# Each member's value is its lower-cased name (StrEnum), which is what the database stores.
+InvitationStatus = StrEnum("InvitationStatus", "PENDING ACCEPTED DECLINED EXPIRED REVOKED CONFLICT_DECLARED")
+DeclineReason = StrEnum("DeclineReason", "CONFLICT NO_CAPACITY OUT_OF_EXPERTISE DATES OTHER")
+EngagementStatus = StrEnum("EngagementStatus", "PLANNED ACTIVE REPORT_SUBMITTED REPORT_ACCEPTED CLOSED SUSPENDED WITHDRAWN")
 
 
 class Invitation(TimestampMixin, db.Model):

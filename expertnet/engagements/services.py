@@ -10,6 +10,7 @@ An expert's `commitments` is the count of pending invitations plus open engageme
 under the profile's row lock (`engagements.capacity`), so parallel actions cannot over-commit or release twice.
 """
 from datetime import datetime, timedelta
+from typing import Any
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
@@ -46,6 +47,19 @@ def _require_staff(user, error=InvitationError) -> None:
     # expects a user: None, the system, is never staff and is refused here as before, not a crash.
     if user is None or not is_staff(user):
         raise error("not_staff")
+
+
+def _required_reason(reason: str | None, error=InvitationError) -> str:
+    if not (reason or "").strip():
+        raise error("reason_required")
+    return (reason or "").strip()
+
+
+def _staff_move(coordinator, engagement: Engagement, to: EngagementStatus, reason: str | None = None) -> bool:
+    """A coordinator's move of an engagement; a move given a `reason` needs one that says something."""
+    _require_staff(coordinator, EngagementError)
+    audit: dict[str, Any] = {} if reason is None else {"reason": _required_reason(reason, EngagementError)}
+    return transition(ENGAGEMENT_MACHINE, engagement, to, coordinator, **audit) is not None
 
 
 # ------------------------------------------------------------------ inviting
@@ -197,11 +211,10 @@ def _remember_conflict(profile: ExpertProfile, organisation) -> None:
 
 def revoke_invitation(coordinator, invitation: Invitation, reason: str) -> None:
     _require_staff(coordinator)
-    if not (reason or "").strip():
-        raise InvitationError("reason_required")
-    if not transition(INVITATION_MACHINE, invitation, InvitationStatus.REVOKED, coordinator, reason=reason.strip()):
+    reason = _required_reason(reason)
+    if not transition(INVITATION_MACHINE, invitation, InvitationStatus.REVOKED, coordinator, reason=reason):
         return
-    invitation.responded_at, invitation.decline_note = utcnow(), reason.strip()
+    invitation.responded_at, invitation.decline_note = utcnow(), reason
     db.session.flush()
     _maybe_back_to_matching(invitation.request)
     _mail_expert(invitation, "invitation_revoked")
@@ -299,45 +312,33 @@ def submit_report(expert_user, engagement: Engagement, report: str, days_spent: 
 
 
 def accept_report(coordinator, engagement: Engagement) -> None:
-    _require_staff(coordinator, EngagementError)
-    transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.REPORT_ACCEPTED, coordinator)
+    _staff_move(coordinator, engagement, EngagementStatus.REPORT_ACCEPTED)
 
 
 def return_report(coordinator, engagement: Engagement, reason: str) -> None:
     """Send the report back to the expert for changes (report_submitted -> active)."""
-    _require_staff(coordinator, EngagementError)
-    if not (reason or "").strip():
-        raise EngagementError("reason_required")
-    transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.ACTIVE, coordinator, reason=reason.strip())
+    _staff_move(coordinator, engagement, EngagementStatus.ACTIVE, reason)
 
 
 def close_engagement(coordinator, engagement: Engagement) -> None:
     """Close after the accepted report; the expert keeps read-only access for the configured period."""
-    _require_staff(coordinator, EngagementError)
-    if transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.CLOSED, coordinator):
+    if _staff_move(coordinator, engagement, EngagementStatus.CLOSED):
         engagement.closed_at = utcnow()
         db.session.flush()
 
 
 def suspend_engagement(coordinator, engagement: Engagement, reason: str) -> None:
-    _require_staff(coordinator, EngagementError)
-    if not (reason or "").strip():
-        raise EngagementError("reason_required")
-    transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.SUSPENDED, coordinator, reason=reason.strip())
+    _staff_move(coordinator, engagement, EngagementStatus.SUSPENDED, reason)
 
 
 def resume_engagement(coordinator, engagement: Engagement) -> None:
-    _require_staff(coordinator, EngagementError)
-    transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.ACTIVE, coordinator)
+    _staff_move(coordinator, engagement, EngagementStatus.ACTIVE)
 
 
 def withdraw_expert(coordinator, engagement: Engagement, reason: str) -> bool:
     """Take the expert off the request: the engagement stays as history, their place and their need-to-know
     end. False when it was already withdrawn (a repeat changes nothing)."""
-    _require_staff(coordinator, EngagementError)
-    if not (reason or "").strip():
-        raise EngagementError("reason_required")
-    if not transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.WITHDRAWN, coordinator, reason=reason.strip()):
+    if not _staff_move(coordinator, engagement, EngagementStatus.WITHDRAWN, reason):
         return False
     engagement.withdrawal_reason, engagement.closed_at = reason.strip(), utcnow()
     db.session.flush()

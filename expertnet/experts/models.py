@@ -1,6 +1,6 @@
 """The expertise profile the matcher reads, and its parts."""
-import enum
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -10,34 +10,12 @@ from expertnet.db import (
 from expertnet.extensions import db
 
 
-class VettingStatus(str, enum.Enum):
-    PENDING = "pending"
-    APPROVED = "approved"
-    REJECTED = "rejected"
-
-
-class Availability(str, enum.Enum):
-    AVAILABLE = "available"
-    LIMITED = "limited"
-    UNAVAILABLE = "unavailable"
-
-
-class TopicLevel(str, enum.Enum):
-    AWARENESS = "awareness"
-    PRACTITIONER = "practitioner"
-    EXPERT = "expert"
-
-
-class Proficiency(str, enum.Enum):
-    BASIC = "basic"
-    WORKING = "working"
-    FLUENT = "fluent"
-    NATIVE = "native"
-
-
-class PublicationKind(str, enum.Enum):
-    PUBLICATION = "publication"
-    TRAINING = "training"
+# Each member's value is its lower-cased name (StrEnum), which is what the database stores.
+VettingStatus = StrEnum("VettingStatus", "PENDING APPROVED REJECTED")
+Availability = StrEnum("Availability", "AVAILABLE LIMITED UNAVAILABLE")
+TopicLevel = StrEnum("TopicLevel", "AWARENESS PRACTITIONER EXPERT")
+Proficiency = StrEnum("Proficiency", "BASIC WORKING FLUENT NATIVE")
+PublicationKind = StrEnum("PublicationKind", "PUBLICATION TRAINING")
 
 
 expert_conflict_organisation = link_table("expert_conflict_organisation", "expert_id", "expert_profile.id", "organisation_id", "organisation.id")

@@ -1,6 +1,6 @@
 """AssistanceRequest and what hangs off it: topics, timeline, conversation, feedback."""
-import enum
 from datetime import date, datetime
+from enum import StrEnum
 
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -11,42 +11,13 @@ from expertnet.extensions import db
 from expertnet.sensitivity import Tlp
 
 
-class RequestStatus(str, enum.Enum):
-    DRAFT = "draft"
-    SUBMITTED = "submitted"
-    TRIAGE = "triage"
-    INFO_REQUESTED = "info_requested"
-    MATCHING = "matching"
-    INVITING = "inviting"
-    ASSIGNED = "assigned"
-    IN_PROGRESS = "in_progress"
-    ON_HOLD = "on_hold"
-    DELIVERED = "delivered"
-    EVALUATION = "evaluation"
-    CLOSED = "closed"
-    REJECTED = "rejected"
-    WITHDRAWN = "withdrawn"
-
-
-class GapType(str, enum.Enum):
-    KNOWLEDGE = "knowledge"
-    CAPABILITY = "capability"
-    BOTH = "both"
-
-
-class Modality(str, enum.Enum):
-    REMOTE_ADVICE = "remote_advice"
-    DOCUMENT_REVIEW = "document_review"
-    ONSITE_MISSION = "onsite_mission"
-    TRAINING_WORKSHOP = "training_workshop"
-    EXERCISE_DESIGN = "exercise_design"
-    EQUIPMENT_LAB_ASSESSMENT = "equipment_lab_assessment"
-
-
-class Urgency(str, enum.Enum):
-    ROUTINE = "routine"
-    PRIORITY = "priority"
-    URGENT = "urgent"
+# Each member's value is its lower-cased name (StrEnum), which is what the database stores.
+RequestStatus = StrEnum("RequestStatus", """
+    DRAFT SUBMITTED TRIAGE INFO_REQUESTED MATCHING INVITING ASSIGNED
+    IN_PROGRESS ON_HOLD DELIVERED EVALUATION CLOSED REJECTED WITHDRAWN""")
+GapType = StrEnum("GapType", "KNOWLEDGE CAPABILITY BOTH")
+Modality = StrEnum("Modality", "REMOTE_ADVICE DOCUMENT_REVIEW ONSITE_MISSION TRAINING_WORKSHOP EXERCISE_DESIGN EQUIPMENT_LAB_ASSESSMENT")
+Urgency = StrEnum("Urgency", "ROUTINE PRIORITY URGENT")
 
 
 request_topic = link_table("request_topic", "request_id", "assistance_request.id", "topic_id", "topic.id")
