@@ -1,6 +1,6 @@
 """HTTP-level protections: which proxies to believe, security headers, no caching of confidential
 responses, and a plain 400 for hosts outside TRUSTED_HOSTS."""
-from flask import Flask, request
+from flask import Flask, Response, request
 from flask_babel import gettext as _
 from flask_login import current_user
 from werkzeug.exceptions import SecurityError
@@ -41,6 +41,11 @@ def must_not_be_stored(response) -> bool:
     if request.endpoint == "static":
         return False
     return response.mimetype in UNCACHEABLE_MIMETYPES or current_user.is_authenticated
+
+
+def download(body: str, mimetype: str, filename: str) -> Response:
+    """A file the browser saves rather than shows; like every signed-in answer it is marked no-store above."""
+    return Response(body, mimetype=mimetype, headers={"Content-Disposition": f'attachment; filename="{filename}"'})
 
 
 def untrusted_host(_error: SecurityError):

@@ -45,6 +45,11 @@ class ConfirmForm(FlaskForm):
     submit = SubmitField(_l("Confirm"))
 
 
+# The languages a topic's label and description are kept in (the form has a field for each).
+LABEL_LOCALES = ("en", "ar", "fr", "es")
+DESCRIPTION_LOCALES = ("en", "ar")
+
+
 class TopicForm(FlaskForm):
     label_en = StringField(_l("Label (English)"), validators=[DataRequired(), Length(max=120)])
     label_ar = StringField(_l("Label (Arabic)"), validators=[DataRequired(), Length(max=120)])

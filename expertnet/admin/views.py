@@ -1,6 +1,6 @@
 """Admin pages: organisations, users and invitations, taxonomy, audit log."""
 import sqlalchemy as sa
-from flask import Response, flash, make_response, redirect, render_template, request, url_for
+from flask import flash, redirect, render_template, request, url_for
 from flask_babel import get_locale, gettext as _
 from flask_login import current_user
 
@@ -11,9 +11,11 @@ from expertnet.accounts.policy import found_or_404, roles_required
 from expertnet.actions import action, attempt, refused_back_to
 from expertnet.admin import bp, services
 from expertnet.admin.audit_log import AuditFilterForm, active_filters, events_csv, filtered_events
-from expertnet.admin.forms import ConfirmForm, InviteUserForm, OrganisationForm, TopicForm, UserRoleForm
+from expertnet.admin.forms import (
+    DESCRIPTION_LOCALES, LABEL_LOCALES, ConfirmForm, InviteUserForm, OrganisationForm, TopicForm, UserRoleForm)
 from expertnet.audit.services import record
 from expertnet.extensions import db
+from expertnet.http_security import download
 from expertnet.taxonomy.models import Topic
 from expertnet.taxonomy.services import topic_tree
 from expertnet.web_input import paginate
@@ -132,19 +134,25 @@ def taxonomy():
     return render_template("admin/taxonomy.html", categories=topic_tree(), locale=str(get_locale()))
 
 
+def _prefixed(prefix: str, texts: dict, locales: tuple[str, ...]) -> dict:
+    """A topic's texts as the form's fields (label_en, label_ar, ...)."""
+    return {f"{prefix}_{code}": text for code, text in texts.items() if code in locales}
+
+
+def _by_locale(form, prefix: str, locales: tuple[str, ...]) -> dict:
+    return {code: form[f"{prefix}_{code}"].data for code in locales}
+
+
 @bp.route("/taxonomy/<int:topic_id>", methods=["GET", "POST"])
 @admin_only
 @action
 def edit_topic(topic_id: int):
     topic = found_or_404(db.session.get(Topic, topic_id))
-    form = TopicForm(is_active=topic.is_active,
-                     **{f"label_{k}": v for k, v in topic.labels.items() if k in ("en", "ar", "fr", "es")},
-                     **{f"description_{k}": v for k, v in topic.descriptions.items() if k in ("en", "ar")})
+    form = TopicForm(is_active=topic.is_active, **_prefixed("label", topic.labels, LABEL_LOCALES),
+                     **_prefixed("description", topic.descriptions, DESCRIPTION_LOCALES))
     if form.validate_on_submit():
-        services.save_topic(_actor(), topic,
-                            labels={k: getattr(form, f"label_{k}").data for k in ("en", "ar", "fr", "es")},
-                            descriptions={k: getattr(form, f"description_{k}").data for k in ("en", "ar")},
-                            is_active=form.is_active.data)
+        services.save_topic(_actor(), topic, _by_locale(form, "label", LABEL_LOCALES),
+                            _by_locale(form, "description", DESCRIPTION_LOCALES), form.is_active.data)
         flash(_("The topic is saved."), "success")
         return redirect(url_for("admin.taxonomy"))
     return render_template("admin/topic_form.html", form=form, topic=topic)
@@ -155,12 +163,8 @@ def edit_topic(topic_id: int):
 def audit_log():
     form = AuditFilterForm(request.args)
     if not form.validate():
-        response = make_response(render_template("admin/audit.html", form=form, page=None), 400)
-    else:
-        page = paginate(filtered_events(form), per_page=50)
-        response = make_response(render_template("admin/audit.html", form=form, page=page))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+        return render_template("admin/audit.html", form=form, page=None), 400
+    return render_template("admin/audit.html", form=form, page=paginate(filtered_events(form), per_page=50))
 
 
 @bp.get("/audit/export.csv")
@@ -173,6 +177,4 @@ def audit_export():
     body, count = events_csv(form)
     # The log leaving the system is itself evidence.
     record("audit.exported", _actor(), None, filters=active_filters(form), rows=count)
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": 'attachment; filename="expertnet-audit-log.csv"',
-                             "Cache-Control": "no-store"})
+    return download(body, "text/csv; charset=utf-8", "expertnet-audit-log.csv")

@@ -7,6 +7,7 @@ from expertnet.audit.services import record
 from expertnet.coordination import bp, exports, stats
 from expertnet.coordination.forms import DashboardForm
 from expertnet.coordination.pages import actor, locale
+from expertnet.http_security import download
 
 
 @bp.get("/dashboard")
@@ -21,9 +22,7 @@ def dashboard():
 def _csv_response(body: str, filename: str, what: str) -> Response:
     # Exports leave the system: who took which one is evidence worth keeping.
     record("coordination.exported", actor(), None, export=what)
-    return Response(body, mimetype="text/csv; charset=utf-8",
-                    headers={"Content-Disposition": f'attachment; filename="{filename}"',
-                             "Cache-Control": "no-store"})
+    return download(body, "text/csv; charset=utf-8", filename)
 
 
 @bp.get("/export/requests.csv")

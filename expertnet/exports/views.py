@@ -1,7 +1,7 @@
 """The member's export page and download."""
 import json
 
-from flask import Response, abort, make_response, render_template
+from flask import abort, render_template
 from flask_login import current_user
 
 from expertnet.accounts.models import Role
@@ -9,6 +9,7 @@ from expertnet.accounts.policy import roles_required
 from expertnet.actions import action
 from expertnet.exports import bp
 from expertnet.exports.services import export_organisation
+from expertnet.http_security import download
 
 members_only = roles_required(Role.MEMBER)
 
@@ -23,10 +24,7 @@ def _member_with_organisation():
 @bp.get("")
 @members_only
 def organisation_export_page():
-    member = _member_with_organisation()
-    response = make_response(render_template("exports/organisation.html", organisation=member.organisation))
-    response.headers["Cache-Control"] = "no-store"
-    return response
+    return render_template("exports/organisation.html", organisation=_member_with_organisation().organisation)
 
 
 @bp.post("")
@@ -35,6 +33,5 @@ def organisation_export_page():
 def organisation_export_download():
     member = _member_with_organisation()
     document = export_organisation(member)
-    return Response(json.dumps(document, ensure_ascii=False, indent=2), mimetype="application/json",
-                    headers={"Content-Disposition": 'attachment; filename="expertnet-organisation-export.json"',
-                             "Cache-Control": "no-store"})
+    return download(json.dumps(document, ensure_ascii=False, indent=2), "application/json",
+                    "expertnet-organisation-export.json")
