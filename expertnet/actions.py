@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from functools import wraps
 from typing import Any
 
-from flask import abort, flash, redirect, request
+from flask import abort, flash, redirect, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm.exc import StaleDataError
@@ -120,6 +120,16 @@ class Outcome:
     @property
     def ok(self) -> bool:
         return self.refusal is None
+
+
+def form_page(form: Any, act: Callable[[], object], field: Any, *, saved: str, then: str, page: str,
+              by_code: Mapping[str, Any] | None = None, **context: Any) -> ResponseReturnValue:
+    """A form page in one call: a valid post runs `act` (one service call); unless refused, `saved` is flashed
+    and the browser goes to `then`; otherwise `page` is drawn again with the form, its errors inline."""
+    if form.validate_on_submit() and attempt(act, field, by_code).ok:
+        flash(saved, "success")
+        return redirect(then)
+    return render_template(page, form=form, **context)
 
 
 def attempt(act: Callable[[], object], field, by_code: Mapping[str, Any] | None = None) -> Outcome:

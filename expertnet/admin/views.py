@@ -8,7 +8,7 @@ from expertnet.accounts import services as accounts
 from expertnet.accounts.labels import ORGANISATION_KIND_LABELS
 from expertnet.accounts.models import Organisation, Role, User
 from expertnet.accounts.policy import found_or_404, roles_required
-from expertnet.actions import action, attempt, refused_back_to
+from expertnet.actions import action, form_page, refused_back_to
 from expertnet.admin import bp, services
 from expertnet.admin.audit_log import AuditFilterForm, active_filters, events_csv, filtered_events
 from expertnet.admin.forms import (
@@ -62,12 +62,10 @@ def edit_organisation(organisation_id: int | None):
     form = OrganisationForm(obj=organisation, locale=str(get_locale()))
     if organisation is not None and request.method == "GET":
         form.kind.data = organisation.kind.value
-    if form.validate_on_submit() and attempt(lambda: services.save_organisation(
-            _actor(), organisation, form.name.data, form.country.data, form.kind.data, form.is_active.data),
-            form.name).ok:
-        flash(_("The organisation is saved."), "success")
-        return redirect(url_for("admin.organisations"))
-    return render_template("admin/organisation_form.html", form=form, organisation=organisation)
+    return form_page(form, lambda: services.save_organisation(
+        _actor(), organisation, form.name.data, form.country.data, form.kind.data, form.is_active.data), form.name,
+        saved=_("The organisation is saved."), then=url_for("admin.organisations"),
+        page="admin/organisation_form.html", organisation=organisation)
 
 
 @bp.get("/users")
@@ -92,11 +90,10 @@ def edit_user(user_id: int):
     user = found_or_404(db.session.get(User, user_id))
     form = UserRoleForm(role=user.role.value, organisation_id=user.organisation_id or 0)
     form.organisation_id.choices = organisation_choices()
-    if form.validate_on_submit() and attempt(lambda: accounts.change_role(
-            _actor(), user, Role(form.role.data), _organisation(form.organisation_id.data)), form.role).ok:
-        flash(_("The role is changed; the user's sessions were ended."), "success")
-        return redirect(url_for("admin.users"))
-    return render_template("admin/user_form.html", form=form, user=user, confirm_form=ConfirmForm())
+    return form_page(form, lambda: accounts.change_role(
+        _actor(), user, Role(form.role.data), _organisation(form.organisation_id.data)), form.role,
+        saved=_("The role is changed; the user's sessions were ended."), then=url_for("admin.users"),
+        page="admin/user_form.html", user=user, confirm_form=ConfirmForm())
 
 
 @bp.post("/users/<int:user_id>/active")
@@ -119,13 +116,12 @@ def invite():
     form.organisation_id.choices = organisation_choices()
     if current_user.role != Role.ADMIN:
         form.role.choices = [c for c in form.role.choices if c[0] != Role.ADMIN.value]
-    if form.validate_on_submit() and attempt(
-            lambda: accounts.invite_user(_actor(), form.email.data, form.full_name.data, Role(form.role.data),
-                                         _organisation(form.organisation_id.data), form.locale.data or None),
-            form.email, by_code={"member_needs_organisation": form.organisation_id}).ok:
-        flash(_("The invitation is sent to %(email)s.", email=form.email.data), "success")
-        return redirect(url_for("admin.invite"))
-    return render_template("admin/invite.html", form=form)
+    return form_page(form, lambda: accounts.invite_user(
+        _actor(), form.email.data, form.full_name.data, Role(form.role.data),
+        _organisation(form.organisation_id.data), form.locale.data or None), form.email,
+        by_code={"member_needs_organisation": form.organisation_id},
+        saved=_("The invitation is sent to %(email)s.", email=form.email.data), then=url_for("admin.invite"),
+        page="admin/invite.html")
 
 
 @bp.get("/taxonomy")
@@ -150,12 +146,10 @@ def edit_topic(topic_id: int):
     topic = found_or_404(db.session.get(Topic, topic_id))
     form = TopicForm(is_active=topic.is_active, **_prefixed("label", topic.labels, LABEL_LOCALES),
                      **_prefixed("description", topic.descriptions, DESCRIPTION_LOCALES))
-    if form.validate_on_submit():
-        services.save_topic(_actor(), topic, _by_locale(form, "label", LABEL_LOCALES),
-                            _by_locale(form, "description", DESCRIPTION_LOCALES), form.is_active.data)
-        flash(_("The topic is saved."), "success")
-        return redirect(url_for("admin.taxonomy"))
-    return render_template("admin/topic_form.html", form=form, topic=topic)
+    return form_page(form, lambda: services.save_topic(
+        _actor(), topic, _by_locale(form, "label", LABEL_LOCALES), _by_locale(form, "description", DESCRIPTION_LOCALES),
+        form.is_active.data), form.label_en,
+        saved=_("The topic is saved."), then=url_for("admin.taxonomy"), page="admin/topic_form.html", topic=topic)
 
 
 @bp.get("/audit")

@@ -1,12 +1,12 @@
 """Expert application (public) and the coordinators' vetting queue."""
-from flask import flash, redirect, render_template, url_for
+from flask import render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user
 
 from expertnet.accounts.models import Role
 from expertnet.accounts.policy import found_or_404, roles_required
 from expertnet.accounts.quotas import quota_on_posts
-from expertnet.actions import action, attempt
+from expertnet.actions import action, form_page
 from expertnet.experts import bp, services
 from expertnet.experts.forms import ExpertApplicationForm, VettingDecisionForm
 from expertnet.experts.models import ExpertProfile
@@ -27,13 +27,12 @@ def apply():
 
     form = ExpertApplicationForm()
     form.topics.choices = topic_choices(str(get_locale()))
-    if form.validate_on_submit() and attempt(lambda: services.apply_as_expert(
-            form.email.data, form.full_name.data, form.password.data, form.locale.data, form.affiliation.data,
-            form.headline.data, form.expertise_statement.data, list(topics_by_slug(form.topics.data).values()),
-            form.application_note.data or ""), form.email).ok:
-        flash(_("Thank you. Your application is with the vetting team; you can sign in to follow it."), "success")
-        return redirect(url_for("accounts.sign_in"))
-    return render_template("experts/apply.html", form=form)
+    return form_page(form, lambda: services.apply_as_expert(
+        form.email.data, form.full_name.data, form.password.data, form.locale.data, form.affiliation.data,
+        form.headline.data, form.expertise_statement.data, list(topics_by_slug(form.topics.data).values()),
+        form.application_note.data or ""), form.email,
+        saved=_("Thank you. Your application is with the vetting team; you can sign in to follow it."),
+        then=url_for("accounts.sign_in"), page="experts/apply.html")
 
 
 @bp.get("/vetting")
@@ -49,9 +48,7 @@ def vetting_queue():
 def vetting_decision(profile_id: int):
     profile = found_or_404(db.session.get(ExpertProfile, profile_id))
     form = VettingDecisionForm()
-    if form.validate_on_submit() and attempt(lambda: services.decide_application(
-            current_user._get_current_object(), profile, bool(form.approve.data), form.reason.data or ""),
-            form.reason).ok:
-        flash(_("The decision is recorded and the applicant informed."), "success")
-        return redirect(url_for("experts.vetting_queue"))
-    return render_template("experts/vetting_decision.html", profile=profile, form=form)
+    return form_page(form, lambda: services.decide_application(
+        current_user._get_current_object(), profile, bool(form.approve.data), form.reason.data or ""), form.reason,
+        saved=_("The decision is recorded and the applicant informed."), then=url_for("experts.vetting_queue"),
+        page="experts/vetting_decision.html", profile=profile)
