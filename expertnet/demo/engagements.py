@@ -115,7 +115,7 @@ def seed_engagements(admin, organisations: dict) -> None:
         picks = rank_for_request(assistance_request, k=len(outcomes)).experts
         for number, ((expert, score, _reasons), outcome) in enumerate(zip(picks, outcomes)):
             # Back-filled history: requests past inviting no longer take invitations through invite_expert.
-            invitation = services._create_invitation(coordinator, assistance_request, expert,
+            invitation = services.record_invitation(coordinator, assistance_request, expert,
                                                      "Your profile fits this request well; could you help?",
                                                      utcnow() + timedelta(days=7), round(score, 3))
             _answer(invitation, outcome, rng)
@@ -154,6 +154,6 @@ def _invite_demo_experts(requests) -> None:
                 services.check_invitable(assistance_request, profile)
             except services.InvitationError:
                 continue
-            services._create_invitation(assistance_request.lead_coordinator, assistance_request, profile,
+            services.record_invitation(assistance_request.lead_coordinator, assistance_request, profile,
                                         "We would value your view on this request.", utcnow() + timedelta(days=10), None)
             break

@@ -96,16 +96,17 @@ def invite_expert(coordinator, assistance_request, expert_profile: ExpertProfile
     lock_row(assistance_request)
     lock_row(expert_profile)
     check_invitable(assistance_request, expert_profile)
-    invitation = _create_invitation(coordinator, assistance_request, expert_profile, message, respond_by, match_score)
+    invitation = record_invitation(coordinator, assistance_request, expert_profile, message, respond_by, match_score)
     if assistance_request.status == RequestStatus.MATCHING:
         lifecycle.transition(assistance_request, RequestStatus.INVITING, coordinator, str(_l("First expert invited.")))
     _mail_expert(invitation, "invitation_new")
     return invitation
 
 
-def _create_invitation(coordinator, assistance_request, expert_profile: ExpertProfile, message: str,
+def record_invitation(coordinator, assistance_request, expert_profile: ExpertProfile, message: str,
                        respond_by: datetime, match_score: float | None) -> Invitation:
-    """The invitation row, the expert's recounted commitments and the audit rows; callers checked the rules."""
+    """The invitation row, the expert's recounted commitments and the audit rows, without the rules or the mail:
+    invite_expert checks the rules first; demo seeding back-fills history with it."""
     invitation = Invitation(request=assistance_request, expert=expert_profile, invited_by=coordinator,
                             message=(message or "").strip(), respond_by=respond_by, match_score=match_score)
     with db.session.begin_nested():
