@@ -116,8 +116,8 @@ def seed_engagements(admin, organisations: dict) -> None:
         for number, ((expert, score, _reasons), outcome) in enumerate(zip(picks, outcomes)):
             # Back-filled history: requests past inviting no longer take invitations through invite_expert.
             invitation = services.record_invitation(coordinator, assistance_request, expert,
-                                                     "Your profile fits this request well; could you help?",
-                                                     utcnow() + timedelta(days=7), round(score, 3))
+                                                    "Your profile fits this request well; could you help?",
+                                                    utcnow() + timedelta(days=7), round(score, 3))
             _answer(invitation, outcome, rng)
             if invitation.engagement is not None:
                 _advance(invitation.engagement, STAGE.get(assistance_request.status, EngagementStatus.PLANNED),
@@ -155,5 +155,5 @@ def _invite_demo_experts(requests) -> None:
             except services.InvitationError:
                 continue
             services.record_invitation(assistance_request.lead_coordinator, assistance_request, profile,
-                                        "We would value your view on this request.", utcnow() + timedelta(days=10), None)
+                                       "We would value your view on this request.", utcnow() + timedelta(days=10), None)
             break
