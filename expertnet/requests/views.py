@@ -131,6 +131,12 @@ def _member_step(request_id: int, act, success_message):
     return _to_detail(assistance_request)
 
 
+def _posted_text(form, field: str) -> str:
+    """One free-text field of a posted step (CSRFProtect checked the token); its service judges the text."""
+    form.validate()
+    return form[field].data or ""
+
+
 @bp.post("/<int:request_id>/submit")
 @login_required
 @action(refused=refused_on_detail)
@@ -145,9 +151,8 @@ def submit(request_id: int):
 @login_required
 @action(refused=refused_on_detail)
 def withdraw(request_id: int):
-    form = ReasonForm()
-    form.validate()
-    return _member_step(request_id, lambda req: services.withdraw_request(_user(), req, form.reason.data or ""),
+    reason = _posted_text(ReasonForm(), "reason")
+    return _member_step(request_id, lambda req: services.withdraw_request(_user(), req, reason),
                         lambda req: _("The request is withdrawn."))
 
 
@@ -155,11 +160,9 @@ def withdraw(request_id: int):
 @login_required
 @action(refused=refused_on_detail)
 def answer(request_id: int):
-    form = AnswerForm()
-    form.validate()
-    return _member_step(
-        request_id, lambda req: services.answer_information_request(_user(), req, form.answer.data or ""),
-        lambda req: _("Thank you. Your answer is sent and the request is back in triage."))
+    text = _posted_text(AnswerForm(), "answer")
+    return _member_step(request_id, lambda req: services.answer_information_request(_user(), req, text),
+                        lambda req: _("Thank you. Your answer is sent and the request is back in triage."))
 
 
 @bp.post("/<int:request_id>/messages")
