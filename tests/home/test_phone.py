@@ -30,6 +30,7 @@ def _check_header(page, locale: str) -> None:
     assert button.get_attribute("aria-expanded") == "true"
     assert page.locator("#site-menu .main-nav").is_visible()
     assert page.locator("#site-menu").get_by_text(_t(locale, "Sign out")).is_visible()
+    page.screenshot(path=os.path.join(ARTIFACTS, f"phone-menu-{locale}.png"))
     page.keyboard.press("Tab")
     page.keyboard.press("Escape")  # closes it again, focus back on the button
     assert button.get_attribute("aria-expanded") == "false" and not page.locator("#site-menu").is_visible()
@@ -47,7 +48,7 @@ def test_every_home_and_the_queue_on_a_phone(app, live_server, page_factory, loc
     member = make_user(Role.MEMBER, make_organisation("Phone Port Customs", "JO"), locale=locale)
     make_assistance_request(member, coordinator=coordinator, title="Precursor shipments at the port")
     people = {"member": member, "expert": make_user(Role.EXPERT, locale=locale),
-              "coordinator": coordinator, "admin": make_user(Role.ADMIN, locale=locale)}
+              "admin": make_user(Role.ADMIN, locale=locale), "coordinator": coordinator}  # the queue: coordinator's
     for role, user in people.items():
         page = page_factory(width=PHONE["width"], height=PHONE["height"], locale="ar" if locale == "ar" else "en-GB")
         browser_sign_in(page, live_server.url, user.email)
