@@ -9,6 +9,7 @@ from babel import Locale
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request, session
+from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 PACKAGE_ROOT = Path(__file__).parent
@@ -51,6 +52,25 @@ def country_choices(locale: str) -> list[tuple[str, str]]:
     names = Locale.parse(locale).territories
     codes = sorted((code for code in names if _is_country(code)), key=lambda code: names[code])
     return [(code, names[code]) for code in codes]
+
+
+def language_choices(codes, locale: str) -> list[tuple[str, str]]:
+    """ISO 639-1 codes with their names in the reader's language, in the order given."""
+    names = Locale.parse(locale).languages
+    return [(code, names.get(code, code)) for code in codes]
+
+
+# The network's named regions: the slugs expert profiles carry and a coordinator may require.
+NETWORK_REGIONS = {
+    "mena": _l("Middle East and North Africa"), "europe": _l("Europe"), "africa": _l("Sub-Saharan Africa"),
+    "asia-pacific": _l("Asia and the Pacific"), "americas": _l("The Americas"), "central-asia": _l("Central Asia"),
+}
+
+
+def region_choices(kept=()) -> list[tuple[str, str]]:
+    """The named regions by name, then any other slug in `kept` (stored before the list existed) as is."""
+    named = sorted(((slug, str(label)) for slug, label in NETWORK_REGIONS.items()), key=lambda c: c[1])
+    return named + [(slug, slug) for slug in kept if slug not in NETWORK_REGIONS]
 
 
 def text_direction(locale: str) -> str:

@@ -1,7 +1,7 @@
 """The desk's forms: queue filters (GET), triage actions, refine-and-invite, engagement upkeep."""
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, Form, HiddenField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField)
@@ -10,8 +10,26 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Validation
 from expertnet.coordination.labels import sla_state_label
 from expertnet.coordination.queue import QUEUE_STATUSES, SAVED_VIEWS, SORTS
 from expertnet.coordination.sla import SlaState
+from expertnet.i18n import COUNTRY_CODES, NETWORK_REGIONS, country_choices, language_choices, region_choices
 from expertnet.requests.labels import status_label, urgency_label
 from expertnet.requests.models import RequestStatus, Urgency
+from expertnet.requests.schemas import LANGUAGES
+
+# Languages, countries and regions are chosen from lists (a typed "Arabic" or "Jordan" used to match nobody);
+# a value from elsewhere (an edited link) is refused with this message and the page answers 400.
+NOT_A_COUNTRY = _l("Choose a country from the list.")
+NOT_A_LANGUAGE = _l("Choose a language from the list.")
+NOT_A_REGION = _l("Choose a region or a country from the list.")
+
+
+def _place_code(value):
+    """Country codes in capitals, region slugs in lower case, whichever way the link spelt them."""
+    value = (value or "").strip()
+    return value.upper() if value.upper() in COUNTRY_CODES else value.lower()
+
+
+def _chosen_from(values, message):
+    return [Optional(), AnyOf(sorted(values), message=message, values_formatter=lambda _values: "")]
 
 
 def _queue_statuses():
@@ -28,8 +46,8 @@ class QueueFilterForm(Form):
     urgency = SelectField(_l("Urgency"), validators=[Optional()])
     sla = SelectField(_l("SLA"), validators=[Optional()])
     topic = SelectField(_l("Topic"), validators=[Optional()])
-    country = StringField(_l("Country"), validators=[Optional(), Length(min=2, max=2)],
-                          description=_l("Two-letter code, e.g. JO"))
+    country = SelectField(_l("Country"), validate_choice=False, filters=[_place_code],
+                          validators=_chosen_from(COUNTRY_CODES, NOT_A_COUNTRY))
     lead = SelectField(_l("Lead coordinator"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), default="sla", validators=[Optional()])
 
@@ -41,6 +59,7 @@ class QueueFilterForm(Form):
                             + [(s.value, sla_state_label(s)) for s in (SlaState.ON_TRACK, SlaState.DUE_SOON,
                                                                        SlaState.OVERDUE)])
         self.topic.choices = [("", _l("Any"))] + topics
+        self.country.choices = [("", _l("Any"))] + country_choices(str(get_locale()))
         self.lead.choices = ([("", _l("Anyone")), ("me", _l("Me")), ("none", _l("Nobody yet"))]
                              + [(str(u.id), u.full_name) for u in coordinators])
         self.sort.choices = list(zip(SORTS, (_l("SLA due first"), _l("Oldest first"), _l("Priority"),
@@ -68,11 +87,18 @@ class RefineForm(Form):
     """Refining the suggestions (GET): extra keywords, a required language or region, unavailable too."""
 
     keywords = StringField(_l("Extra keywords"), validators=[Optional(), Length(max=300)])
-    language = StringField(_l("Required language"), validators=[Optional(), Length(min=2, max=3)],
-                           description=_l("A language code, e.g. ar or fr"))
-    region = StringField(_l("Required region or country"), validators=[Optional(), Length(max=40)],
-                         description=_l("A country code (JO) or a region (mena)"))
+    language = SelectField(_l("Required language"), validate_choice=False, filters=[lambda v: (v or "").strip().lower()],
+                           validators=_chosen_from(LANGUAGES, NOT_A_LANGUAGE))
+    region = SelectField(_l("Required region or country"), validate_choice=False, filters=[_place_code],
+                         validators=_chosen_from(set(NETWORK_REGIONS) | COUNTRY_CODES, NOT_A_REGION))
     include_unavailable = BooleanField(_l("Include experts unavailable for the requested dates"))
+
+    def __init__(self, formdata):
+        super().__init__(formdata)
+        locale = str(get_locale())
+        self.language.choices = [("", _l("Any"))] + language_choices(LANGUAGES, locale)
+        self.region.choices = {_l("No requirement"): [("", _l("Any"))], _l("Regions"): region_choices(),
+                               _l("Countries"): country_choices(locale)}
 
 
 def _default_deadline() -> date:

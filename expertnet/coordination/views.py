@@ -160,9 +160,9 @@ def suggestions(request_id: int):
                              include_unavailable="y" if refinement.include_unavailable else "")
     ranked = refinement.rank(assistance_request, locale=locale())
     invite_form.expert_ids.choices = [(profile.id, profile.user.full_name) for profile, _s, _r in ranked.experts]
-    status = 200
+    status = 400 if refine_form.errors else 200  # a value not on the lists: said on the field, never 0 matches
     if request.method == "POST":
-        if invite_form.validate_on_submit():
+        if not refine_form.errors and invite_form.validate_on_submit():
             result = _invite(assistance_request, invite_form, refinement)
             if result is not None:
                 return result

@@ -10,6 +10,7 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Intege
 from expertnet.experts.labels import (AVAILABILITY_LABELS, LEVEL_LABELS, PROFICIENCY_LABELS,
                                       PUBLICATION_KIND_LABELS, WORK_LANGUAGES, language_name)
 from expertnet.form_schema import FieldMarks, submitted_value
+from expertnet.i18n import country_choices, region_choices
 
 BLANK_ROWS = {"topics": 2, "languages": 1, "experiences": 1, "publications": 1, "blackouts": 1}
 
@@ -50,8 +51,10 @@ class BlackoutRow(Form):
     note = StringField(_l("Note"), validators=[FieldMarks(maxlength=200)])
 
 
-def _codes(text: str | None) -> list[str]:
-    return [part.strip() for part in (text or "").replace(";", ",").split(",") if part.strip()]
+def _codes(values) -> list[str]:
+    """The chosen codes (a client may still send "JO, EG" as one value: split, and let ProfileIn judge)."""
+    parts = (part.strip() for value in (values or []) for part in str(value).replace(";", ",").split(","))
+    return [part for part in parts if part]
 
 
 class ProfileForm(FlaskForm):
@@ -65,8 +68,10 @@ class ProfileForm(FlaskForm):
     languages = FieldList(FormField(LanguageRow), label=_l("Languages"))
     experiences = FieldList(FormField(ExperienceRow), label=_l("Experience"))
     publications = FieldList(FormField(PublicationRow), label=_l("Publications and trainings given"))
-    countries = StringField(_l("Countries of experience"), description=_l("Two-letter codes, comma-separated: JO, EG, KE."))
-    regions = StringField(_l("Regions"), description=_l("Comma-separated, for example: middle-east, north-africa."))
+    # Countries and regions are chosen from lists (names in the reader's language, codes as values); what is
+    # posted still goes to ProfileIn, which refuses anything that is not a code.
+    countries = SelectMultipleField(_l("Countries of experience"), choices=[], validate_choice=False)
+    regions = SelectMultipleField(_l("Regions"), choices=[], validate_choice=False)
     willing_to_travel = BooleanField(_l("I am willing to travel for missions"))
     capacity = IntegerField(_l("Maximum concurrent engagements"), default=2, validators=[FieldMarks(min=0, max=20)])
     availability = SelectField(_l("Availability"), choices=_choices(AVAILABILITY_LABELS), default="available")
@@ -75,7 +80,7 @@ class ProfileForm(FlaskForm):
     blackouts = FieldList(FormField(BlackoutRow), label=_l("Periods when you cannot work"))
     conflict_organisation_ids = SelectMultipleField(_l("Organisations you must not serve"), coerce=int, choices=[],
                                                     description=_l("Declared conflicts of interest: you will not be proposed to them."))
-    conflict_countries = StringField(_l("Countries you must not serve"), description=_l("Two-letter codes, comma-separated."))
+    conflict_countries = SelectMultipleField(_l("Countries you must not serve"), choices=[], validate_choice=False)
     submit = SubmitField(_l("Save my profile"))
 
     def set_choices(self, topics: list, organisations: list, locale: str) -> None:
@@ -86,6 +91,8 @@ class ProfileForm(FlaskForm):
         for row in self.languages:
             row.form.code.choices = language_choices
         self.conflict_organisation_ids.choices = [(o.id, o.name) for o in organisations]
+        self.countries.choices = self.conflict_countries.choices = country_choices(locale)
+        self.regions.choices = region_choices(kept=self.regions.data or ())
 
     def fill_from(self, profile) -> None:
         """GET: the stored profile plus a few blank rows."""
@@ -93,8 +100,8 @@ class ProfileForm(FlaskForm):
                      "unavailable_until"):
             getattr(self, name).data = getattr(profile, name)
         self.availability.data = profile.availability.value
-        self.countries.data, self.regions.data = ", ".join(profile.countries or []), ", ".join(profile.regions or [])
-        self.conflict_countries.data = ", ".join(profile.conflict_countries or [])
+        self.countries.data, self.regions.data = list(profile.countries or []), list(profile.regions or [])
+        self.conflict_countries.data = list(profile.conflict_countries or [])
         self.conflict_organisation_ids.data = [o.id for o in profile.conflict_organisations]
         rows = {
             "topics": [{"slug": t.topic.slug, "level": t.level.value} for t in profile.topics],

@@ -1,6 +1,5 @@
 """Request forms. RequestForm renders fields and checks CSRF; the rules live in `schemas.RequestIn`, which the API
 shares (see form_schema.load_form), and its errors are shown on the fields with translated explanations."""
-from babel import Locale
 from flask_babel import get_locale, lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField
@@ -9,7 +8,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectF
 from wtforms.validators import InputRequired, Length, Optional
 
 from expertnet.form_schema import FieldMarks, submitted_value
-from expertnet.i18n import country_choices
+from expertnet.i18n import country_choices, language_choices
 from expertnet.requests import labels
 from expertnet.requests.schemas import LANGUAGES
 from expertnet.sensitivity import Tlp
@@ -47,11 +46,6 @@ def _country_choices(locale: str):
     return [("", _l("Choose a country"))] + country_choices(locale)
 
 
-def _language_choices(locale: str):
-    names = Locale.parse(locale).languages
-    return [(code, names.get(code, code)) for code in LANGUAGES]
-
-
 class RequestForm(FlaskForm):
     title = StringField(_l("Title"), description=_l("One line that says what you need."))
     summary = TextAreaField(_l("Shareable summary"),
@@ -66,7 +60,7 @@ class RequestForm(FlaskForm):
                           description=_l("Site- or vulnerability-specific details, if the experts will need them."))
     annex_tlp = SelectField(_l("Sensitivity of the annex"), choices=_tlp_choices, default=Tlp.RED.value)
     gap_type = SelectField(_l("Type of gap"), choices=lambda: _enum_choices(labels.GAP_TYPE_LABELS))
-    topics = SelectMultipleField(_l("Topics"), description=_l("One to five; hold Ctrl (or ⌘) to choose several."))
+    topics = SelectMultipleField(_l("Topics"), description=_l("Choose one to five."))
     sectors = StringField(_l("Sectors"), description=_l("For example: ports, border crossings (comma-separated)."))
     modality = SelectField(_l("Kind of help"), choices=lambda: _enum_choices(labels.MODALITY_LABELS))
     languages = SelectMultipleField(_l("Working languages"))
@@ -85,7 +79,7 @@ class RequestForm(FlaskForm):
         self.title.flags.required = True  # marked for the officer; RequestIn enforces it
         locale = str(get_locale())
         self.topics.choices = [(t.slug, f"{t.parent.label(locale)} — {t.label(locale)}") for t in leaf_topics()]
-        self.languages.choices = _language_choices(locale)
+        self.languages.choices = language_choices(LANGUAGES, locale)
         self.country.choices = _country_choices(locale)
 
     def schema_data(self) -> dict:

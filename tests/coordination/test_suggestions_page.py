@@ -180,3 +180,43 @@ def test_invited_experts_leave_the_list_and_cannot_be_invited_twice(client, auth
     html, picks = suggestions_page(client, matching_request)
     assert first.id not in picks and "1 already invited" in html
     assert client.post(url, data=invite_form(first.id)).status_code == 422
+
+
+def test_languages_regions_and_countries_are_chosen_from_lists(client, auth, coordinator, matching_request):
+    """Issue 13 bug 11: typing "Arabic" or "Jordan" matched nobody and said "no strong match in the network".
+    The filters are lists (names in the reader's language, codes as values); a value from elsewhere is a 400
+    with the reason on the field, and the page ranks without it instead of showing nobody."""
+    arabic = make_expert(languages=[{"code": "ar", "proficiency": "native"}], countries=["EG"], regions=["mena"],
+                         **TWIN)
+    auth.login(coordinator)
+    url = f"/coordination/requests/{matching_request.id}/suggestions"
+    html = client.get(url).get_data(as_text=True)
+    assert '<select id="language" name="language">' in html and '<option value="ar">Arabic</option>' in html
+    assert '<option value="mena">Middle East and North Africa</option>' in html
+    assert '<option value="JO">Jordan</option>' in html and 'name="region" type="text"' not in html
+
+    for params, message in (({"language": "Arabic"}, "Choose a language from the list."),
+                            ({"region": "Jordan"}, "Choose a region or a country from the list.")):
+        response = client.get(url, query_string=params)
+        html = response.get_data(as_text=True)
+        assert response.status_code == 400, params
+        assert message in html and "No strong match in the network" not in html
+        assert [int(i) for i in PICKS.findall(html)] == [arabic.id]
+
+    # Codes in either case still work (old links), and so does a named region.
+    for params in ({"language": "AR"}, {"region": "eg"}, {"region": "mena"}):
+        html, picks = suggestions_page(client, matching_request, **params)
+        assert picks == [arabic.id], params
+
+    client.post("/language", data={"locale": "ar"})  # names in the reader's language
+    html = client.get(url).get_data(as_text=True)
+    assert '<option value="ar">العربية</option>' in html and '<option value="JO">الأردن</option>' in html
+
+
+def test_queue_country_is_a_list_and_refuses_a_name(client, auth, coordinator, matching_request):
+    auth.login(coordinator)
+    html = client.get("/coordination/queue").get_data(as_text=True)
+    assert '<option value="JO">Jordan</option>' in html and 'name="country" type="text"' not in html
+    html = client.get("/coordination/queue", query_string={"country": "Jordan"}).get_data(as_text=True)
+    assert "Choose a country from the list." in html
+    assert f'href="/coordination/requests/{matching_request.id}"' in html  # the refused filter is not applied

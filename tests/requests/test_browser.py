@@ -45,8 +45,10 @@ def test_member_journey_in_the_browser(app, live_server, page_factory, locale):
     page.fill("input[name=title]", text["title"])
     page.fill("textarea[name=summary]", text["summary"])
     page.fill("textarea[name=gap_statement]", text["gap"])
-    page.select_option("select[name=topics]", ["customs-interdiction", "explosives-precursor-controls"])
-    page.select_option("select[name=languages]", ["ar", "en"])
+    for topic in ("customs-interdiction", "explosives-precursor-controls"):
+        page.check(f"input[name=topics][value={topic}]")
+    for language in ("ar", "en"):
+        page.check(f"input[name=languages][value={language}]")
     page.select_option("select[name=country]", "JO")
     page.check("input[name=authorised_declaration]")
     page.click("input[name=save]")
