@@ -95,7 +95,12 @@ def register_upward_rules(app: Flask) -> None:
 
 
 def register_sqlite_pragmas(app: Flask) -> None:
-    """SQLite ignores foreign keys unless asked, and needs a busy timeout for several processes."""
+    """SQLite ignores foreign keys unless asked, and needs a busy timeout for several processes.
+
+    Python's sqlite3 driver opens a transaction only before its first INSERT/UPDATE/DELETE, so a SAVEPOINT
+    (`begin_nested`) issued earlier opened the transaction itself and its RELEASE committed everything: a
+    rollback afterwards could not undo it. As SQLAlchemy's SQLite dialect documents, the driver's own
+    transaction handling is switched off and every transaction starts with an explicit BEGIN."""
     import sqlalchemy as sa
 
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -104,10 +109,15 @@ def register_sqlite_pragmas(app: Flask) -> None:
     with app.app_context():
         @sa.event.listens_for(db.engine, "connect")
         def _on_connect(dbapi_connection, _record):
+            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
+
+        @sa.event.listens_for(db.engine, "begin")
+        def _on_begin(connection):
+            connection.exec_driver_sql("BEGIN")
 
 
 def register_blueprints(app: Flask) -> None:
