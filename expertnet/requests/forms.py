@@ -10,10 +10,10 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectF
 from wtforms.validators import InputRequired, Length, Optional
 
 from expertnet.attachments.services import ACCEPT, UPLOAD_HINT, clean_filename
-from expertnet.form_schema import FieldMarks, submitted_value
+from expertnet.form_schema import FieldMarks, mark_max_lengths, submitted_value
 from expertnet.i18n import country_choices
 from expertnet.requests import labels
-from expertnet.requests.schemas import LANGUAGES
+from expertnet.requests.schemas import LANGUAGES, RequestIn
 from expertnet.sensitivity import Tlp
 from expertnet.taxonomy.services import leaf_topics
 
@@ -92,6 +92,7 @@ class RequestForm(FlaskForm):
         self.topics.choices = [(t.slug, f"{t.parent.label(locale)} — {t.label(locale)}") for t in leaf_topics()]
         self.languages.choices = _language_choices(locale)
         self.country.choices = _country_choices(locale)
+        mark_max_lengths(self, RequestIn())
 
     def uploads(self) -> list:
         """The files chosen in `files` (a browser sends an empty part when none is)."""
@@ -111,7 +112,9 @@ class RequestForm(FlaskForm):
             "title", "summary", "summary_tlp", "gap_statement", "detail_tlp", "desired_outcome", "annex", "annex_tlp",
             "gap_type", "topics", "modality", "languages", "urgency", "urgency_reason", "experts_wanted",
             "consent_statistics", "authorised_declaration")}
-        data = {k: (v if v is not None else "") for k, v in data.items()}
+        # A browser sends a line break as two characters; count and keep it as one, as the counter does.
+        data = {k: (v.replace("\r\n", "\n") if isinstance(v, str) else v if v is not None else "")
+                for k, v in data.items()}
         data["sectors"] = [s.strip() for s in (self.sectors.data or "").split(",") if s.strip()]
         data["country"] = self.country.data or None
         for name in ("start_date", "end_date"):

@@ -1,7 +1,9 @@
-"""Filing in headless Chromium, in English and Arabic (issue 13): a file added on the form, and the real Back button: Back after sending, send again -> still one request, and the "already sent" page."""
+"""Filing in headless Chromium, in English and Arabic (issue 13): a file added on the form, the character counter,
+and the real Back button: Back after sending, send again -> still one request, and the "already sent" page."""
 import pytest
 import sqlalchemy as sa
 from flask_babel import force_locale, gettext
+from playwright.sync_api import expect
 
 from expertnet.accounts.models import Role
 from expertnet.attachments.models import Attachment
@@ -40,6 +42,12 @@ def test_back_button_and_sending_again_files_one_request(app, live_server, page_
     assert "once=" in page.url  # the form's token is in its address, where Back finds it again
 
     _fill(page, text)
+    # The counter counts as one types, in the reader's language, and tells screen readers once typing pauses.
+    counter = page.locator("#summary-count")
+    assert counter.inner_text() == _t(locale, "Characters: %(count)s of %(max)s") % {
+        "count": len(text["summary"]), "max": "2,000"}
+    assert page.get_attribute("#summary-count-live", "aria-live") == "polite"
+    expect(page.locator("#summary-count-live")).to_have_text(counter.inner_text())
     page.set_input_files("input[name=files]", files=[
         {"name": FILE_NAME[locale], "mimeType": "application/pdf", "buffer": PDF_BYTES}])
     page.screenshot(path=f"/tmp/filing-form-{locale}.png", full_page=True)
@@ -53,6 +61,7 @@ def test_back_button_and_sending_again_files_one_request(app, live_server, page_
     page.go_back()
     page.wait_for_load_state()
     assert page.input_value("textarea[name=summary]") == text["summary"]
+    expect(counter).to_contain_text(f"{len(text['summary'])}")  # the counter counts the text put back
     assert page.locator("#sent-before").is_visible()
     page.screenshot(path=f"/tmp/filing-back-{locale}.png", full_page=True)
     page.click("input[name=submit]")
@@ -81,6 +90,7 @@ def test_a_refused_file_keeps_the_text_on_a_phone(app, live_server, page_factory
     page.goto(f"{live_server.url}/requests/new")
     _fill(page, TEXT[locale])
     page.fill("textarea[name=desired_outcome]", "x" * 5010)
+    assert "over" in page.get_attribute("#desired_outcome-count", "class")
     page.set_input_files("input[name=files]", files=[
         {"name": "tool.pdf", "mimeType": "application/pdf", "buffer": b"MZ" + b"\x00" * 200}])
     page.click("input[name=save]")

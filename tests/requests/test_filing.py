@@ -1,5 +1,5 @@
 """Filing a new request through the Flask client (issue 13): the form is acted on once (bug 1: Back and send again
-filed a second request), files can be added while filing."""
+filed a second request), files can be added while filing, and long fields say and enforce their limits."""
 import io
 from pathlib import Path
 
@@ -145,3 +145,35 @@ def test_text_refused_asks_to_choose_the_files_again(client, member):
                                                        **_files((PDF_BYTES, "plan.pdf"))})
     assert response.status_code == 200 and "choose again plan.pdf" in response.get_data(as_text=True)
     assert _count(Attachment) == 0
+
+
+# ---- limits on long fields -----------------------------------------------------------------------------------
+
+def test_long_fields_carry_their_limit_and_a_counter(client, member):
+    page = client.get(new_form_url(client)).get_data(as_text=True)
+    for name, limit in (("summary", 2000), ("gap_statement", 10000), ("desired_outcome", 5000), ("annex", 10000),
+                        ("urgency_reason", 2000)):
+        assert f'data-counter="{name}-count" data-maxlength="{limit}"' in page or (
+            f'data-maxlength="{limit}"' in page and f'id="{name}-count"' in page), name
+        assert f'aria-describedby="{name}-hint {name}-count"' in page or f'{name}-count"' in page
+        assert f'id="{name}-count-live" aria-live="polite"' in page
+    assert "Up to 2,000 characters." in page and ' maxlength="2000"' not in page  # said, not cut short
+    assert 'name="title"' in page and ' maxlength="200"' in page  # a one-line field is simply held to its limit
+
+
+@pytest.mark.parametrize("name,limit,message", [
+    ("summary", 2000, "Write a shareable summary of 20 to 2,000 characters."),
+    ("desired_outcome", 5000, "The desired outcome may hold up to 5,000 characters."),
+    ("gap_statement", 10000, "Describe the gap in 40 to 10,000 characters."),
+])
+def test_too_long_text_is_refused_on_its_field(client, member, name, limit, message):
+    response = client.post(new_form_url(client), data={**form_data(**{name: "x" * (limit + 1)}), **SAVE})
+    page = response.get_data(as_text=True)
+    assert response.status_code == 200 and f'id="{name}-error"' in page and message in page
+    assert _count(AssistanceRequest) == 0
+
+
+def test_a_line_break_counts_as_one_character_as_the_counter_counts_it(client, member):
+    summary = "abcd\r\n" * 400  # 2,000 characters with line breaks as one, 2,400 as the browser sends them
+    assert client.post(new_form_url(client), data={**form_data(summary=summary), **SAVE}).status_code == 302
+    assert db.session.scalar(sa.select(AssistanceRequest.summary)).count("\r") == 0
