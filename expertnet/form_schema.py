@@ -3,7 +3,7 @@ WTForms only renders the fields and checks the CSRF token. The schema's refusals
 so a page shows them inline, tied to the field for screen readers, exactly as a WTForms error would be."""
 from collections.abc import Callable, Mapping
 
-from marshmallow import Schema, ValidationError
+from marshmallow import Schema, ValidationError, fields, validate
 from wtforms import Field, FieldList
 from wtforms.form import BaseForm
 
@@ -17,6 +17,19 @@ class FieldMarks:
 
     def __call__(self, form, field) -> None:
         """Nothing to check here."""
+
+
+def mark_max_lengths(form: BaseForm, schema: Schema) -> None:
+    """Mark each of the form's fields with the longest text its schema field accepts (`flags.maxlength`), so the
+    page can say the limit and count towards it (the `field` macro); the schema refuses what is longer, on the
+    field (`flags.schema_limit`: a long text field then lets the browser take more, see the macro)."""
+    for name, schema_field in schema.fields.items():
+        if not isinstance(schema_field, fields.String):
+            continue
+        limits = [v.max for v in schema_field.validators if isinstance(v, validate.Length) and v.max is not None]
+        if limits and name in form:
+            form[name].flags.maxlength = min(limits)
+            form[name].flags.schema_limit = True
 
 
 def submitted_value(field: Field):

@@ -37,6 +37,9 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 PPTX = "application/vnd.openxmlformats-officedocument.presentationml.presentation"
 ALLOWED_TYPES = {PDF, DOCX, XLSX, PPTX, "application/msword", "application/vnd.ms-excel",
                  "application/vnd.ms-powerpoint", "image/png", "image/jpeg"}
+# What the file input offers (a convenience for the chooser: the content decides, see sniff_content_type) and says.
+ACCEPT = ".pdf,.doc,.docx,.xls,.xlsx,.ppt,.pptx,.png,.jpg,.jpeg"
+UPLOAD_HINT = _l("PDF, Word, Excel, PowerPoint, PNG or JPEG, up to 20 MB.")
 # Office Open XML files are zip containers; the part folder inside says which kind.
 OOXML_PARTS = {"word/": DOCX, "xl/": XLSX, "ppt/": PPTX}
 OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .doc/.xls/.ppt compound files

@@ -1,16 +1,18 @@
 """Request forms. RequestForm renders fields and checks CSRF; the rules live in `schemas.RequestIn`, which the API
 shares (see form_schema.load_form), and its errors are shown on the fields with translated explanations."""
-from flask_babel import get_locale, lazy_gettext as _l
+from babel.lists import format_list
+from flask_babel import get_locale, gettext as _, lazy_gettext as _l
 from flask_wtf import FlaskForm
-from flask_wtf.file import FileField
+from flask_wtf.file import FileField, MultipleFileField
 from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField)
 from wtforms.validators import InputRequired, Length, Optional
 
-from expertnet.form_schema import FieldMarks, submitted_value
+from expertnet.attachments.services import ACCEPT, UPLOAD_HINT, clean_filename
+from expertnet.form_schema import FieldMarks, mark_max_lengths, submitted_value
 from expertnet.i18n import country_choices, language_choices
 from expertnet.requests import labels
-from expertnet.requests.schemas import LANGUAGES
+from expertnet.requests.schemas import LANGUAGES, RequestIn
 from expertnet.sensitivity import Tlp
 from expertnet.taxonomy.services import leaf_topics
 
@@ -72,6 +74,9 @@ class RequestForm(FlaskForm):
     experts_wanted = IntegerField(_l("Number of experts"), default=1, validators=[FieldMarks(required=True, min=1, max=10)])
     consent_statistics = BooleanField(_l("The summary may be counted in the network's anonymised statistics"))
     authorised_declaration = BooleanField(_l("I am authorised by my agency to make this request"))
+    # Files added while filing (the new-request form only): stored with the new request, or nothing is.
+    files = MultipleFileField(_l("Files (optional)"), description=UPLOAD_HINT, render_kw={"accept": ACCEPT})
+    files_tlp = SelectField(_l("Sensitivity of the files"), choices=_tlp_choices, default=Tlp.AMBER.value)
     save = SubmitField(_l("Save draft"))
     submit = SubmitField(_l("Submit request"))
 
@@ -81,6 +86,19 @@ class RequestForm(FlaskForm):
         self.topics.choices = [(t.slug, f"{t.parent.label(locale)} — {t.label(locale)}") for t in leaf_topics()]
         self.languages.choices = language_choices(LANGUAGES, locale)
         self.country.choices = _country_choices(locale)
+        mark_max_lengths(self, RequestIn())
+
+    def uploads(self) -> list:
+        """The files chosen in `files` (a browser sends an empty part when none is)."""
+        return [upload for upload in self.files.data or () if upload and upload.filename]
+
+    def ask_to_add_files_again(self) -> None:
+        """A form drawn again cannot keep the chosen files: say which ones to choose again."""
+        names = [clean_filename(upload.filename) for upload in self.uploads()]
+        if names:
+            self.files.errors = [*self.files.errors, _(
+                "Nothing is saved yet, and the browser does not keep chosen files: choose again %(names)s.",
+                names=format_list(names, locale=str(get_locale())))]
 
     def schema_data(self) -> dict:
         """The form's values in RequestIn's shape (the schema then decides)."""
@@ -88,7 +106,9 @@ class RequestForm(FlaskForm):
             "title", "summary", "summary_tlp", "gap_statement", "detail_tlp", "desired_outcome", "annex", "annex_tlp",
             "gap_type", "topics", "modality", "languages", "urgency", "urgency_reason", "experts_wanted",
             "consent_statistics", "authorised_declaration")}
-        data = {k: (v if v is not None else "") for k, v in data.items()}
+        # A browser sends a line break as two characters; count and keep it as one, as the counter does.
+        data = {k: (v.replace("\r\n", "\n") if isinstance(v, str) else v if v is not None else "")
+                for k, v in data.items()}
         data["sectors"] = [s.strip() for s in (self.sectors.data or "").split(",") if s.strip()]
         data["country"] = self.country.data or None
         for name in ("start_date", "end_date"):
@@ -135,8 +155,7 @@ class TransitionForm(FlaskForm):
 
 
 class AttachmentForm(FlaskForm):
-    file = FileField(_l("File"), validators=[InputRequired()],
-                     description=_l("PDF, Word, Excel, PowerPoint, PNG or JPEG, up to 20 MB."))
+    file = FileField(_l("File"), validators=[InputRequired()], description=UPLOAD_HINT, render_kw={"accept": ACCEPT})
     tlp = SelectField(_l("Sensitivity"), choices=_tlp_choices, default=Tlp.AMBER.value)
 
 

@@ -7,12 +7,14 @@ import sqlalchemy as sa
 
 from expertnet.accounts.models import Role
 from expertnet.accounts.policy import is_staff
+from expertnet.attachments.services import store_attachment
 from expertnet.audit.services import record
 from expertnet.extensions import db
 from expertnet.notifications.services import send_mail
 from expertnet.requests import access, lifecycle
 from expertnet.requests.lifecycle import LifecycleError
 from expertnet.requests.models import AssistanceRequest, Feedback, RequestMessage, RequestStatus
+from expertnet.sensitivity import Tlp
 from expertnet.taxonomy.services import topics_by_slug
 
 # Status changes the agency hears about by e-mail when someone else makes them.
@@ -47,6 +49,15 @@ def create_draft(member, data: dict) -> AssistanceRequest:
     db.session.add(assistance_request)
     db.session.flush()
     record("request.created", member, assistance_request, title=assistance_request.title)
+    return assistance_request
+
+
+def file_request(member, data: dict, uploads: list, tlp: Tlp) -> AssistanceRequest:
+    """A new draft with the files chosen on its form, all or nothing: a file refused (`AttachmentError`) refuses
+    the filing, so the caller's rollback leaves neither a request without its file nor a file without its request."""
+    assistance_request = create_draft(member, data)
+    for upload in uploads:
+        store_attachment(member, assistance_request, upload, tlp)
     return assistance_request
 
 

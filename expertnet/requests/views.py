@@ -5,9 +5,10 @@ from flask import abort, current_app, flash, redirect, render_template, request 
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from expertnet import form_tokens
 from expertnet.accounts.models import Role
 from expertnet.accounts.policy import found_or_404, is_staff, roles_required
-from expertnet.actions import action, attempt, refused_back_to
+from expertnet.actions import Outcome, action, attempt, refused_back_to
 from expertnet.attachments import services as attachment_services
 from expertnet.attachments.models import Attachment
 from expertnet.attachments.responses import download_response
@@ -18,8 +19,9 @@ from expertnet.requests.detail import detail_context
 from expertnet.requests.forms import (AnswerForm, AttachmentForm, FeedbackForm, ListFilterForm, MessageForm,
                                       ReasonForm, RequestForm, TransitionForm)
 from expertnet.requests.labels import TEMPLATE_GLOBALS
-from expertnet.requests.models import RequestStatus
+from expertnet.requests.models import AssistanceRequest, RequestStatus
 from expertnet.requests.schemas import RequestIn, SubmittedRequestIn
+from expertnet.sensitivity import Tlp
 from expertnet.web_input import choice_or_400, paginate
 
 
@@ -61,18 +63,60 @@ def index():
     return render_template("requests/index.html", page=page, form=form)
 
 
+NEW_REQUEST = "request.new"  # the form token's purpose (form_tokens): one request per new-request form
+
+
+def _open_filed(claimed) -> tuple[str, str] | None:
+    """The request a new-request form created, for the "already sent" page (if this user may still see it)."""
+    filed = db.session.scalar(access.visible_requests(_user()).where(AssistanceRequest.id == claimed.target_id))
+    return (url_for("requests.detail", request_id=filed.id), filed.reference or filed.title) if filed else None
+
+
 @bp.route("/new", methods=["GET", "POST"])
 @roles_required(Role.MEMBER)
-@action
+@action(refused=form_tokens.refused_as_repeat(NEW_REQUEST, _open_filed))
 def new():
+    token = form_tokens.form_token()
     form = RequestForm()
     form.set_choices()
+    if token is None:
+        return _without_token(form)
+    status = 200
     if form.is_submitted():
-        data = _validated(form)
-        if data is not None:
-            assistance_request = services.create_draft(_user(), data)
-            return _save_and_maybe_submit(form, assistance_request)
-    return render_template("requests/form.html", form=form, assistance_request=None)
+        form_tokens.refuse_repeat(NEW_REQUEST, token)
+        if (data := _validated(form)) is not None:
+            filed = _file(form, data, token)
+            if filed.ok:
+                return _save_and_maybe_submit(form, filed.value)
+            status = filed.refusal.http_status
+        form.ask_to_add_files_again()
+    sent_before, created = form_tokens.first_use(NEW_REQUEST, token, _open_filed)
+    return _new_form(form, sent_before=sent_before, created=created), status
+
+
+def _without_token(form: RequestForm):
+    """A form page opened without a token gets one in its address (see form_tokens); a form sent without one
+    (a page from before tokens, a hand-made post) is shown again, nothing saved, to be sent with a fresh one."""
+    if not form.is_submitted():
+        return redirect(form_tokens.fresh_url())
+    form.form_errors = [_("Nothing is saved yet: check the form and send it again.")]
+    form.ask_to_add_files_again()
+    return _new_form(form, form_action=form_tokens.fresh_url())
+
+
+def _file(form: RequestForm, data: dict, token: str) -> Outcome:
+    """The new request with its files, and the token's use; a file refused is said on the file field and
+    everything is rolled back."""
+    tlp = choice_or_400(Tlp, form.files_tlp.data)
+    claimed = form_tokens.claim(_user(), NEW_REQUEST, token)  # a twin sent at the same moment waits here
+    filed = attempt(lambda: services.file_request(_user(), data, form.uploads(), tlp), form.files)
+    if filed.ok:
+        claimed.target_id = filed.value.id
+    return filed
+
+
+def _new_form(form: RequestForm, **context):
+    return render_template("requests/form.html", form=form, assistance_request=None, **context)
 
 
 def _validated(form: RequestForm) -> dict | None:

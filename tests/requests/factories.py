@@ -36,6 +36,11 @@ def request_data(**overrides) -> dict:
     return data
 
 
+def new_form_url(client) -> str:
+    """The new-request form's address as its page gives it: with a one-time form token (expertnet.form_tokens)."""
+    return client.get("/requests/new").headers["Location"]
+
+
 def make_draft(member, **overrides) -> AssistanceRequest:
     from expertnet.requests import services
     from expertnet.requests.schemas import RequestIn

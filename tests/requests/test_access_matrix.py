@@ -36,7 +36,7 @@ def scene(users):
 # (method, url pattern, data) -> expected status for anonymous, member, other_member, expert, coordinator, admin
 ROUTES = [
     ("GET", "/requests/", None, (302, 200, 200, 403, 403, 403)),
-    ("GET", "/requests/new", None, (302, 200, 200, 403, 403, 403)),
+    ("GET", "/requests/new?once=a-form-token-of-the-matrix", None, (302, 200, 200, 403, 403, 403)),
     ("GET", "/requests/{r}", None, (302, 200, 404, 404, 200, 200)),
     ("GET", "/requests/{r}/edit", None, (302, 200, 404, 404, 403, 403)),
     ("GET", "/requests/{r}/attachments/{a}", None, (302, 200, 404, 404, 200, 200)),

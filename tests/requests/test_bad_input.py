@@ -9,7 +9,7 @@ from expertnet.attachments.models import Attachment
 from expertnet.extensions import db
 from expertnet.requests.models import AssistanceRequest, RequestStatus as S
 from tests.attachments.test_storage import EXE_BYTES, PDF_BYTES
-from tests.requests.factories import ensure_topics, make_request
+from tests.requests.factories import ensure_topics, make_request, new_form_url
 from tests.requests.test_journey import form_data
 
 ARABIC_TITLE = "تعزيز استهداف شحنات سلائف المتفجرات في الميناء"
@@ -41,7 +41,7 @@ def member_client(client, auth, users):
     ({"modality": "teleportation"}, "Kind of help"),
 ])
 def test_bad_form_input_is_explained_and_not_stored(member_client, overrides, message):
-    response = member_client.post("/requests/new", data={**form_data(**overrides), "save": "Save draft"})
+    response = member_client.post(new_form_url(member_client), data={**form_data(**overrides), "save": "Save draft"})
     assert response.status_code == 200
     page = response.get_data(as_text=True)
     assert "Please correct the fields marked below." in page and message in page
@@ -51,14 +51,14 @@ def test_bad_form_input_is_explained_and_not_stored(member_client, overrides, me
 @pytest.mark.parametrize("overrides", [{"summary": ""}, {"topics": []}, {"authorised_declaration": ""},
                                        {"gap_statement": "too short"}])
 def test_submitting_needs_the_essentials(member_client, overrides):
-    response = member_client.post("/requests/new", data={**form_data(**overrides), "submit": "Submit"})
+    response = member_client.post(new_form_url(member_client), data={**form_data(**overrides), "submit": "Submit"})
     assert response.status_code == 200 and "Please correct" in response.get_data(as_text=True)
     assert _count(AssistanceRequest) == 0
 
 
 def test_script_tags_are_stored_as_text_and_escaped(member_client):
     script = '<script>alert("x")</script><img src=x onerror=alert(1)>'
-    member_client.post("/requests/new", data={**form_data(summary=script + " and a real summary"), "save": "1"})
+    member_client.post(new_form_url(member_client), data={**form_data(summary=script + " and a real summary"), "save": "1"})
     assistance_request = db.session.scalar(sa.select(AssistanceRequest))
     assert assistance_request.summary.startswith(script)
     page = member_client.get(f"/requests/{assistance_request.id}").get_data(as_text=True)
@@ -142,7 +142,7 @@ def test_arabic_text_round_trips_and_displays_rtl(client, auth, users):
     users["member"].locale = "ar"
     db.session.commit()
     auth.login(users["member"])
-    client.post("/requests/new", data={**form_data(title=ARABIC_TITLE, gap_statement=ARABIC_GAP), "save": "1"})
+    client.post(new_form_url(client), data={**form_data(title=ARABIC_TITLE, gap_statement=ARABIC_GAP), "save": "1"})
     assistance_request = db.session.scalar(sa.select(AssistanceRequest))
     assert assistance_request.title == ARABIC_TITLE and assistance_request.gap_statement == ARABIC_GAP
     page = client.get(f"/requests/{assistance_request.id}").get_data(as_text=True)

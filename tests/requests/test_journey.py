@@ -5,7 +5,7 @@ from expertnet.audit.models import AuditEvent
 from expertnet.extensions import db
 from expertnet.requests import lifecycle
 from expertnet.requests.models import AssistanceRequest, Feedback, RequestStatus as S
-from tests.requests.factories import ensure_topics, invite_expert, request_data
+from tests.requests.factories import ensure_topics, invite_expert, new_form_url, request_data
 
 
 def form_data(**overrides) -> dict:
@@ -26,7 +26,7 @@ def test_full_member_journey(client, auth, users, sent_mail):
     ensure_topics()
     member, coordinator = users["member"], users["coordinator"]
     auth.login(member)
-    response = client.post("/requests/new", data={**form_data(), "save": "Save draft"})
+    response = client.post(new_form_url(client), data={**form_data(), "save": "Save draft"})
     assert response.status_code == 302
     assistance_request = db.session.scalar(sa.select(AssistanceRequest))
     assert assistance_request.status == S.DRAFT and assistance_request.reference is None
@@ -99,7 +99,7 @@ def test_full_member_journey(client, auth, users, sent_mail):
 def test_submit_from_the_form(client, auth, users):
     ensure_topics()
     auth.login(users["member"])
-    response = client.post("/requests/new", data={**form_data(), "submit": "Submit request"})
+    response = client.post(new_form_url(client), data={**form_data(), "submit": "Submit request"})
     assert response.status_code == 302
     assistance_request = db.session.scalar(sa.select(AssistanceRequest))
     assert assistance_request.status == S.SUBMITTED
@@ -108,7 +108,7 @@ def test_submit_from_the_form(client, auth, users):
 def test_withdraw_needs_a_reason_and_then_works(client, auth, users):
     ensure_topics()
     auth.login(users["member"])
-    client.post("/requests/new", data={**form_data(), "submit": "Submit request"})
+    client.post(new_form_url(client), data={**form_data(), "submit": "Submit request"})
     assistance_request = db.session.scalar(sa.select(AssistanceRequest))
     response = client.post(f"/requests/{assistance_request.id}/withdraw", data={"reason": ""},
                            follow_redirects=True)
