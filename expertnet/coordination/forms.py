@@ -1,7 +1,7 @@
 """The desk's forms: queue filters (GET), triage actions, refine-and-invite, engagement upkeep."""
 from datetime import date, timedelta
 
-from flask_babel import lazy_gettext as _l
+from flask_babel import lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, Form, HiddenField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField)
@@ -54,7 +54,8 @@ class MoveRequestForm(FlaskForm):
 
 
 class PriorityForm(FlaskForm):
-    priority = SelectField(_l("Priority"), coerce=int, choices=[
+    # Not the request's urgency level "Priority" (ذو أولوية): the coordinators' ranking, "الأولوية".
+    priority = SelectField(lazy_pgettext("coordinators' ranking", "Priority"), coerce=int, choices=[
         (1, _l("1 — highest")), (2, "2"), (3, _l("3 — normal")), (4, "4"), (5, _l("5 — lowest"))])
     submit_priority = SubmitField(_l("Set priority"))
 
