@@ -96,6 +96,11 @@ def region_name(slug: str | None) -> str:
     return str(REGION_NAMES[slug]) if slug in REGION_NAMES else slug.replace("-", " ")
 
 
+def place_name(code: str | None) -> str:
+    """A country code or a region slug (the matcher's region reasons hold either), named."""
+    return country_name(code) if _is_country((code or "").upper()) else region_name(code)
+
+
 def format_names(items, style: str = "standard") -> Markup:
     """A list joined the reader's way ("Arabic and English", "العربية والإنجليزية"); each item escaped
     unless it is markup already (an isolated name), so user text can be listed safely."""
@@ -172,7 +177,8 @@ def format_hours(hours) -> str:
 
 
 TEMPLATE_FILTERS = {"country_name": country_name, "language_name": language_name, "region_name": region_name,
-                    "names": format_names, "bdi": bdi, "labels": labels, "days": format_days, "hours": format_hours}
+                    "place_name": place_name, "names": format_names, "bdi": bdi, "labels": labels,
+                    "days": format_days, "hours": format_hours}
 TEMPLATE_GLOBALS = {"format_datetime": format_when, "format_date": format_day, "zone_label": zone_label,
                     "country_name": country_name}
 

@@ -14,6 +14,10 @@ from expertnet.requests.labels import status_label, urgency_label
 from expertnet.requests.models import RequestStatus, Urgency
 
 
+# The coordinators' ranking of a request (1-5): "الأولوية", not the urgency level "Priority" ("ذو أولوية").
+RANKING = lazy_pgettext("coordinators' ranking", "Priority")
+
+
 def _queue_statuses():
     return ([("", _l("Not yet assigned"))] + [(s.value, status_label(s)) for s in QUEUE_STATUSES]
             + [("active", _l("Assigned or in progress"))])
@@ -43,7 +47,7 @@ class QueueFilterForm(Form):
         self.topic.choices = [("", _l("Any"))] + topics
         self.lead.choices = ([("", _l("Anyone")), ("me", _l("Me")), ("none", _l("Nobody yet"))]
                              + [(str(u.id), u.full_name) for u in coordinators])
-        self.sort.choices = list(zip(SORTS, (_l("SLA due first"), _l("Oldest first"), _l("Priority"),
+        self.sort.choices = list(zip(SORTS, (_l("SLA due first"), _l("Oldest first"), RANKING,
                                              _l("Urgency"))))
 
 
@@ -54,8 +58,7 @@ class MoveRequestForm(FlaskForm):
 
 
 class PriorityForm(FlaskForm):
-    # Not the request's urgency level "Priority" (ذو أولوية): the coordinators' ranking, "الأولوية".
-    priority = SelectField(lazy_pgettext("coordinators' ranking", "Priority"), coerce=int, choices=[
+    priority = SelectField(RANKING, coerce=int, choices=[
         (1, _l("1 — highest")), (2, "2"), (3, _l("3 — normal")), (4, "4"), (5, _l("5 — lowest"))])
     submit_priority = SubmitField(_l("Set priority"))
 
