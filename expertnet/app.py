@@ -53,7 +53,7 @@ def register_input_checks(app: Flask) -> None:
 
 def register_extensions(app: Flask) -> None:
     from expertnet.accounts.loader import load_user
-    from expertnet.i18n import select_locale, translation_directories
+    from expertnet.i18n import select_locale, select_timezone, translation_directories
 
     db.init_app(app)
     migrate.init_app(app, db, directory=str(PROJECT_ROOT / "migrations"), compare_type=True,
@@ -64,7 +64,7 @@ def register_extensions(app: Flask) -> None:
     login_manager.login_message_category = "info"
     login_manager.user_loader(load_user)
     csrf.init_app(app)
-    babel.init_app(app, locale_selector=select_locale,
+    babel.init_app(app, locale_selector=select_locale, timezone_selector=select_timezone,
                    default_translation_directories=";".join(translation_directories()))
     register_sqlite_pragmas(app)
     import_models()
@@ -145,19 +145,20 @@ def register_export_blueprint(app: Flask) -> None:
 
 def register_template_context(app: Flask) -> None:
     from expertnet.bidi import register_bidi_isolation
-    from expertnet.i18n import LANGUAGE_NAMES, text_direction
+    from expertnet.i18n import LANGUAGE_NAMES, TEMPLATE_FILTERS, TEMPLATE_GLOBALS, text_direction
     from expertnet.navigation import nav_items_for
     from expertnet.accounts.policy import is_staff
     from expertnet.accounts.models import Role
-
-    from flask_babel import format_date, format_datetime
 
     from expertnet.accounts.labels import role_label
     from expertnet.experts.labels import vetting_label
 
     app.jinja_env.add_extension("jinja2.ext.do")
     register_bidi_isolation(app)
-    app.jinja_env.globals.update(role_label=role_label, vetting_label=vetting_label, format_datetime=format_datetime, format_date=format_date)
+    app.jinja_env.globals.update(role_label=role_label, vetting_label=vetting_label)
+    # One date/time style and one way to name countries, languages and regions, on every page and mail.
+    app.jinja_env.globals.update(TEMPLATE_GLOBALS)
+    app.jinja_env.filters.update(TEMPLATE_FILTERS)
 
     @app.context_processor
     def layout_context():

@@ -23,6 +23,8 @@ class DefaultConfig:
     MAX_FORM_MEMORY_SIZE = 512 * 1024
     UPLOAD_MAX_BYTES = 20 * 1024 * 1024
     BABEL_DEFAULT_LOCALE = "en"
+    # Times are shown in each user's own zone (settings page); this one until they choose (IANA name).
+    BABEL_DEFAULT_TIMEZONE = "UTC"
     LANGUAGES = ("en", "ar")
     RTL_LANGUAGES = ("ar",)
     # --- accounts: sign-in throttling, links, proxies, cookies, headers ---
@@ -93,6 +95,7 @@ def _as_list(text: str) -> list[str]:
 ENVIRONMENT_SETTINGS = {
     "DATABASE_URL": ("SQLALCHEMY_DATABASE_URI", str),
     "SECRET_KEY": ("SECRET_KEY", str),
+    "DEFAULT_TIME_ZONE": ("BABEL_DEFAULT_TIMEZONE", str),
     "SESSION_COOKIE_SECURE": ("SESSION_COOKIE_SECURE", _as_bool),
     "MAIL_BACKEND": ("MAIL_BACKEND", str),
     "MAIL_SENDER": ("MAIL_SENDER", str),

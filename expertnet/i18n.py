@@ -3,14 +3,17 @@
 Each feature keeps its own catalogue in <feature>/translations, so features are translated independently;
 Flask-Babel merges them.
 """
+from datetime import date, datetime
 from pathlib import Path
 
-from babel import Locale
+import pytz
+from babel import Locale, dates, lists
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request, session
-from flask_babel import lazy_gettext as _l
+from flask_babel import format_decimal, get_locale, get_timezone, lazy_gettext as _l, ngettext, to_user_timezone
 from flask_login import current_user
+from markupsafe import Markup, escape
 
 PACKAGE_ROOT = Path(__file__).parent
 LANGUAGE_NAMES = {"en": "English", "ar": "العربية"}
@@ -60,17 +63,136 @@ def language_choices(codes, locale: str) -> list[tuple[str, str]]:
     return [(code, names.get(code, code)) for code in codes]
 
 
-# The network's named regions: the slugs expert profiles carry and a coordinator may require.
-NETWORK_REGIONS = {
-    "mena": _l("Middle East and North Africa"), "europe": _l("Europe"), "africa": _l("Sub-Saharan Africa"),
-    "asia-pacific": _l("Asia and the Pacific"), "americas": _l("The Americas"), "central-asia": _l("Central Asia"),
+def select_timezone() -> str:
+    """The signed-in user's IANA zone, else the installation's (`BABEL_DEFAULT_TIMEZONE`)."""
+    if has_request_context() and current_user and current_user.is_authenticated:
+        zone = getattr(current_user, "time_zone", None)
+        if zone in TIME_ZONES:
+            return zone
+    return current_app.config["BABEL_DEFAULT_TIMEZONE"]
+
+
+# -- Names of codes, in the reader's language: one helper per kind, used by every template as a filter. --
+
+# The network's regions (the slugs expert profiles and the matcher use); other slugs show as written.
+REGION_NAMES = {
+    "africa": _l("Africa"), "americas": _l("Americas"), "asia-pacific": _l("Asia-Pacific"),
+    "central-asia": _l("Central Asia"), "europe": _l("Europe"), "mena": _l("Middle East and North Africa"),
+    "middle-east": _l("Middle East"), "north-africa": _l("North Africa"),
 }
 
 
 def region_choices(kept=()) -> list[tuple[str, str]]:
-    """The named regions by name, then any other slug in `kept` (stored before the list existed) as is."""
-    named = sorted(((slug, str(label)) for slug, label in NETWORK_REGIONS.items()), key=lambda c: c[1])
-    return named + [(slug, slug) for slug in kept if slug not in NETWORK_REGIONS]
+    """The network's regions by name, then any other slug in `kept` (stored before the list existed) as is."""
+    named = sorted(((slug, str(label)) for slug, label in REGION_NAMES.items()), key=lambda c: c[1])
+    return named + [(slug, slug) for slug in kept if slug not in REGION_NAMES]
+
+
+def _reader_locale(locale: str | None = None) -> Locale:
+    return Locale.parse(locale or str(get_locale()))
+
+
+def country_name(code: str | None, locale: str | None = None) -> str:
+    """'JO' -> 'Jordan' / 'الأردن' (in `locale`, else the reader's); an unknown code shows as given."""
+    code = (code or "").upper()
+    return _reader_locale(locale).territories.get(code, code) if _is_country(code) else code
+
+
+def language_name(code: str | None) -> str:
+    """'ar' -> 'Arabic' / 'العربية'."""
+    return _reader_locale().languages.get(code or "", code or "")
+
+
+def region_name(slug: str | None) -> str:
+    slug = (slug or "").lower()
+    return str(REGION_NAMES[slug]) if slug in REGION_NAMES else slug.replace("-", " ")
+
+
+def place_name(code: str | None) -> str:
+    """A country code or a region slug (the matcher's region reasons hold either), named."""
+    return country_name(code) if _is_country((code or "").upper()) else region_name(code)
+
+
+def format_names(items, style: str = "standard") -> Markup:
+    """A list joined the reader's way ("Arabic and English", "العربية والإنجليزية"); each item escaped
+    unless it is markup already (an isolated name), so user text can be listed safely."""
+    parts = [str(escape(item)) for item in items if item is not None and str(item) != ""]
+    return Markup(lists.format_list(parts, style=style, locale=_reader_locale())) if parts else Markup("")
+
+
+def labels(items) -> list[str]:
+    """Things that name themselves in a language (topics: `label(locale)`), in the reader's."""
+    locale = str(get_locale())
+    return [item.label(locale) for item in items]
+
+
+def bdi(value) -> Markup:
+    """Isolate user text or a code inside a sentence of the other direction (names, references)."""
+    return Markup("<bdi>%s</bdi>") % value if value not in (None, "") else Markup("")
+
+
+# -- One date and time style app-wide, in the reader's time zone, with the zone shown. --
+
+TIME_ZONES = frozenset(pytz.common_timezones)
+
+
+def time_zone_choices() -> list[tuple[str, str]]:
+    return [(zone, zone.replace("_", " ")) for zone in sorted(TIME_ZONES)]
+
+
+def zone_label() -> str:
+    """The reader's zone as a place name ("Amman", "عمّان", "UTC")."""
+    return dates.get_timezone_location(get_timezone(), locale=_reader_locale(), return_city=True)
+
+
+def format_when(moment: datetime | None, _style: str | None = None) -> str:
+    """A moment as medium date + short time in the reader's zone, with the zone: "Dec 7, 2026, 12:05 AM
+    (Amman)". Every template prints moments this way, whatever style it once asked for."""
+    if moment is None:
+        return ""
+    locale, local = _reader_locale(), to_user_timezone(moment)
+    pattern = str(locale.datetime_formats["medium"])
+    text = pattern.replace("{1}", dates.format_date(local, "medium", locale=locale)).replace(
+        "{0}", dates.format_time(local, "short", locale=locale))
+    return f"{text} ({zone_label()})"
+
+
+def format_day(day: date | datetime | str | None, _style: str | None = None) -> str:
+    """A calendar day (a datetime is first moved into the reader's zone; a schema's ISO string is read)."""
+    if not day:
+        return ""
+    if isinstance(day, str):
+        day = date.fromisoformat(day[:10])
+    if isinstance(day, datetime):
+        day = to_user_timezone(day).date()
+    return dates.format_date(day, "medium", locale=_reader_locale())
+
+
+def _plural_count(value: float) -> int:
+    """The count that picks a number's plural form. CLDR gives a fraction (1.5 days) the "other" form in
+    English and Arabic alike; 100 selects exactly that form in both languages' plural rules."""
+    return int(value) if value.is_integer() else 100
+
+
+def format_days(days) -> str:
+    """A number of days, at most one decimal, no ".0": "1 day", "6 days", "1.5 days", "٦ أيام"."""
+    value = round(float(days), 1)
+    return ngettext("%(number)s day", "%(number)s days", _plural_count(value), number=format_decimal(value))
+
+
+def format_hours(hours) -> str:
+    """A duration given in hours: whole hours under two days, days (one decimal) from then on."""
+    if float(hours) >= 48:
+        return format_days(float(hours) / 24)
+    count = int(round(float(hours)))
+    return ngettext("%(number)s hour", "%(number)s hours", count, number=format_decimal(count))
+
+
+TEMPLATE_FILTERS = {"country_name": country_name, "language_name": language_name, "region_name": region_name,
+                    "place_name": place_name, "names": format_names, "bdi": bdi, "labels": labels,
+                    "days": format_days, "hours": format_hours}
+TEMPLATE_GLOBALS = {"format_datetime": format_when, "format_date": format_day, "zone_label": zone_label,
+                    "country_name": country_name}
 
 
 def text_direction(locale: str) -> str:
@@ -106,7 +228,7 @@ def source_messages() -> dict[str, str]:
     """Every translatable string in the package: msgid -> first place it occurs."""
     from babel.messages.extract import DEFAULT_KEYWORDS, extract_from_dir
 
-    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None}
+    keywords = {**DEFAULT_KEYWORDS, "_l": None, "lazy_gettext": None, "lazy_pgettext": ((1, "c"), 2)}
     found = {}
     for filename, lineno, message, _comments, _context in extract_from_dir(
             str(PACKAGE_ROOT), EXTRACTION_METHODS, EXTRACTION_OPTIONS, keywords):

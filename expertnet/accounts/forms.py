@@ -2,10 +2,10 @@
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, EmailField, PasswordField, SelectField, StringField, SubmitField
-from wtforms.validators import DataRequired, Email, EqualTo, Length, StopValidation
+from wtforms.validators import AnyOf, DataRequired, Email, EqualTo, Length, StopValidation
 
-from expertnet.accounts.services import normalise_email
-from expertnet.i18n import LANGUAGE_NAMES
+from expertnet.accounts.services import TIME_ZONE_REFUSED, normalise_email
+from expertnet.i18n import LANGUAGE_NAMES, TIME_ZONES, time_zone_choices
 
 
 def email_field() -> EmailField:
@@ -63,9 +63,17 @@ class PasswordResetForm(FlaskForm):
     submit = SubmitField(_l("Set the new password"))
 
 
+def time_zone_field():
+    """An IANA zone from the list (checked here with our own message, and again by the service)."""
+    return SelectField(_l("Time zone"), choices=lambda: [("", _l("The network's default"))] + time_zone_choices(),
+                       validate_choice=False, validators=[AnyOf(["", *TIME_ZONES], message=TIME_ZONE_REFUSED)],
+                       description=_l("Dates and times are shown in this zone."))
+
+
 class SettingsForm(FlaskForm):
     full_name = StringField(_l("Full name"), validators=[DataRequired(), Length(max=200)])
     locale = SelectField(_l("Language"), choices=locale_choices)
+    time_zone = time_zone_field()
     submit = SubmitField(_l("Save settings"))
 
 

@@ -45,6 +45,8 @@ class User(UserMixin, TimestampMixin, db.Model):
     role: Mapped[Role] = mapped_column(enum_column(Role, 16))
     organisation_id: Mapped[OrganisationFK | None] = mapped_column(index=True)
     locale: Mapped[str | None] = mapped_column(sa.String(8))
+    # IANA zone the user reads times in ("Asia/Amman"); None: the installation's BABEL_DEFAULT_TIMEZONE.
+    time_zone: Mapped[str | None] = mapped_column(sa.String(64))
     is_active: Mapped[bool] = mapped_column(default=True)
     last_login_at: Mapped[datetime | None]
     # Part of the session cookie's user id; rotating it ends every session of this user server-side.

@@ -14,11 +14,13 @@ from expertnet.accounts.tokens import InvalidToken, make_token, password_fingerp
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.extensions import db
+from expertnet.i18n import TIME_ZONES
 from expertnet.notifications.services import send_mail
 from expertnet.public_url import public_url
 from expertnet.service_errors import ServiceError
 
 
+TIME_ZONE_REFUSED = _l("Choose a time zone from the list.")
 ERROR_MESSAGES = {
     "password_too_short": _l("The password must be at least 12 characters long."),
     "email_taken": _l("An account with this e-mail address already exists."),
@@ -26,6 +28,7 @@ ERROR_MESSAGES = {
     "may_not_invite_role": _l("You may not invite someone with this role."),
     "wrong_password": _l("The current password is not correct."),
     "cannot_deactivate_self": _l("You cannot deactivate your own account."),
+    "unknown_time_zone": TIME_ZONE_REFUSED,
     "cannot_change_own_role": _l("You cannot change your own role."),
 }
 
@@ -208,8 +211,10 @@ def change_password(user: User, current: str, new: str) -> None:
     record("auth.password_changed", user, user)
 
 
-def update_settings(user: User, full_name: str, locale: str | None) -> None:
-    user.full_name, user.locale = full_name.strip(), locale or None
+def update_settings(user: User, full_name: str, locale: str | None, time_zone: str | None = None) -> None:
+    if time_zone and time_zone not in TIME_ZONES:
+        raise AccountError("unknown_time_zone")
+    user.full_name, user.locale, user.time_zone = full_name.strip(), locale or None, time_zone or None
     record("user.settings_updated", user, user)
 
 

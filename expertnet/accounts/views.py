@@ -100,7 +100,7 @@ def settings():
     form = SettingsForm(prefix="settings", obj=user)
     password_form = ChangePasswordForm(prefix="password")
     if form.submit.data and form.validate_on_submit():
-        services.update_settings(user, form.full_name.data, form.locale.data)
+        services.update_settings(user, form.full_name.data, form.locale.data, form.time_zone.data)
         session.pop("locale", None)
         flash(_("Your settings are saved."), "success")
         return redirect(url_for("accounts.settings"))

@@ -1,7 +1,7 @@
 """The desk's forms: queue filters (GET), triage actions, refine-and-invite, engagement upkeep."""
 from datetime import date, timedelta
 
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import get_locale, lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, Form, HiddenField, SelectField, SelectMultipleField, StringField,
                      SubmitField, TextAreaField)
@@ -10,7 +10,7 @@ from wtforms.validators import AnyOf, DataRequired, Length, Optional, Validation
 from expertnet.coordination.labels import sla_state_label
 from expertnet.coordination.queue import QUEUE_STATUSES, SAVED_VIEWS, SORTS
 from expertnet.coordination.sla import SlaState
-from expertnet.i18n import COUNTRY_CODES, NETWORK_REGIONS, country_choices, language_choices, region_choices
+from expertnet.i18n import COUNTRY_CODES, REGION_NAMES, country_choices, language_choices, region_choices
 from expertnet.requests.labels import status_label, urgency_label
 from expertnet.requests.models import RequestStatus, Urgency
 from expertnet.requests.schemas import LANGUAGES
@@ -30,6 +30,10 @@ def _place_code(value):
 
 def _chosen_from(values, message):
     return [Optional(), AnyOf(sorted(values), message=message, values_formatter=lambda _values: "")]
+
+
+# The coordinators' ranking of a request (1-5): "الأولوية", not the urgency level "Priority" ("ذو أولوية").
+RANKING = lazy_pgettext("coordinators' ranking", "Priority")
 
 
 def _queue_statuses():
@@ -62,7 +66,7 @@ class QueueFilterForm(Form):
         self.country.choices = [("", _l("Any"))] + country_choices(str(get_locale()))
         self.lead.choices = ([("", _l("Anyone")), ("me", _l("Me")), ("none", _l("Nobody yet"))]
                              + [(str(u.id), u.full_name) for u in coordinators])
-        self.sort.choices = list(zip(SORTS, (_l("SLA due first"), _l("Oldest first"), _l("Priority"),
+        self.sort.choices = list(zip(SORTS, (_l("SLA due first"), _l("Oldest first"), RANKING,
                                              _l("Urgency"))))
 
 
@@ -73,7 +77,7 @@ class MoveRequestForm(FlaskForm):
 
 
 class PriorityForm(FlaskForm):
-    priority = SelectField(_l("Priority"), coerce=int, choices=[
+    priority = SelectField(RANKING, coerce=int, choices=[
         (1, _l("1 — highest")), (2, "2"), (3, _l("3 — normal")), (4, "4"), (5, _l("5 — lowest"))])
     submit_priority = SubmitField(_l("Set priority"))
 
@@ -90,7 +94,7 @@ class RefineForm(Form):
     language = SelectField(_l("Required language"), validate_choice=False, filters=[lambda v: (v or "").strip().lower()],
                            validators=_chosen_from(LANGUAGES, NOT_A_LANGUAGE))
     region = SelectField(_l("Required region or country"), validate_choice=False, filters=[_place_code],
-                         validators=_chosen_from(set(NETWORK_REGIONS) | COUNTRY_CODES, NOT_A_REGION))
+                         validators=_chosen_from(set(REGION_NAMES) | COUNTRY_CODES, NOT_A_REGION))
     include_unavailable = BooleanField(_l("Include experts unavailable for the requested dates"))
 
     def __init__(self, formdata):

@@ -11,6 +11,7 @@ from expertnet.db import utcnow
 from expertnet.engagements.models import Invitation, InvitationStatus
 from expertnet.experts.models import ExpertProfile, VettingStatus
 from expertnet.extensions import db
+from expertnet.i18n import country_name
 from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency, request_topic
 from expertnet.taxonomy.models import Topic
 
@@ -100,11 +101,13 @@ def by_topic(months: int, locale: str) -> list[tuple[str, int]]:
     return [(topic.label(locale), count) for topic, count in rows]
 
 
-def by_country(months: int) -> list[tuple[str, int]]:
+def by_country(months: int) -> tuple[list[tuple[str, int]], int]:
+    """Requests per country code, most first, and how many name no country (regional or network-wide
+    requests): those are counted apart, not drawn as a country of their own."""
     rows = db.session.execute(
         sa.select(AssistanceRequest.country, sa.func.count()).where(AssistanceRequest.id.in_(_submitted_since(months)))
         .group_by(AssistanceRequest.country).order_by(sa.func.count().desc(), AssistanceRequest.country)).all()
-    return [(country or "—", count) for country, count in rows]
+    return [(country, count) for country, count in rows if country], sum(count for country, count in rows if not country)
 
 
 def by_month(months: int, now: datetime | None = None) -> list[tuple[str, int]]:
@@ -148,8 +151,9 @@ def over_time(kind: str, locale: str, quarters: int = 4, top: int = 8) -> tuple[
                  .join(AssistanceRequest, AssistanceRequest.id == request_topic.c.request_id))
         label = lambda topic: topic.label(locale)  # noqa: E731
     else:
-        query = sa.select(AssistanceRequest.country, AssistanceRequest.submitted_at)
-        label = lambda country: country or "—"  # noqa: E731
+        query = sa.select(AssistanceRequest.country, AssistanceRequest.submitted_at).where(
+            AssistanceRequest.country.is_not(None), AssistanceRequest.country != "")
+        label = lambda country: country_name(country, locale)  # noqa: E731
     rows = db.session.execute(query.where(AssistanceRequest.submitted_at.is_not(None))).all()
     table: dict[str, list[int]] = {}
     for key, moment in rows:
@@ -162,13 +166,15 @@ def over_time(kind: str, locale: str, quarters: int = 4, top: int = 8) -> tuple[
 
 def dashboard(months: int, locale: str) -> dict:
     rate, accepted, answered = acceptance_rate()
+    countries, without_country = by_country(months)
     return {
         "by_status": open_by_status(), "by_urgency": open_by_urgency(),
         "open_total": sum(open_by_status().values()),
         "median_triage": median_hours(sla.Milestone.TRIAGE),
         "median_assignment": median_hours(sla.Milestone.ASSIGNMENT),
         "acceptance_rate": rate, "accepted": accepted, "answered": answered, "utilisation": utilisation(),
-        "by_topic": by_topic(months, locale)[:15], "by_country": by_country(months)[:15],
+        "by_topic": by_topic(months, locale)[:15], "by_country": countries[:15],
+        "without_country": without_country,
         "by_month": by_month(months),
         "topics_over_time": over_time("topic", locale), "countries_over_time": over_time("country", locale),
     }

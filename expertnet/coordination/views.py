@@ -5,7 +5,7 @@ registered in the package's __init__).
 """
 import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 
 from expertnet.accounts.models import User
 from expertnet.accounts.policy import STAFF, found_or_404, roles_required
@@ -179,7 +179,7 @@ def _invite(assistance_request, form: InviteForm, refinement: desk.Refinement):
                       form.expert_ids)
     if not invited.ok:
         return None
-    flash(_("%(count)s invitations sent.", count=len(invited.value)), "success")
+    flash(ngettext("%(num)d invitation sent.", "%(num)d invitations sent.", len(invited.value)), "success")
     return redirect(url_for(".request_desk", request_id=assistance_request.id), 303)
 
 

@@ -140,9 +140,12 @@ def organisations() -> list[dict]:
 def coordinators() -> list[dict]:
     """The network secretariat."""
     return [
-        {"email": "helena.marsh@secretariat.expertnet.example", "full_name": "Helena Marsh", "locale": "en"},
-        {"email": "rami.abudayyeh@secretariat.expertnet.example", "full_name": "رامي أبو دية", "locale": "ar"},
-        {"email": "ines.carvalho@secretariat.expertnet.example", "full_name": "Inês Carvalho", "locale": "en"},
+        {"email": "helena.marsh@secretariat.expertnet.example", "full_name": "Helena Marsh", "locale": "en",
+         "time_zone": "Europe/London"},
+        {"email": "rami.abudayyeh@secretariat.expertnet.example", "full_name": "رامي أبو دية", "locale": "ar",
+         "time_zone": "Asia/Amman"},
+        {"email": "ines.carvalho@secretariat.expertnet.example", "full_name": "Inês Carvalho", "locale": "en",
+         "time_zone": "Europe/Lisbon"},
     ]
 
 

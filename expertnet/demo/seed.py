@@ -1,6 +1,7 @@
 """Turn the demo content into rows through the services. Each capability adds its part here."""
 from datetime import date, timedelta
 
+import pytz
 import sqlalchemy as sa
 from werkzeug.security import generate_password_hash
 
@@ -25,6 +26,15 @@ def _demo_user(email, full_name, role, organisation=None, locale=None, actor=Non
     return user
 
 
+# Where a country's first IANA zone is not where its agencies sit (pytz lists Lord Howe Island first).
+_AGENCY_ZONES = {"AU": "Australia/Sydney"}
+
+
+def _first_zone_of(country: str | None) -> str | None:
+    """Officers see times in their agency's zone (the country's first IANA zone); None: the default."""
+    return _AGENCY_ZONES.get(country or "") or (pytz.country_timezones.get(country or "") or [None])[0]
+
+
 def seed_demo_network() -> bool:
     """Create the demo network unless it exists; returns whether anything was created."""
     if db.session.scalar(sa.select(User.id).where(User.email == DEMO_ADMIN)) is not None:
@@ -35,10 +45,14 @@ def seed_demo_network() -> bool:
     admin = _demo_user(DEMO_ADMIN, "Amira Haddad", Role.ADMIN, locale="en", password_hash=password_hash)
     organisations = seed_organisations(admin)
     for person in content.coordinators():
-        _demo_user(person["email"], person["full_name"], Role.COORDINATOR, None, person["locale"], admin, password_hash)
+        coordinator = _demo_user(person["email"], person["full_name"], Role.COORDINATOR, None, person["locale"], admin,
+                                 password_hash)
+        coordinator.time_zone = person["time_zone"]
     for person in content.members():
-        _demo_user(person["email"], person["full_name"], Role.MEMBER, organisations[person["organisation"]],
-                   person["locale"], admin, password_hash)
+        organisation = organisations[person["organisation"]]
+        member = _demo_user(person["email"], person["full_name"], Role.MEMBER, organisation, person["locale"], admin,
+                            password_hash)
+        member.time_zone = _first_zone_of(organisation.country)
     seed_experts(admin, organisations, password_hash)
     for step in EXTRA_STEPS:
         step(admin, organisations)

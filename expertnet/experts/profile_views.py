@@ -4,7 +4,7 @@ import json
 
 import sqlalchemy as sa
 from flask import Response, abort, flash, redirect, render_template, url_for
-from flask_babel import get_locale, gettext as _
+from flask_babel import get_locale, gettext as _, ngettext
 from flask_login import current_user
 
 from expertnet.accounts.models import Organisation, Role
@@ -121,7 +121,7 @@ def import_experts():
             report = csv_import.import_experts(current_user._get_current_object(), form.file.data.read(),
                                                send_links=bool(form.send_links.data))
             if report.ok:
-                flash(_("%(count)s experts imported.", count=report.imported), "success")
+                flash(ngettext("%(num)d expert imported.", "%(num)d experts imported.", report.imported), "success")
                 return redirect(url_for("experts.import_experts"))
     status = 400 if report is not None else 200
     return render_template("experts/import.html", form=form, report=report), status

@@ -2,12 +2,10 @@
 
 from flask import Blueprint
 
-from expertnet.requests.labels import TEMPLATE_FILTERS, TEMPLATE_GLOBALS
+from expertnet.requests.labels import TEMPLATE_GLOBALS
 
 bp = Blueprint("requests", __name__, template_folder="templates", url_prefix="/requests")
 for _name, _function in TEMPLATE_GLOBALS.items():
     bp.add_app_template_global(_function, _name)
-for _name, _function in TEMPLATE_FILTERS.items():
-    bp.add_app_template_filter(_function, _name)
 
 from expertnet.requests import views  # noqa: E402,F401 - routes join bp

@@ -1,6 +1,5 @@
 """Display labels for request enums (templates get them as globals through the blueprint)."""
-from babel import Locale
-from flask_babel import get_locale, lazy_gettext as _l
+from flask_babel import lazy_gettext as _l
 
 from expertnet.requests.models import GapType, Modality, RequestStatus, Urgency
 from expertnet.sensitivity import Tlp
@@ -98,14 +97,5 @@ def part_label(part: str) -> str:
     return str(PART_LABELS.get(part, part))
 
 
-def language_name(code: str) -> str:
-    return Locale.parse(str(get_locale())).languages.get(code, code)
-
-
-def country_name(code: str) -> str:
-    return Locale.parse(str(get_locale())).territories.get(code, code)
-
-
-TEMPLATE_FILTERS = {"language_name": language_name, "country_name": country_name}
 TEMPLATE_GLOBALS = {f.__name__: f for f in (status_label, status_badge, action_label, modality_label,
                                             gap_type_label, urgency_label, tlp_class, part_label)}

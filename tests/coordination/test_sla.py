@@ -102,7 +102,7 @@ def test_digest_lists_what_slips_once_a_day(app, sent_mail):
     assert sorted(m.recipient for m in messages) == sorted([lead.email, other.email])
     body = next(m.text_body for m in messages if m.recipient == lead.email)
     assert "Overdue port request" in body and "Due soon lab request" in body and "Fresh request" not in body
-    assert "2, 1 of them yours" in body
+    assert "2 requests are overdue or close to their SLA target (yours: 1)" in body
     assert send_digest(now=utcnow() + timedelta(days=1)) == 2, "the next day brings a new digest"
 
 

@@ -150,7 +150,7 @@ def test_home_panel_counts_what_needs_attention(client, auth, coordinator):
     auth.login(coordinator)
     page = client.get("/").get_data(as_text=True)
     assert re.search(r'<span class="figure">2</span><span class="caption">requests waiting for triage', page)
-    assert re.search(r'<span class="figure">1</span><span class="caption">requests past their SLA target', page)
+    assert re.search(r'<span class="figure">1</span><span class="caption">request past its SLA target', page)
 
 
 def test_a_change_made_meanwhile_by_someone_else_is_a_409(client, auth, coordinator, monkeypatch):

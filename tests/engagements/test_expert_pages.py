@@ -156,7 +156,7 @@ def test_experts_never_reach_others_invitations_or_engagements(client, auth, coo
 def test_home_panel_and_mail(client, auth, coordinator, invited):
     auth.login(invited.expert.user)
     home = client.get("/")
-    assert home.status_code == 200 and "invitations awaiting your answer" in home.get_data(as_text=True)
+    assert home.status_code == 200 and "invitation awaiting your answer" in home.get_data(as_text=True)
     from expertnet.notifications.models import OutboxMessage
 
     new = db.session.scalar(sa.select(OutboxMessage).where(OutboxMessage.kind == "invitation_new"))

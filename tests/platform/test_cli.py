@@ -55,6 +55,8 @@ def test_seed_demo_builds_a_network_once(runner):
     arabic_experts = db.session.scalar(sa.select(sa.func.count(User.id))
                                        .where(User.role == Role.EXPERT, User.locale == "ar"))
     assert organisations >= 20 and vetted >= 150 and arabic_experts >= 10
+    zones = dict(db.session.execute(sa.select(User.email, User.time_zone).where(User.role == Role.COORDINATOR)).all())
+    assert zones["rami.abudayyeh@secretariat.expertnet.example"] == "Asia/Amman", "demo users read their own zone"
     for role in Role:
         assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.role == role)) >= 1
     assert "nothing changed" in runner.invoke(args=["seed-demo"]).output
