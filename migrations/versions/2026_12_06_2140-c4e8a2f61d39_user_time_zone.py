@@ -1,7 +1,7 @@
 """user_account.time_zone: the IANA zone a user reads dates and times in (issue 13, bug 13)
 
 Revision ID: c4e8a2f61d39
-Revises: b7d3e9a1c5f2
+Revises: a49713f8cac7
 Create Date: 2026-12-06 21:40:00
 
 """
@@ -10,7 +10,7 @@ import sqlalchemy as sa
 
 
 revision = 'c4e8a2f61d39'
-down_revision = 'b7d3e9a1c5f2'
+down_revision = 'a49713f8cac7'
 branch_labels = None
 depends_on = None
 
