@@ -160,9 +160,11 @@ class _Transport:
 
     def send(self, email: EmailMessage) -> None:
         backend = self.config["MAIL_BACKEND"]
-        if backend == "log":
-            log.info("mail to %s: %s\n%s", email["To"], email["Subject"],
-                     email.get_body(("plain",)).get_content())  # type: ignore[union-attr]  # _as_email sets a plain part
+        if backend == "log":  # development: the whole message, readable, its links ready to open
+            log.info("mail delivered (log backend; also at /admin/outbox?show=all)\n%s\nTo: %s\nSubject: %s\n\n%s%s",
+                     "-" * 72, email["To"], email["Subject"],
+                     email.get_body(("plain",)).get_content(),  # type: ignore[union-attr]  # _as_email sets a plain part
+                     "-" * 72)
         elif backend == "memory":
             current_app.extensions.setdefault("sent_mail", []).append(email)
         elif backend == "smtp":
