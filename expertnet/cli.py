@@ -52,6 +52,9 @@ def seed_demo() -> None:
     click.echo(f"Sign in at the address below with any of these accounts; the password is {DEMO_PASSWORD}")
     for role, email in demo_credentials():
         click.echo(f"  {role:<12} {email}")
+    if current_app.config["MAIL_BACKEND"] == "log":
+        click.echo("The demo's e-mail (invitations and their links): sign in as the admin and open "
+                   "/admin/outbox?show=all; the job worker also prints each message it delivers.")
 
 
 taxonomy_group = AppGroup("taxonomy", help="The expertise taxonomy.")

@@ -9,7 +9,7 @@ from expertnet.coordination import sla
 from expertnet.coordination.queue import QUEUE_STATUSES
 from expertnet.db import utcnow
 from expertnet.extensions import db
-from expertnet.notifications.services import send_mail
+from expertnet.notifications.services import link, notify
 from expertnet.requests.models import AssistanceRequest
 
 
@@ -39,9 +39,10 @@ def send_digest(now: datetime | None = None) -> int:
     queued = 0
     for coordinator in coordinators:
         mine = [pair for pair in items if pair[0].lead_coordinator_id == coordinator.id]
-        message = send_mail(coordinator.email, "digest_sla", coordinator.locale,
-                            dedupe_key=f"sla-digest:{now.date().isoformat()}:{coordinator.id}",
-                            coordinator=coordinator, items=items, mine=mine, now=now)
+        message = notify(coordinator, "digest_sla", link("coordination.queue", view="overdue"),
+                         {"count": len(items), "mine": len(mine)},
+                         dedupe_key=f"sla-digest:{now.date().isoformat()}:{coordinator.id}",
+                         coordinator=coordinator, items=items, mine=mine, now=now)
         queued += message is not None
     db.session.flush()
     return queued

@@ -5,7 +5,7 @@ from expertnet.accounts.models import Role, User
 from expertnet.audit.services import record
 from expertnet.coordination.messages import REFUSALS
 from expertnet.extensions import db
-from expertnet.notifications.services import send_mail
+from expertnet.notifications.services import link, notify
 from expertnet.requests.lifecycle import TransitionNotAllowed, transition
 from expertnet.requests.models import AssistanceRequest, RequestMessage, RequestStatus
 from expertnet.service_errors import ServiceError
@@ -62,8 +62,9 @@ def assign_lead(coordinator: User, assistance_request: AssistanceRequest, lead: 
     record("request.lead_assigned", coordinator, assistance_request, previous=previous,
            lead=getattr(lead, "id", None))
     if lead is not None and lead.id != coordinator.id and lead.id != previous:
-        send_mail(lead.email, "coordination_lead_assigned", lead.locale,
-                  assistance_request=assistance_request, lead=lead, by=coordinator)
+        notify(lead, "coordination_lead_assigned", link("coordination.request_desk", request_id=assistance_request.id),
+               {"reference": assistance_request.reference or ""}, assistance_request=assistance_request, lead=lead,
+               by=coordinator)
 
 
 def _post_to_agency(coordinator: User, assistance_request: AssistanceRequest, body: str) -> None:
@@ -73,4 +74,6 @@ def _post_to_agency(coordinator: User, assistance_request: AssistanceRequest, bo
 def _mail_agency(assistance_request: AssistanceRequest, template: str, **context) -> None:
     officer = assistance_request.created_by
     if officer is not None and officer.is_active:
-        send_mail(officer.email, template, officer.locale, assistance_request=assistance_request, officer=officer, **context)
+        notify(officer, template, link("requests.detail", request_id=assistance_request.id),
+               {"reference": assistance_request.reference or ""}, assistance_request=assistance_request,
+               officer=officer, **context)

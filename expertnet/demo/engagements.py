@@ -15,7 +15,7 @@ from expertnet.engagements.models import DeclineReason, Engagement, EngagementSt
 from expertnet.engagements.suggestions import rank_for_request
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
 from expertnet.extensions import db
-from expertnet.notifications.models import OutboxMessage
+from expertnet.notifications.models import Notification, OutboxMessage
 from expertnet.requests.models import AssistanceRequest, RequestStatus
 
 # The engagement stage each request status implies for its accepted experts.
@@ -107,6 +107,7 @@ def _backdate(invitation: Invitation, assistance_request: AssistanceRequest, num
 def seed_engagements(admin, organisations: dict) -> None:
     rng = random.Random(5)
     first_outbox = db.session.scalar(sa.select(sa.func.max(OutboxMessage.id))) or 0
+    first_notification = db.session.scalar(sa.select(sa.func.max(Notification.id))) or 0
     requests = db.session.scalars(sa.select(AssistanceRequest).where(AssistanceRequest.status.in_(LATER))
                                   .order_by(AssistanceRequest.id)).all()
     for assistance_request in requests:
@@ -124,10 +125,12 @@ def seed_engagements(admin, organisations: dict) -> None:
                          coordinator, "ar" if expert.user.locale == "ar" else "en")
             _backdate(invitation, assistance_request, number)
     _withdraw_one_expert([r for r in requests if r.status == RequestStatus.IN_PROGRESS], admin)
-    _invite_demo_experts(requests)
     db.session.flush()
-    # Demo people have no mailboxes: drop what the services queued for them.
+    # The back-filled history is not news: drop the mail (and its in-app twins) the services made for it.
     db.session.execute(sa.delete(OutboxMessage).where(OutboxMessage.id > first_outbox))
+    db.session.execute(sa.delete(Notification).where(Notification.id > first_notification))
+    _invite_demo_experts(requests, admin)
+    db.session.flush()
 
 
 def _withdraw_one_expert(in_progress, admin) -> None:
@@ -143,8 +146,10 @@ def _withdraw_one_expert(in_progress, admin) -> None:
             return
 
 
-def _invite_demo_experts(requests) -> None:
-    """The expert accounts offered on the sign-in help page each get a pending invitation to try the journey."""
+def _invite_demo_experts(requests, admin) -> None:
+    """The expert accounts offered on the sign-in help page each get a pending invitation to try the journey,
+    invited as a coordinator would: its e-mail waits in the outbox (the development mail viewer shows it, with
+    the link to follow) and its notification under the expert's bell."""
     emails = [email for role, email in demo_credentials() if role.startswith("expert")]
     inviting = [r for r in requests if r.status == RequestStatus.INVITING]
     for email in emails:
@@ -154,6 +159,6 @@ def _invite_demo_experts(requests) -> None:
                 services.check_invitable(assistance_request, profile)
             except services.InvitationError:
                 continue
-            services.record_invitation(assistance_request.lead_coordinator, assistance_request, profile,
-                                       "We would value your view on this request.", utcnow() + timedelta(days=10), None)
+            services.invite_expert(assistance_request.lead_coordinator or admin, assistance_request, profile,
+                                   "We would value your view on this request.", utcnow() + timedelta(days=10))
             break

@@ -12,6 +12,7 @@ from expertnet.demo import content
 from expertnet.demo.coordination import seed_coordination
 from expertnet.demo.credentials import DEMO_ADMIN, DEMO_PASSWORD
 from expertnet.demo.engagements import seed_engagements
+from expertnet.demo.notifications import seed_notifications
 from expertnet.demo.requests import seed_expert_messages, seed_requests
 from expertnet.experts.models import (Availability, BlackoutPeriod, Experience, ExpertProfile, ExpertTopic,
                                       Proficiency, Publication, PublicationKind, TopicLevel, VettingStatus)
@@ -60,7 +61,7 @@ def seed_demo_network() -> bool:
 
 
 # Later capabilities append functions (admin, organisations_by_name) -> None that seed their own data.
-EXTRA_STEPS: list = [seed_requests, seed_engagements, seed_expert_messages, seed_coordination]
+EXTRA_STEPS: list = [seed_requests, seed_engagements, seed_expert_messages, seed_coordination, seed_notifications]
 
 
 def seed_organisations(admin: User) -> dict[str, Organisation]:

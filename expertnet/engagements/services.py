@@ -29,7 +29,7 @@ from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
 from expertnet.experts.matcher_bridge import is_vetted, mark_expert_changed
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
-from expertnet.notifications.services import send_mail
+from expertnet.notifications.services import Link, link, notify
 from expertnet.requests import lifecycle
 from expertnet.requests.models import RequestStatus
 from expertnet.sensitivity import Access
@@ -123,17 +123,21 @@ def record_invitation(coordinator, assistance_request, expert_profile: ExpertPro
     return invitation
 
 
-def _mail_expert(invitation: Invitation, template: str, dedupe_key: str | None = None) -> None:
-    user = invitation.expert.user
-    send_mail(user.email, template, user.locale, dedupe_key=dedupe_key, invitation=invitation,
-              request_reference=invitation.request.reference or "", name=user.full_name)
+def _mail_expert(invitation: Invitation, template: str, dedupe_key: str | None = None, to: Link | None = None) -> None:
+    """The expert hears by e-mail and in the app; the notification opens their invitation page unless `to`."""
+    user, reference = invitation.expert.user, invitation.request.reference or ""
+    notify(user, template, to or link("engagements.invitation_detail", invitation_id=invitation.id),
+           {"reference": reference}, dedupe_key=dedupe_key, invitation=invitation, request_reference=reference,
+           name=user.full_name)
 
 
-def _mail_coordinator(invitation: Invitation, template: str) -> None:
-    coordinator = invitation.request.lead_coordinator or invitation.invited_by
-    send_mail(coordinator.email, template, coordinator.locale, invitation=invitation,
-              request_reference=invitation.request.reference or "", name=coordinator.full_name,
-              expert_name=invitation.expert.user.full_name)
+def _mail_coordinator(invitation: Invitation, template: str, to: Link | None = None) -> None:
+    """The request's lead (or the inviting coordinator) hears; the notification opens the request's desk page."""
+    coordinator, reference = invitation.request.lead_coordinator or invitation.invited_by, invitation.request.reference or ""
+    expert_name = invitation.expert.user.full_name
+    notify(coordinator, template, to or link("coordination.request_desk", request_id=invitation.request_id),
+           {"reference": reference, "expert": expert_name}, invitation=invitation, request_reference=reference,
+           name=coordinator.full_name, expert_name=expert_name)
 
 
 # ------------------------------------------------------------------ the expert's answer
@@ -309,11 +313,14 @@ def submit_report(expert_user, engagement: Engagement, report: str, days_spent: 
     engagement.completion_report, engagement.days_spent = report.strip(), days_spent
     engagement.report_submitted_at = utcnow()
     db.session.flush()
-    _mail_coordinator(engagement.invitation, "engagement_report_submitted")
+    _mail_coordinator(engagement.invitation, "engagement_report_submitted",
+                      link("coordination.engagement", engagement_id=engagement.id))
 
 
 def accept_report(coordinator, engagement: Engagement) -> None:
-    _staff_move(coordinator, engagement, EngagementStatus.REPORT_ACCEPTED)
+    if _staff_move(coordinator, engagement, EngagementStatus.REPORT_ACCEPTED):
+        _mail_expert(engagement.invitation, "engagement_report_accepted",
+                     to=link("engagements.engagement_detail", engagement_id=engagement.id))
 
 
 def return_report(coordinator, engagement: Engagement, reason: str) -> None:

@@ -10,7 +10,7 @@ from expertnet.experts.matcher_bridge import mark_expert_changed
 from expertnet.experts.models import (BlackoutPeriod, Experience, ExpertProfile, ExpertTopic, Publication,
                                       VettingStatus)
 from expertnet.extensions import db
-from expertnet.notifications.services import send_mail
+from expertnet.notifications.services import link, notify
 from expertnet.service_errors import ServiceError
 from expertnet.taxonomy.services import topics_by_slug
 
@@ -60,7 +60,8 @@ def decide_application(coordinator, profile: ExpertProfile, approve: bool, reaso
     db.session.flush()
     mark_expert_changed(profile)
     record("expert.approved" if approve else "expert.rejected", coordinator, profile, reason=reason.strip())
-    send_mail(profile.user.email, "vetting_decision", profile.user.locale, profile=profile, approved=approve)
+    notify(profile.user, "vetting_decision", link("experts.edit_profile" if approve else "home.index"),
+           {"approved": approve}, profile=profile, approved=approve)
 
 
 # ------------------------------------------------------------------ profile upkeep

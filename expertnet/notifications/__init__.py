@@ -1,6 +1,7 @@
-"""Outgoing e-mail: one send_mail seam, an outbox table, delivery by the job engine; the admin outbox page."""
+"""Outgoing e-mail and in-app notifications: the send_mail and notify seams, an outbox table, delivery by the
+job engine; each user's notification list and the admin outbox page."""
 from flask import Blueprint
 
-bp = Blueprint("notifications", __name__, url_prefix="/admin/outbox", template_folder="templates")
+bp = Blueprint("notifications", __name__, template_folder="templates")
 
 from expertnet.notifications import views  # noqa: E402,F401 - routes join bp

@@ -41,3 +41,27 @@ class OutboxMessage(db.Model):
     @property
     def is_retrying(self) -> bool:
         return self.status == OutboxStatus.QUEUED and self.attempts > 0
+
+
+class Notification(db.Model):
+    """One in-app notification: the twin of an e-mail sent to a user, made by `notify` with it.
+
+    It holds no case text: `kind` names the event (the mail template), `facts` only what the mail's subject
+    shows (the request's reference, an expert's name, a status), and `endpoint`/`link_args` the page it opens,
+    which checks the reader's access again when opened.
+    """
+    __tablename__ = "notification"
+    __table_args__ = (sa.Index("ix_notification_user_unread", "user_id", "read_at"),)
+
+    id: Mapped[IntPK]
+    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    kind: Mapped[str] = mapped_column(sa.String(64))
+    facts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    endpoint: Mapped[str] = mapped_column(sa.String(100))
+    link_args: Mapped[dict] = mapped_column(sa.JSON, default=dict)
+    created_at: Mapped[DefaultNow]
+    read_at: Mapped[datetime | None]
+
+    @property
+    def is_unread(self) -> bool:
+        return self.read_at is None

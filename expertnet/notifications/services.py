@@ -9,6 +9,7 @@ import smtplib
 import ssl
 import unicodedata
 from datetime import datetime, timedelta
+from typing import Any, NamedTuple
 from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import formatdate, make_msgid, parseaddr
@@ -20,7 +21,7 @@ from flask_babel import force_locale
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.extensions import db
-from expertnet.notifications.models import OutboxMessage, OutboxStatus
+from expertnet.notifications.models import Notification, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
 MAX_ATTEMPTS = 8
@@ -45,6 +46,53 @@ def send_mail(recipient: str, template: str, locale: str | None = None, dedupe_k
     if has_request_context():
         g.setdefault("queued_mail", True)
     return message
+
+
+class Link(NamedTuple):
+    """The page a notification opens: an endpoint and its arguments, built into a URL when shown."""
+    endpoint: str
+    args: dict[str, Any]
+
+
+def link(endpoint: str, **args: Any) -> Link:
+    return Link(endpoint, args)
+
+
+def notify(user, template: str, to: Link, facts: dict[str, Any] | None = None, dedupe_key: str | None = None,
+           **context) -> OutboxMessage | None:
+    """Tell a user of an event: the e-mail and its in-app twin, made in one place so they never diverge.
+
+    `facts` is what the notification may show (what the mail's subject shows: a reference, a name, a status;
+    never case text); `to` is the page it opens, which checks the reader's access again. A mail skipped as a
+    duplicate (dedupe_key) makes no notification either.
+    """
+    message = send_mail(user.email, template, user.locale, dedupe_key=dedupe_key, **context)
+    if message is not None:
+        db.session.add(Notification(user_id=user.id, kind=template, facts=facts or {}, endpoint=to.endpoint,
+                                    link_args=to.args))
+    return message
+
+
+def unread_count(user) -> int:
+    return db.session.scalar(sa.select(sa.func.count(Notification.id))
+                             .where(Notification.user_id == user.id, Notification.read_at.is_(None))) or 0
+
+
+def mark_read(user, notification: Notification) -> None:
+    """Mark the reader's own notification read (a repeat keeps the first time); callers loaded it scoped."""
+    if notification.user_id != user.id:
+        raise PermissionError("not the reader's notification")
+    if notification.read_at is None:
+        notification.read_at = utcnow()
+        db.session.flush()
+
+
+def mark_all_read(user) -> int:
+    """Every unread notification of the reader is read now; returns how many were."""
+    result = db.session.execute(sa.update(Notification)
+                                .where(Notification.user_id == user.id, Notification.read_at.is_(None))
+                                .values(read_at=utcnow()), execution_options={"synchronize_session": False})
+    return int(result.rowcount or 0)  # type: ignore[attr-defined]  # an UPDATE's result has a rowcount
 
 
 HEADER_MAX_LENGTH = OutboxMessage.subject.type.length  # the subject column's size
@@ -112,9 +160,11 @@ class _Transport:
 
     def send(self, email: EmailMessage) -> None:
         backend = self.config["MAIL_BACKEND"]
-        if backend == "log":
-            log.info("mail to %s: %s\n%s", email["To"], email["Subject"],
-                     email.get_body(("plain",)).get_content())  # type: ignore[union-attr]  # _as_email sets a plain part
+        if backend == "log":  # development: the whole message, readable, its links ready to open
+            log.info("mail delivered (log backend; also at /admin/outbox?show=all)\n%s\nTo: %s\nSubject: %s\n\n%s%s",
+                     "-" * 72, email["To"], email["Subject"],
+                     email.get_body(("plain",)).get_content(),  # type: ignore[union-attr]  # _as_email sets a plain part
+                     "-" * 72)
         elif backend == "memory":
             current_app.extensions.setdefault("sent_mail", []).append(email)
         elif backend == "smtp":

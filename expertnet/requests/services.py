@@ -10,7 +10,7 @@ from expertnet.accounts.policy import is_staff
 from expertnet.attachments.services import store_attachment
 from expertnet.audit.services import record
 from expertnet.extensions import db
-from expertnet.notifications.services import send_mail
+from expertnet.notifications.services import Link, link, notify
 from expertnet.requests import access, lifecycle
 from expertnet.requests.lifecycle import LifecycleError
 from expertnet.requests.models import AssistanceRequest, Feedback, RequestMessage, RequestStatus
@@ -84,8 +84,9 @@ def _notify_agency(assistance_request: AssistanceRequest, to_status: RequestStat
     submitter = assistance_request.created_by
     if submitter is None or not submitter.is_active or to_status not in NOTIFY_AGENCY:
         return
-    send_mail(submitter.email, "request_status_changed", submitter.locale, assistance_request=assistance_request,
-              status=to_status.value, note=note)
+    notify(submitter, "request_status_changed", _request_page(assistance_request),
+           {"reference": assistance_request.reference or "", "status": to_status.value},
+           assistance_request=assistance_request, status=to_status.value, note=note)
 
 
 def submit_request(member, assistance_request: AssistanceRequest):
@@ -138,15 +139,22 @@ def post_message(author, assistance_request: AssistanceRequest, body: str, inter
 def _tell_agency_of_message(assistance_request: AssistanceRequest, message: RequestMessage) -> None:
     submitter = assistance_request.created_by
     if submitter is not None and submitter.is_active:
-        send_mail(submitter.email, "request_message", submitter.locale, assistance_request=assistance_request)
+        notify(submitter, "request_message", _request_page(assistance_request),
+               {"reference": assistance_request.reference or ""}, assistance_request=assistance_request)
 
 
 def _tell_lead_coordinator(assistance_request: AssistanceRequest) -> None:
     """The agency wrote (or answered a question): its lead coordinator hears of it; the text stays on the site."""
     lead = assistance_request.lead_coordinator
     if lead is not None and lead.is_active:
-        send_mail(lead.email, "request_agency_message", lead.locale, assistance_request=assistance_request,
-                  coordinator=lead)
+        notify(lead, "request_agency_message", link("coordination.request_desk", request_id=assistance_request.id),
+               {"reference": assistance_request.reference or ""}, assistance_request=assistance_request,
+               coordinator=lead)
+
+
+def _request_page(assistance_request: AssistanceRequest) -> Link:
+    """Where the agency's notifications lead: the request's own page."""
+    return link("requests.detail", request_id=assistance_request.id)
 
 
 def feedback_of(assistance_request: AssistanceRequest) -> Feedback | None:
