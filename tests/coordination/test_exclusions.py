@@ -13,27 +13,11 @@ from expertnet.engagements.models import ExclusionOverride
 from expertnet.experts.matcher_bridge import mark_expert_changed
 from expertnet.experts.models import Availability
 from expertnet.extensions import db
-from expertnet.requests.models import RequestStatus as S
-from tests.conftest import make_organisation, make_user
-from tests.coordination.factories import make_assistance_request, make_expert
+from tests.conftest import make_user
+from tests.coordination.factories import make_expert
+# The same network and request as the suggestions page's tests.
+from tests.coordination.test_suggestions_page import PICKS, TWIN, coordinator, matching_request  # noqa: F401
 from tests.engagements.factories import invite
-
-PICKS = re.compile(r'name="expert_ids" value="(\d+)"')
-START = date.today() + timedelta(days=200)
-TWIN = dict(headline="Customs targeting of precursor shipments at sea ports",
-            expertise_statement="Risk profiling of precursor chemical shipments, HS codes 28 and 29, port targeting.")
-
-
-@pytest.fixture
-def coordinator(app):
-    return make_user(Role.COORDINATOR)
-
-
-@pytest.fixture
-def matching_request(coordinator):
-    member = make_user(Role.MEMBER, make_organisation("Aqaba Port Customs", "JO"))
-    return make_assistance_request(member, S.MATCHING, coordinator, start_date=START,
-                                   end_date=START + timedelta(days=5))
 
 
 def page(client, assistance_request, **params):
