@@ -13,6 +13,6 @@ class IncludeExpertIn(Schema):
 
     expert_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1))
     reason = fields.String(required=True, validate=[
-        validate.Length(min=1, max=REASON_MAX, error=_l("Keep the reason under 2,000 characters.")),
+        validate.Length(max=REASON_MAX, error=_l("Keep the reason under 2,000 characters.")),
         validate.Regexp(r"\S", error=_l("Say why you include this expert: the reason is required and kept in the audit log."))],
         error_messages={"required": _l("Say why you include this expert: the reason is required and kept in the audit log.")})
