@@ -6,6 +6,8 @@ capacity, already invited) stay, so an included expert can always be invited.
 """
 from dataclasses import dataclass
 
+from sqlalchemy.exc import IntegrityError
+
 from expertnet.audit.services import record
 from expertnet.coordination.desk import DeskError, Refinement
 from expertnet.engagements.models import ExclusionOverride
@@ -60,8 +62,11 @@ def include_expert(coordinator, assistance_request, expert_id: int, reason: str,
         raise DeskError("not_overridable", profile.user.full_name)
     override = ExclusionOverride(request_id=assistance_request.id, expert_id=profile.id, exclusion=exclusion,
                                  reason=reason, created_by_id=coordinator.id)
-    db.session.add(override)
-    db.session.flush()
+    try:
+        with db.session.begin_nested():
+            db.session.add(override)
+    except IntegrityError as exc:  # a colleague included the same expert a moment ago
+        raise DeskError("not_excluded", profile.user.full_name) from exc
     record("suggestions.exclusion_overridden", coordinator, assistance_request, expert_id=profile.id,
            exclusion=exclusion, reason=reason)
     return override
