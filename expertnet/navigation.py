@@ -21,6 +21,7 @@ NAV_ITEMS = (
     NavItem("requests.index", _l("Our requests"), (Role.MEMBER,)),
     NavItem("coordination.queue", _l("Triage queue"), (Role.COORDINATOR, Role.ADMIN)),
     NavItem("coordination.dashboard", _l("Dashboard"), (Role.COORDINATOR, Role.ADMIN)),
+    NavItem("coordination.directory", _l("Experts"), (Role.COORDINATOR, Role.ADMIN)),
     NavItem("engagements.inbox", _l("Invitations"), (Role.EXPERT,)),
     NavItem("engagements.my_engagements", _l("My engagements"), (Role.EXPERT,)),
     NavItem("experts.edit_profile", _l("My profile"), (Role.EXPERT,)),

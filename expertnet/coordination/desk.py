@@ -21,6 +21,9 @@ NOT_ANSWERED_YES = (InvitationStatus.DECLINED, InvitationStatus.EXPIRED, Invitat
                     InvitationStatus.REVOKED)
 
 
+CONFLICTS = frozenset({"already_done", "not_excluded"})  # the state moved on under the user: 409
+
+
 class DeskError(ServiceError):
     """A refused desk action; `.code` names the message, `.subject` the expert or item concerned, `reason`
     the refusal's own words when it comes from another feature (an invitation the engagements refused)."""
@@ -28,7 +31,7 @@ class DeskError(ServiceError):
     messages = REFUSALS
 
     def __init__(self, code: str, subject: str = "", reason: str = ""):
-        super().__init__(code, http_status=409 if code == "already_done" else None)
+        super().__init__(code, http_status=409 if code in CONFLICTS else None)
         self.subject, self.reason = subject, reason
 
     @property

@@ -3,8 +3,9 @@ from datetime import date, timedelta
 
 from flask_babel import get_locale, lazy_gettext as _l, lazy_pgettext
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, Form, HiddenField, SelectField, SelectMultipleField, StringField,
-                     SubmitField, TextAreaField)
+from wtforms import (BooleanField, DateField, Form, HiddenField, IntegerField, SelectField, SelectMultipleField,
+                     StringField, SubmitField, TextAreaField)
+from wtforms.widgets import HiddenInput
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
 from expertnet.coordination.labels import sla_state_label
@@ -124,6 +125,20 @@ class InviteForm(FlaskForm):
     def validate_respond_by(self, field):
         if field.data and not date.today() < field.data <= date.today() + timedelta(days=60):
             raise ValidationError(_l("Choose a date from tomorrow to 60 days ahead."))
+
+
+class IncludeExpertForm(FlaskForm):
+    """Including an excluded expert in one request's suggestions (checked by schemas.IncludeExpertIn); the
+    refinement the page showed comes along so the rule is judged as the coordinator saw it."""
+
+    expert_id = IntegerField(widget=HiddenInput())
+    reason = TextAreaField(_l("Why include this expert?"), render_kw={"maxlength": 2000, "required": True},
+                           description=_l("Required; kept in the audit log."))
+    keywords = HiddenField()
+    language = HiddenField()
+    region = HiddenField()
+    include_unavailable = HiddenField()
+    submit_include = SubmitField(_l("Include in the suggestions"))
 
 
 class ReasonForm(FlaskForm):

@@ -7,4 +7,8 @@ REFUSALS = {
     "title_required": _l("Give the milestone a title."),
     "already_done": _l("This milestone is already done."),
     "unknown_expert": _l("This expert does not exist."),
+    "override_reason_required": _l("Say why you include this expert: the reason is required and kept in the audit log."),
+    "override_reason_long": _l("Keep the reason under 2,000 characters."),
+    "not_excluded": _l("This expert is not excluded from the suggestions (any more)."),
+    "not_overridable": _l("This rule also applies to invitations, so it cannot be set aside."),
 }

@@ -10,16 +10,19 @@ from flask_babel import gettext as _, ngettext
 from expertnet.accounts.models import User
 from expertnet.accounts.policy import STAFF, found_or_404, roles_required
 from expertnet.actions import action, attempt, submitted
-from expertnet.coordination import bp, desk, sla, triage
-from expertnet.coordination.forms import (InviteForm, LeadForm, MoveRequestForm, PriorityForm, QueueFilterForm,
-                                          RefineForm)
+from expertnet.coordination import bp, desk, exclusions, sla, triage
+from expertnet.coordination.forms import (IncludeExpertForm, InviteForm, LeadForm, MoveRequestForm, PriorityForm,
+                                          QueueFilterForm, RefineForm)
 from expertnet.coordination.labels import TEMPLATE_GLOBALS
 from expertnet.coordination.pages import actor, locale, staff_step
 from expertnet.coordination.queue import SAVED_VIEWS, QueueFilters, triage_queue, view_counts
+from expertnet.coordination.schemas import IncludeExpertIn
 from expertnet.engagements import services as engagement_services
 from expertnet.engagements.models import Invitation
 from expertnet.engagements.services import INVITABLE_STATUSES
+from expertnet.engagements.suggestions import overrides_of
 from expertnet.extensions import db
+from expertnet.form_schema import load_form
 from expertnet.requests.access import get_visible_request_or_404
 from expertnet.requests.lifecycle import allowed_transitions, transition
 from expertnet.requests.models import RequestStatus
@@ -149,6 +152,24 @@ def refinement_from(source) -> tuple[RefineForm, desk.Refinement]:
     return form, desk.Refinement(clean["keywords"].strip(), clean["language"].strip(), clean["region"].strip(), include)
 
 
+def suggestions_page(assistance_request, refine_form: RefineForm, refinement: desk.Refinement,
+                     invite_form: InviteForm | None = None, include_form: IncludeExpertForm | None = None,
+                     status: int = 200):
+    """The suggestions, the excluded experts by reason (each overridable one with its include form), and the
+    invite form; a refused form comes back with its messages and `status`."""
+    ranked = refinement.rank(assistance_request, locale=locale())
+    if invite_form is None:
+        invite_form = InviteForm(keywords=refinement.keywords, language=refinement.language,
+                                 region=refinement.region, include_unavailable="y" if refinement.include_unavailable else "")
+    invite_form.expert_ids.choices = [(profile.id, profile.user.full_name) for profile, _s, _r in ranked.experts]
+    return render_template("coordination/suggestions.html", assistance_request=assistance_request,
+                           ranked=ranked, refine_form=refine_form, invite_form=invite_form, refinement=refinement,
+                           excluded_groups=exclusions.excluded_groups(ranked),
+                           overrides=overrides_of(assistance_request),
+                           include_form=include_form or IncludeExpertForm(formdata=None),
+                           can_invite=assistance_request.status in INVITABLE_STATUSES), status
+
+
 @bp.route("/requests/<int:request_id>/suggestions", methods=["GET", "POST"])
 @roles_required(*STAFF)
 @action
@@ -156,21 +177,40 @@ def suggestions(request_id: int):
     assistance_request = load_request(request_id)
     source = request.form if request.method == "POST" else request.args
     refine_form, refinement = refinement_from(source)
-    invite_form = InviteForm(keywords=refinement.keywords, language=refinement.language, region=refinement.region,
-                             include_unavailable="y" if refinement.include_unavailable else "")
-    ranked = refinement.rank(assistance_request, locale=locale())
-    invite_form.expert_ids.choices = [(profile.id, profile.user.full_name) for profile, _s, _r in ranked.experts]
-    status = 400 if refine_form.errors else 200  # a value not on the lists: said on the field, never 0 matches
-    if request.method == "POST":
-        if not refine_form.errors and invite_form.validate_on_submit():
-            result = _invite(assistance_request, invite_form, refinement)
-            if result is not None:
-                return result
-        status = 422
-        ranked = refinement.rank(assistance_request, locale=locale())
-    return render_template("coordination/suggestions.html", assistance_request=assistance_request,
-                           ranked=ranked, refine_form=refine_form, invite_form=invite_form, refinement=refinement,
-                           can_invite=assistance_request.status in INVITABLE_STATUSES), status
+    if request.method == "GET":  # a value not on the lists is said on its field (400), never "0 matches"
+        return suggestions_page(assistance_request, refine_form, refinement, status=400 if refine_form.errors else 200)
+    invite_form = InviteForm()
+    invite_form.expert_ids.choices = [(profile.id, profile.user.full_name)
+                                      for profile, _s, _r in refinement.rank(assistance_request).experts]
+    if not refine_form.errors and invite_form.validate_on_submit():
+        result = _invite(assistance_request, invite_form, refinement)
+        if result is not None:
+            return result
+    return suggestions_page(assistance_request, refine_form, refinement, invite_form, status=422)
+
+
+@bp.post("/requests/<int:request_id>/suggestions/include")
+@roles_required(*STAFF)
+@action
+def include_excluded(request_id: int):
+    """Include an expert the rules left out (a required reason, audited); they then appear among the suggestions."""
+    assistance_request = load_request(request_id)
+    refine_form, refinement = refinement_from(request.form)
+    form = IncludeExpertForm()
+    data = load_form(form, IncludeExpertIn())
+    if data is None:
+        return suggestions_page(assistance_request, refine_form, refinement, include_form=form, status=422)
+    included = attempt(lambda: exclusions.include_expert(actor(), assistance_request, data["expert_id"],
+                                                         data["reason"], refinement), form.reason)
+    if not included.ok:
+        return suggestions_page(assistance_request, refine_form, refinement, include_form=form,
+                                status=included.refusal.http_status)
+    flash(_("%(name)s is included in the suggestions for this request.", name=included.value.expert.user.full_name),
+          "success")
+    query = {name: value for name, value in (("keywords", refinement.keywords), ("language", refinement.language),
+             ("region", refinement.region), ("include_unavailable", "y" if refinement.include_unavailable else ""))
+             if value}
+    return redirect(url_for(".suggestions", request_id=request_id, **query), 303)
 
 
 def _invite(assistance_request, form: InviteForm, refinement: desk.Refinement):

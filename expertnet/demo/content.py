@@ -907,7 +907,28 @@ def experts(n: int = 200, seed: int = 7) -> list[dict]:
         e = _expert(rng, False, "rejected", used_emails, used_names)
         e["vetting_reason"] = reason
         out.append(e)
-    return out
+    return _distinct_headlines(out)
+
+
+def _distinct_headlines(people: list[dict]) -> list[dict]:
+    """No twin experts in the directory: a headline already taken says where the expert works (then for whom);
+    done after drawing, so every other field stays as the seed made it."""
+    taken: set[str] = set()
+    for person in people:
+        headline = person["headline"]
+        if headline in taken:
+            arabic = person["locale"] == "ar"
+            where = COUNTRIES[person["countries"][0]][1 if arabic else 0].removeprefix("the ")
+            for candidate in (f"{headline} – {where}" if arabic else f"{headline}, {where}",
+                              f"{headline} ({person['affiliation']})"):
+                if candidate[:200] not in taken:
+                    headline = candidate[:200]
+                    break
+            else:
+                headline = f"{headline[:190]} ({len(taken)})"
+        person["headline"] = headline
+        taken.add(headline)
+    return people
 
 
 def _load(name: str) -> dict:

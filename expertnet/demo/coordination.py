@@ -5,7 +5,7 @@ from datetime import timedelta
 
 import sqlalchemy as sa
 
-from expertnet.coordination import desk
+from expertnet.coordination import desk, exclusions
 from expertnet.coordination.digest import send_digest
 from expertnet.db import utcnow
 from expertnet.engagements.models import Engagement, EngagementStatus
@@ -29,6 +29,7 @@ def seed_coordination(admin, organisations: dict) -> None:
     _retime_waiting_for_triage([r for r in requests if r.status == RequestStatus.SUBMITTED])
     _plan_engagements(admin)
     db.session.flush()
+    _include_one_excluded(admin, [r for r in requests if r.status in (RequestStatus.MATCHING, RequestStatus.INVITING)])
     _outbox_history()
 
 
@@ -60,6 +61,18 @@ def _plan_engagements(admin) -> None:
             milestone = desk.add_milestone(admin, engagement, title, start + timedelta(days=7 * step + 1))
             if engagement.status != EngagementStatus.PLANNED and step < 1 + number % 3:
                 milestone.done_at = utcnow() - timedelta(days=6 - step)
+
+
+def _include_one_excluded(admin, open_requests: list[AssistanceRequest]) -> None:
+    """One deliberate inclusion, so the suggestions page shows an override: an expert away on the request's
+    dates whom the coordinator asks anyway."""
+    for assistance_request in open_requests:
+        away = [expert_id for expert_id, why in desk.Refinement().rank(assistance_request).excluded_experts.items()
+                if why == "unavailable"]
+        if away:
+            exclusions.include_expert(admin, assistance_request, min(away),
+                                      "Back before the mission starts; the only specialist with port lab experience.")
+            return
 
 
 def _outbox_history() -> None:

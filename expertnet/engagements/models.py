@@ -93,3 +93,22 @@ class Milestone(db.Model):
     done_at: Mapped[datetime | None]
 
     engagement: Mapped[Engagement] = relationship(back_populates="milestones")
+
+
+class ExclusionOverride(db.Model):
+    """A coordinator's deliberate inclusion of an expert the suggestions' rules left out of one request
+    (`exclusion`: the rule's key when it was overridden, `reason`: the coordinator's own words)."""
+
+    __tablename__ = "exclusion_override"
+    __table_args__ = (sa.UniqueConstraint("request_id", "expert_id"),)
+
+    id: Mapped[IntPK]
+    request_id: Mapped[RequestFK] = mapped_column(index=True)
+    expert_id: Mapped[int] = mapped_column(sa.ForeignKey("expert_profile.id"), index=True)
+    exclusion: Mapped[str] = mapped_column(sa.String(40))
+    reason: Mapped[FreeText]
+    created_by_id: Mapped[UserFK]
+    created_at: Mapped[DefaultNow]
+
+    expert = relationship("ExpertProfile")
+    created_by = relationship("User")

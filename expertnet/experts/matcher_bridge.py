@@ -231,12 +231,22 @@ def fresh_index():
 class Suggestions:
     """`experts`: (profile row, score, reasons) best first; `excluded`: how many were left out, by reason key
     (excluded_id = already invited, same_organisation, conflict_of_interest, unvetted, at_capacity, unavailable,
-    language, region); `weak`: no strong match in the network; `eligible`: how many passed the filters."""
+    language, region); `weak`: no strong match in the network; `eligible`: how many passed the filters;
+    `excluded_experts`: expert id -> its reason key, the experts behind those counts; `included`: the ids among
+    `experts` a coordinator included against a rule (`rank_experts(included_ids=...)`)."""
 
     experts: list[tuple[ExpertProfile, float, list[matching.Reason]]]
     excluded: dict[str, int]
     weak: bool
     eligible: int
+    excluded_experts: dict[int, str] = field(default_factory=dict)
+    included: frozenset[int] = frozenset()
+
+
+# Rules a coordinator may set aside for one request; the others are rules inviting enforces as well.
+OVERRIDABLE = frozenset({"unavailable", "language", "region"})
+# Placed in exclude_ids for the main ranking while included experts are ranked apart; never counted.
+INCLUDED = "included"
 
 
 def _query_text(assistance_request, extra_keywords: str) -> str:
@@ -280,7 +290,7 @@ def _merge_counts(matcher_counts: dict[str, int], exclusions: dict[int, str], in
     counts = {key: int(value) for key, value in matcher_counts.items()}
     counts["excluded_id"] = 0
     for expert_id, reason in exclusions.items():
-        if expert_id in indexed:
+        if expert_id in indexed and reason != INCLUDED:
             counts[reason] = counts.get(reason, 0) + 1
     return counts
 
@@ -290,11 +300,30 @@ def _still_eligible(profile: ExpertProfile | None) -> bool:
     return profile is not None and is_vetted(profile)
 
 
+def _includable(exclusions: dict[int, str], included_ids, indexed: dict) -> set[int]:
+    """Included experts the request's own rules still allow: an override lifts only OVERRIDABLE rules."""
+    return {i for i in included_ids if i in indexed and exclusions.get(i, "unavailable") in OVERRIDABLE}
+
+
+def _rank_included(index: ProcessIndex, query, includable: set[int], organisation_id: int, locale: str):
+    """The included experts ranked on their own, the soft rules off (the matcher's hard ones still hold)."""
+    if not includable:
+        return []
+    others = frozenset(index.profiles) - includable
+    filters = matching.RankFilters(exclude_ids=others, exclude_organisation_ids=frozenset([organisation_id]),
+                                   require_available=False)
+    try:
+        return index.matcher.rank(query, k=len(includable), filters=filters, display_language=locale).experts
+    except matching.EmptyQueryError:
+        return []
+
+
 def rank_experts(assistance_request, already_invited: set[int], k: int = 20, extra_keywords: str = "",
                  required_languages=(), required_region: str | None = None, include_unavailable: bool = False,
-                 locale: str = "en") -> Suggestions:
+                 locale: str = "en", included_ids=frozenset()) -> Suggestions:
     """The best experts for a request, with reasons, and how many were left out for which reason
-    (`already_invited`: expert ids the request's invitations exclude, counted as excluded_id)."""
+    (`already_invited`: expert ids the request's invitations exclude, counted as excluded_id; `included_ids`:
+    experts a coordinator included although an OVERRIDABLE rule left them out, ranked after the others)."""
     query = matching.MatchQuery(
         text=_query_text(assistance_request, extra_keywords),
         topics=tuple(t.slug for t in assistance_request.topics),
@@ -305,6 +334,8 @@ def rank_experts(assistance_request, already_invited: set[int], k: int = 20, ext
             return Suggestions([], {}, True, 0)
         exclusions = _request_exclusions(index, assistance_request, already_invited, include_unavailable,
                                          required_region)
+        includable = _includable(exclusions, included_ids, index.profiles)
+        exclusions.update(dict.fromkeys(includable, INCLUDED))
         filters = matching.RankFilters(
             exclude_ids=frozenset(exclusions), exclude_organisation_ids=frozenset([assistance_request.organisation_id]),
             required_languages=frozenset(str(code).lower() for code in required_languages or ()),
@@ -314,16 +345,23 @@ def rank_experts(assistance_request, already_invited: set[int], k: int = 20, ext
         except matching.EmptyQueryError:
             return Suggestions([], {}, True, 0)
         counts = _merge_counts(result.excluded, exclusions, index.profiles)
+        named = {**index.matcher.exclusions(filters), **exclusions}
+        extra = _rank_included(index, query, includable, assistance_request.organisation_id, locale)
+    named = {i: reason for i, reason in named.items() if reason != INCLUDED and i in index.profiles}
+    ranked_rows = [*result.experts, *extra]
     rows = {p.id: p for p in db.session.scalars(profile_query().where(
-        ExpertProfile.id.in_([r.expert_id for r in result.experts])))}
+        ExpertProfile.id.in_([r.expert_id for r in ranked_rows])))}
     experts = []
     for ranked in result.experts:
         if not _still_eligible(rows.get(ranked.expert_id)):
             counts["unvetted"] = counts.get("unvetted", 0) + 1
+            named[ranked.expert_id] = "unvetted"
             continue
         if len(experts) < k:
             experts.append((rows[ranked.expert_id], ranked.score, ranked.reasons))
-    return Suggestions(experts, counts, result.weak, result.eligible)
+    experts += [(rows[r.expert_id], r.score, r.reasons) for r in extra if _still_eligible(rows.get(r.expert_id))]
+    return Suggestions(experts, counts, result.weak, result.eligible, named,
+                       frozenset(r.expert_id for r in extra))
 
 
 def describe_expert(profile: ExpertProfile, locale: str = "en", n: int = 15) -> list[matching.Reason]:

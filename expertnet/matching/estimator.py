@@ -18,7 +18,7 @@ from .concepts import ConceptLexicon
 from .errors import EmptyQueryError, InvalidProfileError, MatchingInputError, UnknownExpertError
 from .explain import FeatureLabels, language_name, reasons_for_rows, reasons_from_contributions
 from .features import TermTable, count_matrix, display_surfaces, fit_units, query_vector, tfidf_rows
-from .filters import Attributes, LanguageBits, apply_filters, concat_attributes
+from .filters import FILTER_ORDER, Attributes, LanguageBits, apply_filters, concat_attributes, first_removals
 from .index import QueryVector, Segment, best_documents, build_segment, ranges, stack_segments
 from .models import ExpertProfile, MatchQuery, RankedExpert, RankFilters, RankResult, Reason, Topic
 from .parallel import fork_available
@@ -211,6 +211,15 @@ class ExpertMatcher(BaseEstimator):
         best = experts[0].score if experts else 0.0
         return RankResult(experts=experts, excluded=excluded, weak=best < self.strong_match_threshold,
                           eligible=n_eligible)
+
+    def exclusions(self, filters=None) -> dict[int, str]:
+        """expert id -> the filter that removes it (the first in FILTER_ORDER, as `rank` counts them): who is in
+        `RankResult.excluded`, by name."""
+        check_is_fitted(self, "segments_")
+        filters = filters or RankFilters()
+        reason = first_removals(self._alive, self._attributes.removal_masks(filters, self.language_bits_))
+        rows = np.flatnonzero(reason >= 0)
+        return {int(self._attributes.expert_ids[row]): FILTER_ORDER[int(reason[row])] for row in rows}
 
     FILTER_CACHE_SIZE = 32
 

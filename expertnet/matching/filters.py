@@ -126,6 +126,17 @@ def apply_filters(alive: np.ndarray, masks: dict[str, np.ndarray]) -> tuple[np.n
     return remaining, counts
 
 
+def first_removals(alive: np.ndarray, masks: dict[str, np.ndarray]) -> np.ndarray:
+    """Per row, the index in FILTER_ORDER of the first filter that removes it (-1: kept or not alive);
+    the same rule `apply_filters` counts by."""
+    reason = np.full(len(alive), -1, dtype=np.int64)
+    for position, name in enumerate(FILTER_ORDER):
+        mask = masks.get(name)
+        if mask is not None:
+            reason[alive & mask & (reason < 0)] = position
+    return reason
+
+
 def concat_attributes(parts: list[Attributes]) -> Attributes:
     """One Attributes for several segments laid end to end."""
     offsets = np.cumsum([0] + [len(p) for p in parts])

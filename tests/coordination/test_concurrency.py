@@ -71,3 +71,44 @@ def test_two_coordinators_inviting_the_same_expert_to_one_request(app, coordinat
     assert results == ["already_invited", "invited"]
     db.session.expire_all()
     assert db.session.get(ExpertProfile, profile.id).commitments == 1
+
+
+def include_in_own_transaction(app, barrier, results, coordinator_id, request_id, expert_id):
+    from expertnet.coordination import exclusions
+    from expertnet.coordination.desk import DeskError
+
+    with app.app_context():
+        coordinator = db.session.get(User, coordinator_id)
+        assistance_request = db.session.get(AssistanceRequest, request_id)
+        barrier.wait()
+        try:
+            exclusions.include_expert(coordinator, assistance_request, expert_id, "Needed on site.")
+            db.session.commit()
+            results.append("included")
+        except DeskError as exc:
+            db.session.rollback()
+            results.append(exc.code)
+        finally:
+            db.session.remove()
+
+
+def test_two_coordinators_include_the_same_expert_one_row_one_audit(app, coordinators):
+    """Issue 13: two inclusions of one excluded expert at once: one override row, the other told (409), no 500."""
+    from expertnet.audit.models import AuditEvent
+    from expertnet.engagements.models import ExclusionOverride
+    from expertnet.experts.models import Availability
+
+    profile = make_expert(availability=Availability.UNAVAILABLE)
+    assistance_request = make_assistance_request(status=S.MATCHING, coordinator=coordinators[0])
+    barrier, results = threading.Barrier(2), []
+    threads = [threading.Thread(target=include_in_own_transaction,
+                                args=(app, barrier, results, c.id, assistance_request.id, profile.id))
+               for c in coordinators]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=30)
+    assert sorted(results) == ["included", "not_excluded"]
+    assert db.session.scalar(sa.select(sa.func.count(ExclusionOverride.id))) == 1
+    assert db.session.scalar(sa.select(sa.func.count(AuditEvent.id)).where(
+        AuditEvent.action == "suggestions.exclusion_overridden")) == 1

@@ -80,7 +80,7 @@ def test_each_exclusion_rule_is_enforced_and_counted(client, auth, coordinator, 
     auth.login(coordinator)
     html, picks = suggestions_page(client, matching_request)
     assert eligible.id in picks and excluded.id not in picks
-    assert re.search(rf"1 excluded:\s*1 {label}", html), re.search(r"excluded:[^<]*", html)
+    assert re.search(rf"1 excluded:\s*<a href=\"#excluded-[a-z_]+\">1 {label}</a>", html), re.search(r"excluded:[^<]*", html)
 
 
 def test_language_requirement_and_region_requirement(client, auth, coordinator, matching_request):

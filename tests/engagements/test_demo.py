@@ -32,3 +32,15 @@ def test_demo_history_is_consistent(app):
         assert profile.commitments == pending + open_engagements
     declined = db.session.scalars(sa.select(Invitation).where(Invitation.status == InvitationStatus.DECLINED)).all()
     assert declined and all(i.decline_reason for i in declined)
+
+
+def test_demo_experts_have_distinct_headlines_and_one_override(app):
+    """Issue 13: no twin experts with identical headlines in the directory; the suggestions show one override."""
+    from expertnet.engagements.models import ExclusionOverride
+
+    assert seed_demo_network()
+    db.session.commit()
+    headlines = db.session.scalars(sa.select(ExpertProfile.headline)).all()
+    assert len(headlines) > 200 and len(set(headlines)) == len(headlines)
+    override = db.session.scalars(sa.select(ExclusionOverride)).one()
+    assert override.exclusion == "unavailable" and override.reason

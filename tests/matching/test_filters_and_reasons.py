@@ -103,3 +103,17 @@ def test_repeated_filters_are_recounted_after_the_index_changes(matcher, profile
     vetted_only = RankFilters(exclude_ids=frozenset({1}), vetted_only=True, require_capacity=False, require_available=False)
     result = matcher.rank(MatchQuery("SCADA industrial control systems"), k=None, filters=vetted_only)
     assert 3 not in ids(result) and result.excluded["unvetted"] == 2
+
+
+@pytest.mark.parametrize("filters", [
+    RankFilters(),
+    RankFilters(exclude_ids=frozenset({1}), exclude_organisation_ids=frozenset({20}), required_languages=frozenset({"ar"})),
+    RankFilters(required_languages=frozenset({"sw"}), **ALL_OFF),
+])
+def test_exclusions_name_each_expert_the_counts_count(matcher, filters):
+    """Issue 13 (who was excluded, and why): the per-expert reasons add up to rank()'s counts, reason by reason."""
+    result = matcher.rank(MatchQuery("customs precursor explosives chemical forensics SCADA"), k=None, filters=filters)
+    named = matcher.exclusions(filters)
+    for name, count in result.excluded.items():
+        assert sum(1 for reason in named.values() if reason == name) == count
+    assert not set(named) & ids(result)
