@@ -27,6 +27,15 @@ class DeclineReason(str, enum.Enum):
     OTHER = "other"
 
 
+class ClosedBecause(str, enum.Enum):
+    """Why a pending invitation was closed with its request rather than answered (the expert's page says it)."""
+
+    REQUEST_CLOSED = "request_closed"
+    REQUEST_WITHDRAWN = "request_withdrawn"
+    REQUEST_REJECTED = "request_rejected"
+    REQUEST_FILLED = "request_filled"
+
+
 class EngagementStatus(str, enum.Enum):
     PLANNED = "planned"
     ACTIVE = "active"
@@ -56,6 +65,8 @@ class Invitation(TimestampMixin, db.Model):
     terms_version: Mapped[str | None] = mapped_column(sa.String(16))
     terms_accepted_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
+    # Set when the request's end or filling closed the invitation (status revoked, by the system).
+    closed_because: Mapped[ClosedBecause | None] = mapped_column(enum_column(ClosedBecause))
 
     request = relationship("AssistanceRequest")
     expert = relationship("ExpertProfile")
@@ -77,6 +88,7 @@ class Engagement(TimestampMixin, db.Model):
     days_spent: Mapped[float | None]
     completion_report: Mapped[FreeText]
     report_submitted_at: Mapped[datetime | None]
+    report_accepted_at: Mapped[datetime | None]  # the coordinator accepted the report: the agency sees it
     closed_at: Mapped[datetime | None]
     withdrawal_reason: Mapped[FreeText]
 
