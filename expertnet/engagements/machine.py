@@ -173,7 +173,10 @@ def _open_engagement(move: Move) -> None:
 
 
 def _request_follows(move: Move) -> None:
-    request_follows_engagements(move.obj.request)
+    """The request follows the work; a withdrawal is the coordinator's decision (replace the expert or close), so
+    it does not deliver the request on the remaining experts' reports."""
+    if move.to_status != EngagementStatus.WITHDRAWN:
+        request_follows_engagements(move.obj.request)
 
 
 def _machine(name: str, table: dict, *effects) -> statemachine.Machine:
