@@ -2,12 +2,15 @@
 status. Runs after the requests' seed step. Experts are picked with the real matcher bridge, so the demo shows
 plausible matches; answers and engagement steps go through the real services, then get back-dated.
 """
+import io
 import random
 from datetime import timedelta
 
 import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
 
 from expertnet.accounts.models import User
+from expertnet.attachments.services import store_attachment
 from expertnet.db import utcnow
 from expertnet.demo.credentials import demo_credentials
 from expertnet.engagements import services
@@ -17,6 +20,7 @@ from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
 from expertnet.extensions import db
 from expertnet.notifications.models import OutboxMessage
 from expertnet.requests.models import AssistanceRequest, RequestStatus
+from expertnet.sensitivity import Tlp
 
 # The engagement stage each request status implies for its accepted experts (the request follows its
 # engagements: delivered once every report is accepted).
@@ -42,6 +46,25 @@ REPORT = {
           "نوصي الجهة بتنظيم تمرين متابعة خلال ستة أشهر.",
 }
 LATER = (RequestStatus.INVITING,) + tuple(STAGE)
+# A one-page PDF: the demo's files (the agency's briefing pack, the experts' findings) are placeholders.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _demo_file(actor, assistance_request, filename: str, engagement_id: int | None = None) -> None:
+    store_attachment(actor, assistance_request, FileStorage(io.BytesIO(DEMO_PDF), filename), Tlp.AMBER,
+                     engagement_id=engagement_id)
+
+
+def _files(assistance_request: AssistanceRequest, invitations: list[Invitation]) -> None:
+    """The agency's briefing pack, which its experts find on their engagement page, and the findings of each
+    engagement whose report was accepted, which the agency finds with the report."""
+    engagements = [i.engagement for i in invitations if i.engagement is not None]
+    if not engagements:
+        return
+    _demo_file(assistance_request.created_by, assistance_request, "briefing-pack.pdf")
+    for engagement in engagements:
+        if engagement.report_accepted_at is not None:
+            _demo_file(engagement.expert.user, assistance_request, "findings-and-recommendations.pdf", engagement.id)
 
 
 def _outcomes(assistance_request: AssistanceRequest, rng: random.Random) -> list[str]:
@@ -129,6 +152,7 @@ def seed_engagements(admin, organisations: dict) -> None:
                 _advance(invitation.engagement, STAGE.get(assistance_request.status, EngagementStatus.PLANNED),
                          coordinator, "ar" if invitation.expert.user.locale == "ar" else "en")
             _backdate(invitation, assistance_request, number)
+        _files(assistance_request, invitations)
     _withdraw_one_expert([r for r in requests if r.status == RequestStatus.IN_PROGRESS], admin)
     _invite_demo_experts(requests)
     db.session.flush()
