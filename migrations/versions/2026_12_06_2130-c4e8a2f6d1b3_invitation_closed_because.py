@@ -31,4 +31,5 @@ def downgrade():
     with op.batch_alter_table('engagement', schema=None) as batch_op:
         batch_op.drop_column('report_accepted_at')
     with op.batch_alter_table('invitation', schema=None) as batch_op:
+        batch_op.drop_constraint(op.f('ck_invitation_closedbecause'), type_='check')
         batch_op.drop_column('closed_because')
