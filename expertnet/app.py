@@ -87,12 +87,14 @@ def import_models() -> None:
 def register_upward_rules(app: Flask) -> None:
     """What a lower feature must learn from a higher one is registered here, so imports only run downwards:
     requests leave experts' need-to-know to the module that knows invitations; an expert's own-data export
-    takes its invitations and engagements from engagements."""
+    takes its invitations and engagements from engagements; a request that ends closes its invitations and
+    engagements (issue 13 bug 2)."""
     from expertnet import need_to_know
-    from expertnet.engagements import own_data
+    from expertnet.engagements import machine, own_data
 
     need_to_know.init_app(app)
     own_data.init_app(app)
+    machine.init_app(app)
 
 
 def register_sqlite_pragmas(app: Flask) -> None:

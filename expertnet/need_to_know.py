@@ -5,11 +5,13 @@ start, so requests never imports engagements. The rule below queries the expert'
 engagement on every check (never a past acceptance); the levels and their audit trail stay with the
 transitions that change them (`engagements.need_to_know`).
 """
+from dataclasses import dataclass
 from datetime import datetime
 
 import sqlalchemy as sa
 from flask import Flask
 
+from expertnet.attachments.models import Attachment
 from expertnet.engagements.capacity import OPEN_ENGAGEMENT
 from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus
 from expertnet.engagements.need_to_know import level_of
@@ -56,6 +58,35 @@ def accepted_experts(assistance_request) -> list[ExpertProfile]:
         .options(sa.orm.joinedload(ExpertProfile.user)).order_by(Engagement.created_at)))
 
 
+@dataclass(frozen=True)
+class Outcome:
+    """One expert's accepted work as the agency sees it."""
+
+    engagement_id: int
+    expert_name: str
+    report: str
+    accepted_at: datetime
+    days_spent: float | None
+    deliverables: list[Attachment]
+
+
+def accepted_outcomes(assistance_request) -> list[Outcome]:
+    """The completion reports the coordinators accepted (never a draft, a report under review or sent back),
+    with the deliverables of those engagements; a withdrawn expert's work is not the request's outcome."""
+    engagements = db.session.scalars(
+        sa.select(Engagement).where(Engagement.request_id == assistance_request.id,
+                                    Engagement.report_accepted_at.is_not(None),
+                                    Engagement.status.in_((EngagementStatus.REPORT_ACCEPTED, EngagementStatus.CLOSED)))
+        .options(sa.orm.joinedload(Engagement.expert).joinedload(ExpertProfile.user))
+        .order_by(Engagement.report_accepted_at, Engagement.id)).all()
+    files: dict[int, list[Attachment]] = {e.id: [] for e in engagements}
+    for attachment in db.session.scalars(sa.select(Attachment).where(Attachment.engagement_id.in_(list(files)))
+                                         .order_by(Attachment.created_at, Attachment.id)):
+        files[attachment.engagement_id].append(attachment)  # type: ignore[index]  # the filter excludes None
+    return [Outcome(e.id, e.expert.user.full_name, e.completion_report, e.report_accepted_at,  # type: ignore[arg-type]
+                    e.days_spent, files[e.id]) for e in engagements]
+
+
 def init_app(app: Flask) -> None:
     register_expert_rule(app, ExpertNeedToKnow(access=expert_access, request_ids=requests_with_access,
-                                               accepted_experts=accepted_experts))
+                                               accepted_experts=accepted_experts, outcomes=accepted_outcomes))

@@ -75,6 +75,7 @@ class MoveRequestForm(FlaskForm):
     to_status = HiddenField(validators=[DataRequired(), AnyOf([s.value for s in RequestStatus])])
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=4000)],
                          description=_l("Required to ask for information or to decline; the agency sees it."))
+    confirm_close = BooleanField(_l("I have read these warnings and want to close the request anyway."))
 
 
 class PriorityForm(FlaskForm):

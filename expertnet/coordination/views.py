@@ -24,7 +24,7 @@ from expertnet.engagements.suggestions import overrides_of
 from expertnet.extensions import db
 from expertnet.form_schema import load_form
 from expertnet.requests.access import get_visible_request_or_404
-from expertnet.requests.lifecycle import allowed_transitions, transition
+from expertnet.requests.lifecycle import allowed_transitions, closing_warnings, transition
 from expertnet.requests.models import RequestStatus
 from expertnet.taxonomy.services import leaf_topics
 
@@ -32,8 +32,9 @@ from expertnet.taxonomy.services import leaf_topics
 QUEUE_FIELDS = ("view", "status", "urgency", "sla", "topic", "country", "lead", "q", "sort")
 # Moves with side effects beyond the lifecycle (a message and an e-mail to the agency).
 MOVES = {RequestStatus.INFO_REQUESTED: triage.request_information, RequestStatus.REJECTED: triage.decline_request}
-# Moves the desk makes by itself (the first invitation sent), so they get no button.
-AUTOMATIC = frozenset({RequestStatus.INVITING})
+# Moves the desk makes by itself (the first invitation sent; the engagements assign and deliver the request),
+# so they get no button.
+AUTOMATIC = frozenset({RequestStatus.INVITING, RequestStatus.ASSIGNED, RequestStatus.DELIVERED})
 
 
 def staff_users() -> list[User]:
@@ -69,12 +70,14 @@ def desk_context(assistance_request, **extra) -> dict:
                         and desk.needs_alternates(assistance_request, invitations))
     lead_form = LeadForm(lead=assistance_request.lead_coordinator_id or 0)
     lead_form.lead.choices = [(0, _("Nobody"))] + [(u.id, u.full_name) for u in staff_users()]
+    moves = [to for to in allowed_transitions(assistance_request, actor()) if to not in AUTOMATIC]
     context = {
         "assistance_request": assistance_request, "clocks": sla.clocks(assistance_request),
         "invitations": invitations, "engagements": desk.engagements_of(assistance_request),
         "alternates": desk.alternates(assistance_request, locale=locale()) if wants_alternates else [],
-        "moves": [to for to in allowed_transitions(assistance_request, actor()) if to not in AUTOMATIC],
-        "move_form": MoveRequestForm(),
+        "moves": moves, "move_form": MoveRequestForm(),
+        # Closing early asks for an explicit confirmation (the request machine refuses it without one).
+        "closing_warnings": closing_warnings(assistance_request) if RequestStatus.CLOSED in moves else [],
         "priority_form": PriorityForm(priority=assistance_request.priority), "lead_form": lead_form,
         "can_invite": assistance_request.status in INVITABLE_STATUSES, "move_error": None,
         "request_page_url": url_for("requests.detail", request_id=assistance_request.id)
@@ -117,8 +120,11 @@ def desk_step(rule: str):
 def move_request(assistance_request):
     form = submitted(MoveRequestForm(), _("That step is not known."), http_status=400)
     to_status, note = RequestStatus(form.to_status.data), form.note.data or ""
-    move = MOVES.get(to_status, lambda who, req, text: transition(req, to_status, who, text))
-    move(actor(), assistance_request, note)
+    if to_status == RequestStatus.CLOSED:
+        transition(assistance_request, to_status, actor(), note, confirmed=bool(form.confirm_close.data))
+    else:
+        move = MOVES.get(to_status, lambda who, req, text: transition(req, to_status, who, text))
+        move(actor(), assistance_request, note)
     flash(_("The request moved on: %(status)s.", status=TEMPLATE_GLOBALS["request_status_label"](to_status)),
           "success")
     return back_to(assistance_request.id)

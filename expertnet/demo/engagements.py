@@ -2,12 +2,15 @@
 status. Runs after the requests' seed step. Experts are picked with the real matcher bridge, so the demo shows
 plausible matches; answers and engagement steps go through the real services, then get back-dated.
 """
+import io
 import random
 from datetime import timedelta
 
 import sqlalchemy as sa
+from werkzeug.datastructures import FileStorage
 
 from expertnet.accounts.models import User
+from expertnet.attachments.services import store_attachment
 from expertnet.db import utcnow
 from expertnet.demo.credentials import demo_credentials
 from expertnet.engagements import services
@@ -17,10 +20,12 @@ from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
 from expertnet.extensions import db
 from expertnet.notifications.models import Notification, OutboxMessage
 from expertnet.requests.models import AssistanceRequest, RequestStatus
+from expertnet.sensitivity import Tlp
 
-# The engagement stage each request status implies for its accepted experts.
+# The engagement stage each request status implies for its accepted experts (the request follows its
+# engagements: delivered once every report is accepted).
 STAGE = {RequestStatus.ASSIGNED: EngagementStatus.PLANNED, RequestStatus.IN_PROGRESS: EngagementStatus.ACTIVE,
-         RequestStatus.ON_HOLD: EngagementStatus.SUSPENDED, RequestStatus.DELIVERED: EngagementStatus.REPORT_SUBMITTED,
+         RequestStatus.ON_HOLD: EngagementStatus.SUSPENDED, RequestStatus.DELIVERED: EngagementStatus.REPORT_ACCEPTED,
          RequestStatus.EVALUATION: EngagementStatus.REPORT_ACCEPTED, RequestStatus.CLOSED: EngagementStatus.CLOSED}
 DECLINES = [(DeclineReason.DATES, "I am on another mission during those weeks."),
             (DeclineReason.NO_CAPACITY, "Two engagements already; I would not do it justice."),
@@ -41,12 +46,32 @@ REPORT = {
           "نوصي الجهة بتنظيم تمرين متابعة خلال ستة أشهر.",
 }
 LATER = (RequestStatus.INVITING,) + tuple(STAGE)
+# A one-page PDF: the demo's files (the agency's briefing pack, the experts' findings) are placeholders.
+DEMO_PDF = b"%PDF-1.4\n1 0 obj<<>>endobj\ntrailer<<>>\n%%EOF\n"
+
+
+def _demo_file(actor, assistance_request, filename: str, engagement_id: int | None = None) -> None:
+    store_attachment(actor, assistance_request, FileStorage(io.BytesIO(DEMO_PDF), filename), Tlp.AMBER,
+                     engagement_id=engagement_id)
+
+
+def _files(assistance_request: AssistanceRequest, invitations: list[Invitation]) -> None:
+    """The agency's briefing pack, which its experts find on their engagement page, and the findings of each
+    engagement whose report was accepted, which the agency finds with the report."""
+    engagements = [i.engagement for i in invitations if i.engagement is not None]
+    if not engagements:
+        return
+    _demo_file(assistance_request.created_by, assistance_request, "briefing-pack.pdf")
+    for engagement in engagements:
+        if engagement.report_accepted_at is not None:
+            _demo_file(engagement.expert.user, assistance_request, "findings-and-recommendations.pdf", engagement.id)
 
 
 def _outcomes(assistance_request: AssistanceRequest, rng: random.Random) -> list[str]:
     wanted = assistance_request.experts_wanted
-    if assistance_request.status == RequestStatus.INVITING:  # fewer accepted than wanted, or it would be assigned
-        return ["accepted"] * (wanted - 1) + ["pending", "pending", "declined"]
+    if assistance_request.status == RequestStatus.INVITING:  # nobody accepted yet, or it would be assigned
+        return ["pending", "pending", "declined"]
+    # An alternate still pending when the others filled the request is closed by the filling ("pending_lapsed").
     return ["accepted"] * wanted + rng.sample(["declined", "declined", "pending_lapsed"], 1)
 
 
@@ -58,8 +83,6 @@ def _answer(invitation: Invitation, outcome: str, rng: random.Random) -> None:
     elif outcome == "declined":
         reason, note = rng.choice(DECLINES)
         services.decline_invitation(user, invitation, reason, note)
-    elif outcome == "pending_lapsed":  # the request moved on before this expert answered
-        services.revoke_invitation(invitation.invited_by, invitation, "Enough experts accepted.")
 
 
 def _advance(engagement, target: EngagementStatus, coordinator, locale: str) -> None:
@@ -100,6 +123,8 @@ def _backdate(invitation: Invitation, assistance_request: AssistanceRequest, num
             note.created_at = min(answered + timedelta(days=2 * step), utcnow() - timedelta(hours=3))
         if engagement.report_submitted_at:
             engagement.report_submitted_at = min(answered + timedelta(days=10), utcnow() - timedelta(hours=2))
+        if engagement.report_accepted_at:
+            engagement.report_accepted_at = min(answered + timedelta(days=12), utcnow() - timedelta(minutes=90))
         if engagement.closed_at:
             engagement.closed_at = utcnow() - timedelta(hours=1)
 
@@ -114,16 +139,21 @@ def seed_engagements(admin, organisations: dict) -> None:
         coordinator = assistance_request.lead_coordinator or admin
         outcomes = _outcomes(assistance_request, rng)
         picks = rank_for_request(assistance_request, k=len(outcomes)).experts
-        for number, ((expert, score, _reasons), outcome) in enumerate(zip(picks, outcomes)):
-            # Back-filled history: requests past inviting no longer take invitations through invite_expert.
-            invitation = services.record_invitation(coordinator, assistance_request, expert,
-                                                    "Your profile fits this request well; could you help?",
-                                                    utcnow() + timedelta(days=7), round(score, 3))
-            _answer(invitation, outcome, rng)
+        # Back-filled history: requests past inviting no longer take invitations through invite_expert. All are
+        # invited first, then answer, so the last acceptance closes a still pending alternate as the desk would.
+        invitations = [services.record_invitation(coordinator, assistance_request, expert,
+                                                  "Your profile fits this request well; could you help?",
+                                                  utcnow() + timedelta(days=7), round(score, 3))
+                       for expert, score, _reasons in picks[:len(outcomes)]]
+        for invitation, outcome in sorted(zip(invitations, outcomes), key=lambda pair: pair[1] != "declined"):
+            if invitation.status.value == "pending":
+                _answer(invitation, outcome, rng)
+        for number, invitation in enumerate(invitations):
             if invitation.engagement is not None:
                 _advance(invitation.engagement, STAGE.get(assistance_request.status, EngagementStatus.PLANNED),
-                         coordinator, "ar" if expert.user.locale == "ar" else "en")
+                         coordinator, "ar" if invitation.expert.user.locale == "ar" else "en")
             _backdate(invitation, assistance_request, number)
+        _files(assistance_request, invitations)
     _withdraw_one_expert([r for r in requests if r.status == RequestStatus.IN_PROGRESS], admin)
     db.session.flush()
     # The back-filled history is not news: drop the mail (and its in-app twins) the services made for it.

@@ -56,7 +56,7 @@ def _walk(assistance_request: AssistanceRequest, entry: dict, member: User, coor
         rule = lifecycle.rule_for(assistance_request, step)
         actor = member if lifecycle.MEMBER in rule.actors else coordinator
         note = (entry.get("rejection_reason") or DEFAULT_NOTES.get(step, "")) if step in DEFAULT_NOTES else ""
-        lifecycle.transition(assistance_request, step, actor, note, at=at)
+        lifecycle.transition(assistance_request, step, actor, note, at=at, **lifecycle.backfill_details(step))
 
 
 def seed_requests(admin: User, organisations: dict) -> None:

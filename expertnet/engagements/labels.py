@@ -1,7 +1,7 @@
 """Display labels for invitation and engagement enums."""
 from flask_babel import lazy_gettext as _l
 
-from expertnet.engagements.models import DeclineReason, EngagementStatus, InvitationStatus
+from expertnet.engagements.models import ClosedBecause, DeclineReason, EngagementStatus, InvitationStatus
 
 INVITATION_STATUS_LABELS = {
     InvitationStatus.PENDING: _l("Awaiting your answer"), InvitationStatus.ACCEPTED: _l("Accepted"),
@@ -13,6 +13,17 @@ DECLINE_REASON_LABELS = {
     DeclineReason.CONFLICT: _l("I have a conflict of interest"), DeclineReason.NO_CAPACITY: _l("I have no capacity"),
     DeclineReason.OUT_OF_EXPERTISE: _l("It is outside my expertise"), DeclineReason.DATES: _l("The dates do not suit me"),
     DeclineReason.OTHER: _l("Another reason"),
+}
+# Why a pending invitation closed without an answer (the expert's page and e-mail say it).
+CLOSED_BECAUSE_LABELS = {
+    ClosedBecause.REQUEST_CLOSED: _l("The coordinators closed this request, so the invitation is closed. No answer "
+                                     "is needed."),
+    ClosedBecause.REQUEST_WITHDRAWN: _l("The agency withdrew this request, so the invitation is closed. No answer "
+                                        "is needed."),
+    ClosedBecause.REQUEST_REJECTED: _l("The coordinators declined this request, so the invitation is closed. No "
+                                       "answer is needed."),
+    ClosedBecause.REQUEST_FILLED: _l("Enough experts accepted this request, so the invitation is closed. No answer "
+                                     "is needed. Thank you for your time."),
 }
 ENGAGEMENT_STATUS_LABELS = {
     EngagementStatus.PLANNED: _l("Planned"), EngagementStatus.ACTIVE: _l("Active"),
@@ -36,6 +47,10 @@ def decline_reason_label(reason) -> str:
     return str(DECLINE_REASON_LABELS[DeclineReason(reason)]) if reason else ""
 
 
+def closed_because_label(because) -> str:
+    return str(CLOSED_BECAUSE_LABELS[ClosedBecause(because)]) if because else ""
+
+
 def invitation_badge(status) -> str:
     return INVITATION_BADGES.get(InvitationStatus(status), "")
 
@@ -45,4 +60,4 @@ def engagement_badge(status) -> str:
 
 
 TEMPLATE_GLOBALS = {f.__name__: f for f in (invitation_status_label, engagement_status_label, decline_reason_label,
-                                            invitation_badge, engagement_badge)}
+                                            closed_because_label, invitation_badge, engagement_badge)}

@@ -12,6 +12,8 @@ from expertnet.extensions import db
 
 # Each member's value is its lower-cased name (StrEnum), which is what the database stores.
 InvitationStatus = StrEnum("InvitationStatus", "PENDING ACCEPTED DECLINED EXPIRED REVOKED CONFLICT_DECLARED")
+# Why a pending invitation was closed with its request rather than answered (the expert's page says it).
+ClosedBecause = StrEnum("ClosedBecause", "REQUEST_CLOSED REQUEST_WITHDRAWN REQUEST_REJECTED REQUEST_FILLED")
 DeclineReason = StrEnum("DeclineReason", "CONFLICT NO_CAPACITY OUT_OF_EXPERTISE DATES OTHER")
 EngagementStatus = StrEnum("EngagementStatus", "PLANNED ACTIVE REPORT_SUBMITTED REPORT_ACCEPTED CLOSED SUSPENDED WITHDRAWN")
 
@@ -35,6 +37,8 @@ class Invitation(TimestampMixin, db.Model):
     terms_version: Mapped[str | None] = mapped_column(sa.String(16))
     terms_accepted_at: Mapped[datetime | None]
     reminder_sent_at: Mapped[datetime | None]
+    # Set when the request's end or filling closed the invitation (status revoked, by the system).
+    closed_because: Mapped[ClosedBecause | None] = mapped_column(enum_column(ClosedBecause))
 
     request = relationship("AssistanceRequest")
     expert = relationship("ExpertProfile")
@@ -56,6 +60,7 @@ class Engagement(TimestampMixin, db.Model):
     days_spent: Mapped[float | None]
     completion_report: Mapped[FreeText]
     report_submitted_at: Mapped[datetime | None]
+    report_accepted_at: Mapped[datetime | None]  # the coordinator accepted the report: the agency sees it
     closed_at: Mapped[datetime | None]
     withdrawal_reason: Mapped[FreeText]
 

@@ -162,29 +162,14 @@ def accept_terms(expert_user, invitation: Invitation, terms_version: str) -> Non
            request_id=invitation.request_id)
 
 
-def accepted_count(assistance_request) -> int:
-    """Experts on the request now: a withdrawn or replaced expert's acceptance no longer counts."""
-    return db.session.execute(sa.select(sa.func.count(Engagement.id)).where(
-        Engagement.request_id == assistance_request.id, Engagement.status != EngagementStatus.WITHDRAWN)).scalar_one()
-
-
 def accept_invitation(expert_user, invitation: Invitation) -> Engagement:
-    """Accept under the signed terms; a repeat returns the engagement the first acceptance opened."""
+    """Accept under the signed terms; a repeat returns the engagement the first acceptance opened. The move
+    opens the engagement and the request follows (`machine._open_engagement`)."""
     _check_own(expert_user, invitation)
-    if not transition(INVITATION_MACHINE, invitation, InvitationStatus.ACCEPTED, expert_user):
-        return invitation.engagement  # type: ignore[return-value]  # an accepted invitation has its engagement
-    assistance_request = invitation.request
-    invitation.responded_at = utcnow()
-    engagement = Engagement(invitation=invitation, request=assistance_request, expert=invitation.expert,
-                            planned_start=assistance_request.start_date, planned_end=assistance_request.end_date)
-    db.session.add(engagement)
-    db.session.flush()
-    record("engagement.planned", expert_user, engagement, request_id=assistance_request.id)
-    if (assistance_request.status == RequestStatus.INVITING
-            and accepted_count(assistance_request) >= assistance_request.experts_wanted):
-        lifecycle.transition(assistance_request, RequestStatus.ASSIGNED, None, str(_l("Enough experts accepted.")))
-    _mail_coordinator(invitation, "invitation_accepted")
-    return engagement
+    moved = transition(INVITATION_MACHINE, invitation, InvitationStatus.ACCEPTED, expert_user)
+    if moved:
+        _mail_coordinator(invitation, "invitation_accepted")
+    return invitation.engagement  # type: ignore[return-value]  # an accepted invitation has its engagement
 
 
 def decline_invitation(expert_user, invitation: Invitation, reason: DeclineReason | None, note: str = "") -> None:
@@ -281,10 +266,9 @@ def _own_or_staff(user, engagement: Engagement) -> None:
 
 
 def start_engagement(actor, engagement: Engagement) -> None:
+    """Planned -> active; the request follows (in progress) through the machine's side effect."""
     _own_or_staff(actor, engagement)
-    started = transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.ACTIVE, actor)
-    if started and engagement.request.status == RequestStatus.ASSIGNED:
-        lifecycle.transition(engagement.request, RequestStatus.IN_PROGRESS, None, str(_l("An expert started work.")))
+    transition(ENGAGEMENT_MACHINE, engagement, EngagementStatus.ACTIVE, actor)
 
 
 def add_progress_note(actor, engagement: Engagement, body: str) -> EngagementNote:
@@ -318,7 +302,11 @@ def submit_report(expert_user, engagement: Engagement, report: str, days_spent: 
 
 
 def accept_report(coordinator, engagement: Engagement) -> None:
+    """The agency sees the report from now on; the request follows: delivered once every engagement on it has
+    its report accepted."""
     if _staff_move(coordinator, engagement, EngagementStatus.REPORT_ACCEPTED):
+        engagement.report_accepted_at = utcnow()
+        db.session.flush()
         _mail_expert(engagement.invitation, "engagement_report_accepted",
                      to=link("engagements.engagement_detail", engagement_id=engagement.id))
 

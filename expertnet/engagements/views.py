@@ -139,11 +139,16 @@ def _engagement_context(engagement: Engagement, **forms) -> dict:
     if full:
         request_access.record_sensitive_read(user, assistance_request, "detail", engagement_id=engagement.id)
     deliverables = attachment_services.attachments_of(assistance_request, engagement_id=engagement.id) if full else []
+    # The agency's files this reader may open (need-to-know and TLP: `requests.access.may_read_attachment`).
+    request_files = [a for a in attachment_services.attachments_of(assistance_request)
+                     if a.engagement_id is None and request_access.may_read_attachment(user, assistance_request, a)
+                     ] if full else []
     conversation = request_services.visible_messages(user, assistance_request) if full else []
     defaults = {"note_form": NoteForm(formdata=None), "message_form": MessageForm(formdata=None),
                 "deliverable_form": DeliverableForm(formdata=None), "report_form": ReportForm(formdata=None),
                 "start_form": StartForm(formdata=None)}
     return {"engagement": engagement, "r": data, "full": full, "deliverables": deliverables,
+            "request_files": request_files,
             "conversation": conversation, "is_expert": engagement.expert.user_id == user.id,
             "may_converse": full and request_access.may_converse(user, assistance_request), **defaults, **forms}
 

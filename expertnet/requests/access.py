@@ -9,6 +9,9 @@
   experts keep only their own invitation page.
 - TLP:RED parts reach named recipients only: the owning agency, coordinators, and experts on a live
   engagement. Every read of a sensitive part is audited (`request.read_sensitive`).
+- Files (`may_read_attachment`): an expert reads the agency's files (a TLP:RED one only while their engagement
+  is open), never another expert's deliverables; the agency reads its own files and the deliverables of
+  engagements whose report the coordinators accepted (the registered `outcomes`); coordinators read all.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -35,6 +38,8 @@ class ExpertNeedToKnow:
     access: Callable[[User, AssistanceRequest], Access]
     request_ids: Callable[[User], sa.Select]  # ids of the requests the expert may see at least the summary of
     accepted_experts: Callable[[AssistanceRequest], list]  # who shares the request (engagement open or done)
+    # The experts' accepted work the agency may see (reports accepted by the coordinators, their deliverables).
+    outcomes: Callable[[AssistanceRequest], list] = lambda assistance_request: []
 
 
 def register_expert_rule(app: Flask, rule: ExpertNeedToKnow) -> None:
@@ -47,6 +52,11 @@ def _expert_rule() -> ExpertNeedToKnow:
 
 def accepted_experts(assistance_request: AssistanceRequest) -> list:
     return _expert_rule().accepted_experts(assistance_request)
+
+
+def outcomes(assistance_request: AssistanceRequest) -> list:
+    """The accepted completion reports with their deliverables (never a draft or a report not yet accepted)."""
+    return _expert_rule().outcomes(assistance_request)
 
 
 def visible_requests(user) -> sa.Select:
@@ -98,6 +108,21 @@ def may_read_part(user, assistance_request: AssistanceRequest, tlp: Tlp, part: s
     if part == "summary" and Tlp(tlp) != Tlp.RED:
         return True
     return may_read_detail(user, assistance_request)
+
+
+def may_read_attachment(user, assistance_request: AssistanceRequest, attachment) -> bool:
+    """One file of the request (see the module's rules); whoever may not is told it does not exist."""
+    if attachment.request_id != assistance_request.id or not may_read_part(user, assistance_request, attachment.tlp,
+                                                                           "attachment"):
+        return False
+    if is_staff(user):
+        return True
+    if _is_expert(user):
+        return attachment.engagement_id is None and (
+            Tlp(attachment.tlp) != Tlp.RED or _expert_rule().access(user, assistance_request) == Access.FULL)
+    if attachment.engagement_id is None:
+        return True
+    return attachment.engagement_id in {outcome.engagement_id for outcome in outcomes(assistance_request)}
 
 
 def may_converse(user, assistance_request: AssistanceRequest) -> bool:

@@ -39,9 +39,13 @@ def detail_context(user, assistance_request) -> dict:
         "events": timeline(assistance_request) if full else [],
         "messages": services.visible_messages(user, assistance_request) if access.may_converse(
             user, assistance_request) else None,
-        "attachments": attachments_of(assistance_request) if full else [],
+        # The agency's own files here; the experts' deliverables come with their accepted report (`outcomes`).
+        "attachments": [a for a in attachments_of(assistance_request)
+                        if staff or a.engagement_id is None and access.may_read_attachment(user, assistance_request, a)]
+        if full else [],
+        "outcomes": access.outcomes(assistance_request) if owner or staff else [],
         "readers": access.sensitive_readers(assistance_request) if owner or staff else None,
         "experts": access.accepted_experts(assistance_request) if full else [],
         "feedback": services.feedback_of(assistance_request) if owner or staff else None,
-        "feedback_open": owner and assistance_request.status in (RequestStatus.EVALUATION, RequestStatus.CLOSED),
+        "feedback_open": owner and assistance_request.status in lifecycle.FEEDBACK_OPEN,
     }

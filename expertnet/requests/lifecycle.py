@@ -3,15 +3,25 @@
 `ALLOWED[from][to]` says who may make each transition and what must hold first. A move stamps the
 milestones, runs the SLA clock, appends the visible timeline entry and the audit row — all in the caller's
 transaction (flush, never commit). Requests are version-checked (their `version` column refuses a stale
-write at flush), not row-locked. `actor=None` is the system (for example the invitations service once
-enough experts accepted).
+write at flush), not row-locked. `actor=None` is the system (for example the engagements' machine once
+the first expert accepted).
+
+The request's work is done by its engagements, so from assignment on it follows them: the engagements'
+machine moves it (assigned, in progress, delivered) as a side effect of their own moves. The coordinator
+confirms the end once: closed from assigned, in progress, delivered or evaluation. Features above requests
+follow its moves through `register_follower` (the invitations close with their request), in the same
+transaction.
 """
+from collections.abc import Callable
 from datetime import datetime
 
 import sqlalchemy as sa
+from flask import Flask, current_app
+from flask_babel import format_date, gettext as _
 
 from expertnet import statemachine
 from expertnet.accounts.models import Role
+from expertnet.db import utcnow
 from expertnet.extensions import db
 from expertnet.requests.messages import CONFLICTS, REFUSALS
 from expertnet.requests.models import AssistanceRequest, RequestEvent, RequestStatus, Urgency
@@ -63,6 +73,35 @@ def _reason_given(move: Move) -> str | None:
 
 _WITHDRAW = step(MEMBER, guard=_reason_given)
 _REJECT = step(STAFF, guard=_reason_given)
+CLOSING_CHECKS = "expertnet.request_closing_checks"  # the app.extensions key of the registered checks
+ClosingCheck = Callable[[AssistanceRequest], list[str]]
+
+
+def register_closing_check(app: Flask, check: ClosingCheck) -> None:
+    """A feature above requests that knows a reason to think twice before closing (fewer experts than wanted)."""
+    app.extensions.setdefault(CLOSING_CHECKS, []).append(check)
+
+
+def closing_warnings(assistance_request: AssistanceRequest) -> list[str]:
+    """Why closing the request now may be premature (translated sentences); empty when nothing speaks against."""
+    warnings = []
+    if assistance_request.end_date and utcnow().date() < assistance_request.end_date:
+        warnings.append(_("The planned end date (%(date)s) is still ahead.", date=format_date(assistance_request.end_date)))
+    for check in current_app.extensions.get(CLOSING_CHECKS, []):
+        warnings.extend(check(assistance_request))
+    return warnings
+
+
+def _close_confirmed(move: Move) -> str | None:
+    """A coordinator closing early confirms it explicitly (the desk's checkbox): enforced here, not in the page."""
+    if move.actor is None or move.details.get("confirmed") or not closing_warnings(move.obj):
+        return None
+    return "close_unconfirmed"
+
+
+# The coordinator confirms the end once, from any stage after assignment; with a warning (fewer experts
+# accepted than wanted, the planned end still ahead) only with `confirmed=True`.
+_CLOSE = step(STAFF, guard=_close_confirmed)
 
 ALLOWED: dict[RequestStatus, dict[RequestStatus, Step]] = {
     RequestStatus.DRAFT: {RequestStatus.SUBMITTED: step(MEMBER, guard=_complete_for_submission),
@@ -81,13 +120,14 @@ ALLOWED: dict[RequestStatus, dict[RequestStatus, Step]] = {
     RequestStatus.INVITING: {RequestStatus.ASSIGNED: step(STAFF, SYSTEM), RequestStatus.MATCHING: step(STAFF, SYSTEM),
                              RequestStatus.REJECTED: _REJECT, RequestStatus.WITHDRAWN: _WITHDRAW},
     RequestStatus.ASSIGNED: {RequestStatus.IN_PROGRESS: step(STAFF, SYSTEM),
-                             RequestStatus.MATCHING: step(STAFF, SYSTEM)},
+                             RequestStatus.MATCHING: step(STAFF, SYSTEM), RequestStatus.CLOSED: _CLOSE},
     RequestStatus.IN_PROGRESS: {RequestStatus.ON_HOLD: step(STAFF, guard=_reason_given),
-                                RequestStatus.DELIVERED: step(STAFF, SYSTEM)},
+                                RequestStatus.DELIVERED: step(STAFF, SYSTEM), RequestStatus.CLOSED: _CLOSE},
     RequestStatus.ON_HOLD: {RequestStatus.IN_PROGRESS: step(STAFF, SYSTEM)},
     RequestStatus.DELIVERED: {RequestStatus.EVALUATION: step(STAFF, SYSTEM),
-                              RequestStatus.IN_PROGRESS: step(STAFF, guard=_reason_given)},
-    RequestStatus.EVALUATION: {RequestStatus.CLOSED: step(STAFF, SYSTEM)},
+                              RequestStatus.IN_PROGRESS: step(STAFF, guard=_reason_given),
+                              RequestStatus.CLOSED: _CLOSE},
+    RequestStatus.EVALUATION: {RequestStatus.CLOSED: step(STAFF, SYSTEM, guard=_close_confirmed)},
     RequestStatus.CLOSED: {},
     RequestStatus.REJECTED: {},
     RequestStatus.WITHDRAWN: {},
@@ -96,10 +136,19 @@ ALLOWED: dict[RequestStatus, dict[RequestStatus, Step]] = {
 # Waiting on the agency: the SLA clock stops.
 PAUSED = frozenset({RequestStatus.INFO_REQUESTED, RequestStatus.ON_HOLD})
 FINAL = frozenset({RequestStatus.CLOSED, RequestStatus.REJECTED, RequestStatus.WITHDRAWN})
+# The agency may rate the help once the experts' work is delivered.
+FEEDBACK_OPEN = frozenset({RequestStatus.DELIVERED, RequestStatus.EVALUATION, RequestStatus.CLOSED})
 # The agency may change its text only here.
 EDITABLE = frozenset({RequestStatus.DRAFT, RequestStatus.INFO_REQUESTED})
 # Statuses the agency can still withdraw from (before work starts: draft .. inviting).
 WITHDRAWABLE = frozenset(status for status, targets in ALLOWED.items() if RequestStatus.WITHDRAWN in targets)
+
+
+# Where the request's engagements carry it, in order (`engagements.machine` moves it forward along these).
+FOLLOWS_ENGAGEMENTS = (RequestStatus.INVITING, RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS,
+                       RequestStatus.DELIVERED)
+# From where the coordinator may confirm the end.
+CLOSABLE = frozenset(status for status, targets in ALLOWED.items() if RequestStatus.CLOSED in targets)
 
 
 # The usual road through the machine, and where each side exit leaves it (demo seeding, test factories).
@@ -108,6 +157,12 @@ MAIN_PATH = (RequestStatus.SUBMITTED, RequestStatus.TRIAGE, RequestStatus.MATCHI
              RequestStatus.CLOSED)
 SIDE_EXITS = {RequestStatus.INFO_REQUESTED: RequestStatus.TRIAGE, RequestStatus.ON_HOLD: RequestStatus.IN_PROGRESS,
               RequestStatus.REJECTED: RequestStatus.TRIAGE, RequestStatus.WITHDRAWN: RequestStatus.SUBMITTED}
+
+
+def backfill_details(to_status: RequestStatus) -> dict:
+    """What demo seeding and test factories add when they walk a request along `path_to` without a desk: their
+    close is confirmed (the experts they add come afterwards)."""
+    return {"confirmed": True} if RequestStatus(to_status) == RequestStatus.CLOSED else {}
 
 
 def path_to(status: RequestStatus) -> list[RequestStatus]:
@@ -135,10 +190,13 @@ def allowed_transitions(assistance_request: AssistanceRequest, user) -> list[Req
 
 
 def transition(assistance_request: AssistanceRequest, to_status: RequestStatus, actor, note: str = "",
-               at: datetime | None = None) -> RequestEvent:
-    """Move the request to `to_status` as `actor` (None: the system); `at` back-dates it (demo seeding only)."""
-    statemachine.transition(REQUEST_MACHINE, assistance_request, RequestStatus(to_status), actor, note=note, at=at)
-    return assistance_request.events[-1]  # the timeline entry this move appended
+               at: datetime | None = None, **details) -> RequestEvent:
+    """Move the request to `to_status` as `actor` (None: the system); `at` back-dates it (demo seeding only);
+    `details` reach the guards and the audit row (`confirmed=True`: closing despite the warnings)."""
+    to_status = RequestStatus(to_status)
+    statemachine.transition(REQUEST_MACHINE, assistance_request, to_status, actor, note=note, at=at, **details)
+    # The timeline entry this move appended (the followers may have moved the request on after it).
+    return next(e for e in reversed(assistance_request.events) if e.to_status == to_status.value)
 
 
 def _run_sla_clock(move: Move) -> None:
@@ -172,6 +230,23 @@ def _append_timeline_entry(move: Move) -> None:
                                         to_status=move.to_status.value, note=move.note, occurred_at=move.at))
 
 
+FOLLOWERS = "expertnet.request_followers"  # the app.extensions key of the registered followers
+Follower = Callable[[Move], None]
+
+
+def register_follower(app: Flask, follower: Follower) -> None:
+    """A feature above requests that must act on the request's moves (in the move's transaction)."""
+    app.extensions.setdefault(FOLLOWERS, []).append(follower)
+
+
+def _tell_followers(move: Move) -> None:
+    followers = current_app.extensions.get(FOLLOWERS, [])
+    if followers:
+        db.session.flush()  # the timeline entry is written before a follower re-reads the request
+    for follower in followers:
+        follower(move)
+
+
 REQUEST_MACHINE = statemachine.Machine(
     name="request", table=ALLOWED, actor_kind=actor_kind,
     refuse_missing=lambda r, to_status: IllegalTransition(message=f"{r.status.value} -> {to_status.value}"),
@@ -180,7 +255,7 @@ REQUEST_MACHINE = statemachine.Machine(
     # request moved on), so a repeat is not silently accepted here.
     repeat_is_noop=False,
     audit_details=lambda move: {"note": move.note, "reference": move.obj.reference},
-    stamps=(_run_sla_clock, _stamp_milestones), effects=(_append_timeline_entry,))
+    stamps=(_run_sla_clock, _stamp_milestones), effects=(_append_timeline_entry, _tell_followers))
 
 
 # Any fixed number: the key of the PostgreSQL advisory lock that serialises reference numbering.

@@ -15,6 +15,8 @@ REFUSALS = {
     "answer_required": _l("Write your answer before sending it."),
     "message_length": _l("Write a message of up to 5,000 characters."),
     "rating_range": _l("Rate each aspect from 1 to 5."),
+    "close_unconfirmed": _l("Closing this request now needs your confirmation: read the warnings on the "
+                            "coordinators' desk and tick the box to close it anyway."),
 }
 # Refusals about the request's state rather than the input: someone (or something) moved it first.
 CONFLICTS = frozenset({"illegal_transition", "not_editable", "feedback_given", "feedback_not_open"})

@@ -163,10 +163,10 @@ def feedback_of(assistance_request: AssistanceRequest) -> Feedback | None:
 
 def give_feedback(member, assistance_request: AssistanceRequest, usefulness: int, timeliness: int, expertise: int,
                   comment: str = "") -> Feedback:
-    """Once the request is in evaluation (or closed), one rating per request by its agency."""
+    """Once the request is delivered (in evaluation or closed too), one rating per request by its agency."""
     if not access.is_owner(member, assistance_request):
         raise RequestError("not_allowed")
-    if assistance_request.status not in (RequestStatus.EVALUATION, RequestStatus.CLOSED):
+    if assistance_request.status not in lifecycle.FEEDBACK_OPEN:
         raise RequestError("feedback_not_open")
     if feedback_of(assistance_request) is not None:
         raise RequestError("feedback_given")

@@ -260,7 +260,7 @@ def _load_attachment(request_id: int, attachment_id: int):
     assistance_request = _load(request_id)
     attachment = db.session.get(Attachment, attachment_id)
     found_or_404(attachment, attachment is not None and attachment.request_id == assistance_request.id)
-    found_or_404(attachment, access.may_read_part(_user(), assistance_request, attachment.tlp, "attachment"))
+    found_or_404(attachment, access.may_read_attachment(_user(), assistance_request, attachment))
     return assistance_request, attachment
 
 

@@ -42,5 +42,6 @@ def backdate(assistance_request, hours: float) -> None:
 
 
 def step(assistance_request, to_status: S, actor, hours_ago: float = 0, note: str = "step") -> None:
-    lifecycle.transition(assistance_request, to_status, actor, note, at=utcnow() - timedelta(hours=hours_ago))
+    lifecycle.transition(assistance_request, to_status, actor, note, at=utcnow() - timedelta(hours=hours_ago),
+                         **lifecycle.backfill_details(to_status))
     db.session.commit()

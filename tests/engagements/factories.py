@@ -74,7 +74,7 @@ def make_assistance_request(member=None, status: S = S.MATCHING, coordinator=Non
     db.session.flush()
     for step in MAIN_PATH[:MAIN_PATH.index(status) + 1]:
         actor = member if lifecycle.MEMBER in lifecycle.rule_for(assistance_request, step).actors else coordinator
-        lifecycle.transition(assistance_request, step, actor, "")
+        lifecycle.transition(assistance_request, step, actor, "", **lifecycle.backfill_details(step))
     db.session.commit()
     return assistance_request
 

@@ -1,12 +1,14 @@
 """The demo's invitations and engagements agree with each request's status and with experts' commitments."""
 import sqlalchemy as sa
 
+from expertnet.attachments.services import attachments_of
 from expertnet.demo.engagements import STAGE
 from expertnet.demo.seed import seed_demo_network
 from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus
 from expertnet.engagements.services import OPEN_ENGAGEMENT
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
+from expertnet.need_to_know import accepted_outcomes
 from expertnet.requests.models import AssistanceRequest, RequestStatus as S
 
 
@@ -30,6 +32,17 @@ def test_demo_history_is_consistent(app):
         open_engagements = db.session.scalar(sa.select(sa.func.count(Engagement.id)).where(
             Engagement.expert_id == profile.id, Engagement.status.in_(OPEN_ENGAGEMENT)))
         assert profile.commitments == pending + open_engagements
+    # Issue 13: pending invitations only where the request still invites; alternates close when it fills; a
+    # delivered request's reports are accepted and come with their findings, its experts find the agency's files.
+    pending = db.session.scalars(sa.select(Invitation).where(Invitation.status == InvitationStatus.PENDING)).all()
+    assert pending and {i.request.status for i in pending} == {S.INVITING}
+    closed = db.session.scalars(sa.select(Invitation).where(Invitation.closed_because.is_not(None))).all()
+    assert closed and {i.closed_because.value for i in closed} == {"request_filled"}
+    for delivered in db.session.scalars(sa.select(AssistanceRequest).where(AssistanceRequest.status == S.DELIVERED)):
+        outcomes = accepted_outcomes(delivered)
+        assert outcomes and all(o.deliverables for o in outcomes)
+        agency_files = [a for a in attachments_of(delivered) if a.engagement_id is None]
+        assert [a.filename for a in agency_files] == ["briefing-pack.pdf"]
     declined = db.session.scalars(sa.select(Invitation).where(Invitation.status == InvitationStatus.DECLINED)).all()
     assert declined and all(i.decline_reason for i in declined)
 

@@ -110,7 +110,7 @@ def test_commitments_are_counted_from_the_rows_not_from_the_stored_number(coordi
     assert db.session.get(ExpertProfile, expert.id).commitments == 1
 
 
-def test_accept_needs_current_terms_and_assigns_when_enough(coordinator):
+def test_accept_needs_current_terms_and_assigns_at_the_first_acceptance(coordinator):
     assistance_request = make_assistance_request(coordinator=coordinator, experts_wanted=2)
     first, second = make_expert(), make_expert()
     inv1, inv2 = invite(coordinator, assistance_request, first), invite(coordinator, assistance_request, second)
@@ -120,9 +120,11 @@ def test_accept_needs_current_terms_and_assigns_when_enough(coordinator):
         services.accept_terms(first.user, inv1, "2020-1")
     engagement = accept(inv1)
     assert engagement.status == EngagementStatus.PLANNED and inv1.terms_version == CONFIDENTIALITY_TERMS_VERSION
-    assert assistance_request.status == S.INVITING  # one of two
-    accept(inv2)
+    # The first engagement assigns the request (issue 13 bug 4), though one of two experts is still invited.
     assert assistance_request.status == S.ASSIGNED and assistance_request.assigned_at is not None
+    assert inv2.status == InvitationStatus.PENDING
+    accept(inv2)
+    assert assistance_request.status == S.ASSIGNED
     assert db.session.get(ExpertProfile, first.id).commitments == 1  # the engagement holds the commitment
     assert {"invitation.terms_accepted", "invitation.accepted", "engagement.planned", "request.assigned"} <= set(actions())
 

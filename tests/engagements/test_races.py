@@ -192,3 +192,36 @@ def test_two_workers_ending_lapsed_access_at_once_record_it_once(app, coordinato
 
     assert sorted(at_once(app, [end_and_commit, end_and_commit])) == [0, 1]
     assert audit_count("need_to_know.ended", first.id) == 1
+
+
+@pytest.mark.parametrize("trial", range(6))
+def test_closing_the_request_while_the_expert_accepts_has_one_outcome(app, coordinators, trial):
+    """Issue 13 bug 2: the coordinator closes the request as the second expert accepts. Either the acceptance
+    came first (an engagement, closed with the request, or the close refused as stale) or the close did (the
+    invitation closed because of it, the acceptance refused); never both, never a 500, places counted right."""
+    coordinator = coordinators[0]
+    assistance_request = make_assistance_request(status=S.MATCHING, coordinator=coordinator, experts_wanted=2)
+    accept(invite(coordinator, assistance_request, make_expert()))
+    profile = make_expert()
+    invitation = invite(coordinator, assistance_request, profile)
+    services.accept_terms(profile.user, invitation, services.CONFIDENTIALITY_TERMS_VERSION)
+    expert_client, coordinator_client = signed_in(app, profile.user), signed_in(app, coordinator)
+    db.session.commit()
+    accept_url = f"/invitations/{invitation.id}/accept"
+    close_url = f"/coordination/requests/{assistance_request.id}/move"
+    close = {"to_status": "closed", "note": "Closing with one expert.", "confirm_close": "y"}
+    accepted, closed = statuses(at_once(app, [lambda: expert_client.post(accept_url),
+                                              lambda: coordinator_client.post(close_url, data=close)]))
+    db.session.expire_all()
+    invitation, request_now = db.session.get(Invitation, invitation.id), db.session.get(AssistanceRequest,
+                                                                                        assistance_request.id)
+    moves = audit_count("invitation.accepted", invitation.id) + audit_count("invitation.revoked", invitation.id)
+    assert moves == 1, "exactly one outcome for the invitation"
+    if invitation.status == IS.REVOKED:
+        assert invitation.closed_because.value == "request_closed" and invitation.engagement is None
+        assert (accepted, closed) == (409, 303) and request_now.status == S.CLOSED
+    else:
+        assert invitation.status == IS.ACCEPTED and accepted == 302 and closed in (303, 409)
+        expected = ES.CLOSED if request_now.status == S.CLOSED else ES.PLANNED
+        assert invitation.engagement.status == expected
+    assert commitments_drift() == {}

@@ -134,7 +134,10 @@ def test_a_withdrawn_experts_acceptance_no_longer_counts_towards_the_experts_wan
     first = accept(invite(coordinator, assistance_request, make_expert()))
     services.withdraw_expert(coordinator, first, "Conflict found")
     db.session.commit()
-    accept(invite(coordinator, assistance_request, make_expert()))
-    assert assistance_request.status == S.INVITING, "one expert on the request, two wanted"
-    accept(invite(coordinator, assistance_request, make_expert()))
+    second, third = (invite(coordinator, assistance_request, make_expert()) for _ in range(2))
+    alternate = invite(coordinator, assistance_request, make_expert())
+    accept(second)
+    assert alternate.status == IS.PENDING, "one expert on the request, two wanted: the others stay invited"
+    accept(third)
     assert assistance_request.status == S.ASSIGNED
+    assert alternate.status == IS.REVOKED and alternate.closed_because.value == "request_filled"

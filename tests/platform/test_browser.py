@@ -47,7 +47,8 @@ def test_anonymous_pages_in_both_languages_and_widths(app, live_server, page_fac
         page.problems.assert_clean()
 
 
-SKIPPED_LINK_PARTS = ("/download", "/export", ".csv", ".json", "/static/")
+# Files download rather than open as pages (the agency's files and the experts' deliverables among them).
+SKIPPED_LINK_PARTS = ("/download", "/export", ".csv", ".json", "/static/", "/attachments/", "/deliverables/")
 
 
 def same_site_links(page, base_url: str) -> list[str]:

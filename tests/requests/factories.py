@@ -56,7 +56,7 @@ def walk_to(assistance_request: AssistanceRequest, status: S, member, coordinato
     coordinator = coordinator or make_user(Role.COORDINATOR)
     for step in lifecycle.path_to(status):
         actor = member if lifecycle.MEMBER in lifecycle.rule_for(assistance_request, step).actors else coordinator
-        lifecycle.transition(assistance_request, step, actor, NOTES.get(step, ""))
+        lifecycle.transition(assistance_request, step, actor, NOTES.get(step, ""), **lifecycle.backfill_details(step))
     db.session.commit()
     return assistance_request
 

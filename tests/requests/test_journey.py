@@ -82,7 +82,11 @@ def test_full_member_journey(client, auth, users, sent_mail):
     auth.login(coordinator)
     page = client.get(f"/requests/{rid}").get_data(as_text=True)
     assert "Very practical." in page
-    client.post(f"/requests/{rid}/transition", data={"to_status": "closed"})
+    # The expert's engagement never reported here: closing anyway is refused until confirmed on the desk.
+    assert client.post(f"/requests/{rid}/transition", data={"to_status": "closed"}).status_code == 302
+    db.session.refresh(assistance_request)
+    assert assistance_request.status == S.EVALUATION
+    client.post(f"/coordination/requests/{rid}/move", data={"to_status": "closed", "confirm_close": "y"})
     db.session.refresh(assistance_request)
     assert assistance_request.status == S.CLOSED and assistance_request.closed_at
     assert db.session.scalar(sa.select(sa.func.count(Feedback.id))) == 1
