@@ -3,7 +3,7 @@ rejected or filled), so the expert's page can say it (issue 13 bug 2); engagemen
 the coordinator accepted the report, from which the agency sees it (issue 13, the member sees the outcome)
 
 Revision ID: c4e8a2f6d1b3
-Revises: b7d3e9a1c5f2
+Revises: 34fdbda6e29d
 Create Date: 2026-12-06 21:30:00
 
 """
@@ -13,7 +13,7 @@ import expertnet.db
 
 
 revision = 'c4e8a2f6d1b3'
-down_revision = 'b7d3e9a1c5f2'
+down_revision = '34fdbda6e29d'
 branch_labels = None
 depends_on = None
 
