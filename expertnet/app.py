@@ -102,8 +102,8 @@ def register_sqlite_pragmas(app: Flask) -> None:
 
     Python's sqlite3 driver opens a transaction only before its first INSERT/UPDATE/DELETE, so a SAVEPOINT
     (`begin_nested`) issued earlier opened the transaction itself and its RELEASE committed everything: a
-    rollback afterwards could not undo it. As SQLAlchemy's SQLite dialect documents, the driver's own
-    transaction handling is switched off and every transaction starts with an explicit BEGIN."""
+    rollback afterwards could not undo it. A savepoint therefore first opens the transaction when none is
+    open. (Reads keep running outside transactions, so a page that only reads holds no lock on the file.)"""
     import sqlalchemy as sa
 
     if not app.config["SQLALCHEMY_DATABASE_URI"].startswith("sqlite"):
@@ -112,15 +112,15 @@ def register_sqlite_pragmas(app: Flask) -> None:
     with app.app_context():
         @sa.event.listens_for(db.engine, "connect")
         def _on_connect(dbapi_connection, _record):
-            dbapi_connection.isolation_level = None
             cursor = dbapi_connection.cursor()
             cursor.execute("PRAGMA foreign_keys=ON")
             cursor.execute("PRAGMA busy_timeout=5000")
             cursor.close()
 
-        @sa.event.listens_for(db.engine, "begin")
-        def _on_begin(connection):
-            connection.exec_driver_sql("BEGIN")
+        @sa.event.listens_for(db.engine, "savepoint")
+        def _begin_before_savepoint(connection, _name):
+            if not connection.connection.dbapi_connection.in_transaction:
+                connection.exec_driver_sql("BEGIN")
 
 
 def register_blueprints(app: Flask) -> None:

@@ -1,6 +1,8 @@
 """Request pages: the agency files, follows, discusses and rates its requests; coordinators act on them
 from the detail page. Each view: load through the scoped query (404) -> check -> service; the action seam
 commits once and answers refusals."""
+from functools import wraps
+
 from flask import abort, current_app, flash, redirect, render_template, request as http, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -167,12 +169,17 @@ def _render_detail(assistance_request, status: int = 200, **forms):
     return render_template("requests/detail.html", **context, **forms), status
 
 
-def _member_step(request_id: int, act, success_message):
-    """The agency's own lifecycle steps: load their request, act, say so."""
-    assistance_request = _load_owned(request_id)
-    act(assistance_request)
-    flash(success_message(assistance_request), "success")
-    return _to_detail(assistance_request)
+def member_step(rule: str, success_message):
+    """The agency's own lifecycle step on its request: load it (theirs only), act, say so with `success_message`."""
+    def register(act):
+        @wraps(act)
+        def run(request_id: int):
+            assistance_request = _load_owned(request_id)
+            act(assistance_request)
+            flash(success_message(assistance_request), "success")
+            return _to_detail(assistance_request)
+        return bp.post(f"/<int:request_id>{rule}")(login_required(action(refused=refused_on_detail)(run)))
+    return register
 
 
 def _posted_text(form, field: str) -> str:
@@ -181,32 +188,20 @@ def _posted_text(form, field: str) -> str:
     return form[field].data or ""
 
 
-@bp.post("/<int:request_id>/submit")
-@login_required
-@action(refused=refused_on_detail)
-def submit(request_id: int):
-    return _member_step(
-        request_id, lambda req: services.submit_request(_user(), req),
-        lambda req: _("Your request %(reference)s is submitted. The coordinators will triage it.",
-                      reference=req.reference))
+@member_step("/submit", lambda req: _("Your request %(reference)s is submitted. The coordinators will triage it.",
+                                      reference=req.reference))
+def submit(assistance_request):
+    services.submit_request(_user(), assistance_request)
 
 
-@bp.post("/<int:request_id>/withdraw")
-@login_required
-@action(refused=refused_on_detail)
-def withdraw(request_id: int):
-    reason = _posted_text(ReasonForm(), "reason")
-    return _member_step(request_id, lambda req: services.withdraw_request(_user(), req, reason),
-                        lambda req: _("The request is withdrawn."))
+@member_step("/withdraw", lambda req: _("The request is withdrawn."))
+def withdraw(assistance_request):
+    services.withdraw_request(_user(), assistance_request, _posted_text(ReasonForm(), "reason"))
 
 
-@bp.post("/<int:request_id>/answer")
-@login_required
-@action(refused=refused_on_detail)
-def answer(request_id: int):
-    text = _posted_text(AnswerForm(), "answer")
-    return _member_step(request_id, lambda req: services.answer_information_request(_user(), req, text),
-                        lambda req: _("Thank you. Your answer is sent and the request is back in triage."))
+@member_step("/answer", lambda req: _("Thank you. Your answer is sent and the request is back in triage."))
+def answer(assistance_request):
+    services.answer_information_request(_user(), assistance_request, _posted_text(AnswerForm(), "answer"))
 
 
 @bp.post("/<int:request_id>/messages")

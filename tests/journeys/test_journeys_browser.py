@@ -60,6 +60,12 @@ def db_request() -> AssistanceRequest:
     return db.session.scalars(sa.select(AssistanceRequest)).one()
 
 
+# What sticks out past the right edge (or, in Arabic, the left one), for the failure message.
+WIDER_THAN_THE_PAGE = """() => [...document.querySelectorAll('main *')]
+    .filter(e => { const r = e.getBoundingClientRect(); return r.right > innerWidth + 1 || r.left < -1; })
+    .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${e.className} ${(e.textContent || '').trim().slice(0, 40)}`)"""
+
+
 class Visitor:
     """One person's browser (its own context, so its own sign-in) driven at one width; each page it shows is also
     looked at the other width (desktop or phone) before going on."""
@@ -123,7 +129,7 @@ class Visitor:
 
         def fits() -> None:
             assert page.evaluate("document.scrollingElement.scrollWidth <= window.innerWidth"), \
-                f"{path} scrolls sideways at {page.viewport_size['width']} px"
+                f"{path} scrolls sideways at {page.viewport_size['width']} px: {page.evaluate(WIDER_THAN_THE_PAGE)}"
 
         self.at_both_widths(fits)
         return self
