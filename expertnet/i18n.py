@@ -3,6 +3,8 @@
 Each feature keeps its own catalogue in <feature>/translations, so features are translated independently;
 Flask-Babel merges them.
 """
+from contextlib import contextmanager
+from contextvars import ContextVar
 from datetime import date, datetime
 from pathlib import Path
 
@@ -11,7 +13,8 @@ from babel import Locale, dates, lists
 from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po
 from flask import current_app, has_request_context, request, session
-from flask_babel import format_decimal, get_locale, get_timezone, lazy_gettext as _l, ngettext, to_user_timezone
+from flask_babel import (
+    format_decimal, get_locale, get_timezone, lazy_gettext as _l, ngettext, refresh, to_user_timezone)
 from flask_login import current_user
 from markupsafe import Markup, escape
 
@@ -63,8 +66,26 @@ def language_choices(codes, locale: str) -> list[tuple[str, str]]:
     return [(code, names.get(code, code)) for code in codes]
 
 
+# While a message for someone else is rendered (`in_time_zone_of`), their zone, not the signed-in user's.
+_recipient_zone: ContextVar[str | None] = ContextVar("recipient_zone", default=None)
+
+
+@contextmanager
+def in_time_zone_of(zone: str | None):
+    """Render for another person: times in their zone (the installation's when they chose none)."""
+    token = _recipient_zone.set(zone if zone in TIME_ZONES else current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    refresh()  # Flask-Babel caches the zone per request; the forced locale survives this
+    try:
+        yield
+    finally:
+        _recipient_zone.reset(token)
+        refresh()
+
+
 def select_timezone() -> str:
     """The signed-in user's IANA zone, else the installation's (`BABEL_DEFAULT_TIMEZONE`)."""
+    if (recipient := _recipient_zone.get()) is not None:
+        return recipient
     if has_request_context() and current_user and current_user.is_authenticated:
         zone = getattr(current_user, "time_zone", None)
         if zone in TIME_ZONES:

@@ -186,7 +186,7 @@ def request_password_reset(email: str) -> None:
         return
     token = make_token("reset", {"user": user.id, "fp": password_fingerprint(user.password_hash)})
     link = public_url("accounts.reset_password", token=token)
-    send_mail(user.email, "password_reset", user.locale, user=user, link=link)
+    send_mail(user.email, "password_reset", user.locale, time_zone=user.time_zone, user=user, link=link)
     record("auth.password_reset_requested", user, user)
 
 

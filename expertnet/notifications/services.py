@@ -21,6 +21,7 @@ from flask_babel import force_locale
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.extensions import db
+from expertnet.i18n import in_time_zone_of
 from expertnet.notifications.models import Notification, OutboxMessage, OutboxStatus
 
 log = logging.getLogger(__name__)
@@ -28,14 +29,15 @@ MAX_ATTEMPTS = 8
 
 
 def send_mail(recipient: str, template: str, locale: str | None = None, dedupe_key: str | None = None,
-              **context) -> OutboxMessage | None:
-    """Queue the message rendered from notifications/templates/mail/<template>.{txt,html,subject.txt}.
+              time_zone: str | None = None, **context) -> OutboxMessage | None:
+    """Queue the message rendered from notifications/templates/mail/<template>.{txt,html,subject.txt}, in the
+    recipient's language and time zone (the installation's default zone when they have none).
 
     With a dedupe_key, a second message with the same key is not queued (idempotent reminders).
     """
     if dedupe_key and db.session.scalar(sa.select(OutboxMessage.id).where(OutboxMessage.dedupe_key == dedupe_key)):
         return None
-    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]):
+    with force_locale(locale or current_app.config["BABEL_DEFAULT_LOCALE"]), in_time_zone_of(time_zone):
         context.setdefault("base_url", current_app.config["PUBLIC_BASE_URL"])
         subject = clean_header(render_template(f"mail/{template}.subject.txt", **context))
         text_body = render_template(f"mail/{template}.txt", **context)
@@ -66,7 +68,7 @@ def notify(user, template: str, to: Link, facts: dict[str, Any] | None = None, d
     never case text); `to` is the page it opens, which checks the reader's access again. A mail skipped as a
     duplicate (dedupe_key) makes no notification either.
     """
-    message = send_mail(user.email, template, user.locale, dedupe_key=dedupe_key, **context)
+    message = send_mail(user.email, template, user.locale, dedupe_key=dedupe_key, time_zone=user.time_zone, **context)
     if message is not None:
         db.session.add(Notification(user_id=user.id, kind=template, facts=facts or {}, endpoint=to.endpoint,
                                     link_args=to.args))
