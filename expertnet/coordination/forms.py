@@ -117,10 +117,11 @@ class InviteForm(FlaskForm):
     message = TextAreaField(_l("Message to the experts"), validators=[DataRequired(), Length(max=4000)],
                             description=_l("Why you are asking them; they see it with the shareable summary."))
     respond_by = DateField(_l("Answer by"), default=_default_deadline, validators=[DataRequired()])
-    keywords = HiddenField()
-    language = HiddenField()
-    region = HiddenField()
-    include_unavailable = HiddenField()
+    # The refinement the list was ranked with, carried along; ids apart from the refine form's fields on the page.
+    keywords = HiddenField(id="invite-keywords")
+    language = HiddenField(id="invite-language")
+    region = HiddenField(id="invite-region")
+    include_unavailable = HiddenField(id="invite-include-unavailable")
     submit_invite = SubmitField(_l("Send invitations"))
 
     def validate_respond_by(self, field):

@@ -31,12 +31,13 @@ class DeclineForm(FlaskForm):
 
 
 class NoteForm(FlaskForm):
-    body = TextAreaField(_l("Progress note"), validators=[DataRequired(), Length(max=5000)])
+    body = TextAreaField(_l("Progress note"), validators=[DataRequired(), Length(max=5000)], id="note-body")
     submit = SubmitField(_l("Add the note"))
 
 
 class MessageForm(FlaskForm):
-    body = TextAreaField(_l("Message to the agency and coordinators"), validators=[DataRequired(), Length(max=5000)])
+    body = TextAreaField(_l("Message to the agency and coordinators"), validators=[DataRequired(), Length(max=5000)],
+                         id="message-body")
     submit = SubmitField(_l("Send"))
 
 
@@ -47,7 +48,7 @@ class DeliverableForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    report = TextAreaField(_l("Completion report"), validators=[DataRequired(), Length(max=20000)],
+    report = TextAreaField(_l("Completion report"), validators=[DataRequired(), Length(max=20000)], id="report-text",
                            description=_l("What was done, what was delivered, and what the agency should do next."))
     days_spent = DecimalField(_l("Days spent (optional)"), places=1, validators=[Optional(), NumberRange(0, 365)])
     submit = SubmitField(_l("Submit the report"))

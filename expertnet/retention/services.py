@@ -10,7 +10,7 @@ from flask import current_app
 from expertnet.attachments.models import Attachment
 from expertnet.attachments.services import remove_attachment
 from expertnet.audit.services import record
-from expertnet.engagements.models import Engagement, EngagementNote, Invitation, Milestone
+from expertnet.engagements.models import Engagement, EngagementNote, ExclusionOverride, Invitation, Milestone
 from expertnet.extensions import db
 from expertnet.notifications.models import OutboxMessage, OutboxStatus
 from expertnet.requests.models import AssistanceRequest, Feedback, RequestEvent, RequestMessage, RequestStatus
@@ -24,6 +24,8 @@ DEPENDENT_TEXT = (
     (Feedback, ("comment",), Feedback.request_id),
     (Invitation, ("message", "decline_note"), Invitation.request_id),
     (Engagement, ("completion_report", "withdrawal_reason"), Engagement.request_id),
+    # A coordinator's reason for including an excluded expert may describe the case.
+    (ExclusionOverride, ("reason",), ExclusionOverride.request_id),
 )
 ENGAGEMENT_TEXT = ((EngagementNote, ("body",)), (Milestone, ("title",)))
 

@@ -60,6 +60,9 @@ def test_closing_the_request_closes_the_other_pending_invitation(app, client, au
     assert moved.details["closed_because"] == "request_closed" and moved.actor_id is None
     [mail] = mails("invitation_closed", second.expert.user.email)
     assert "closed this request" in mail.text_body
+    # The desk says the invitation closed with the request, not that a coordinator revoked it.
+    desk = client.get(f"/coordination/requests/{assistance_request.id}").get_data(as_text=True)
+    assert "Closed with the request" in desk
     # The expert's page says why and offers no answer any more; answering is a conflict, not a 500.
     auth.logout()
     auth.login(second.expert.user)

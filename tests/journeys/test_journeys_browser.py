@@ -66,6 +66,10 @@ WIDER_THAN_THE_PAGE = """() => [...document.querySelectorAll('main *')]
     .slice(0, 5).map(e => `${e.tagName.toLowerCase()}.${e.className} ${(e.textContent || '').trim().slice(0, 40)}`)"""
 
 
+DUPLICATE_IDS = """() => { const seen = new Set(), twice = new Set();
+    document.querySelectorAll('[id]').forEach(e => (seen.has(e.id) ? twice : seen).add(e.id)); return [...twice]; }"""
+
+
 class Visitor:
     """One person's browser (its own context, so its own sign-in) driven at one width; each page it shows is also
     looked at the other width (desktop or phone) before going on."""
@@ -132,6 +136,8 @@ class Visitor:
                 f"{path} scrolls sideways at {page.viewport_size['width']} px: {page.evaluate(WIDER_THAN_THE_PAGE)}"
 
         self.at_both_widths(fits)
+        twice = page.evaluate(DUPLICATE_IDS)
+        assert twice == [], f"{path}: ids {twice} name two elements each, so a label or a link is wrong"
         return self
 
     def assert_clean(self) -> None:

@@ -12,7 +12,7 @@ from expertnet.attachments.services import storage_path, store_attachment
 from expertnet.audit.models import AuditEvent
 from expertnet.config import environment_overrides
 from expertnet.db import utcnow
-from expertnet.engagements.models import Engagement, EngagementNote, EngagementStatus, Milestone
+from expertnet.engagements.models import Engagement, EngagementNote, EngagementStatus, ExclusionOverride, Milestone
 from expertnet.extensions import db
 from expertnet.retention.services import apply_purge
 from expertnet.notifications.models import OutboxMessage, OutboxStatus
@@ -58,6 +58,9 @@ def build_world(users):
     db.session.add(Feedback(request_id=world["old_closed"].id, author_id=member.id, usefulness=5, timeliness=4,
                             expertise=5, comment="Officer Haddad found it very useful."))
     world["engagement"] = closed_engagement(world["old_closed"], users["expert"])
+    db.session.add(ExclusionOverride(request_id=world["old_closed"].id, expert_id=world["engagement"].expert_id,
+                                     exclusion="language", reason="She reads the depot's Arabic manifests.",
+                                     created_by_id=coordinator.id))
     db.session.commit()
     return world
 
@@ -118,6 +121,7 @@ def test_apply_anonymises_old_archived_requests_and_keeps_their_statistics(runne
     assert (engagement.completion_report, engagement.invitation.message) == ("", "")
     assert [n.body for n in engagement.notes] == [""] and [m.title for m in engagement.milestones] == [""]
     assert engagement.status == EngagementStatus.CLOSED
+    assert db.session.scalar(sa.select(ExclusionOverride.reason).where(ExclusionOverride.request_id == old.id)) == ""
     assert db.session.scalar(sa.select(sa.func.count(Attachment.id)).where(Attachment.request_id == old.id)) == 0
     assert not file_path.exists()
     for name in ("recent_closed", "old_but_open"):
