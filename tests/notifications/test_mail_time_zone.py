@@ -24,13 +24,17 @@ def _invite_as(coordinator, expert_zone: str | None) -> OutboxMessage:
     return db.session.scalars(sa.select(OutboxMessage).where(OutboxMessage.recipient == expert.user.email)).one()
 
 
-def test_the_invitation_mail_is_in_the_experts_zone_while_the_coordinator_sees_theirs(app):
+def _coordinator_in_amman():
     coordinator = make_user(Role.COORDINATOR, locale="en")
     coordinator.time_zone = "Asia/Amman"
     db.session.commit()
+    login_user(coordinator)  # the action runs in the coordinator's request, as on the desk
+    return coordinator
+
+
+def test_the_invitation_mail_is_in_the_experts_zone_while_the_coordinator_sees_theirs(app):
     with app.test_request_context():
-        login_user(coordinator)
-        mail = _invite_as(coordinator, "America/Mexico_City")
+        mail = _invite_as(_coordinator_in_amman(), "America/Mexico_City")
         assert "12:00" in mail.text_body and "(Mexico City)" in mail.text_body
         assert "Amman" not in mail.text_body
         # The coordinator's own pages, in the same request, are back in their zone.
@@ -38,11 +42,7 @@ def test_the_invitation_mail_is_in_the_experts_zone_while_the_coordinator_sees_t
 
 
 def test_a_recipient_without_a_zone_gets_the_installations(app):
-    coordinator = make_user(Role.COORDINATOR, locale="en")
-    coordinator.time_zone = "Asia/Amman"
-    db.session.commit()
     with app.test_request_context():
-        login_user(coordinator)
-        mail = _invite_as(coordinator, None)
+        mail = _invite_as(_coordinator_in_amman(), None)
     assert "18:00" in mail.text_body or "6:00" in mail.text_body
     assert "Amman" not in mail.text_body
