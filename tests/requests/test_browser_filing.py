@@ -26,7 +26,7 @@ def _fill(page, text: dict) -> None:
     page.fill("input[name=title]", text["title"])
     page.fill("textarea[name=summary]", text["summary"])
     page.fill("textarea[name=gap_statement]", text["gap"])
-    page.select_option("select[name=topics]", ["customs-interdiction"])
+    page.check("input[name=topics][value=customs-interdiction]")
     page.select_option("select[name=country]", "JO")
     page.check("input[name=authorised_declaration]")
 
