@@ -31,7 +31,7 @@ NAV_ITEMS = (
     NavItem("admin.users", _l("Users"), (Role.ADMIN,)),
     NavItem("admin.taxonomy", _l("Taxonomy"), (Role.ADMIN,)),
     NavItem("admin.audit_log", _l("Audit log"), (Role.ADMIN,)),
-    NavItem("notifications.outbox", _l("Outbox"), (Role.ADMIN,)),
+    NavItem("admin.outbox", _l("Outbox"), (Role.ADMIN,)),
 )
 
 
