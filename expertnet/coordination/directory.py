@@ -11,8 +11,9 @@ from wtforms.validators import Length, Optional
 from expertnet.coordination.queue import Page
 from expertnet.engagements.models import Engagement, Invitation
 from expertnet.experts.directory import LOADS, SORTS, DirectoryFilters, known_values, search_experts
-from expertnet.experts.labels import AVAILABILITY_LABELS, language_name
+from expertnet.experts.labels import AVAILABILITY_LABELS
 from expertnet.extensions import db
+from expertnet.i18n import country_name, language_choices, region_name
 from expertnet.requests.models import AssistanceRequest, Feedback
 
 FILTER_FIELDS = ("q", "topic", "language", "country", "region", "availability", "load", "sort")
@@ -33,16 +34,15 @@ class DirectoryForm(Form):
     load = SelectField(_l("Load"), validators=[Optional()])
     sort = SelectField(_l("Sort by"), default="name", validators=[Optional()])
 
-    def __init__(self, formdata, topics: list[tuple[str, str]], locale: str, country_names: dict[str, str]):
+    def __init__(self, formdata, topics: list[tuple[str, str]], locale: str):
         super().__init__(formdata)
         known = known_values()
         anything = [("", _l("Any"))]
         self.topic.choices = anything + topics
-        self.language.choices = anything + sorted(((c, language_name(c, locale)) for c in known["language"]),
-                                                  key=lambda pair: pair[1])
-        self.country.choices = anything + sorted(((c, country_names.get(c, c)) for c in known["country"]),
-                                                 key=lambda pair: pair[1])
-        self.region.choices = anything + [(r, r) for r in known["region"]]
+        by_name = lambda pair: pair[1]  # noqa: E731 - the lists read in the reader's alphabet
+        self.language.choices = anything + sorted(language_choices(known["language"], locale), key=by_name)
+        self.country.choices = anything + sorted(((c, country_name(c, locale)) for c in known["country"]), key=by_name)
+        self.region.choices = anything + sorted(((r, region_name(r)) for r in known["region"]), key=by_name)
         self.availability.choices = anything + [(a.value, label) for a, label in AVAILABILITY_LABELS.items()]
         self.load.choices = anything + [(key, LOAD_LABELS[key]) for key in LOADS]
         self.sort.choices = [(key, SORT_LABELS[key]) for key in SORTS]

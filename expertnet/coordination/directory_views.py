@@ -1,6 +1,5 @@
 """The expert directory for coordinators: search and filter vetted experts, and each expert's page
 (profile facts, history with the network, feedback received, how the matcher sees them). Read-only."""
-from babel import Locale
 from flask import current_app, render_template, request
 
 from expertnet.accounts.policy import STAFF, found_or_404, roles_required
@@ -19,7 +18,7 @@ from expertnet.web_input import bounded_page
 @roles_required(*STAFF)
 def directory():
     topics = [(t.slug, t.label(locale())) for t in leaf_topics()]
-    form = DirectoryForm(request.args, topics, locale(), dict(Locale.parse(locale()).territories))
+    form = DirectoryForm(request.args, topics, locale())
     filters = form.filters()
     per_page = current_app.config["ITEMS_PER_PAGE"]
     page = directory_page(filters, bounded_page(per_page), per_page)

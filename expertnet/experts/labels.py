@@ -21,13 +21,6 @@ PUBLICATION_KIND_LABELS = {PublicationKind.PUBLICATION: _l("Publication"), Publi
 WORK_LANGUAGES = ("ar", "en", "fr", "es", "ru", "zh", "pt", "de", "it", "tr", "fa", "ur", "hi", "sw", "ha")
 
 
-def language_name(code: str, locale: str) -> str:
-    from babel import Locale
-
-    try:
-        return Locale.parse(locale).languages.get(code) or code
-    except (ValueError, TypeError):
-        return code
 
 
 def level_label(level) -> str:

@@ -8,9 +8,9 @@ from wtforms import (BooleanField, DateField, FieldList, Form, FormField, Intege
                      SelectMultipleField, StringField, SubmitField, TextAreaField)
 
 from expertnet.experts.labels import (AVAILABILITY_LABELS, LEVEL_LABELS, PROFICIENCY_LABELS,
-                                      PUBLICATION_KIND_LABELS, WORK_LANGUAGES, language_name)
+                                      PUBLICATION_KIND_LABELS, WORK_LANGUAGES)
 from expertnet.form_schema import FieldMarks, submitted_value
-from expertnet.i18n import country_choices, region_choices
+from expertnet.i18n import country_choices, language_choices, region_choices
 
 BLANK_ROWS = {"topics": 2, "languages": 1, "experiences": 1, "publications": 1, "blackouts": 1}
 
@@ -85,11 +85,11 @@ class ProfileForm(FlaskForm):
 
     def set_choices(self, topics: list, organisations: list, locale: str) -> None:
         topic_choices = [("", "—")] + [(t.slug, t.label(locale)) for t in topics]
-        language_choices = [("", "—")] + [(code, language_name(code, locale)) for code in WORK_LANGUAGES]
+        spoken = [("", "—")] + language_choices(WORK_LANGUAGES, locale)
         for row in self.topics:
             row.form.slug.choices = topic_choices
         for row in self.languages:
-            row.form.code.choices = language_choices
+            row.form.code.choices = spoken
         self.conflict_organisation_ids.choices = [(o.id, o.name) for o in organisations]
         self.countries.choices = self.conflict_countries.choices = country_choices(locale)
         self.regions.choices = region_choices(kept=self.regions.data or ())
