@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expertnet.db import (
-    ExpertFK, FreeText, IntPK, JsonList, OrganisationFK, ShortText, TimestampMixin, UserFK, enum_column, link_table)
+    DefaultNow, ExpertFK, FreeText, IntPK, JsonList, OrganisationFK, ShortText, TimestampMixin, UserFK, enum_column, link_table)
 from expertnet.extensions import db
 
 
@@ -130,3 +130,25 @@ class MatcherState(db.Model):
     id: Mapped[IntPK]
     data_version: Mapped[int] = mapped_column(default=0)
     changed_expert_ids: Mapped[JsonList]
+
+
+class MatcherTuning(db.Model):
+    """A configuration of the matcher learnt from coordinators' decisions (`flask matching tune`): stored only
+    when it ranked the held-out requests better than the configuration before it. The newest row is the one in
+    force (`matcher_bridge.tuned_parameters`); older rows are its history. Figures are NDCG@k."""
+
+    __tablename__ = "matcher_tuning"
+
+    id: Mapped[IntPK]
+    created_at: Mapped[DefaultNow]
+    created_by: Mapped[ShortText]  # who ran the command (a user's e-mail, or the system account's name)
+    parameters: Mapped[dict] = mapped_column(sa.JSON)  # ExpertMatcher parameters, e.g. {"language_bonus": 0.05}
+    k: Mapped[int]
+    seed: Mapped[int]
+    held_out_share: Mapped[float]
+    train_requests: Mapped[int]
+    held_out_requests: Mapped[int]
+    train_before: Mapped[float]
+    train_after: Mapped[float]
+    held_out_before: Mapped[float]
+    held_out_after: Mapped[float]
