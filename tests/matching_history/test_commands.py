@@ -53,9 +53,10 @@ def twins_history(client, auth, coordinator, invite_arabic_speaker: bool, n: int
     """Two experts with the same profile text: one covers Jordan, one speaks Arabic; each request (from Jordan,
     asking for Arabic) shows the Arabic speaker first (the language preference outweighs the region's), and the
     coordinator invites one of them, who accepts."""
-    regional = make_expert(**TWIN, capacity=10, countries=["JO"], regions=["middle-east"])
+    # The speaker first: on a tie of scores the lower id ranks first, so a tuning must do strictly better.
     speaker = make_expert(**TWIN, capacity=10, countries=["EG"], regions=[],
                           languages=[{"code": "ar", "proficiency": "native"}])
+    regional = make_expert(**TWIN, capacity=10, countries=["JO"], regions=["middle-east"])
     auth.login(coordinator)
     for number in range(n):
         assistance_request = matching_request(coordinator, f"Agency {number}", languages=["ar"])
