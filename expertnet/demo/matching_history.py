@@ -23,6 +23,7 @@ from expertnet.engagements import services
 from expertnet.engagements.models import EngagementStatus
 from expertnet.engagements.suggestions import rank_for_request
 from expertnet.experts.matcher_bridge import is_vetted, profile_query
+from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.matching_history.models import ShownList
 from expertnet.matching_history.services import record_shown
@@ -84,7 +85,7 @@ def seed_matching_history(admin, organisations: dict) -> None:
     members = {}
     for user in db.session.scalars(sa.select(User).where(User.role == Role.MEMBER).order_by(User.id)):
         members.setdefault(user.organisation_id, user)
-    profiles = db.session.scalars(profile_query()).all()
+    profiles = db.session.scalars(profile_query().order_by(ExpertProfile.id)).all()  # the same on every database
     used: dict[int, int] = {}
     for number, entry in enumerate(sorted(history(), key=lambda e: -e["days_ago"])):
         arabic = [c for c in coordinators if c.locale == "ar"]

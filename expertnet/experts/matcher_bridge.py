@@ -1,4 +1,5 @@
-"""THE bridge between the application and the matcher library (the only module importing expertnet.matching).
+"""THE bridge between the application and the matcher library (with its companion matcher_tuning.py, which
+evaluates and tunes it on coordinators' decisions, the only modules importing expertnet.matching).
 
 It sits with experts, below engagements: experts' services and pages capture their changes and show
 "how the matcher sees me" without importing engagements, which asks it for rankings (`rank_experts`, with the

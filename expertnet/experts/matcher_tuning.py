@@ -2,9 +2,10 @@
 judged queries, the in-force matcher is evaluated on them, and its weights are tuned on a train split and kept
 only when a held-out split ranks better (`flask matching evaluate` / `tune`, in matching_history).
 
-With matcher_bridge, the only module importing expertnet.matching. Judging ranks with the request's own rules
-that never change (its organisation's experts left out) but not today's capacity or availability: the
-judgments were made when those may have differed.
+With matcher_bridge, the only module importing expertnet.matching. A request is ranked as the suggestions page
+first ranks it (its texts, ticked topics, requested languages and country; a coordinator's refinements are not
+replayed), with the request's own rules that never change (its organisation's experts left out) but not
+today's capacity or availability: the judgments were made when those may have differed.
 """
 from __future__ import annotations
 
