@@ -68,6 +68,13 @@ class ExpertProfile(TimestampMixin, db.Model):
     conflict_organisations = relationship("Organisation", secondary=expert_conflict_organisation)
 
 
+class ExpertPart:
+    """A row of one expert's profile (an experience, a publication, a blackout period): it goes with the profile."""
+
+    id: Mapped[IntPK]
+    expert_id: Mapped[ExpertFK] = mapped_column(index=True)
+
+
 class ExpertTopic(db.Model):
     __tablename__ = "expert_topic"
 
@@ -79,12 +86,10 @@ class ExpertTopic(db.Model):
     topic = relationship("Topic")
 
 
-class Experience(db.Model):
+class Experience(ExpertPart, db.Model):
     __tablename__ = "experience"
     __table_args__ = (sa.CheckConstraint("end_year IS NULL OR end_year >= start_year", name="years_ordered"),)
 
-    id: Mapped[IntPK]
-    expert_id: Mapped[ExpertFK] = mapped_column(index=True)
     role: Mapped[ShortText]
     organisation: Mapped[ShortText] = mapped_column(default="")
     start_year: Mapped[int]
@@ -94,13 +99,11 @@ class Experience(db.Model):
     expert: Mapped[ExpertProfile] = relationship(back_populates="experiences")
 
 
-class Publication(db.Model):
+class Publication(ExpertPart, db.Model):
     """A publication written or a training given: both are evidence of expertise for the matcher."""
 
     __tablename__ = "publication"
 
-    id: Mapped[IntPK]
-    expert_id: Mapped[ExpertFK] = mapped_column(index=True)
     kind: Mapped[PublicationKind] = mapped_column(enum_column(PublicationKind), default=PublicationKind.PUBLICATION)
     title: Mapped[str] = mapped_column(sa.String(300))
     year: Mapped[int | None]
@@ -109,12 +112,10 @@ class Publication(db.Model):
     expert: Mapped[ExpertProfile] = relationship(back_populates="publications")
 
 
-class BlackoutPeriod(db.Model):
+class BlackoutPeriod(ExpertPart, db.Model):
     __tablename__ = "blackout_period"
     __table_args__ = (sa.CheckConstraint("ends_on >= starts_on", name="dates_ordered"),)
 
-    id: Mapped[IntPK]
-    expert_id: Mapped[ExpertFK] = mapped_column(index=True)
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     note: Mapped[ShortText] = mapped_column(default="")
