@@ -129,7 +129,9 @@ class MatcherState(db.Model):
     __tablename__ = "matcher_state"
 
     id: Mapped[IntPK]
-    data_version: Mapped[int] = mapped_column(default=0)
+    # 64 bits: each change adds a random step of up to 2**20 (see matcher_bridge._log_change); 32 bits
+    # would overflow after a few thousand changes, and PostgreSQL would refuse every later one.
+    data_version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     changed_expert_ids: Mapped[JsonList]
 
 
