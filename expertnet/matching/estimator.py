@@ -21,7 +21,8 @@ from .features import TermTable, count_matrix, display_surfaces, fit_units, quer
 from .hybrid import (DEFAULT_CROSS_DENSE_WEIGHT, DEFAULT_DENSE_AGGREGATION, DEFAULT_DENSE_FLOOR, DEFAULT_DENSE_WEIGHT,
                      HybridMixin)
 from .filters import FILTER_ORDER, Attributes, LanguageBits, apply_filters, concat_attributes, first_removals
-from .index import QueryVector, Segment, best_documents, build_segment, ranges, stack_dense, stack_segments
+from .index import (QueryVector, Segment, best_documents, build_segment, ranges, rows_by_segment, stack_dense,
+                    stack_segments)
 from .models import ExpertProfile, MatchQuery, RankedExpert, RankFilters, RankResult, Reason, Topic
 from .parallel import fork_available
 from .ranking import order_by_score
@@ -336,12 +337,8 @@ class ExpertMatcher(HybridMixin, BaseEstimator):
         share * its centroid weight + (1-share) * its weight in the expert's best document, times the query weight."""
         share = self._centroid_share
         out = np.zeros((len(positions), len(vector.idx)))
-        segment_of = np.searchsorted(self._offsets, positions, side="right") - 1
-        for index, segment in enumerate(self.segments_):
-            mine = np.flatnonzero(segment_of == index)
-            if not len(mine):
-                continue
-            rows = positions[mine] - self._offsets[index]
+        for index, mine, rows in rows_by_segment(self._offsets, positions):
+            segment = self.segments_[index]
             starts, ends = segment.doc_starts[rows], segment.doc_starts[rows + 1]
             docs = ranges(starts, ends)
             counts = ends - starts

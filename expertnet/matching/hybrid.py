@@ -15,6 +15,7 @@ from typing import NamedTuple
 import numpy as np
 
 from . import dense
+from .index import rows_by_segment
 from .models import ExpertProfile, RankedExpert, Reason
 
 # Defaults: the best point of matching_quality.GRID (324 points: dense_weight 0-0.5, cross_dense_weight 0.2-1.0,
@@ -121,12 +122,8 @@ class HybridMixin:
     def _closest_documents(self, positions: np.ndarray, query: DenseQuery) -> list[str | None]:
         """The shortened text of each position's document closest in meaning to the request."""
         labels: list[str | None] = [None] * len(positions)
-        segment_of = np.searchsorted(self._offsets, positions, side="right") - 1
-        for index, segment in enumerate(self.segments_):
-            mine = np.flatnonzero(segment_of == index)
-            if not len(mine):
-                continue
-            rows = positions[mine] - self._offsets[index]
+        for index, mine, rows in rows_by_segment(self._offsets, positions):
+            segment = self.segments_[index]
             best = dense.best_documents(segment.dense, segment.doc_starts, rows, query.vector, query.language,
                                         self.dense_weight, self.cross_dense_weight, self.dense_floor)
             for slot, doc in zip(mine.tolist(), best.tolist()):

@@ -174,6 +174,15 @@ class Segment:
         return combine_by_owner(owner, self.docs.indices[positions].astype(np.int64), values)
 
 
+def rows_by_segment(offsets: np.ndarray, positions: np.ndarray):
+    """(segment index, indices into positions, rows within that segment) for each segment holding some positions."""
+    segment_of = np.searchsorted(offsets, positions, side="right") - 1
+    for index in range(len(offsets) - 1):
+        mine = np.flatnonzero(segment_of == index)
+        if len(mine):
+            yield index, mine, positions[mine] - offsets[index]
+
+
 def best_documents(scores: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Position in `scores` of the first best document of each group of `counts` consecutive
     documents (groups without documents are skipped)."""

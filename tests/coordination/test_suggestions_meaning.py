@@ -11,7 +11,7 @@ from expertnet.extensions import db
 from expertnet.requests.models import RequestStatus as S
 from tests.conftest import make_organisation, make_user
 from tests.coordination.factories import make_assistance_request, make_expert
-from tests.coordination.test_suggestions_page import START, suggestions_page
+from tests.coordination.test_suggestions_page import START, coordinator, suggestions_page  # noqa: F401 - fixture
 
 STORAGE = dict(headline="Physical protection of toxic chemical storage sites",
                expertise_statement="Fences, locks, access control and stock checks so that nothing is stolen from "
@@ -22,11 +22,6 @@ ARABIC_REQUEST = dict(title="حماية مخازن المواد الكيميائ
                       gap_statement="اكتشف المفتشون نقصًا في البراميل بعد الجرد السنوي.",
                       desired_outcome="خطة لحماية المخازن وتدريب الحراس.", topics=("physical-protection",),
                       languages=[])
-
-
-@pytest.fixture
-def coordinator(app):
-    return make_user(Role.COORDINATOR)
 
 
 @pytest.fixture

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from expertnet.matching import (Document, EncoderUnavailableError, ExpertMatcher, ExpertProfile, IndexFormatError,
-                                MatchQuery, RankFilters, UniversalSentenceEncoder, VectorCache)
+                                RankFilters, UniversalSentenceEncoder, VectorCache)
 from expertnet.matching.models import REASON_KINDS
 
 ANY = RankFilters(vetted_only=False, require_capacity=False, require_available=False)
