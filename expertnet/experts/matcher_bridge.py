@@ -1,4 +1,5 @@
-"""THE bridge between the application and the matcher library (the only module importing expertnet.matching).
+"""THE bridge between the application and the matcher library (with its companion matcher_tuning.py, which
+evaluates and tunes it on coordinators' decisions, the only modules importing expertnet.matching).
 
 It sits with experts, below engagements: experts' services and pages capture their changes and show
 "how the matcher sees me" without importing engagements, which asks it for rankings (`rank_experts`, with the
@@ -15,6 +16,7 @@ experts already invited are applied per request here, because the matcher's attr
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 import threading
 from contextlib import contextmanager
@@ -29,7 +31,8 @@ from sqlalchemy.orm import selectinload
 from expertnet import matching
 from expertnet.accounts.services import account_changed
 from expertnet.db import utcnow
-from expertnet.experts.models import Availability, ExpertProfile, ExpertTopic, MatcherState, VettingStatus
+from expertnet.experts.models import (Availability, ExpertProfile, ExpertTopic, MatcherState, MatcherTuning,
+                                      VettingStatus)
 from expertnet.extensions import db
 from expertnet.taxonomy.models import Topic
 
@@ -83,6 +86,19 @@ def _account_changed(user) -> None:
 def mark_all_changed() -> None:
     """Call when something every profile depends on changed (taxonomy labels): processes refit."""
     _log_change(REFIT_ALL)
+
+
+def current_tuning() -> MatcherTuning | None:
+    """The configuration learnt from coordinators' decisions that is in force (the newest stored), if any."""
+    return db.session.scalar(sa.select(MatcherTuning).order_by(MatcherTuning.id.desc()).limit(1))
+
+
+def tuned_parameters() -> dict:
+    """The in-force tuning's parameters that this matcher has (a parameter a later version dropped is ignored);
+    `flask matching tune` stores a row and calls `mark_all_changed()`, so every process refits with them."""
+    tuning = current_tuning()
+    known = matching.ExpertMatcher().get_params()
+    return {name: value for name, value in (tuning.parameters if tuning else {}).items() if name in known}
 
 
 # ------------------------------------------------------------------ rows -> matcher profiles
@@ -197,8 +213,8 @@ class ProcessIndex:
         rows = db.session.scalars(profile_query()).all()
         self.profiles = {row.id: to_matcher_profile(row) for row in rows}
         self.calendars = {row.id: Calendar.of(row) for row in rows}
-        self.matcher = (matching.ExpertMatcher(taxonomy=matcher_topics(), encoder=configured_encoder(),
-                                               vector_cache=self.vectors).fit(self.profiles.values())
+        parameters = {**tuned_parameters(), "encoder": configured_encoder(), "vector_cache": self.vectors}
+        self.matcher = (matching.ExpertMatcher(taxonomy=matcher_topics(), **parameters).fit(self.profiles.values())
                         if self.profiles else None)
         self.version, self.taxonomy = version, taxonomy or taxonomy_stamp()
 
@@ -340,17 +356,23 @@ def _rank_included(index: ProcessIndex, query, includable: set[int], organisatio
         return []
 
 
+def request_query(assistance_request, extra_keywords: str = "", required_region: str | None = None) -> matching.MatchQuery:
+    """What the matcher is asked for a request: its texts (and a coordinator's extra keywords), ticked topics,
+    requested languages and its country (or the region a coordinator required)."""
+    return matching.MatchQuery(
+        text=_query_text(assistance_request, extra_keywords),
+        topics=tuple(t.slug for t in assistance_request.topics),
+        languages=frozenset(str(code).lower() for code in assistance_request.languages or []),
+        region=(required_region or assistance_request.country or None))
+
+
 def rank_experts(assistance_request, already_invited: set[int], k: int = 20, extra_keywords: str = "",
                  required_languages=(), required_region: str | None = None, include_unavailable: bool = False,
                  locale: str = "en", included_ids=frozenset()) -> Suggestions:
     """The best experts for a request, with reasons, and how many were left out for which reason
     (`already_invited`: expert ids the request's invitations exclude, counted as excluded_id; `included_ids`:
     experts a coordinator included although an OVERRIDABLE rule left them out, ranked after the others)."""
-    query = matching.MatchQuery(
-        text=_query_text(assistance_request, extra_keywords),
-        topics=tuple(t.slug for t in assistance_request.topics),
-        languages=frozenset(str(code).lower() for code in assistance_request.languages or []),
-        region=(required_region or assistance_request.country or None))
+    query = request_query(assistance_request, extra_keywords, required_region)
     with fresh_index() as index:
         if index.matcher is None:
             return Suggestions([], {}, True, 0)
@@ -384,6 +406,20 @@ def rank_experts(assistance_request, already_invited: set[int], k: int = 20, ext
     experts += [(rows[r.expert_id], r.score, r.reasons) for r in extra if _still_eligible(rows.get(r.expert_id))]
     return Suggestions(experts, counts, result.weak, result.eligible, named,
                        frozenset(r.expert_id for r in extra))
+
+
+def ranker_version() -> tuple[str, int | None]:
+    """(fingerprint of the matcher's parameters, expert data version) of this process's index: what the last
+    ranking in this process was made with (recorded with each suggestions list shown)."""
+    index = current_app.extensions.get("expert_matcher")
+    matcher = index.matcher if index is not None else None
+    if matcher is None:
+        return "", None
+    # Plain values as they are; objects (an encoder) by their type, as their repr may hold an address.
+    params = sorted((name, value if isinstance(value, (str, int, float, bool, dict, tuple, list, type(None)))
+                     else type(value).__name__) for name, value in matcher.get_params(deep=False).items()
+                    if name != "taxonomy")
+    return hashlib.blake2b(repr(params).encode(), digest_size=8).hexdigest(), index.version
 
 
 def describe_expert(profile: ExpertProfile, locale: str = "en", n: int = 15) -> list[matching.Reason]:
