@@ -41,6 +41,9 @@ class TextEncoder:
     name: str = ""
     dim: int = 0
 
+    def __deepcopy__(self, memo) -> "TextEncoder":
+        return self  # a model is read-only: sklearn.clone of a matcher shares it rather than copying its weights
+
     def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
         raise NotImplementedError
 
@@ -113,6 +116,9 @@ class VectorCache:
     def __init__(self):
         self.vectors: dict[bytes, np.ndarray] = {}
         self.encoded = 0
+
+    def __deepcopy__(self, memo) -> "VectorCache":
+        return self  # shared on purpose: a clone (sklearn.clone, evaluation.with_params) reuses the vectors
 
     @staticmethod
     def key(encoder_name: str, text: str) -> bytes:

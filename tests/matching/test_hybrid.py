@@ -162,3 +162,12 @@ def test_a_cache_only_holds_the_documents_of_the_index(encoder):
     assert len(cache) == sum(len(p.documents) for p in EXPERTS)
     ExpertMatcher(encoder=encoder, vector_cache=cache).fit(EXPERTS[:2])
     assert len(cache) == 3
+
+
+def test_a_clone_shares_the_encoder_and_the_vectors(encoder):
+    from sklearn.base import clone
+    counting = CountingEncoder(encoder)
+    matcher = ExpertMatcher(encoder=counting, vector_cache=VectorCache()).fit(EXPERTS)
+    copy = clone(matcher).set_params(field_weights={"statement": 2.0}).fit(EXPERTS)  # what tuning a fit parameter does
+    assert copy.encoder is counting and copy.vector_cache_ is matcher.vector_cache_
+    assert len(counting.documents) == sum(len(p.documents) for p in EXPERTS)  # nothing encoded twice
