@@ -15,11 +15,13 @@ from __future__ import annotations
 
 import hashlib
 import importlib
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
+import scipy.sparse as sp
 
 from . import text as textlib
 from .errors import MatchingInputError
@@ -83,15 +85,16 @@ def unit_rows(vectors: np.ndarray) -> np.ndarray:
     return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0).astype(np.float32, copy=False)
 
 
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
 def text_language(text: str) -> str:
-    """'ar' when most words are Arabic, else 'en'/'fr'/'es' by stop words (text.detect_latin_language)."""
-    words = textlib.raw_words(text)
-    if not words:
-        return "other"
-    arabic = sum(1 for w in words if textlib.is_arabic(w))
-    if 2 * arabic > len(words):
+    """'ar' when most letters are Arabic, else 'en'/'fr'/'es' by stop words (text.detect_latin_language)."""
+    if not text.isascii() and len(_ARABIC_LETTER.findall(text)) > len(_LATIN_LETTER.findall(text)):
         return "ar"
-    return textlib.detect_latin_language(set(words))
+    words = textlib.raw_words(text)
+    return textlib.detect_latin_language(set(words)) if words else "other"
 
 
 def language_code(language: str | None, text: str) -> int:
@@ -183,19 +186,15 @@ class DenseBlock:
         owners = np.repeat(np.arange(n), counts)
         has_vector = np.array([k is not None for k in self.keys], dtype=bool)
         weights = np.where(has_vector, field_weight, 0.0).astype(np.float32)
-        centroids = np.zeros((n, self.vectors.shape[1]), dtype=np.float32)
-        for first in range(0, n, SUMMARY_BLOCK):  # block by block: small temporaries
-            last = min(first + SUMMARY_BLOCK, n)
-            d0, d1 = int(doc_starts[first]), int(doc_starts[last])
-            np.add.at(centroids, owners[d0:d1], self.vectors[d0:d1] * weights[d0:d1, None])
+        # Each expert's weighted sum of its documents' rows: one sparse (experts x documents) product.
+        summing = sp.csr_matrix((weights, np.arange(len(weights)), np.asarray(doc_starts, dtype=np.int64)),
+                                shape=(n, len(weights)))
+        centroids = np.asarray(summing @ self.vectors, dtype=np.float32)
         tally = np.zeros((n, len(LANGUAGES)), dtype=np.float32)
         np.add.at(tally, (owners, self.languages.astype(np.int64)), weights)
         self.centroids = unit_rows(centroids)
         self.expert_languages = tally.argmax(axis=1).astype(np.uint8)
         return self
-
-
-SUMMARY_BLOCK = 20_000
 
 
 def build_block(texts: list[str | None], languages: list[str | None], encoder: TextEncoder,
