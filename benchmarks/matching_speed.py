@@ -98,16 +98,20 @@ def worker_ours(n_experts: int, n_requests: int, jobs: int) -> dict:
     out["peak_workers"] = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss * 1024
     filters = RankFilters(exclude_organisation_ids=frozenset({1}))
     out["latency"] = timed(lambda r: matcher.rank(MatchQuery(r), k=K, filters=filters), requests)
+    out.update(timed_updates(matcher, network, n_experts))
+    out["peak"] = peak_bytes()
+    return out
+
+
+def timed_updates(matcher, network, n_experts: int) -> dict:
+    """Median and max ms of UPDATES one-profile updates (new text for an existing expert)."""
     update_times = []
     for i in range(UPDATES):
-        replacement = replace(network.profile(i), expert_id=i * 7 % n_experts)  # new text for an existing expert
+        replacement = replace(network.profile(i), expert_id=i * 7 % n_experts)
         start = time.perf_counter()
         matcher.update(replacement)
         update_times.append((time.perf_counter() - start) * 1000)
-    out["update"] = float(np.median(update_times))
-    out["update_max"] = float(np.max(update_times))
-    out["peak"] = peak_bytes()
-    return out
+    return {"update": float(np.median(update_times)), "update_max": float(np.max(update_times))}
 
 
 DENSE_DIM = 512
@@ -167,14 +171,7 @@ def worker_hybrid(n_experts: int, n_requests: int, jobs: int) -> dict:
         matcher._dense_parts(query)
         dense_only.append((time.perf_counter() - began) * 1000)
     out["dense_part"] = dense_only
-    update_times = []
-    for i in range(UPDATES):
-        replacement = replace(network.profile(i), expert_id=i * 7 % n_experts)
-        began = time.perf_counter()
-        matcher.update(replacement)
-        update_times.append((time.perf_counter() - began) * 1000)
-    out["update"] = float(np.median(update_times))
-    out["update_max"] = float(np.max(update_times))
+    out.update(timed_updates(matcher, network, n_experts))
     out["peak"] = peak_bytes()
     return out
 
