@@ -28,6 +28,7 @@ from .errors import MatchingInputError
 
 LANGUAGES = ("en", "fr", "es", "ar", "other")  # a document's language is its index in this tuple (uint8)
 LABEL_CHARS = 90  # the 'close in meaning to ...' reason names at most this much of the document
+ENCODED_CHARS = 4000  # texts are encoded up to this length (the encoder's cost grows with it; meaning is up front)
 
 
 class EncoderUnavailableError(MatchingInputError):
@@ -201,7 +202,7 @@ def build_block(texts: list[str | None], languages: list[str | None], encoder: T
                 cache: VectorCache) -> DenseBlock:
     """Vectors (from the cache, encoding what is new) of documents; None texts get zero rows."""
     present = [i for i, t in enumerate(texts) if t is not None]
-    keys, found = cache.lookup(encoder, [texts[i] for i in present])  # type: ignore[misc]
+    keys, found = cache.lookup(encoder, [texts[i][:ENCODED_CHARS] for i in present])  # type: ignore[index]
     vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     vectors[present] = found
     all_keys: list = [None] * len(texts)

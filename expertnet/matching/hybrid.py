@@ -84,7 +84,7 @@ class HybridMixin:
     def _dense_query(self, text: str) -> DenseQuery | None:
         if self.encoder is None or not text.strip():
             return None
-        vector = self.encoder.encode_queries([text])[0].astype(np.float32)
+        vector = self.encoder.encode_queries([text[:dense.ENCODED_CHARS]])[0].astype(np.float32)
         return DenseQuery(vector, dense.language_code(None, text))
 
     def _dense_parts(self, query: DenseQuery | None) -> np.ndarray | None:

@@ -171,3 +171,12 @@ def test_a_clone_shares_the_encoder_and_the_vectors(encoder):
     copy = clone(matcher).set_params(field_weights={"statement": 2.0}).fit(EXPERTS)  # what tuning a fit parameter does
     assert copy.encoder is counting and copy.vector_cache_ is matcher.vector_cache_
     assert len(counting.documents) == sum(len(p.documents) for p in EXPERTS)  # nothing encoded twice
+
+
+def test_long_texts_are_encoded_up_to_a_bound(encoder):
+    from expertnet.matching.dense import ENCODED_CHARS
+    counting = CountingEncoder(encoder)
+    long_text = STORAGE + " and more about warehouses" * 2000
+    matcher = ExpertMatcher(encoder=counting).fit([expert(1, long_text)])
+    assert [len(t) for t in counting.documents] == [ENCODED_CHARS]
+    assert ids(matcher.rank(ARABIC_REQUEST * 200, filters=ANY)) == [1]
