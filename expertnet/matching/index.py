@@ -22,6 +22,7 @@ import numpy as np
 import scipy.sparse as sp
 from scipy.sparse import _sparsetools
 
+from .dense import DenseBlock, stack_blocks
 from .filters import Attributes
 
 
@@ -116,6 +117,7 @@ class Segment:
     norm: np.ndarray               # float64 Z of each expert (0 for empty profiles)
     attributes: Attributes
     layout: SlotLayout             # derived from doc_starts (SlotLayout.of) by whoever builds or loads the segment
+    dense: DenseBlock | None = None  # the documents' sentence vectors (with an encoder; see dense.py)
 
     def __post_init__(self) -> None:
         self._inverse_norm = np.divide(1.0, self.norm, out=np.zeros(len(self)), where=self.norm > 0).astype(np.float32)
@@ -172,6 +174,15 @@ class Segment:
         return combine_by_owner(owner, self.docs.indices[positions].astype(np.int64), values)
 
 
+def rows_by_segment(offsets: np.ndarray, positions: np.ndarray):
+    """(segment index, indices into positions, rows within that segment) for each segment holding some positions."""
+    segment_of = np.searchsorted(offsets, positions, side="right") - 1
+    for index in range(len(offsets) - 1):
+        mine = np.flatnonzero(segment_of == index)
+        if len(mine):
+            yield index, mine, positions[mine] - offsets[index]
+
+
 def best_documents(scores: np.ndarray, counts: np.ndarray) -> np.ndarray:
     """Position in `scores` of the first best document of each group of `counts` consecutive
     documents (groups without documents are skipped)."""
@@ -212,8 +223,9 @@ def expert_norms(docs: sp.csr_matrix, doc_starts: np.ndarray, field_weight: np.n
 
 
 def build_segment(docs: sp.csr_matrix, doc_starts: np.ndarray, field_weight: np.ndarray,
-                  max_weight: float, attributes: Attributes) -> Segment:
-    """Norms and the term-major copy from unit document rows and their field weights."""
+                  max_weight: float, attributes: Attributes, dense: DenseBlock | None = None) -> Segment:
+    """Norms and the term-major copy from unit document rows and their field weights (and the experts'
+    dense centroids when the documents have vectors)."""
     docs = compact_csr(docs)
     doc_starts = np.asarray(doc_starts, dtype=np.int64)
     field_weight = np.asarray(field_weight, dtype=np.float64)
@@ -222,6 +234,7 @@ def build_segment(docs: sp.csr_matrix, doc_starts: np.ndarray, field_weight: np.
         docs=docs, doc_starts=doc_starts, field_weight=field_weight, max_weight=float(max_weight),
         terms=term_major(docs, field_weight, layout), norm=expert_norms(docs, doc_starts, field_weight),
         attributes=attributes, layout=layout,
+        dense=None if dense is None else dense.summarise(doc_starts, field_weight),
     )
 
 
@@ -254,3 +267,11 @@ def stack_segments(segments: list[Segment], keep: list[np.ndarray]) -> tuple[sp.
         starts.extend((starts[-1] + np.cumsum(np.diff(segment.doc_starts)[rows])).tolist())
         kept_rows.append(rows)
     return sp.vstack(docs, format="csr"), np.asarray(starts, np.int64), np.concatenate(weights), kept_rows
+
+
+def stack_dense(segments: list[Segment], keep: list[np.ndarray]) -> DenseBlock | None:
+    """The dense blocks of the kept experts of several segments, in stack_segments' order (None without)."""
+    if any(s.dense is None for s in segments):
+        return None
+    return stack_blocks([s.dense.take(ranges(s.doc_starts[rows], s.doc_starts[rows + 1]))  # type: ignore[union-attr]
+                         for s, rows in zip(segments, keep)])

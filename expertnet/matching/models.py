@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 DOCUMENT_KINDS = ("headline", "statement", "biography", "topic", "experience", "publication")
 TOPIC_LEVELS = {"awareness": 1, "practitioner": 2, "expert": 3}
-REASON_KINDS = ("topic", "term", "language", "region")
+REASON_KINDS = ("topic", "term", "language", "region", "meaning")
 
 
 @dataclass(frozen=True)
@@ -40,10 +40,12 @@ class Topic:
 
 @dataclass(frozen=True)
 class Document:
-    """One piece of an expert's evidence; `kind` selects its field weight."""
+    """One piece of an expert's evidence; `kind` selects its field weight. `language` ('en', 'ar', ...) is
+    detected from the text when not given (it selects the dense blend weight, see hybrid.py)."""
 
     kind: str
     text: str
+    language: str | None = None
 
 
 @dataclass(frozen=True)
@@ -84,12 +86,14 @@ class Reason(NamedTuple):
     """One contributor to a score; a named tuple because a ranking creates hundreds of them."""
 
     label: str
-    kind: str  # 'topic' | 'term' | 'language' | 'region'
+    kind: str  # 'topic' | 'term' | 'language' | 'region' | 'meaning' (label: the closest document, shortened)
     share: float
 
     def __str__(self) -> str:
         if self.kind in ("language", "region"):
             return self.label
+        if self.kind == "meaning":
+            return f"close in meaning to \u201c{self.label}\u201d {round(self.share * 100)}%"
         return f"{self.label} {round(self.share * 100)}%"
 
 
@@ -100,10 +104,11 @@ class RankedExpert:
     reasons: list[Reason]
 
     def explanation(self, n: int = 3) -> str:
-        """'precursor controls 38%, customs 21%, Arabic' for a coordinator's screen."""
+        """'precursor controls 38%, customs 21%, close in meaning to “...” 30%, Arabic' for a coordinator's screen."""
         text_reasons = [r for r in self.reasons if r.kind in ("topic", "term")][:n]
+        meaning = [r for r in self.reasons if r.kind == "meaning"]
         others = [r for r in self.reasons if r.kind in ("language", "region")]
-        return ", ".join(str(r) for r in text_reasons + others)
+        return ", ".join(str(r) for r in text_reasons + meaning + others)
 
 
 @dataclass(frozen=True)

