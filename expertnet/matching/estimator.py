@@ -100,10 +100,9 @@ class ExpertMatcher(BaseEstimator):
             documents.extend(docs)
             doc_counts.append(len(docs))
         n_workers = self._n_workers(len(documents))
-        batch, all_surfaces = encoding.encode_documents(documents, _Many(table, n_workers), lexicon, _SurfaceStems(table),
-                                                        expand=table.expand_words)
-        surfaces = display_surfaces(table, all_surfaces)
-        del all_surfaces
+        batch, word_counts = encoding.encode_documents(documents, _Many(table, n_workers), lexicon, _SurfaceStems(table),
+                                                       expand=table.expand_words)
+        surfaces, surfaces_by_language = display_surfaces(table, word_counts)
         vocab, unit_docs = fit_units(batch, len(table.stems), len(lexicon.slugs), self.ngram_range[1] == 2,
                                      self.bigram_min_df, self.concept_weight, n_workers)
         del batch
@@ -117,6 +116,7 @@ class ExpertMatcher(BaseEstimator):
         del unit_docs
         self.term_table_ = TermTable(table.stems)
         self.surfaces_ = surfaces
+        self.surfaces_by_language_ = surfaces_by_language
         self.lexicon_ = lexicon
         self.vocabulary_ = vocab
         self.topics_ = [by_slug.get(slug) for slug in lexicon.slugs]
@@ -174,7 +174,8 @@ class ExpertMatcher(BaseEstimator):
             self._index_positions(index)
         vocab = self.vocabulary_
         self._labels = FeatureLabels(vocab.unigram_stems(), vocab.bigram_keys, vocab.n_stems, self.surfaces_,
-                                     vocab.concept_offset, self.topics_, self.lexicon_.slugs)
+                                     vocab.concept_offset, self.topics_, self.lexicon_.slugs,
+                                     self.surfaces_by_language_)
 
     @staticmethod
     def _fingerprint(segment: Segment, previous: str = "") -> str:

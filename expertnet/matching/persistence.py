@@ -76,6 +76,7 @@ def save_matcher(matcher, path) -> None:
         "shape": list(segment.docs.shape), "terms_shape": list(segment.terms.shape), "n_experts": len(segment),
         "max_field_weight": matcher.max_field_weight_, "n_stems": vocab.n_stems, "n_unigrams": vocab.n_unigrams,
         "n_concepts": vocab.n_concepts, "stems": matcher.term_table_.stems, "surfaces": matcher.surfaces_,
+        "surfaces_by_language": matcher.surfaces_by_language_,
         "lexicon": matcher.lexicon_.to_state(), "languages": matcher.language_bits_.codes,
         "region_keys": region_keys, "conflict_keys": conflict_keys,
     }
@@ -141,6 +142,9 @@ def load_matcher(cls, path, mmap: bool = True):
                                      manifest["n_concepts"], a["idf"], a["boost"])
     matcher.term_table_ = TermTable(manifest["stems"])
     matcher.surfaces_ = manifest["surfaces"]
+    # JSON keys are strings; an index saved before readers' own-language forms existed has none.
+    matcher.surfaces_by_language_ = {language: {int(stem): form for stem, form in forms.items()}
+                                     for language, forms in manifest.get("surfaces_by_language", {}).items()}
     matcher.lexicon_ = ConceptLexicon.from_state(manifest["lexicon"])
     by_slug = {t.slug: t for t in params["taxonomy"] or []}
     matcher.topics_ = [by_slug.get(slug) for slug in matcher.lexicon_.slugs]
