@@ -23,6 +23,20 @@ def language_name(code: str, display_language: str) -> str:
     return names.get(display_language) or names.get("en") or code
 
 
+# The levels at which experts hold topics, as the profile pages name them.
+LEVEL_NAMES = {
+    "awareness": {"en": "awareness", "ar": "إلمام", "fr": "notions", "es": "nociones"},
+    "practitioner": {"en": "practitioner", "ar": "ممارس", "fr": "praticien", "es": "profesional"},
+    "expert": {"en": "expert", "ar": "خبير", "fr": "expert", "es": "experto"},
+}
+
+
+def held_topic_label(topic_label: str, level: str, display_language: str) -> str:
+    """A ticked topic the expert holds, with their level: 'Physical protection (expert)'."""
+    names = LEVEL_NAMES.get(level, {})
+    return f"{topic_label} ({names.get(display_language) or names.get('en') or level})"
+
+
 def readable_word(surface: str) -> str:
     """Abbreviations are shown as written in the field ('IED', not 'ied')."""
     return surface.upper() if surface in abbreviations.EXPANSIONS else surface
