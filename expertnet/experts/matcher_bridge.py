@@ -31,6 +31,7 @@ from expertnet.accounts.services import account_changed
 from expertnet.db import utcnow
 from expertnet.experts.models import Availability, ExpertProfile, ExpertTopic, MatcherState, VettingStatus
 from expertnet.extensions import db
+from expertnet.geography import regions_of
 from expertnet.taxonomy.models import Topic
 
 STATE_ID = 1
@@ -255,6 +256,18 @@ def _query_text(assistance_request, extra_keywords: str) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def request_query(assistance_request, extra_keywords: str = "", required_region: str | None = None) -> matching.MatchQuery:
+    """The request as the matcher reads it: its text, and its own signals as soft preferences -- the topics its
+    agency ticked, the languages it asks for, and its place: the region a coordinator required, else the
+    request's country, with the regions that country lies in ("JO": "middle-east", "mena")."""
+    place = required_region or assistance_request.country or None
+    return matching.MatchQuery(
+        text=_query_text(assistance_request, extra_keywords),
+        topics=tuple(t.slug for t in assistance_request.topics),
+        languages=frozenset(str(code).lower() for code in assistance_request.languages or []),
+        region=place, regions=regions_of(place))
+
+
 def request_window(assistance_request) -> tuple[date, date]:
     start = assistance_request.start_date or utcnow().date()
     return start, assistance_request.end_date or start
@@ -324,11 +337,7 @@ def rank_experts(assistance_request, already_invited: set[int], k: int = 20, ext
     """The best experts for a request, with reasons, and how many were left out for which reason
     (`already_invited`: expert ids the request's invitations exclude, counted as excluded_id; `included_ids`:
     experts a coordinator included although an OVERRIDABLE rule left them out, ranked after the others)."""
-    query = matching.MatchQuery(
-        text=_query_text(assistance_request, extra_keywords),
-        topics=tuple(t.slug for t in assistance_request.topics),
-        languages=frozenset(str(code).lower() for code in assistance_request.languages or []),
-        region=(required_region or assistance_request.country or None))
+    query = request_query(assistance_request, extra_keywords, required_region)
     with fresh_index() as index:
         if index.matcher is None:
             return Suggestions([], {}, True, 0)
