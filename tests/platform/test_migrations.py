@@ -6,7 +6,6 @@ from alembic.script import ScriptDirectory
 from flask_migrate import downgrade, upgrade
 
 from expertnet.app import create_app
-from expertnet.db import utcnow
 from expertnet.extensions import db
 from tests.conftest import POSTGRES_URL, base_config
 
@@ -40,24 +39,4 @@ def test_upgrade_from_empty_matches_the_models_and_downgrade_works(tmp_path, app
         downgrade(revision="base")
         assert set(sa.inspect(db.engine).get_table_names()) <= {"alembic_version"}
         upgrade()  # leave the database as the other tests expect it
-        db.engine.dispose()
-
-
-def test_throttle_revision_normalises_stored_look_alike_addresses(tmp_path, app):
-    """Addresses stored before NFKC normalisation are rewritten; a twin of a taken address is left alone."""
-    db.session.remove()
-    fresh = _fresh_app(tmp_path)
-    with fresh.app_context():
-        downgrade(revision="base")
-        upgrade(revision="4715115e04c6")
-        insert = sa.text("INSERT INTO user_account (email, full_name, role, is_active, session_nonce, created_at, "
-                         "updated_at) VALUES (:email, 'X', 'expert', true, 'n', :now, :now)")
-        now = utcnow()
-        for email in ("ｎｏｏｒ＠lab.example", "ali@example.org", "ａｌｉ＠example.org"):
-            db.session.execute(insert, {"email": email, "now": now})
-        db.session.commit()
-        upgrade()
-        stored = set(db.session.scalars(sa.text("SELECT email FROM user_account")))
-        assert stored == {"noor@lab.example", "ali@example.org", "ａｌｉ＠example.org"}
-        db.session.remove()
         db.engine.dispose()
