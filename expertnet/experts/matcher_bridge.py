@@ -373,6 +373,14 @@ def rank_experts(assistance_request, already_invited: set[int], k: int = 20, ext
                        frozenset(r.expert_id for r in extra))
 
 
+def score_legend() -> dict[str, float]:
+    """What the suggestions page's legend quotes: the score under which a match is weak, and how much each of
+    the request's own signals raises a score (the matcher's settings, as the index is fitted with them)."""
+    settings = matching.ExpertMatcher()
+    return {"weak_below": settings.strong_match_threshold, "topic": settings.topic_bonus,
+            "language": settings.language_bonus, "region": settings.region_bonus}
+
+
 def describe_expert(profile: ExpertProfile, locale: str = "en", n: int = 15) -> list[matching.Reason]:
     """'How the matcher sees me': the heaviest terms and topics of the expert's own profile vector."""
     with fresh_index() as index:
