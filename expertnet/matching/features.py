@@ -545,8 +545,10 @@ ARABIC_CLITICS = ("وب", "وك", "ول", "فب", "فك", "فل", "و", "ف", "�
 
 
 def _without_clitic(word: str, spelling: dict[str, str]) -> str:
-    """An Arabic word without the function word written onto it, as the bare word was most often written
-    ('والمناطق' -> 'المناطق', else 'مناطق'; 'للمناطق' -> 'المناطق'), when that bare word was seen; else the word."""
+    """An Arabic word without the function word written onto it: as the bare word was most often written
+    when it was seen ('والمناطق' -> 'المناطق', else 'مناطق'; 'للمناطق' -> 'المناطق'); else, before the
+    article, as written without it ('والفنيين' -> 'الفنيين'); else the word: a bare 'وحمض' stays, since
+    without the bare word seen 'و' may be the word's own letter ('وزارة', 'وقود')."""
     for prefix in ARABIC_CLITICS:
         if word.startswith(prefix) and len(word) > len(prefix) + 2:
             rest = textlib.normalise_arabic(word[len(prefix):])
@@ -557,4 +559,13 @@ def _without_clitic(word: str, spelling: dict[str, str]) -> str:
             for candidate in candidates:
                 if candidate in spelling:
                     return spelling[candidate]
+    for prefix, article in ARTICLE_CLITICS:
+        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_AFTER_ARTICLE:
+            return article + word[len(prefix):]
     return word
+
+
+# A conjunction or preposition before the article, and the article left: 'و' + 'ال...', 'ل' + 'ل...' (for 'ال').
+# Not 'كال' or 'فال', which begin words as often ('كالسيوم', calcium).
+ARTICLE_CLITICS = (("وال", "ال"), ("بال", "ال"), ("ولل", "ال"), ("لل", "ال"))
+MIN_AFTER_ARTICLE = 3  # 'والد' (father), 'والي' (governor) keep their letters: too short to be و + ال + a word

@@ -89,3 +89,11 @@ def test_written_forms_survive_save_and_load(arabic, french, tmp_path):
         loaded = ExpertMatcher.load(tmp_path / language)
         assert labels(loaded, text, expert_id, language) == labels(matcher, text, expert_id, language)
     assert "contrôle" in labels(ExpertMatcher.load(tmp_path / "fr"), "precursor control", 11, "fr")
+
+
+def test_a_conjunction_before_the_article_is_dropped_but_a_words_own_first_letter_stays():
+    matcher = ExpertMatcher().fit([ExpertProfile(1, [
+        Document("statement", "تدريب المهندسين والفنيين في وزارة الصناعة على الوقود والمواد الخطرة بالمستودعات")])])
+    shown = labels(matcher, "والفنيين وزارة الوقود بالمستودعات", 1, "ar")
+    assert "الفنيين" in shown and "وزارة" in shown and "المستودعات" in shown
+    assert not {"والفنيين", "زارة", "بالمستودعات"} & set(shown)
