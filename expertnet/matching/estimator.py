@@ -6,6 +6,7 @@ import contextlib
 import functools
 import gc
 import hashlib
+import math
 import os
 from itertools import repeat
 
@@ -276,12 +277,16 @@ class ExpertMatcher(BaseEstimator):
             return None  # no factor: nothing to allocate
         factor = np.ones(len(self._alive))
         if ticked and self.topic_bonus:
-            factor += self.topic_bonus / (3.0 * len(ticked)) * self._attributes.topic_levels(ticked)
+            factor = self._topic_factor(self._attributes.topic_levels(ticked), len(ticked))
         if wanted and self.language_bonus:
             factor *= 1.0 + self.language_bonus * ((self._attributes.languages & np.uint64(wanted)) != 0)
         if places and self.region_bonus:
             factor *= 1.0 + self.region_bonus * self._attributes.rows_with(self._attributes.regions, places)
         return factor
+
+    def _topic_factor(self, level_sum, n_ticked: int):
+        """1 + topic_bonus x the mean level (of 3) at which an expert holds the n topics a request ticked."""
+        return 1.0 + self.topic_bonus * level_sum / (3.0 * max(n_ticked, 1))
 
     def _select(self, slots, bonus, eligible, k):
         """Positions and exact scores of the experts to return, best first (ties by expert id)."""
@@ -362,19 +367,22 @@ class ExpertMatcher(BaseEstimator):
 
         Term/topic shares are of the text score (they sum to 1). The signals' shares are of the total: the
         raise (1 - 1/factor of the score) split between them by the log of each one's factor."""
+        if not (query.topics or query.languages or query.region or query.regions):
+            return text_reasons  # the request has no signals of its own (most rankings of plain text)
         attributes = segment.attributes
         ticked = _ticked(query)
         levels = {slug: level for slug in ticked if (level := attributes.level_of(row, slug)) is not None}
         spoken = int(attributes.languages[row])
-        language = next((code for code in sorted(query.languages) if (bit := self.language_bits_.bit(code, grow=False))
-                         is not None and spoken >> bit & 1), None) if self.language_bonus else None
+        bits = {code: self.language_bits_.bit(code, grow=False) for code in sorted(query.languages)}
+        language = next((code for code, bit in bits.items() if bit is not None and spoken >> bit & 1), None) \
+            if self.language_bonus else None
         place = attributes.covers(row, _places(query)) if self.region_bonus else None
-        parts = {"topic": 1.0 + self.topic_bonus / (3.0 * len(ticked or (1,))) * sum(TOPIC_LEVELS[v] for v in levels.values()),
+        parts = {"topic": self._topic_factor(sum(TOPIC_LEVELS[v] for v in levels.values()), len(ticked)),
                  "language": 1.0 + self.language_bonus * (language is not None),
                  "region": 1.0 + self.region_bonus * (place is not None)}
         raise_share = 1.0 - 1.0 / factor if factor > 1.0 else 0.0
-        log_total = sum(np.log(f) for f in parts.values()) or 1.0
-        share = {kind: raise_share * float(np.log(f)) / log_total for kind, f in parts.items()}
+        log_total = sum(math.log(f) for f in parts.values()) or 1.0
+        share = {kind: raise_share * math.log(f) / log_total for kind, f in parts.items()}
         held, others = [], list(text_reasons)
         if levels:
             total_level = sum(TOPIC_LEVELS[v] for v in levels.values())
