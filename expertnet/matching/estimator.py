@@ -68,7 +68,8 @@ class ExpertMatcher(BaseEstimator):
         for speaking a language it asks for, x (1 + region_bonus) for covering its country or region.
         The defaults were tuned on the hand-written evaluation set (see DEFAULT_SIGNALS below).
     strong_match_threshold : float
-        A best score below this marks the result weak ('no strong match in the network').
+        A best text score (before the request's own signals raise it) below this marks the result weak
+        ('no strong match in the network'): speaking the language does not make a match strong.
     max_query_chars : int
         Longer request texts are cut to this length.
     n_jobs : int or None
@@ -231,7 +232,8 @@ class ExpertMatcher(BaseEstimator):
         bonus = self._bonus(query)
         positions, scores = self._select(slots, bonus, eligible, k)
         experts = self._explained(positions, scores, query, vector, slots, display_language, bonus)
-        best = experts[0].score if experts else 0.0
+        text_scores = scores if bonus is None else scores / bonus[positions]
+        best = float(text_scores.max()) if len(text_scores) else 0.0
         return RankResult(experts=experts, excluded=excluded, weak=best < self.strong_match_threshold,
                           eligible=n_eligible)
 

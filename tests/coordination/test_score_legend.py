@@ -53,3 +53,29 @@ def test_the_legend_and_the_signals_reasons_in_the_readers_language(page_for, lo
         english = TEXTS["en"]
         assert not any(text in html for text in english[:3])
         assert "Percentages" not in html and "Beside a topic" not in html
+
+
+@pytest.mark.parametrize("locale", ["en", "ar"])
+def test_the_legend_opens_and_fits_a_phone_in_the_browser(live_server, page_factory, locale):
+    import os
+
+    from tests.conftest import ARTIFACTS, browser_sign_in
+    member = make_user(Role.MEMBER, make_organisation("Browser Legend Customs", "JO"))
+    assistance_request = make_assistance_request(member, S.MATCHING, start_date=START, end_date=START + timedelta(days=5),
+                                                 languages=["ar"], topics=("customs-interdiction",))
+    make_expert(headline="Customs targeting of precursor shipments at sea ports",
+                expertise_statement="Risk profiling of precursor chemical shipments, HS codes 28 and 29, port targeting.",
+                languages=[{"code": "ar", "proficiency": "native"}])
+    coordinator = make_user(Role.COORDINATOR, locale=locale)
+    page = page_factory(width=1280, height=900)
+    browser_sign_in(page, live_server.url, coordinator.email)
+    page.goto(f"{live_server.url}/coordination/requests/{assistance_request.id}/suggestions")
+    legend = page.locator("details.score-legend")
+    assert not legend.locator("dl").is_visible()  # folded until asked for
+    legend.locator("summary").click()
+    assert legend.locator("dl").is_visible() and TEXTS[locale][1] in legend.inner_text()
+    os.makedirs(ARTIFACTS, exist_ok=True)
+    for width in (1280, 390):
+        page.set_viewport_size({"width": width, "height": 900})
+        page.screenshot(path=os.path.join(ARTIFACTS, f"coordination-score-legend-{locale}-{width}.png"), full_page=True)
+        assert page.evaluate("document.documentElement.scrollWidth <= window.innerWidth"), f"scrolls sideways at {width}"

@@ -145,3 +145,16 @@ def test_the_signals_shares_are_the_raise_and_text_shares_still_sum_to_one():
 def test_signal_sizes_must_not_be_negative():
     with pytest.raises(ValueError):
         ExpertMatcher(language_bonus=-0.1).fit([expert(1)])
+
+
+def test_signals_do_not_make_a_weak_match_strong():
+    """'No strong match' judges the text: a weak match stays weak however well the expert speaks and sits."""
+    profiles = [expert(1, "Review of fences at a museum; guard rounds.", languages=frozenset({"ar"}),
+                       regions=frozenset({"JO"}), topics={"physical-protection": "expert"})]
+    query = MatchQuery("chemical stores theft, fences", topics=("physical-protection",), languages=frozenset({"ar"}),
+                       region="JO")
+    text_only = ExpertMatcher(taxonomy=TOPICS, topic_bonus=0.0, language_bonus=0.0, region_bonus=0.0).fit(profiles)
+    text = text_only.rank(query, filters=OPEN).experts[0].score
+    matcher = ExpertMatcher(taxonomy=TOPICS, strong_match_threshold=text * 1.1).fit(profiles)
+    result = matcher.rank(query, filters=OPEN)
+    assert result.experts[0].score > text * 1.1 and result.weak
