@@ -123,6 +123,8 @@ class ExpertMatcher(BaseEstimator):
         batch, word_counts = encoding.encode_documents(documents, _Many(table, n_workers), lexicon, _SurfaceStems(table),
                                                        expand=table.expand_words)
         surfaces, surfaces_by_language = display_surfaces(table, word_counts)
+        del word_counts
+        table.word_keys.clear()  # read only by display_surfaces: not kept through the rest of fitting
         vocab, unit_docs = fit_units(batch, len(table.stems), len(lexicon.slugs), self.ngram_range[1] == 2,
                                      self.bigram_min_df, self.concept_weight, n_workers)
         del batch
