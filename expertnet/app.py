@@ -78,6 +78,7 @@ def import_models() -> None:
     from expertnet.audit import models as _audit  # noqa: F401
     from expertnet.engagements import models as _engagements  # noqa: F401
     from expertnet.experts import models as _experts  # noqa: F401
+    from expertnet.matching_history import models as _matching_history  # noqa: F401
     from expertnet import form_tokens as _form_tokens  # noqa: F401
     from expertnet.notifications import models as _notifications  # noqa: F401
     from expertnet.requests import models as _requests  # noqa: F401

@@ -19,6 +19,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(mail_group)
     app.cli.add_command(jobs_group)
     register_data_lifecycle_commands(app)
+    register_matching_commands(app)
 
 
 @click.command("create-admin")
@@ -137,3 +138,10 @@ def register_data_lifecycle_commands(app: Flask) -> None:
     app.cli.add_command(backup_command)
     app.cli.add_command(restore_command)
     app.cli.add_command(purge_command)
+
+
+# ---- the matcher learning from coordinators' decisions
+def register_matching_commands(app: Flask) -> None:
+    from expertnet.matching_history.commands import matching_group
+
+    app.cli.add_command(matching_group)

@@ -1,9 +1,9 @@
 """Declarative base with a constraint naming convention (deterministic migrations) and shared column helpers."""
 from datetime import datetime, timezone
-from typing import Annotated
+from typing import Annotated, Any
 
 import sqlalchemy as sa
-from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column, registry
+from sqlalchemy.orm import DeclarativeBase, Mapped, declared_attr, mapped_column, registry, relationship
 
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
@@ -57,6 +57,18 @@ ExpertFK = Annotated[int, mapped_column(sa.ForeignKey("expert_profile.id", ondel
 class TimestampMixin:
     created_at: Mapped[DefaultNow]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)
+
+
+class AuthoredTextMixin:
+    """A text someone wrote on a thread (a request's message, an engagement's progress note): who, what, when."""
+
+    author_id: Mapped[UserFK]
+    body: Mapped[str] = mapped_column(sa.Text)
+    created_at: Mapped[DefaultNow]
+
+    @declared_attr
+    def author(cls) -> Mapped[Any]:
+        return relationship("User")
 
 
 def link_table(name: str, owner_column: str, owner_key: str, other_column: str, other_key: str) -> sa.Table:

@@ -13,6 +13,7 @@ from expertnet.engagements.models import Engagement, EngagementStatus, Invitatio
 from expertnet.engagements.suggestions import rank_for_request
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
+from expertnet.matching_history.services import record_shown
 from expertnet.requests.lifecycle import ALLOWED, transition
 from expertnet.requests.models import RequestStatus
 from expertnet.service_errors import ServiceError
@@ -56,6 +57,15 @@ class Refinement:
                                 required_languages=(self.language.lower(),) if self.language else (),
                                 required_region=self.region or None, include_unavailable=self.include_unavailable,
                                 locale=locale)
+
+
+def show_suggestions(coordinator, assistance_request, refinement: Refinement, locale: str = "en"):
+    """The suggestions page's ranking, recorded as what the coordinator was shown (matching_history)."""
+    ranked = refinement.rank(assistance_request, locale=locale)
+    record_shown(coordinator, assistance_request, ranked, locale=locale, keywords=refinement.keywords,
+                 required_language=refinement.language, required_region=refinement.region,
+                 include_unavailable=refinement.include_unavailable)
+    return ranked
 
 
 def invite_experts(coordinator, assistance_request, expert_ids: list[int], message: str, respond_by: date,

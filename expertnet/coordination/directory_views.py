@@ -2,14 +2,13 @@
 (profile facts, history with the network, feedback received, how the matcher sees them). Read-only."""
 from flask import current_app, render_template, request
 
-from expertnet.accounts.policy import STAFF, found_or_404, roles_required
+from expertnet.accounts.policy import STAFF, roles_required
 from expertnet.coordination import bp
 from expertnet.coordination.directory import DirectoryForm, directory_page, history_of
 from expertnet.coordination.pages import locale
+from expertnet.experts.access import profile_or_404
 from expertnet.experts.completeness import completeness
 from expertnet.experts.matcher_bridge import describe_expert
-from expertnet.experts.models import ExpertProfile
-from expertnet.extensions import db
 from expertnet.taxonomy.services import leaf_topics
 from expertnet.web_input import bounded_page
 
@@ -28,7 +27,7 @@ def directory():
 @bp.get("/experts/<int:expert_id>")
 @roles_required(*STAFF)
 def expert_profile(expert_id: int):
-    profile = found_or_404(db.session.get(ExpertProfile, expert_id))
+    profile = profile_or_404(expert_id)
     percent, _hints = completeness(profile)
     return render_template("coordination/expert.html", profile=profile, percent=percent,
                            history=history_of(profile), reasons=describe_expert(profile, locale()))

@@ -164,7 +164,7 @@ def suggestions_page(assistance_request, refine_form: RefineForm, refinement: de
                      status: int = 200):
     """The suggestions, the excluded experts by reason (each overridable one with its include form), and the
     invite form; a refused form comes back with its messages and `status`."""
-    ranked = refinement.rank(assistance_request, locale=locale())
+    ranked = desk.show_suggestions(actor(), assistance_request, refinement, locale=locale())
     if invite_form is None:
         invite_form = InviteForm(keywords=refinement.keywords, language=refinement.language,
                                  region=refinement.region, include_unavailable="y" if refinement.include_unavailable else "")

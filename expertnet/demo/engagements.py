@@ -31,6 +31,7 @@ DECLINES = [(DeclineReason.DATES, "I am on another mission during those weeks.")
             (DeclineReason.NO_CAPACITY, "Two engagements already; I would not do it justice."),
             (DeclineReason.OUT_OF_EXPERTISE, "This is closer to laboratory work than my field."),
             (DeclineReason.CONFLICT, "I advised a supplier of this agency last year.")]
+DECLINE_NOTES = {reason.value: note for reason, note in DECLINES}
 NOTES = {
     "en": ["Kick-off call held with the agency's focal point; agenda agreed.",
            "Reviewed the documents received; first observations shared with the coordinator.",
@@ -80,8 +81,8 @@ def _answer(invitation: Invitation, outcome: str, rng: random.Random) -> None:
     if outcome == "accepted":
         services.accept_terms(user, invitation, CONFIDENTIALITY_TERMS_VERSION)
         services.accept_invitation(user, invitation)
-    elif outcome == "declined":
-        reason, note = rng.choice(DECLINES)
+    elif outcome == "declined" or outcome in DECLINE_NOTES:  # a reason drawn at random, or the one named
+        reason, note = rng.choice(DECLINES) if outcome == "declined" else (outcome, DECLINE_NOTES[outcome])
         services.decline_invitation(user, invitation, reason, note)
 
 

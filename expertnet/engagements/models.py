@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expertnet.db import (
-    DefaultNow, FreeText, IntPK, RequestFK, ShortText, TimestampMixin, UserFK, enum_column)
+    AuthoredTextMixin, DefaultNow, FreeText, IntPK, RequestFK, ShortText, TimestampMixin, UserFK, enum_column)
 from expertnet.extensions import db
 
 
@@ -73,19 +73,15 @@ class Engagement(TimestampMixin, db.Model):
         back_populates="engagement", order_by="Milestone.due_on", cascade="all, delete-orphan")
 
 
-class EngagementNote(db.Model):
+class EngagementNote(AuthoredTextMixin, db.Model):
     """A progress note by the expert or the coordinator."""
 
     __tablename__ = "engagement_note"
 
     id: Mapped[IntPK]
     engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagement.id", ondelete="CASCADE"), index=True)
-    author_id: Mapped[UserFK]
-    body: Mapped[str] = mapped_column(sa.Text)
-    created_at: Mapped[DefaultNow]
 
     engagement: Mapped[Engagement] = relationship(back_populates="notes")
-    author = relationship("User")
 
 
 class Milestone(db.Model):

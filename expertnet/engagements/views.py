@@ -1,6 +1,8 @@
 """The expert's side: invitations inbox (summary until accepted under the confidentiality terms) and
 engagements (thread, progress notes, deliverables, completion report). Load own -> check -> service; the
 action seam commits once and answers refusals."""
+from typing import Any
+
 from flask import abort, flash, jsonify, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
@@ -158,6 +160,14 @@ def _render_engagement(engagement: Engagement, status: int = 200, **forms):
     return render_template("engagements/engagement.html", **context), status
 
 
+def _posted(engagement_id: int, name: str, form_class) -> tuple[Engagement, Any, Any]:
+    """The user's engagement (404 otherwise) and the form posted on its page, with that page drawn again (400,
+    the form's errors inline) when the form is invalid, for the view to answer with instead of acting."""
+    engagement = access.get_engagement_or_404(_user(), engagement_id)
+    form = form_class()
+    return engagement, form, None if form.validate() else _render_engagement(engagement, 400, **{name: form})
+
+
 def _to_engagement(engagement_id: int, anchor: str | None = None) -> str:
     return url_for("engagements.engagement_detail", engagement_id=engagement_id, _anchor=anchor)
 
@@ -183,10 +193,9 @@ def start(engagement_id: int):
 @login_required
 @action(refused=refused_back_to(_to_engagement))
 def add_note(engagement_id: int):
-    engagement = access.get_engagement_or_404(_user(), engagement_id)
-    form = NoteForm()
-    if not form.validate():
-        return _render_engagement(engagement, 400, note_form=form)
+    engagement, form, invalid = _posted(engagement_id, "note_form", NoteForm)
+    if invalid:
+        return invalid
     services.add_progress_note(_user(), engagement, form.body.data)
     return redirect(_to_engagement(engagement.id, "progress"))
 
@@ -195,10 +204,9 @@ def add_note(engagement_id: int):
 @login_required
 @action
 def post_message(engagement_id: int):
-    engagement = access.get_engagement_or_404(_user(), engagement_id)
-    form = MessageForm()
-    if not form.validate():
-        return _render_engagement(engagement, 400, message_form=form)
+    engagement, form, invalid = _posted(engagement_id, "message_form", MessageForm)
+    if invalid:
+        return invalid
     if not attempt(lambda: request_services.post_message(_user(), engagement.request, form.body.data),
                    form.body).ok:
         return _render_engagement(engagement, 400, message_form=form)

@@ -1,4 +1,5 @@
-"""THE bridge between the application and the matcher library (the only module importing expertnet.matching).
+"""THE bridge between the application and the matcher library (with its companion matcher_tuning.py, which
+evaluates and tunes it on coordinators' decisions, the only modules importing expertnet.matching).
 
 It sits with experts, below engagements: experts' services and pages capture their changes and show
 "how the matcher sees me" without importing engagements, which asks it for rankings (`rank_experts`, with the
@@ -15,6 +16,7 @@ experts already invited are applied per request here, because the matcher's attr
 """
 from __future__ import annotations
 
+import hashlib
 import secrets
 import threading
 from contextlib import contextmanager
@@ -29,7 +31,8 @@ from sqlalchemy.orm import selectinload
 from expertnet import matching
 from expertnet.accounts.services import account_changed
 from expertnet.db import utcnow
-from expertnet.experts.models import Availability, ExpertProfile, ExpertTopic, MatcherState, VettingStatus
+from expertnet.experts.models import (Availability, ExpertProfile, ExpertTopic, MatcherState, MatcherTuning,
+                                      VettingStatus)
 from expertnet.extensions import db
 from expertnet.geography import regions_of
 from expertnet.taxonomy.models import Topic
@@ -83,6 +86,19 @@ def _account_changed(user) -> None:
 def mark_all_changed() -> None:
     """Call when something every profile depends on changed (taxonomy labels): processes refit."""
     _log_change(REFIT_ALL)
+
+
+def current_tuning() -> MatcherTuning | None:
+    """The configuration learnt from coordinators' decisions that is in force (the newest stored), if any."""
+    return db.session.scalar(sa.select(MatcherTuning).order_by(MatcherTuning.id.desc()).limit(1))
+
+
+def tuned_parameters() -> dict:
+    """The in-force tuning's parameters that this matcher has (a parameter a later version dropped is ignored);
+    `flask matching tune` stores a row and calls `mark_all_changed()`, so every process refits with them."""
+    tuning = current_tuning()
+    known = matching.ExpertMatcher().get_params()
+    return {name: value for name, value in (tuning.parameters if tuning else {}).items() if name in known}
 
 
 # ------------------------------------------------------------------ rows -> matcher profiles
@@ -177,7 +193,7 @@ class ProcessIndex:
         rows = db.session.scalars(profile_query()).all()
         self.profiles = {row.id: to_matcher_profile(row) for row in rows}
         self.calendars = {row.id: Calendar.of(row) for row in rows}
-        self.matcher = (matching.ExpertMatcher(taxonomy=matcher_topics()).fit(self.profiles.values())
+        self.matcher = (matching.ExpertMatcher(taxonomy=matcher_topics(), **tuned_parameters()).fit(self.profiles.values())
                         if self.profiles else None)
         self.version, self.taxonomy = version, taxonomy or taxonomy_stamp()
 
@@ -375,10 +391,24 @@ def rank_experts(assistance_request, already_invited: set[int], k: int = 20, ext
 
 def score_legend() -> dict[str, float]:
     """What the suggestions page's legend quotes: the score under which a match is weak, and how much each of
-    the request's own signals raises a score (the matcher's settings, as the index is fitted with them)."""
-    settings = matching.ExpertMatcher()
+    the request's own signals raises a score (the matcher's settings, with `flask matching tune`'s in force)."""
+    settings = matching.ExpertMatcher(**tuned_parameters())
     return {"weak_below": settings.strong_match_threshold, "topic": settings.topic_bonus,
             "language": settings.language_bonus, "region": settings.region_bonus}
+
+
+def ranker_version() -> tuple[str, int | None]:
+    """(fingerprint of the matcher's parameters, expert data version) of this process's index: what the last
+    ranking in this process was made with (recorded with each suggestions list shown)."""
+    index = current_app.extensions.get("expert_matcher")
+    matcher = index.matcher if index is not None else None
+    if matcher is None:
+        return "", None
+    # Plain values as they are; objects (an encoder) by their type, as their repr may hold an address.
+    params = sorted((name, value if isinstance(value, (str, int, float, bool, dict, tuple, list, type(None)))
+                     else type(value).__name__) for name, value in matcher.get_params(deep=False).items()
+                    if name != "taxonomy")
+    return hashlib.blake2b(repr(params).encode(), digest_size=8).hexdigest(), index.version
 
 
 def describe_expert(profile: ExpertProfile, locale: str = "en", n: int = 15) -> list[matching.Reason]:

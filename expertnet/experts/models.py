@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expertnet.db import (
-    ExpertFK, FreeText, IntPK, JsonList, OrganisationFK, ShortText, TimestampMixin, UserFK, enum_column, link_table)
+    DefaultNow, ExpertFK, FreeText, IntPK, JsonList, OrganisationFK, ShortText, TimestampMixin, UserFK, enum_column, link_table)
 from expertnet.extensions import db
 
 
@@ -68,6 +68,13 @@ class ExpertProfile(TimestampMixin, db.Model):
     conflict_organisations = relationship("Organisation", secondary=expert_conflict_organisation)
 
 
+class ExpertPart:
+    """A row of one expert's profile (an experience, a publication, a blackout period): it goes with the profile."""
+
+    id: Mapped[IntPK]
+    expert_id: Mapped[ExpertFK] = mapped_column(index=True)
+
+
 class ExpertTopic(db.Model):
     __tablename__ = "expert_topic"
 
@@ -79,12 +86,10 @@ class ExpertTopic(db.Model):
     topic = relationship("Topic")
 
 
-class Experience(db.Model):
+class Experience(ExpertPart, db.Model):
     __tablename__ = "experience"
     __table_args__ = (sa.CheckConstraint("end_year IS NULL OR end_year >= start_year", name="years_ordered"),)
 
-    id: Mapped[IntPK]
-    expert_id: Mapped[ExpertFK] = mapped_column(index=True)
     role: Mapped[ShortText]
     organisation: Mapped[ShortText] = mapped_column(default="")
     start_year: Mapped[int]
@@ -94,13 +99,11 @@ class Experience(db.Model):
     expert: Mapped[ExpertProfile] = relationship(back_populates="experiences")
 
 
-class Publication(db.Model):
+class Publication(ExpertPart, db.Model):
     """A publication written or a training given: both are evidence of expertise for the matcher."""
 
     __tablename__ = "publication"
 
-    id: Mapped[IntPK]
-    expert_id: Mapped[ExpertFK] = mapped_column(index=True)
     kind: Mapped[PublicationKind] = mapped_column(enum_column(PublicationKind), default=PublicationKind.PUBLICATION)
     title: Mapped[str] = mapped_column(sa.String(300))
     year: Mapped[int | None]
@@ -109,12 +112,10 @@ class Publication(db.Model):
     expert: Mapped[ExpertProfile] = relationship(back_populates="publications")
 
 
-class BlackoutPeriod(db.Model):
+class BlackoutPeriod(ExpertPart, db.Model):
     __tablename__ = "blackout_period"
     __table_args__ = (sa.CheckConstraint("ends_on >= starts_on", name="dates_ordered"),)
 
-    id: Mapped[IntPK]
-    expert_id: Mapped[ExpertFK] = mapped_column(index=True)
     starts_on: Mapped[date]
     ends_on: Mapped[date]
     note: Mapped[ShortText] = mapped_column(default="")
@@ -128,5 +129,29 @@ class MatcherState(db.Model):
     __tablename__ = "matcher_state"
 
     id: Mapped[IntPK]
-    data_version: Mapped[int] = mapped_column(default=0)
+    # 64 bits: each change adds a random step of up to 2**20 (see matcher_bridge._log_change); 32 bits
+    # would overflow after a few thousand changes, and PostgreSQL would refuse every later one.
+    data_version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     changed_expert_ids: Mapped[JsonList]
+
+
+class MatcherTuning(db.Model):
+    """A configuration of the matcher learnt from coordinators' decisions (`flask matching tune`): stored only
+    when it ranked the held-out requests better than the configuration before it. The newest row is the one in
+    force (`matcher_bridge.tuned_parameters`); older rows are its history. Figures are NDCG@k."""
+
+    __tablename__ = "matcher_tuning"
+
+    id: Mapped[IntPK]
+    created_at: Mapped[DefaultNow]
+    created_by: Mapped[ShortText]  # who ran the command (a user's e-mail, or the system account's name)
+    parameters: Mapped[dict] = mapped_column(sa.JSON)  # ExpertMatcher parameters, e.g. {"language_bonus": 0.05}
+    k: Mapped[int]
+    seed: Mapped[int]
+    held_out_share: Mapped[float]
+    train_requests: Mapped[int]
+    held_out_requests: Mapped[int]
+    train_before: Mapped[float]
+    train_after: Mapped[float]
+    held_out_before: Mapped[float]
+    held_out_after: Mapped[float]

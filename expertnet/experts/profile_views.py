@@ -12,6 +12,7 @@ from expertnet.accounts.policy import found_or_404, roles_required
 from expertnet.actions import action, attempt
 from expertnet.csv_safety import csv_text
 from expertnet.experts import bp, csv_import, services
+from expertnet.experts.access import profile_or_404
 from expertnet.experts.completeness import completeness
 from expertnet.experts.export import export_own_data
 from expertnet.experts.labels import availability_label, level_label, proficiency_label, vetting_label
@@ -93,7 +94,7 @@ def request_deactivation():
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 @action
 def vetting_status(profile_id: int):
-    profile = found_or_404(db.session.get(ExpertProfile, profile_id))
+    profile = profile_or_404(profile_id)
     form = VettingFieldsForm()
     form.vetting_status.choices = [(s.value, vetting_label(s)) for s in VettingStatus]
     if not form.is_submitted():
@@ -145,7 +146,7 @@ def export_experts():
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 def profile_view(profile_id: int):
     """Coordinators' read-only view of an expert: the whole profile and how the matcher sees it."""
-    profile = found_or_404(db.session.get(ExpertProfile, profile_id))
+    profile = profile_or_404(profile_id)
     percent, hints = completeness(profile)
     return render_template("experts/profile_view.html", profile=profile, percent=percent, hints=hints,
                            reasons=describe_expert(profile, str(get_locale())))

@@ -4,13 +4,12 @@ from flask_babel import gettext as _
 from flask_login import current_user
 
 from expertnet.accounts.models import Role
-from expertnet.accounts.policy import found_or_404, roles_required
+from expertnet.accounts.policy import roles_required
 from expertnet.accounts.quotas import quota_on_posts
 from expertnet.actions import action, form_page
 from expertnet.experts import bp, services
+from expertnet.experts.access import profile_or_404
 from expertnet.experts.forms import ExpertApplicationForm, VettingDecisionForm
-from expertnet.experts.models import ExpertProfile
-from expertnet.extensions import db
 from expertnet.taxonomy.services import leaf_topics, topics_by_slug
 from expertnet.web_input import paginate
 
@@ -46,7 +45,7 @@ def vetting_queue():
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 @action
 def vetting_decision(profile_id: int):
-    profile = found_or_404(db.session.get(ExpertProfile, profile_id))
+    profile = profile_or_404(profile_id)
     form = VettingDecisionForm()
     return form_page(form, lambda: services.decide_application(
         current_user._get_current_object(), profile, bool(form.approve.data), form.reason.data or ""), form.reason,

@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expertnet.db import (
-    DefaultNow, FreeText, IntPK, JsonList, OrganisationFK, RequestFK, ShortText, TimestampMixin, UserFK, enum_column, link_table)
+    AuthoredTextMixin, DefaultNow, FreeText, IntPK, JsonList, OrganisationFK, RequestFK, ShortText, TimestampMixin, UserFK, enum_column, link_table)
 from expertnet.extensions import db
 from expertnet.sensitivity import Tlp
 
@@ -99,20 +99,16 @@ class RequestEvent(db.Model):
     actor = relationship("User")
 
 
-class RequestMessage(db.Model):
+class RequestMessage(AuthoredTextMixin, db.Model):
     """The conversation on a request; internal notes are coordinators-only."""
 
     __tablename__ = "request_message"
 
     id: Mapped[IntPK]
     request_id: Mapped[RequestFK] = mapped_column(index=True)
-    author_id: Mapped[UserFK]
-    body: Mapped[str] = mapped_column(sa.Text)
     internal: Mapped[bool] = mapped_column(default=False)
-    created_at: Mapped[DefaultNow]
 
     request: Mapped[AssistanceRequest] = relationship(back_populates="messages")
-    author = relationship("User")
 
 
 class Feedback(db.Model):

@@ -12,6 +12,7 @@ from expertnet.attachments.services import remove_attachment
 from expertnet.audit.services import record
 from expertnet.engagements.models import Engagement, EngagementNote, ExclusionOverride, Invitation, Milestone
 from expertnet.extensions import db
+from expertnet.matching_history.models import ShownList
 from expertnet.notifications.models import OutboxMessage, OutboxStatus
 from expertnet.requests.models import AssistanceRequest, Feedback, RequestEvent, RequestMessage, RequestStatus
 
@@ -26,6 +27,8 @@ DEPENDENT_TEXT = (
     (Engagement, ("completion_report", "withdrawal_reason"), Engagement.request_id),
     # A coordinator's reason for including an excluded expert may describe the case.
     (ExclusionOverride, ("reason",), ExclusionOverride.request_id),
+    # A coordinator's extra keywords on the suggestions page may too; which experts were shown stays (statistics).
+    (ShownList, ("keywords",), ShownList.request_id),
 )
 ENGAGEMENT_TEXT = ((EngagementNote, ("body",)), (Milestone, ("title",)))
 

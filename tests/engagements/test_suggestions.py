@@ -9,8 +9,8 @@ from expertnet.app import create_app
 from expertnet.engagements.suggestions import rank_for_request
 from expertnet.experts import matcher_bridge
 from expertnet.experts.matcher_bridge import describe_expert, mark_expert_changed
-from expertnet.experts.models import (Availability, BlackoutPeriod, Experience, ExpertProfile, ExpertTopic, TopicLevel,
-                                      VettingStatus)
+from expertnet.experts.models import (Availability, BlackoutPeriod, Experience, ExpertProfile, ExpertTopic, MatcherState,
+                                      TopicLevel, VettingStatus)
 from expertnet.experts.services import request_deactivation
 from expertnet.extensions import db
 from expertnet.taxonomy.services import topics_by_slug
@@ -191,3 +191,18 @@ def test_an_admin_deactivating_an_expert_removes_them_from_the_index_at_once(set
     result = rank_for_request(assistance_request)
     assert customs.id not in [profile.id for profile, _score, _reasons in result.experts]
     assert result.eligible == eligible_before - 1
+
+
+def test_the_data_version_outgrows_32_bits(setting):
+    """Each change adds a random step of up to 2**20: a few thousand changes pass 2**31, which a 32-bit
+    column (PostgreSQL's integer) refused, failing every later profile or invitation change."""
+    customs, _lab, assistance_request = setting
+    mark_expert_changed(customs)  # the state row exists from here on
+    db.session.execute(db.update(MatcherState).values(data_version=2**31 - 1))
+    db.session.commit()
+    customs.headline = "Customs targeting of precursor shipments at sea and dry ports"
+    mark_expert_changed(customs)
+    db.session.commit()
+    db.session.expire_all()
+    assert db.session.scalars(db.select(MatcherState.data_version)).one() > 2**31
+    assert customs.id in ranked_ids(assistance_request)
