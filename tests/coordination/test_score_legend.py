@@ -20,14 +20,20 @@ TEXTS = {
 }
 
 
-@pytest.fixture
-def page_for(client, auth, app):
-    member = make_user(Role.MEMBER, make_organisation("Aqaba Port Customs", "JO"))
+def arabic_request_and_speaker(organisation: str):
+    """A request in Jordan asking for Arabic, its topic ticked, and an Arabic-speaking expert holding that topic."""
+    member = make_user(Role.MEMBER, make_organisation(organisation, "JO"))
     assistance_request = make_assistance_request(member, S.MATCHING, start_date=START, end_date=START + timedelta(days=5),
                                                  languages=["ar"], topics=("customs-interdiction",))
     make_expert(headline="Customs targeting of precursor shipments at sea ports",
                 expertise_statement="Risk profiling of precursor chemical shipments, HS codes 28 and 29, port targeting.",
                 languages=[{"code": "ar", "proficiency": "native"}])
+    return assistance_request
+
+
+@pytest.fixture
+def page_for(client, auth, app):
+    assistance_request = arabic_request_and_speaker("Aqaba Port Customs")
 
     def page(locale):
         auth.login(make_user(Role.COORDINATOR, locale=locale))
@@ -60,12 +66,7 @@ def test_the_legend_opens_and_fits_a_phone_in_the_browser(live_server, page_fact
     import os
 
     from tests.conftest import ARTIFACTS, browser_sign_in
-    member = make_user(Role.MEMBER, make_organisation("Browser Legend Customs", "JO"))
-    assistance_request = make_assistance_request(member, S.MATCHING, start_date=START, end_date=START + timedelta(days=5),
-                                                 languages=["ar"], topics=("customs-interdiction",))
-    make_expert(headline="Customs targeting of precursor shipments at sea ports",
-                expertise_statement="Risk profiling of precursor chemical shipments, HS codes 28 and 29, port targeting.",
-                languages=[{"code": "ar", "proficiency": "native"}])
+    assistance_request = arabic_request_and_speaker("Browser Legend Customs")
     coordinator = make_user(Role.COORDINATOR, locale=locale)
     page = page_factory(width=1280, height=900)
     browser_sign_in(page, live_server.url, coordinator.email)
