@@ -21,6 +21,7 @@ from expertnet.engagements import services as engagement_services
 from expertnet.engagements.models import Invitation
 from expertnet.engagements.services import INVITABLE_STATUSES
 from expertnet.engagements.suggestions import overrides_of
+from expertnet.experts.matcher_bridge import score_legend
 from expertnet.extensions import db
 from expertnet.form_schema import load_form
 from expertnet.requests.access import get_visible_request_or_404
@@ -173,7 +174,7 @@ def suggestions_page(assistance_request, refine_form: RefineForm, refinement: de
                            excluded_groups=exclusions.excluded_groups(ranked),
                            overrides=overrides_of(assistance_request),
                            include_form=include_form or IncludeExpertForm(formdata=None),
-                           can_invite=assistance_request.status in INVITABLE_STATUSES), status
+                           can_invite=assistance_request.status in INVITABLE_STATUSES, legend=score_legend()), status
 
 
 @bp.route("/requests/<int:request_id>/suggestions", methods=["GET", "POST"])

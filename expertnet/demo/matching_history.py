@@ -5,7 +5,7 @@ continents, over about eight months) are walked to closed. For each, the suggest
 is the real ranker's and is recorded as shown; what the coordinator then did is NOT read from that list: it
 follows what each request was written for, its ticked topics (the first one leads), against the topics the
 experts hold and the languages they speak. The best-fitting experts are invited and accept (one may decline
-for dates or load); now and then the coordinator also tries one of the list's first five experts who does
+for dates or load); now and then the coordinator also tries one of the list's first ten experts who does
 not fit what the request was written for, and that expert declines as outside their expertise.
 """
 import json
@@ -31,6 +31,7 @@ from expertnet.notifications.models import Notification, OutboxMessage
 
 LEVEL = {"awareness": 1, "practitioner": 2, "expert": 3}
 FITS = 4  # an intent score from which the coordinator sees a fit: expert in the lead topic, or more
+MISFIT_WINDOW = 10  # how far down the list a coordinator looks for one more name to try
 DEFAULTS = {"status": "closed", "gap_type": "knowledge", "modality": "remote_advice", "urgency": "routine",
             "summary_tlp": "TLP:GREEN", "detail_tlp": "TLP:AMBER", "sectors": []}
 
@@ -57,7 +58,7 @@ def _candidates(assistance_request, profiles) -> list:
 
 def _decisions(entry, candidates, shown, used: dict, rng: random.Random) -> list[tuple]:
     """(profile, outcome) in invitation order: the fits by intent (experts used often in this history a
-    little less), then perhaps one of the list's first five who does not fit (they decline as outside their
+    little less), then perhaps one of the list's first ten who does not fit (they decline as outside their
     expertise)."""
     ranked = sorted(((intent(p, entry) - 0.5 * used.get(p.id, 0), rng.random(), p) for p in candidates),
                     key=lambda item: (-item[0], item[1]))
@@ -69,7 +70,7 @@ def _decisions(entry, candidates, shown, used: dict, rng: random.Random) -> list
     if declining and len(picks) > wanted:
         outcomes[rng.randrange(len(picks))] = rng.choice(["dates", "no_capacity"])
     decisions = list(zip(picks, outcomes))
-    misfit = next((p for p, _score, _reasons in shown.experts[:5] if p not in picks and intent(p, entry) < FITS), None)
+    misfit = next((p for p, _score, _reasons in shown.experts[:MISFIT_WINDOW] if p not in picks and intent(p, entry) < FITS), None)
     if misfit is not None and misfit in candidates and rng.random() < 0.6:
         decisions.insert(0, (misfit, "out_of_expertise"))
     return decisions

@@ -38,6 +38,7 @@ from expertnet.db import utcnow
 from expertnet.experts.models import (Availability, ExpertProfile, ExpertTopic, MatcherState, MatcherTuning,
                                       VettingStatus)
 from expertnet.extensions import db
+from expertnet.geography import regions_of
 from expertnet.taxonomy.models import Topic
 
 STATE_ID = 1
@@ -297,6 +298,18 @@ def _query_text(assistance_request, extra_keywords: str) -> str:
     return "\n".join(p for p in parts if p)
 
 
+def request_query(assistance_request, extra_keywords: str = "", required_region: str | None = None) -> matching.MatchQuery:
+    """The request as the matcher reads it: its text, and its own signals as soft preferences -- the topics its
+    agency ticked, the languages it asks for, and its place: the region a coordinator required, else the
+    request's country, with the regions that country lies in ("JO": "middle-east", "mena")."""
+    place = required_region or assistance_request.country or None
+    return matching.MatchQuery(
+        text=_query_text(assistance_request, extra_keywords),
+        topics=tuple(t.slug for t in assistance_request.topics),
+        languages=frozenset(str(code).lower() for code in assistance_request.languages or []),
+        region=place, regions=regions_of(place))
+
+
 def request_window(assistance_request) -> tuple[date, date]:
     start = assistance_request.start_date or utcnow().date()
     return start, assistance_request.end_date or start
@@ -360,16 +373,6 @@ def _rank_included(index: ProcessIndex, query, includable: set[int], organisatio
         return []
 
 
-def request_query(assistance_request, extra_keywords: str = "", required_region: str | None = None) -> matching.MatchQuery:
-    """What the matcher is asked for a request: its texts (and a coordinator's extra keywords), ticked topics,
-    requested languages and its country (or the region a coordinator required)."""
-    return matching.MatchQuery(
-        text=_query_text(assistance_request, extra_keywords),
-        topics=tuple(t.slug for t in assistance_request.topics),
-        languages=frozenset(str(code).lower() for code in assistance_request.languages or []),
-        region=(required_region or assistance_request.country or None))
-
-
 def rank_experts(assistance_request, already_invited: set[int], k: int = 20, extra_keywords: str = "",
                  required_languages=(), required_region: str | None = None, include_unavailable: bool = False,
                  locale: str = "en", included_ids=frozenset()) -> Suggestions:
@@ -410,6 +413,14 @@ def rank_experts(assistance_request, already_invited: set[int], k: int = 20, ext
     experts += [(rows[r.expert_id], r.score, r.reasons) for r in extra if _still_eligible(rows.get(r.expert_id))]
     return Suggestions(experts, counts, result.weak, result.eligible, named,
                        frozenset(r.expert_id for r in extra))
+
+
+def score_legend() -> dict[str, float]:
+    """What the suggestions page's legend quotes: the score under which a match is weak, and how much each of
+    the request's own signals raises a score (the matcher's settings, with `flask matching tune`'s in force)."""
+    settings = matching.ExpertMatcher(**tuned_parameters())
+    return {"weak_below": settings.strong_match_threshold, "topic": settings.topic_bonus,
+            "language": settings.language_bonus, "region": settings.region_bonus}
 
 
 def ranker_version() -> tuple[str, int | None]:

@@ -23,6 +23,20 @@ def language_name(code: str, display_language: str) -> str:
     return names.get(display_language) or names.get("en") or code
 
 
+# The levels at which experts hold topics, as the profile pages name them.
+LEVEL_NAMES = {
+    "awareness": {"en": "awareness", "ar": "إلمام", "fr": "notions", "es": "nociones"},
+    "practitioner": {"en": "practitioner", "ar": "ممارس", "fr": "praticien", "es": "profesional"},
+    "expert": {"en": "expert", "ar": "خبير", "fr": "expert", "es": "experto"},
+}
+
+
+def held_topic_label(topic_label: str, level: str, display_language: str) -> str:
+    """A ticked topic the expert holds, with their level: 'Physical protection (expert)'."""
+    names = LEVEL_NAMES.get(level, {})
+    return f"{topic_label} ({names.get(display_language) or names.get('en') or level})"
+
+
 def readable_word(surface: str) -> str:
     """Abbreviations are shown as written in the field ('IED', not 'ied')."""
     return surface.upper() if surface in abbreviations.EXPANSIONS else surface
@@ -32,11 +46,13 @@ class FeatureLabels:
     """Turns feature indices into (kind, label) for a display language."""
 
     def __init__(self, feature_stem: np.ndarray, bigram_keys: np.ndarray, n_stems: int,
-                 surfaces: list[str], concept_offset: int, topics: list[Topic | None], slugs: list[str]):
+                 surfaces: list[str], concept_offset: int, topics: list[Topic | None], slugs: list[str],
+                 surfaces_by_language: dict[str, dict[int, str]] | None = None):
         self.feature_stem = feature_stem
         self.bigram_keys = bigram_keys
         self.n_stems = n_stems
-        self.surfaces = surfaces
+        self.surfaces = surfaces  # each stem's most written form (features.display_surfaces) ...
+        self.surfaces_by_language = surfaces_by_language or {}  # ... and, where it differs, a language's own
         self.n_unigrams = len(feature_stem)
         self.concept_offset = concept_offset
         self.topics = topics
@@ -57,10 +73,12 @@ class FeatureLabels:
             concept = feature - self.concept_offset
             topic = self.topics[concept]
             return "topic", topic.label(display_language) if topic else self.slugs[concept]
+        own = self.surfaces_by_language.get(display_language, {})
         if feature < self.n_unigrams:
-            return "term", readable_word(self.surfaces[self.feature_stem[feature]])
+            stem = int(self.feature_stem[feature])
+            return "term", readable_word(own.get(stem) or self.surfaces[stem])
         first, second = divmod(int(self.bigram_keys[feature - self.n_unigrams]), self.n_stems)
-        return "term", f"{readable_word(self.surfaces[first])} {readable_word(self.surfaces[second])}"
+        return "term", f"{readable_word(own.get(first) or self.surfaces[first])} {readable_word(own.get(second) or self.surfaces[second])}"
 
 
 def reasons_from_contributions(features: np.ndarray, contributions: np.ndarray, labels: FeatureLabels,

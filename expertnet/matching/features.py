@@ -16,6 +16,7 @@ from typing import Protocol
 import numpy as np
 import scipy.sparse as sp
 
+from . import abbreviations
 from . import text as textlib
 from .concepts import ConceptLexicon
 from .parallel import forked_map
@@ -40,6 +41,7 @@ class TermTable:
         self._surface_ids: dict[tuple[str, str], int] = {}
         self._growing_cache: dict[str, dict[str, int]] = {}   # language -> word -> word id
         self._word_surfaces: list[tuple[int, ...]] = []        # word id -> surface ids
+        self.word_keys: list[tuple[str, str]] = []              # word id -> (text language, word as written)
         self._frozen_cache: dict[str, dict[str, tuple[int, ...]]] = {}
 
     def stem_id(self, stem: str, grow: bool) -> int:
@@ -86,7 +88,9 @@ class TermTable:
         found = cache.get(word)
         if found is None:
             found = cache[word] = len(self._word_surfaces)
-            self._word_surfaces.append(tuple(self._surface_id(form, language) for form in textlib.content_forms(word)))
+            folded = word if word.isascii() else textlib.normalise_arabic(word)  # written_words keep Arabic letters
+            self._word_surfaces.append(tuple(self._surface_id(form, language) for form in textlib.content_forms(folded)))
+            self.word_keys.append((language, word))
         return found
 
     def expand_words(self, word_ids: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -126,7 +130,8 @@ class TermTable:
 
 def number_words(texts: list[str]) -> tuple[array, np.ndarray, list[tuple[str, str]]]:
     """(local word ids of all texts in order, number of words per text, the (language, word) of each
-    local id in first-appearance order). Only splitting and dict look-ups: the per-token Python work
+    local id in first-appearance order; words as written, see text.written_words). Only splitting and
+    dict look-ups: the per-token Python work
     of fitting, done in C calls (a new word raises KeyError in the look-up loop; the text is redone)."""
     flat = array("i")  # 4 bytes per token, not a Python int object each
     extend = flat.extend
@@ -135,7 +140,7 @@ def number_words(texts: list[str]) -> tuple[array, np.ndarray, list[tuple[str, s
     caches: dict[str, dict[str, int]] = {}
     ascii_words, markers, latin_language = textlib._ASCII_WORDS, textlib._ANY_MARKER, textlib.language_of_markers
     for i, text in enumerate(texts):
-        words = text.translate(ascii_words).split() if text.isascii() else textlib.raw_words(text)
+        words = text.translate(ascii_words).split() if text.isascii() else textlib.written_words(text)
         found = markers.intersection(words)
         language = latin_language(found) if found else "en"
         cache = caches.get(language)
@@ -180,8 +185,8 @@ def encode_texts(texts: list[str], encode: Callable[[str], Iterable[int]], lexic
                  declared: list[dict[int, float] | None], to_stems: StemLookup | None = None,
                  expand: Callable | None = None) -> tuple[EncodedBatch, np.ndarray]:
     """Encode texts into one batch; `encode` gives ids per text, `expand` (if given) turns those word ids
-    into surface ids, `to_stems` maps surface ids to stem ids. Also returns the raw ids (surface ids
-    while fitting, for display words)."""
+    into surface ids, `to_stems` maps surface ids to stem ids. Also returns, while fitting (`expand`
+    given), how often each word id occurs (for display words, see display_surfaces); else the raw ids."""
     if hasattr(encode, "many"):
         flat, lengths = encode.many(texts)
     else:
@@ -194,6 +199,7 @@ def encode_texts(texts: list[str], encode: Callable[[str], Iterable[int]], lexic
     raw = np.frombuffer(flat, dtype=np.int32) if len(flat) else np.zeros(0, np.int32)
     starts = np.concatenate([[0], np.cumsum(lengths)]).astype(np.int64)
     if expand is not None:
+        word_counts = np.bincount(raw) if len(raw) else np.zeros(0, np.int64)
         raw, starts = expand(raw, starts)
         del flat
     stem_ids = to_stems[raw].astype(np.int32) if to_stems is not None and len(raw) else raw
@@ -206,7 +212,7 @@ def encode_texts(texts: list[str], encode: Callable[[str], Iterable[int]], lexic
             concept_parts.append(np.fromiter(hits.keys(), np.int64, len(hits)))
             counts.append(np.fromiter(hits.values(), np.float64, len(hits)))
     batch = EncodedBatch(stem_ids, starts, np.concatenate(row_parts), np.concatenate(concept_parts), np.concatenate(counts))
-    return batch, raw
+    return batch, (word_counts if expand is not None else raw)
 
 
 def find_concepts(lexicon: ConceptLexicon, stem_ids: np.ndarray, starts: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -482,16 +488,84 @@ def tfidf_rows(counts: sp.csr_matrix, vocab: Vocabulary) -> tuple[sp.csr_matrix,
 ROW_BLOCK = 100_000
 
 
-def display_surfaces(table: TermTable, surface_ids: np.ndarray) -> list[str]:
-    """For each stem the surface word that occurred most often (ties: first seen)."""
+def display_surfaces(table: TermTable, word_counts: np.ndarray) -> tuple[list[str], dict[str, dict[int, str]]]:
+    """How to show each stem: the word as people wrote it most often (accents and Arabic letters kept,
+    'sécurité', 'المشبوهة'), and never with an Arabic conjunction or preposition attached ('والمناطق')
+    when the bare word ('المناطق', 'مناطق') was written anywhere: that form counts for the bare word
+    (the stemmer leaves some such forms a stem of their own). Ties go to the first seen.
+
+    Returns (the best form of each stem over every language, {language: {stem id: its best form in
+    that language}} where that differs): a reader sees their own language's word when the stem has one
+    ('contrôle' for a French reader, 'control' for an English one). A stem no text wrote shows as itself."""
+    forms: dict[int, dict[tuple[str, str], int]] = {}  # stem -> (language, written form) -> count
+    spellings: dict[str, dict[str, int]] = {}  # Arabic: folded word -> written form -> count
+    surfaces, surface_stem, expansions = table.surfaces, table.surface_stem, abbreviations.EXPANSIONS
+    for word_id, count in enumerate(word_counts.tolist()):
+        own = table._word_surfaces[word_id]
+        if not count or not own:
+            continue
+        language, word = table.word_keys[word_id]
+        canonical = surfaces[own[0]]
+        if canonical in expansions:
+            word = canonical
+        elif textlib.is_arabic(word):
+            language = "ar"
+            written = spellings.setdefault(textlib.normalise_arabic(word), {})
+            written[word] = written.get(word, 0) + count
+        key = (language, word)
+        per_stem = forms.setdefault(surface_stem[own[0]], {})
+        per_stem[key] = per_stem.get(key, 0) + count
+    spelling = {folded: _most_frequent(written) for folded, written in spellings.items()}
     best = list(table.stems)
-    if not table.surfaces:
-        return best
-    counts = np.bincount(surface_ids, minlength=len(table.surfaces)) if len(surface_ids) else np.zeros(len(table.surfaces), np.int64)
-    surface_stem = np.asarray(table.surface_stem, dtype=np.int64)
-    order = np.lexsort((np.arange(len(counts)), -counts, surface_stem))
-    first = np.ones(len(order), dtype=bool)
-    first[1:] = surface_stem[order][1:] != surface_stem[order][:-1]
-    for sid in order[first]:
-        best[surface_stem[sid]] = table.surfaces[sid]
-    return best
+    by_language: dict[str, dict[int, str]] = {}
+    for stem_id, seen in forms.items():
+        shown: dict[str, dict[str, int]] = {}  # language -> display form -> count
+        for (language, word), count in seen.items():
+            if language == "ar":
+                word = _without_clitic(word, spelling)
+            mine = shown.setdefault(language, {})
+            mine[word] = mine.get(word, 0) + count
+        overall: dict[str, int] = {}
+        for mine in shown.values():
+            for word, count in mine.items():
+                overall[word] = overall.get(word, 0) + count
+        best[stem_id] = _most_frequent(overall)
+        for language, mine in shown.items():
+            if (own_best := _most_frequent(mine)) != best[stem_id]:
+                by_language.setdefault(language, {})[stem_id] = own_best
+    return best, by_language
+
+
+def _most_frequent(counts: dict[str, int]) -> str:
+    return max(counts, key=counts.__getitem__)  # dicts keep insertion order: max keeps the first seen of a tie
+
+
+# Arabic function words written onto the next word: 'and', 'so', 'with/by', 'like', 'to/for' and their pairs.
+ARABIC_CLITICS = ("وب", "وك", "ول", "فب", "فك", "فل", "و", "ف", "ب", "ك", "ل")
+
+
+def _without_clitic(word: str, spelling: dict[str, str]) -> str:
+    """An Arabic word without the function word written onto it: as the bare word was most often written
+    when it was seen ('والمناطق' -> 'المناطق', else 'مناطق'; 'للمناطق' -> 'المناطق'); else, before the
+    article, as written without it ('والفنيين' -> 'الفنيين'); else the word: a bare 'وحمض' stays, since
+    without the bare word seen 'و' may be the word's own letter ('وزارة', 'وقود')."""
+    for prefix in ARABIC_CLITICS:
+        if word.startswith(prefix) and len(word) > len(prefix) + 2:
+            rest = textlib.normalise_arabic(word[len(prefix):])
+            candidates = [rest]
+            if prefix.endswith("ل") and rest.startswith("ل"):
+                candidates.append("ا" + rest)  # 'للمناطق' is ل + 'المناطق'
+            candidates += [c[2:] for c in candidates if c.startswith("ال")]
+            for candidate in candidates:
+                if candidate in spelling:
+                    return spelling[candidate]
+    for prefix, article in ARTICLE_CLITICS:
+        if word.startswith(prefix) and len(word) - len(prefix) >= MIN_AFTER_ARTICLE:
+            return article + word[len(prefix):]
+    return word
+
+
+# A conjunction or preposition before the article, and the article left: 'و' + 'ال...', 'ل' + 'ل...' (for 'ال').
+# Not 'كال' or 'فال', which begin words as often ('كالسيوم', calcium).
+ARTICLE_CLITICS = (("وال", "ال"), ("بال", "ال"), ("ولل", "ال"), ("لل", "ال"))
+MIN_AFTER_ARTICLE = 3  # 'والد' (father), 'والي' (governor) keep their letters: too short to be و + ال + a word

@@ -5,11 +5,11 @@ the first filter (in FILTER_ORDER) that removed it.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 import numpy as np
 
-from .models import ExpertProfile, RankFilters
+from .models import TOPIC_LEVELS, ExpertProfile, RankFilters
 
 FILTER_ORDER = ("excluded_id", "same_organisation", "conflict_of_interest", "unvetted",
                 "at_capacity", "unavailable", "language")
@@ -60,6 +60,7 @@ class Attributes:
     languages: np.ndarray           # uint64 bit masks
     regions: dict[str, np.ndarray]  # region code -> rows
     conflicts: dict[int, np.ndarray]  # organisation id -> rows declaring a conflict with it
+    topics: dict[str, np.ndarray] = field(default_factory=dict)  # topic_key(slug, level) -> rows holding it so
 
     @classmethod
     def from_profiles(cls, profiles: list[ExpertProfile], bits: LanguageBits) -> "Attributes":
@@ -73,10 +74,37 @@ class Attributes:
             languages=np.asarray([bits.mask(p.languages) for p in profiles], dtype=np.uint64),
             regions=inverted([[str(r).strip().upper() for r in p.regions] for p in profiles], np.int64),
             conflicts=inverted([[int(o) for o in p.excluded_organisation_ids] for p in profiles], np.int64),
+            topics=inverted([[topic_key(slug, level) for slug, level in p.topics.items()] for p in profiles], np.int64),
         )
+
+    def topic_levels(self, slugs) -> np.ndarray:
+        """Per row, the sum over `slugs` of the level (1 awareness .. 3 expert) at which the expert holds each."""
+        levels = np.zeros(len(self))
+        for slug in slugs:
+            for name, level in TOPIC_LEVELS.items():
+                rows = self.topics.get(topic_key(slug, name))
+                if rows is not None:
+                    levels[rows] += level
+        return levels
+
+    def level_of(self, row: int, slug: str) -> str | None:
+        """The level at which the expert in `row` holds a topic (None: not at all)."""
+        for name in TOPIC_LEVELS:
+            rows = self.topics.get(topic_key(slug, name))
+            if rows is not None and _holds(rows, row):
+                return name
+        return None
 
     def __len__(self) -> int:
         return len(self.expert_ids)
+
+    def covers(self, row: int, places) -> str | None:
+        """The first of `places` (region codes, upper case) the expert in `row` covers."""
+        for place in places:
+            rows = self.regions.get(place)
+            if rows is not None and _holds(rows, row):
+                return place
+        return None
 
     def rows_with(self, table: dict, keys) -> np.ndarray:
         mask = np.zeros(len(self), dtype=bool)
@@ -153,5 +181,15 @@ def concat_attributes(parts: list[Attributes]) -> Attributes:
 
     return Attributes(
         joined("expert_ids"), joined("organisation"), joined("capacity"), joined("available"), joined("vetted"),
-        joined("languages"), regions=merged("regions"), conflicts=merged("conflicts"),
+        joined("languages"), regions=merged("regions"), conflicts=merged("conflicts"), topics=merged("topics"),
     )
+
+
+def topic_key(slug: str, level: str) -> str:
+    """How a held topic is keyed in Attributes.topics (and in a saved index)."""
+    return f"{slug}:{level}"
+
+
+def _holds(rows: np.ndarray, row: int) -> bool:
+    at = int(np.searchsorted(rows, row))  # inverted() and the segment operations keep rows sorted
+    return at < len(rows) and int(rows[at]) == row

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import dense
 from .index import rows_by_segment
-from .models import ExpertProfile, RankedExpert, Reason
+from .models import ExpertProfile, Reason
 
 # Defaults: the best point of matching_quality.GRID (324 points: dense_weight 0-0.5, cross_dense_weight 0.2-1.0,
 # dense_floor 0.1-0.3, three aggregations) by mean NDCG@10 over the 60 requests of the hand-written set
@@ -96,28 +96,18 @@ class HybridMixin:
                  for s in self.segments_]
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
 
-    def _with_meaning(self, experts: list[RankedExpert], positions: np.ndarray, parts: np.ndarray | None,
-                      query: DenseQuery | None) -> list[RankedExpert]:
-        """Add the 'meaning' reason (share of the total score) naming the expert's closest document; term and
-        topic shares, which are of the TF-IDF score, become shares of the total as well."""
+    def _meaning(self, positions: np.ndarray, unraised: np.ndarray, parts: np.ndarray | None,
+                 query: DenseQuery | None) -> dict[int, tuple[str, float]]:
+        """position -> (the expert's document closest in meaning, shortened; the dense part's share of the
+        score before the request's own signals raise it), for the positions the dense part contributed to."""
         if parts is None or query is None:
-            return experts
-        out = []
-        documents = self._closest_documents(positions, query)
-        for expert, position, doc in zip(experts, positions.tolist(), documents):
+            return {}
+        found = {}
+        for position, score, doc in zip(positions.tolist(), unraised.tolist(), self._closest_documents(positions, query)):
             part = float(parts[position])
-            if expert.score <= 0 or part <= 0:
-                out.append(expert)
-                continue
-            meaning = part / expert.score
-            attributes = sum(r.share for r in expert.reasons if r.kind in ("language", "region"))
-            text_share = max(0.0, 1.0 - meaning - attributes)
-            reasons = [Reason(r.label, r.kind, r.share * text_share) if r.kind in ("topic", "term") else r
-                       for r in expert.reasons]
-            if doc is not None:
-                reasons.append(Reason(doc, "meaning", meaning))
-            out.append(RankedExpert(expert.expert_id, expert.score, reasons))
-        return out
+            if score > 0 and part > 0 and doc is not None:
+                found[position] = (doc, min(1.0, part / score))
+        return found
 
     def _closest_documents(self, positions: np.ndarray, query: DenseQuery) -> list[str | None]:
         """The shortened text of each position's document closest in meaning to the request."""
@@ -130,3 +120,9 @@ class HybridMixin:
                 if doc >= 0:
                     labels[slot] = segment.dense.label(doc)
         return labels
+
+
+def with_meaning(text_reasons: list[Reason], document: str, share: float) -> list[Reason]:
+    """The 'meaning' reason added to a text's reasons, whose shares (of the TF-IDF score) become shares of the
+    score the dense part is added to."""
+    return [Reason(r.label, r.kind, r.share * (1.0 - share)) for r in text_reasons] + [Reason(document, "meaning", share)]

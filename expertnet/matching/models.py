@@ -64,10 +64,16 @@ class ExpertProfile:
 
 @dataclass(frozen=True)
 class MatchQuery:
+    """A request: its text; the topics its author ticked; the languages it asks for; its place (`region`: a
+    country code or region slug) and the wider regions that place belongs to (`regions`, e.g. 'mena' for
+    'JO'). Topics, languages and places are soft preferences (ExpertMatcher's topic/language/region_bonus);
+    RankFilters holds the hard rules."""
+
     text: str
     topics: tuple[str, ...] = ()
     languages: frozenset[str] = frozenset()
     region: str | None = None
+    regions: frozenset[str] = frozenset()
 
 
 @dataclass(frozen=True)

@@ -57,9 +57,11 @@ def save_matcher(matcher, path) -> None:
     attrs = segment.attributes
     region_keys, region_arrays = _inverted_arrays("regions", attrs.regions)
     conflict_keys, conflict_arrays = _inverted_arrays("conflicts", attrs.conflicts)
+    topic_keys, topic_arrays = _inverted_arrays("topics", attrs.topics)
     vocab = matcher.vocabulary_
     arrays = {
         **_csr_arrays("docs", segment.docs), **_csr_arrays("terms", segment.terms), **region_arrays, **conflict_arrays,
+        **topic_arrays,
         "doc_starts": segment.doc_starts, "field_weight": segment.field_weight, "norm": segment.norm,
         "expert_ids": attrs.expert_ids, "organisation": attrs.organisation, "capacity": attrs.capacity,
         "available": attrs.available, "vetted": attrs.vetted, "languages": attrs.languages,
@@ -83,8 +85,9 @@ def save_matcher(matcher, path) -> None:
         "shape": list(segment.docs.shape), "terms_shape": list(segment.terms.shape), "n_experts": len(segment),
         "max_field_weight": matcher.max_field_weight_, "n_stems": vocab.n_stems, "n_unigrams": vocab.n_unigrams,
         "n_concepts": vocab.n_concepts, "stems": matcher.term_table_.stems, "surfaces": matcher.surfaces_,
+        "surfaces_by_language": matcher.surfaces_by_language_,
         "lexicon": matcher.lexicon_.to_state(), "languages": matcher.language_bits_.codes,
-        "region_keys": region_keys, "conflict_keys": conflict_keys,
+        "region_keys": region_keys, "conflict_keys": conflict_keys, "topic_keys": topic_keys,
         "encoder": None if encoder is None else {"name": encoder.name, "dim": int(encoder.dim)},
     }
     (temporary / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
@@ -166,7 +169,9 @@ def load_matcher(cls, path, mmap: bool = True, encoder=None):
     attributes = Attributes(
         np.asarray(a["expert_ids"]), np.asarray(a["organisation"]), np.asarray(a["capacity"]),
         np.asarray(a["available"]), np.asarray(a["vetted"]), np.asarray(a["languages"]),
-        _inverted(a, "regions", manifest["region_keys"]), _inverted(a, "conflicts", [int(k) for k in manifest["conflict_keys"]]))
+        _inverted(a, "regions", manifest["region_keys"]), _inverted(a, "conflicts", [int(k) for k in manifest["conflict_keys"]]),
+        # an index saved before held topics were kept ranks without the ticked-topic raise until it is refitted
+        _inverted(a, "topics", manifest["topic_keys"]) if "topic_keys" in manifest else {})
     segment = Segment(
         docs=_csr(a, "docs", manifest["shape"]), doc_starts=a["doc_starts"], field_weight=a["field_weight"],
         max_weight=manifest["max_field_weight"], terms=_csr(a, "terms", manifest["terms_shape"]),
@@ -180,6 +185,9 @@ def load_matcher(cls, path, mmap: bool = True, encoder=None):
                                      manifest["n_concepts"], a["idf"], a["boost"])
     matcher.term_table_ = TermTable(manifest["stems"])
     matcher.surfaces_ = manifest["surfaces"]
+    # JSON keys are strings; an index saved before readers' own-language forms existed has none.
+    matcher.surfaces_by_language_ = {language: {int(stem): form for stem, form in forms.items()}
+                                     for language, forms in manifest.get("surfaces_by_language", {}).items()}
     matcher.lexicon_ = ConceptLexicon.from_state(manifest["lexicon"])
     by_slug = {t.slug: t for t in params["taxonomy"] or []}
     matcher.topics_ = [by_slug.get(slug) for slug in matcher.lexicon_.slugs]

@@ -42,8 +42,13 @@ def normalise_arabic(text: str) -> str:
 
 def normalise(text: str) -> str:
     """Unicode NFKC, case folding, Arabic folding, control characters removed."""
+    return _readable(text).translate(_ARABIC_LETTERS)
+
+
+def _readable(text: str) -> str:
+    """normalise() short of the Arabic letter folding: what a reader would still call the same spelling."""
     text = unicodedata.normalize("NFKC", text).casefold()
-    return normalise_arabic(_CONTROL.sub(" ", text))
+    return _ARABIC_MARKS.sub("", _CONTROL.sub(" ", text))
 
 
 def strip_accents(word: str) -> str:
@@ -86,6 +91,15 @@ def raw_words(text: str) -> list[str]:
     if text.isascii():  # NFKC, case folding and Arabic folding change nothing else in ASCII
         return text.translate(_ASCII_WORDS).split()
     return _WORD.findall(normalise(text))
+
+
+def written_words(text: str) -> list[str]:
+    """raw_words() as they were written: the same tokens, one for one, but Arabic letters unfolded
+    ('المشبوهة', not 'المشبوهه'); normalise_arabic(token) is the raw word (fitting keeps these to show
+    reasons in the writers' spelling)."""
+    if text.isascii():
+        return text.translate(_ASCII_WORDS).split()
+    return _WORD.findall(_readable(text))
 
 
 def content_forms(raw_word: str) -> tuple[str, ...]:
