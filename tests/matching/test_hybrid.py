@@ -144,7 +144,7 @@ def test_vectors_survive_save_and_load_and_another_encoder_is_refused(hybrid, en
 
 def test_the_language_weights_apply_by_the_documents_language(encoder):
     given = ExpertProfile(8, [Document("statement", STORAGE, language="ar")])  # declared Arabic: same language
-    matcher = ExpertMatcher(encoder=encoder, dense_weight=0.0, cross_dense_weight=1.0).fit([given, EXPERTS[1]])
+    matcher = ExpertMatcher(encoder=encoder, dense_weight=0.0, cross_dense_weight=1.0, dense_floor=0.2).fit([given, EXPERTS[1]])
     assert ids(matcher.rank(ARABIC_REQUEST, filters=ANY)) == []  # the only close document counts as same-language
     matcher.set_params(dense_weight=1.0, cross_dense_weight=0.0)
     assert ids(matcher.rank(ARABIC_REQUEST, filters=ANY))[0] == 8
