@@ -69,6 +69,15 @@ def register_extensions(app: Flask) -> None:
     register_sqlite_pragmas(app)
     import_models()
     register_upward_rules(app)
+    register_session_listeners()
+
+
+def register_session_listeners() -> None:
+    """Columns derived in the flush that changes their inputs, whoever wrote them: the triage queue's SLA
+    columns (issue 15). Registered once per process on SQLAlchemy's Session class."""
+    from expertnet.coordination import sla_columns
+
+    sla_columns.register()
 
 
 def import_models() -> None:

@@ -1,7 +1,8 @@
-"""The triage queue: open requests with their SLA clock, filtered, sorted and paginated.
+"""The triage queue: open requests with their SLA clock, filtered, sorted, counted and paginated in SQL.
 
-SLA state is computed (pauses, targets from config), so the candidates are selected in SQL by everything
-else and the SLA filter and sort run in Python; the queue holds the network's open requests, not history.
+The SLA state and due time come from the clock stored on each request (sla_columns: kept up to date in the
+flush of every change), compared with the present in the query; only the rows of the page shown are loaded,
+and their clocks computed by sla.py for display. The queue holds the network's open requests, not history.
 """
 import math
 from dataclasses import dataclass, field
@@ -10,11 +11,13 @@ from datetime import datetime, timedelta
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from expertnet.coordination import sla
+from expertnet.coordination import sla, sla_columns
 from expertnet.db import utcnow
 from expertnet.extensions import db
 from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency
 from expertnet.taxonomy.models import Topic
+
+R = AssistanceRequest
 
 QUEUE_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.TRIAGE, RequestStatus.INFO_REQUESTED, RequestStatus.MATCHING,
                   RequestStatus.INVITING)
@@ -80,85 +83,71 @@ class Page:
     next_num = property(lambda self: self.page + 1)
 
 
-def candidates(filters: QueueFilters, viewer) -> sa.Select:
-    query = sa.select(AssistanceRequest).options(
-        selectinload(AssistanceRequest.organisation), selectinload(AssistanceRequest.topics),
-        selectinload(AssistanceRequest.lead_coordinator))
+def conditions(filters: QueueFilters, viewer, now_us: int) -> list:
+    """The WHERE of a queue view: every filter is SQL, the SLA state from the stored clock (sla_columns)."""
     if filters.status == "active":
-        query = query.where(AssistanceRequest.status.in_(ACTIVE_STATUSES))
+        where = [R.status.in_(ACTIVE_STATUSES)]
     elif filters.status:
-        query = query.where(AssistanceRequest.status == RequestStatus(filters.status))
+        where = [R.status == RequestStatus(filters.status)]
     else:
-        query = query.where(AssistanceRequest.status.in_(QUEUE_STATUSES))
+        where = [R.status.in_(QUEUE_STATUSES)]
     if filters.urgency:
-        query = query.where(AssistanceRequest.urgency == Urgency(filters.urgency))
+        where.append(R.urgency == Urgency(filters.urgency))
     if filters.country:
-        query = query.where(AssistanceRequest.country == filters.country.upper())
+        where.append(R.country == filters.country.upper())
     if filters.topic:
-        query = query.where(AssistanceRequest.topics.any(Topic.slug == filters.topic))
-    query = _lead_filter(query, filters.lead, viewer)
+        where.append(R.topics.any(Topic.slug == filters.topic))
+    where += _lead_filter(filters.lead, viewer)
     if filters.q.strip():
         like = f"%{filters.q.strip()}%"
-        query = query.where(sa.or_(AssistanceRequest.title.ilike(like), AssistanceRequest.reference.ilike(like)))
-    return query
+        where.append(sa.or_(R.title.ilike(like), R.reference.ilike(like)))
+    if filters.sla in sla_columns.STATE_FILTERS:
+        where.append(sla_columns.STATE_FILTERS[filters.sla](now_us))
+    return where
 
 
-def _lead_filter(query, lead: str, viewer):
+def _lead_filter(lead: str, viewer) -> list:
     if lead == "me":
-        return query.where(AssistanceRequest.lead_coordinator_id == viewer.id)
+        return [R.lead_coordinator_id == viewer.id]
     if lead == "none":
-        return query.where(AssistanceRequest.lead_coordinator_id.is_(None))
+        return [R.lead_coordinator_id.is_(None)]
     if lead.isdigit():
-        return query.where(AssistanceRequest.lead_coordinator_id == int(lead))
-    return query
+        return [R.lead_coordinator_id == int(lead)]
+    return []
 
 
-def _matches_sla(row: QueueRow, wanted: str) -> bool:
-    if not wanted:
-        return True
-    state = row.clock.state if row.clock else None
-    if wanted == "slipping":
-        return state in sla.SLIPPING
-    return state == sla.SlaState(wanted)
-
-
-def _sort_key(sort: str):
-    far = datetime.max.replace(tzinfo=utcnow().tzinfo)
-    keys = {
-        "sla": lambda r: (r.clock.due_at if r.clock else far, r.request.id),
-        "age": lambda r: (-r.age.total_seconds(), r.request.id),
-        "priority": lambda r: (r.request.priority, URGENCY_RANK[r.request.urgency], -r.age.total_seconds()),
-        "urgency": lambda r: (URGENCY_RANK[r.request.urgency], r.clock.due_at if r.clock else far),
+def _order(sort: str, now_us: int) -> list:
+    started = sa.func.coalesce(R.submitted_at, R.created_at)  # the age is counted from there
+    due = sla_columns.due_order(now_us).nulls_last()  # requests without a running clock last
+    urgency = sa.case(*((R.urgency == level, rank) for level, rank in URGENCY_RANK.items()))
+    orders = {
+        "sla": [due, R.id],
+        "age": [started, R.id],
+        "priority": [R.priority, urgency, started, R.id],
+        "urgency": [urgency, due, R.id],
     }
-    return keys.get(sort, keys["sla"])
+    return orders.get(sort, orders["sla"])
 
 
 def triage_queue(filters: QueueFilters, viewer, page: int = 1, per_page: int = 20,
                  now: datetime | None = None) -> Page:
+    """One page of the queue: counted, sorted and sliced in SQL; only the page's rows are loaded."""
     now = now or utcnow()
-    rows = []
-    for assistance_request in db.session.scalars(candidates(filters, viewer)):
-        started = assistance_request.submitted_at or assistance_request.created_at
-        row = QueueRow(assistance_request, sla.current_clock(assistance_request, now), now - started)
-        if _matches_sla(row, filters.sla):
-            rows.append(row)
-    rows.sort(key=_sort_key(filters.sort))
-    pages = max(1, math.ceil(len(rows) / per_page))
-    page = min(max(page, 1), pages)
-    return Page(rows[(page - 1) * per_page: page * per_page], page, per_page, len(rows))
-
-
-def _in_view(row: QueueRow, preset: dict, viewer) -> bool:
-    """Whether a queue row belongs to a saved view (presets use only status, urgency, SLA and lead)."""
-    r = row.request
-    return ((not preset.get("status") or r.status.value == preset["status"])
-            and (not preset.get("urgency") or r.urgency.value == preset["urgency"])
-            and _matches_sla(row, preset.get("sla", ""))
-            and (preset.get("lead") != "me" or r.lead_coordinator_id == viewer.id)
-            and (preset.get("lead") != "none" or r.lead_coordinator_id is None))
+    where = conditions(filters, viewer, sla_columns.to_us(now))
+    total = db.session.scalar(sa.select(sa.func.count()).select_from(R).where(*where)) or 0
+    page = min(max(page, 1), max(1, math.ceil(total / per_page)))
+    query = (sa.select(R).where(*where).order_by(*_order(filters.sort, sla_columns.to_us(now)))
+             .limit(per_page).offset((page - 1) * per_page)
+             .options(selectinload(R.organisation), selectinload(R.topics), selectinload(R.lead_coordinator)))
+    rows = [QueueRow(r, sla.current_clock(r, now), now - (r.submitted_at or r.created_at))
+            for r in db.session.scalars(query)]
+    return Page(rows, page, per_page, total)
 
 
 def view_counts(viewer, now: datetime | None = None) -> dict[str, int]:
-    """How many requests each saved view holds, for the view tabs: one query, each clock computed once."""
-    rows = triage_queue(QueueFilters(), viewer, per_page=10_000, now=now).items
-    return {name: sum(1 for row in rows if _in_view(row, preset, viewer)) for name, preset in SAVED_VIEWS.items()}
+    """How many requests each saved view holds, for the view tabs: one SQL query, a filtered count per view."""
+    now_us = sla_columns.to_us(now or utcnow())
+    counts = [sa.func.count().filter(sa.and_(*conditions(QueueFilters(view=name).with_view(), viewer, now_us)))
+              for name in SAVED_VIEWS]
+    every_view = conditions(QueueFilters(), viewer, now_us)  # each view narrows the open queue
+    return dict(zip(SAVED_VIEWS, db.session.execute(sa.select(*counts).select_from(R).where(*every_view)).one()))

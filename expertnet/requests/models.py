@@ -68,6 +68,14 @@ class AssistanceRequest(TimestampMixin, db.Model):
     # SLA clock: time spent waiting on the agency does not count.
     paused_seconds: Mapped[int] = mapped_column(default=0)
     paused_since: Mapped[datetime | None]
+    # The running SLA clock as the triage queue filters and sorts it in SQL, kept up to date at every flush
+    # that changes its inputs (coordination/sla_columns.py); microseconds since 1970 so that a paused clock's
+    # due time (now + time left) is plain arithmetic on every database. NULL when no clock runs.
+    sla_milestone: Mapped[str | None] = mapped_column(sa.String(20))
+    sla_due_us: Mapped[int | None] = mapped_column(sa.BigInteger, index=True)  # running: when it falls due
+    sla_warn_us: Mapped[int | None] = mapped_column(sa.BigInteger, index=True)  # running: due soon from then
+    sla_left_us: Mapped[int | None] = mapped_column(sa.BigInteger, index=True)  # paused: time left (< 0: overdue)
+    sla_warn_left_us: Mapped[int | None] = mapped_column(sa.BigInteger)  # paused: time left before due soon
     version: Mapped[int] = mapped_column(default=1)
 
     organisation = relationship("Organisation")

@@ -1,0 +1,103 @@
+"""The triage queue pages in the database: each request's running SLA clock as columns, with indexes (issue 15).
+
+Adds sla_milestone, sla_due_us, sla_warn_us, sla_left_us and sla_warn_left_us to assistance_request and fills
+them for the existing rows the way expertnet/coordination/sla_columns.py computes them (the first milestone not
+reached; time paused before now excluded; a paused clock keeps its time left). The SLA targets are the
+application's configuration when the upgrade runs inside it (`flask db upgrade`), else the defaults.
+
+Revision ID: 3b89060a6fb6
+Revises: c4e8a2f6d1b3
+"""
+from datetime import datetime, timedelta, timezone
+
+from alembic import op
+import sqlalchemy as sa
+
+
+revision = '3b89060a6fb6'
+down_revision = 'c4e8a2f6d1b3'
+branch_labels = None
+depends_on = None
+
+# The configuration's defaults when this revision was written (expertnet/config.py).
+DEFAULT_TARGETS = {
+    "urgent": {"triage": 4, "first_invitation": 24, "assignment": 72},
+    "priority": {"triage": 24, "first_invitation": 72, "assignment": 168},
+    "routine": {"triage": 72, "first_invitation": 168, "assignment": 336},
+}
+DEFAULT_WARNING_FRACTION = 0.25
+MILESTONES = (("triage", "triaged_at"), ("first_invitation", "first_invited_at"), ("assignment", "assigned_at"))
+FINAL = ("closed", "rejected", "withdrawn")
+EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
+MICROSECOND = timedelta(microseconds=1)
+BIGINT_COLUMNS = ("sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us")
+INDEXED = ("sla_due_us", "sla_warn_us", "sla_left_us")
+
+
+def upgrade():
+    with op.batch_alter_table('assistance_request', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('sla_milestone', sa.String(length=20), nullable=True))
+        for name in BIGINT_COLUMNS:
+            batch_op.add_column(sa.Column(name, sa.BigInteger(), nullable=True))
+        for name in INDEXED:
+            batch_op.create_index(batch_op.f(f'ix_assistance_request_{name}'), [name], unique=False)
+    backfill()
+
+
+def downgrade():
+    with op.batch_alter_table('assistance_request', schema=None) as batch_op:
+        for name in INDEXED:
+            batch_op.drop_index(batch_op.f(f'ix_assistance_request_{name}'))
+        for name in ('sla_milestone', *BIGINT_COLUMNS):
+            batch_op.drop_column(name)
+
+
+def _settings():
+    try:
+        from flask import current_app, has_app_context
+    except ImportError:  # pragma: no cover - Alembic without Flask
+        return DEFAULT_TARGETS, DEFAULT_WARNING_FRACTION
+    if has_app_context():
+        return (current_app.config.get("SLA_TARGETS", DEFAULT_TARGETS),
+                current_app.config.get("SLA_WARNING_FRACTION", DEFAULT_WARNING_FRACTION))
+    return DEFAULT_TARGETS, DEFAULT_WARNING_FRACTION
+
+
+def _aware(moment):
+    return moment.replace(tzinfo=timezone.utc) if moment is not None and moment.tzinfo is None else moment
+
+
+def clock_columns(row, targets, fraction) -> dict:
+    empty = {"sla_milestone": None, **dict.fromkeys(BIGINT_COLUMNS)}
+    milestone = next((name for name, reached in MILESTONES if row[reached] is None), None)
+    if milestone is None or row["submitted_at"] is None or row["status"] in FINAL:
+        return empty
+    target = timedelta(hours=targets[row["urgency"]][milestone])
+    margin = target * fraction
+    due = _aware(row["submitted_at"]) + target + timedelta(seconds=row["paused_seconds"] or 0)
+    if row["paused_since"] is not None:
+        left = due - _aware(row["paused_since"])
+        return {**empty, "sla_milestone": milestone, "sla_left_us": left // MICROSECOND,
+                "sla_warn_left_us": (left - margin) // MICROSECOND}
+    return {**empty, "sla_milestone": milestone, "sla_due_us": (due - EPOCH) // MICROSECOND,
+            "sla_warn_us": (due - margin - EPOCH) // MICROSECOND}
+
+
+def backfill(batch: int = 5000):
+    targets, fraction = _settings()
+    inputs = ("id", "status", "urgency", "submitted_at", "paused_seconds", "paused_since",
+              *(reached for _name, reached in MILESTONES))
+    request = sa.table('assistance_request', *(sa.column(name, sa.DateTime(timezone=True) if name.endswith(
+        ("_at", "_since")) else None) for name in inputs), sa.column('sla_milestone'),
+        *(sa.column(name) for name in BIGINT_COLUMNS))
+    connection = op.get_bind()
+    last_id = 0
+    while True:
+        rows = connection.execute(sa.select(*(request.c[name] for name in inputs)).where(request.c.id > last_id)
+                                  .order_by(request.c.id).limit(batch)).mappings().all()
+        if not rows:
+            return
+        values = [{"row_id": row["id"], **clock_columns(row, targets, fraction)} for row in rows]
+        connection.execute(request.update().where(request.c.id == sa.bindparam("row_id")).values(
+            {name: sa.bindparam(name) for name in ("sla_milestone", *BIGINT_COLUMNS)}), values)
+        last_id = rows[-1]["id"]
