@@ -31,7 +31,17 @@ FINAL = ("closed", "rejected", "withdrawn")
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 MICROSECOND = timedelta(microseconds=1)
 BIGINT_COLUMNS = ("sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us")
-INDEXED = ("sla_due_us", "sla_warn_us", "sla_left_us")
+# The triage queue reads each sort in index order and counts each saved view from one index.
+INDEXES = {
+    "ix_assistance_request_queue_due": ["status", "sla_due_us"],
+    "ix_assistance_request_queue_warn": ["status", "sla_warn_us"],
+    "ix_assistance_request_queue_left": ["status", "sla_left_us"],
+    "ix_assistance_request_queue_urgency_due": ["status", "urgency", "sla_due_us"],
+    "ix_assistance_request_queue_priority": ["status", "urgency", "priority", "submitted_at"],
+    "ix_assistance_request_queue_age": ["status", "submitted_at"],
+    "ix_assistance_request_queue_clock": ["status", "sla_milestone"],
+    "ix_assistance_request_queue_lead": ["lead_coordinator_id", "status"],
+}
 
 
 def upgrade():
@@ -39,15 +49,15 @@ def upgrade():
         batch_op.add_column(sa.Column('sla_milestone', sa.String(length=20), nullable=True))
         for name in BIGINT_COLUMNS:
             batch_op.add_column(sa.Column(name, sa.BigInteger(), nullable=True))
-        for name in INDEXED:
-            batch_op.create_index(batch_op.f(f'ix_assistance_request_{name}'), [name], unique=False)
+        for name, columns in INDEXES.items():
+            batch_op.create_index(name, columns, unique=False)
     backfill()
 
 
 def downgrade():
     with op.batch_alter_table('assistance_request', schema=None) as batch_op:
-        for name in INDEXED:
-            batch_op.drop_index(batch_op.f(f'ix_assistance_request_{name}'))
+        for name in INDEXES:
+            batch_op.drop_index(name)
         for name in ('sla_milestone', *BIGINT_COLUMNS):
             batch_op.drop_column(name)
 
