@@ -73,11 +73,16 @@ def register_extensions(app: Flask) -> None:
 
 
 def register_session_listeners() -> None:
-    """Columns derived in the flush that changes their inputs, whoever wrote them: the triage queue's SLA
-    columns (issue 15). Registered once per process on SQLAlchemy's Session class."""
+    """What follows a write in the same transaction, whoever wrote it (issue 15): the triage queue's SLA columns,
+    and the matcher's change log for every change that can move a ranking. Registered once per process on
+    SQLAlchemy's Session class."""
     from expertnet.coordination import sla_columns
+    from expertnet.engagements.models import ExclusionOverride
+    from expertnet.experts import change_capture
 
     sla_columns.register()
+    change_capture.register()
+    change_capture.track(ExclusionOverride)
 
 
 def import_models() -> None:
