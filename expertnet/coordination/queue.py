@@ -13,6 +13,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
 from expertnet.coordination import sla, sla_columns
+from expertnet.coordination.sla_columns import ACTIVE_STATUSES, QUEUE_STATUSES  # noqa: F401 - forms, digest
 from expertnet.db import utcnow
 from expertnet.extensions import db
 from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency
@@ -20,10 +21,6 @@ from expertnet.taxonomy.models import Topic
 
 R = AssistanceRequest
 
-QUEUE_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.TRIAGE, RequestStatus.INFO_REQUESTED, RequestStatus.MATCHING,
-                  RequestStatus.INVITING)
-ACTIVE_STATUSES = (RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS, RequestStatus.ON_HOLD, RequestStatus.DELIVERED,
-                   RequestStatus.EVALUATION)
 URGENCY_RANK = {Urgency.URGENT: 0, Urgency.PRIORITY: 1, Urgency.ROUTINE: 2}
 SORTS = ("sla", "age", "priority", "urgency")
 
@@ -84,19 +81,33 @@ class Page:
     next_num = property(lambda self: self.page + 1)
 
 
-def statuses(filters: QueueFilters) -> tuple[RequestStatus, ...]:
+def _status_filter(filters: QueueFilters):
     if filters.status == "active":
-        return ACTIVE_STATUSES
-    return (RequestStatus(filters.status),) if filters.status else QUEUE_STATUSES
+        return R.queue_stage == "active"
+    return R.status == RequestStatus(filters.status) if filters.status else R.queue_stage == "queue"
 
 
-def conditions(filters: QueueFilters, viewer, now_us: int) -> list:
-    """The WHERE of a queue view: every filter is SQL, the SLA state from the stored clock (sla_columns)."""
-    return [R.status.in_(statuses(filters)), *_narrowing(filters, viewer, now_us)]
+def conditions(filters: QueueFilters, viewer) -> list:
+    """The WHERE of a queue view without its SLA state: every filter is SQL."""
+    return [_status_filter(filters), *_narrowing(filters, viewer)]
 
 
-def _narrowing(filters: QueueFilters, viewer, now_us: int) -> list:
-    """Every filter but the status."""
+def sla_state(filters: QueueFilters, now_us: int) -> tuple:
+    """The SLA filter as (running clocks, paused clocks), each from the stored clock (sla_columns); () for any."""
+    return sla_columns.STATE_FILTERS[filters.sla](now_us) if filters.sla in sla_columns.STATE_FILTERS else ()
+
+
+def count(filters: QueueFilters, viewer, now_us: int) -> int:
+    """How many requests a view holds: with an SLA filter, running and paused clocks counted apart (each an
+    index range), as an OR of both would read every row."""
+    where = conditions(filters, viewer)
+    parts = [(part,) for part in sla_state(filters, now_us)] or [()]
+    return sum(db.session.scalar(sa.select(sa.func.count()).select_from(R).where(*where, *part)) or 0
+               for part in parts)
+
+
+def _narrowing(filters: QueueFilters, viewer) -> list:
+    """Every filter but the status and the SLA state."""
     where = []
     if filters.urgency:
         where.append(R.urgency == Urgency(filters.urgency))
@@ -108,8 +119,6 @@ def _narrowing(filters: QueueFilters, viewer, now_us: int) -> list:
     if filters.q.strip():
         like = f"%{filters.q.strip()}%"
         where.append(sa.or_(R.title.ilike(like), R.reference.ilike(like)))
-    if filters.sla in sla_columns.STATE_FILTERS:
-        where.append(sla_columns.STATE_FILTERS[filters.sla](now_us))
     return where
 
 
@@ -154,9 +163,11 @@ def _branches(sort: str, now_us: int) -> tuple[list[Branch], Callable]:
     if sort == "age":
         return _age_branches(), lambda u: [u.c.started, u.c.id]
     if sort == "priority":
-        return ([b for level, rank in URGENCY_RANK.items() for b in _age_branches(
-                    R.urgency == level, keys={"priority": R.priority, "rank": sa.literal(rank)}, order=(R.priority,))],
-                lambda u: [u.c.priority, u.c.rank, u.c.started, u.c.id])
+        submitted = [_age_branches(R.urgency == level, keys={"priority": R.priority, "rank": sa.literal(rank)},
+                                   order=(R.priority,))[0] for level, rank in URGENCY_RANK.items()]
+        rank = sa.case(*((R.urgency == level, rank) for level, rank in URGENCY_RANK.items()))
+        never_submitted = _age_branches(keys={"priority": R.priority, "rank": rank})[1]
+        return [*submitted, never_submitted], lambda u: [u.c.priority, u.c.rank, u.c.started, u.c.id]
     if sort == "urgency":
         return ([Branch(b.where, {"rank": sa.literal(rank), **b.keys}, b.order)
                  for level, rank in URGENCY_RANK.items() for b in _clock_branches(now_us, R.urgency == level)],
@@ -165,14 +176,16 @@ def _branches(sort: str, now_us: int) -> tuple[list[Branch], Callable]:
 
 
 def page_ids(filters: QueueFilters, viewer, now_us: int, limit: int, offset: int) -> list[int]:
-    """The ids of one page in the sort's order: each branch (one status, one shape of row) reads at most
-    offset + limit rows in the order of an index that starts with the status, and SQL merges them (LIMIT and
-    OFFSET over the merge), so a page costs about the same at 1k or 100k requests."""
+    """The ids of one page in the sort's order: each branch (one shape of row) reads at most offset + limit rows
+    in the order of an index that starts with the queue stage, and SQL merges them (LIMIT and OFFSET over the
+    merge), so a first page costs about the same at 1k or 100k requests."""
     branches, merged_order = _branches(filters.sort, now_us)
-    where = _narrowing(filters, viewer, now_us)
+    where = conditions(filters, viewer)
+    state = sla_state(filters, now_us)
+    if state:
+        where.append(sa.or_(*state))
     parts = [sa.select(R.id, *(expr.label(label) for label, expr in b.keys.items()))
-             .where(R.status == status, *where, *b.where).order_by(*b.order).limit(offset + limit).subquery()
-             for status in statuses(filters) for b in branches]
+             .where(*where, *b.where).order_by(*b.order).limit(offset + limit).subquery() for b in branches]
     union = sa.union_all(*(sa.select(*part.c) for part in parts)).subquery()
     return list(db.session.scalars(sa.select(union.c.id).order_by(*merged_order(union)).limit(limit).offset(offset)))
 
@@ -182,8 +195,7 @@ def triage_queue(filters: QueueFilters, viewer, page: int = 1, per_page: int = 2
     """One page of the queue: counted, sorted and sliced in SQL; only the page's rows are loaded."""
     now = now or utcnow()
     now_us = sla_columns.to_us(now)
-    where = conditions(filters, viewer, now_us)
-    total = db.session.scalar(sa.select(sa.func.count()).select_from(R).where(*where)) or 0
+    total = count(filters, viewer, now_us)
     page = min(max(page, 1), max(1, math.ceil(total / per_page)))
     ids = page_ids(filters, viewer, now_us, per_page, (page - 1) * per_page)
     loaded = {r.id: r for r in db.session.scalars(sa.select(R).where(R.id.in_(ids)).options(
@@ -194,8 +206,7 @@ def triage_queue(filters: QueueFilters, viewer, page: int = 1, per_page: int = 2
 
 
 def view_counts(viewer, now: datetime | None = None) -> dict[str, int]:
-    """How many requests each saved view holds, for the view tabs: one SQL count per view, each answered
-    from an index (status with urgency, lead or the stored clock)."""
+    """How many requests each saved view holds, for the view tabs: SQL counts, each answered from an index
+    (stage with urgency, lead or the stored clock; a status)."""
     now_us = sla_columns.to_us(now or utcnow())
-    return {name: db.session.scalar(sa.select(sa.func.count()).select_from(R).where(
-        *conditions(QueueFilters(view=name).with_view(), viewer, now_us))) for name in SAVED_VIEWS}
+    return {name: count(QueueFilters(view=name).with_view(), viewer, now_us) for name in SAVED_VIEWS}

@@ -8,6 +8,9 @@ overdue) without any write, so what is stored are the clock's inputs, in microse
   left when the pause began (`sla_left_us`, negative once overdue) and the time left before it is due soon
   (`sla_warn_left_us`) are stored; a paused clock's state does not change while it waits.
 
+and the request's place in the queue (`queue_stage`: "queue" before assignment, "active" after it, NULL for
+drafts and closed requests), so that every queue index starts with one value rather than five statuses.
+
 `stored_clock` computes them like sla.py does (time already paused excluded); a listener recomputes them in
 every flush that changes their inputs (status, urgency, milestones, pause counters), whoever wrote them: the
 state machine's stamps, the triage services, the agency editing its request, seeding, back-dating. A change of
@@ -22,11 +25,17 @@ from sqlalchemy.orm import Session
 from expertnet.coordination import sla
 from expertnet.extensions import db
 from expertnet.requests.lifecycle import FINAL
-from expertnet.requests.models import AssistanceRequest
+from expertnet.requests.models import AssistanceRequest, RequestStatus
 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 MICROSECOND = timedelta(microseconds=1)
-COLUMNS = ("sla_milestone", "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us")
+# The triage queue's statuses (before assignment), and those it shows as "assigned or in progress".
+QUEUE_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.TRIAGE, RequestStatus.INFO_REQUESTED, RequestStatus.MATCHING,
+                  RequestStatus.INVITING)
+ACTIVE_STATUSES = (RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS, RequestStatus.ON_HOLD, RequestStatus.DELIVERED,
+                   RequestStatus.EVALUATION)
+STAGES = {**dict.fromkeys(QUEUE_STATUSES, "queue"), **dict.fromkeys(ACTIVE_STATUSES, "active")}
+COLUMNS = ("queue_stage", "sla_milestone", "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us")
 INPUTS = ("status", "urgency", "submitted_at", "paused_seconds", "paused_since", *sla.REACHED_AT.values())
 NO_CLOCK = dict.fromkeys(COLUMNS)
 R = AssistanceRequest
@@ -37,20 +46,22 @@ def to_us(moment: datetime) -> int:
 
 
 def stored_clock(assistance_request: AssistanceRequest) -> dict:
-    """The SLA columns of a request: its first milestone not yet reached, unless the request is a draft or
-    closed (then no clock runs and every column is NULL)."""
+    """The queue columns of a request: its stage, and the clock of its first milestone not yet reached, unless
+    the request is a draft or closed (then no clock runs and the clock's columns are NULL)."""
     r = assistance_request
+    stage = {"queue_stage": STAGES.get(r.status)}  # a status or its value (StrEnum); None before the default
     milestone = next((m for m, name in sla.REACHED_AT.items() if getattr(r, name) is None), None)
     if milestone is None or r.submitted_at is None or r.status in FINAL:
-        return dict(NO_CLOCK)
+        return {**NO_CLOCK, **stage}
     target = sla.targets_for(r.urgency)[milestone]
     margin = target * current_app.config["SLA_WARNING_FRACTION"]
     due = r.submitted_at + target + timedelta(seconds=r.paused_seconds or 0)  # time paused before now excluded
     if r.paused_since is not None:
         left = due - r.paused_since
-        return {**NO_CLOCK, "sla_milestone": milestone.value, "sla_left_us": left // MICROSECOND,
+        return {**NO_CLOCK, **stage, "sla_milestone": milestone.value, "sla_left_us": left // MICROSECOND,
                 "sla_warn_left_us": (left - margin) // MICROSECOND}
-    return {**NO_CLOCK, "sla_milestone": milestone.value, "sla_due_us": to_us(due), "sla_warn_us": to_us(due - margin)}
+    return {**NO_CLOCK, **stage, "sla_milestone": milestone.value, "sla_due_us": to_us(due),
+            "sla_warn_us": to_us(due - margin)}
 
 
 def refresh(assistance_request: AssistanceRequest) -> None:
@@ -95,22 +106,23 @@ def refresh_all(batch: int = 1000) -> int:
 
 
 # ------------------------------------------------------------------ the clock's state and due time in SQL
+# Each state as (running clocks, paused clocks): disjoint, so a count is the sum of two index range counts.
 def overdue(now_us: int):
-    return sa.or_(R.sla_due_us < now_us, R.sla_left_us < 0)
+    return R.sla_due_us < now_us, R.sla_left_us < 0
 
 
 def slipping(now_us: int):
     """Due soon or overdue."""
-    return sa.or_(R.sla_warn_us <= now_us, R.sla_warn_left_us <= 0)
+    return R.sla_warn_us <= now_us, R.sla_warn_left_us <= 0
 
 
 def due_soon(now_us: int):
-    return sa.or_(sa.and_(R.sla_warn_us <= now_us, R.sla_due_us >= now_us),
-                  sa.and_(R.sla_warn_left_us <= 0, R.sla_left_us >= 0))
+    return (sa.and_(R.sla_warn_us <= now_us, R.sla_due_us >= now_us),
+            sa.and_(R.sla_warn_left_us <= 0, R.sla_left_us >= 0))
 
 
 def on_track(now_us: int):
-    return sa.or_(R.sla_warn_us > now_us, R.sla_warn_left_us > 0)
+    return R.sla_warn_us > now_us, R.sla_warn_left_us > 0
 
 
 STATE_FILTERS = {"slipping": slipping, sla.SlaState.OVERDUE.value: overdue, sla.SlaState.DUE_SOON.value: due_soon,

@@ -28,15 +28,16 @@ class AssistanceRequest(TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("experts_wanted BETWEEN 1 AND 10", name="experts_wanted_range"),
         sa.CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_ordered"),
-        # The triage queue (coordination/queue.py): per status, each sort is read in index order and each view counted.
-        sa.Index("ix_assistance_request_queue_due", "status", "sla_due_us"),
-        sa.Index("ix_assistance_request_queue_warn", "status", "sla_warn_us"),
-        sa.Index("ix_assistance_request_queue_left", "status", "sla_left_us"),
-        sa.Index("ix_assistance_request_queue_urgency_due", "status", "urgency", "sla_due_us"),
-        sa.Index("ix_assistance_request_queue_priority", "status", "urgency", "priority", "submitted_at"),
-        sa.Index("ix_assistance_request_queue_age", "status", "submitted_at"),
-        sa.Index("ix_assistance_request_queue_clock", "status", "sla_milestone"),
-        sa.Index("ix_assistance_request_queue_lead", "lead_coordinator_id", "status"),
+        # The triage queue (coordination/queue.py): each sort read in index order, each view counted from an index.
+        sa.Index("ix_assistance_request_queue_due", "queue_stage", "sla_due_us"),
+        sa.Index("ix_assistance_request_queue_warn", "queue_stage", "sla_warn_us"),
+        sa.Index("ix_assistance_request_queue_left", "queue_stage", "sla_left_us", "sla_warn_left_us"),
+        sa.Index("ix_assistance_request_queue_urgency_due", "queue_stage", "urgency", "sla_due_us"),
+        sa.Index("ix_assistance_request_queue_urgency_left", "queue_stage", "urgency", "sla_left_us"),
+        sa.Index("ix_assistance_request_queue_priority", "queue_stage", "urgency", "priority", "submitted_at"),
+        sa.Index("ix_assistance_request_queue_age", "queue_stage", "submitted_at"),
+        sa.Index("ix_assistance_request_queue_clock", "queue_stage", "sla_milestone"),
+        sa.Index("ix_assistance_request_queue_lead", "lead_coordinator_id", "queue_stage"),
     )
 
     id: Mapped[IntPK]
@@ -80,6 +81,7 @@ class AssistanceRequest(TimestampMixin, db.Model):
     # The running SLA clock as the triage queue filters and sorts it in SQL, kept up to date at every flush
     # that changes its inputs (coordination/sla_columns.py); microseconds since 1970 so that a paused clock's
     # due time (now + time left) is plain arithmetic on every database. NULL when no clock runs.
+    queue_stage: Mapped[str | None] = mapped_column(sa.String(10))  # "queue" before assignment, "active" after
     sla_milestone: Mapped[str | None] = mapped_column(sa.String(20))
     sla_due_us: Mapped[int | None] = mapped_column(sa.BigInteger)  # running: when it falls due
     sla_warn_us: Mapped[int | None] = mapped_column(sa.BigInteger)  # running: due soon from then

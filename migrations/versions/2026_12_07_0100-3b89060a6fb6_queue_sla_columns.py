@@ -1,8 +1,9 @@
 """The triage queue pages in the database: each request's running SLA clock as columns, with indexes (issue 15).
 
-Adds sla_milestone, sla_due_us, sla_warn_us, sla_left_us and sla_warn_left_us to assistance_request and fills
-them for the existing rows the way expertnet/coordination/sla_columns.py computes them (the first milestone not
-reached; time paused before now excluded; a paused clock keeps its time left). The SLA targets are the
+Adds queue_stage, sla_milestone, sla_due_us, sla_warn_us, sla_left_us and sla_warn_left_us to assistance_request
+and fills them for the existing rows the way expertnet/coordination/sla_columns.py computes them (the stage from
+the status; the first milestone not reached; time paused before now excluded; a paused clock keeps its time
+left). The SLA targets are the
 application's configuration when the upgrade runs inside it (`flask db upgrade`), else the defaults.
 
 Revision ID: 3b89060a6fb6
@@ -28,24 +29,28 @@ DEFAULT_TARGETS = {
 DEFAULT_WARNING_FRACTION = 0.25
 MILESTONES = (("triage", "triaged_at"), ("first_invitation", "first_invited_at"), ("assignment", "assigned_at"))
 FINAL = ("closed", "rejected", "withdrawn")
+STAGES = {**dict.fromkeys(("submitted", "triage", "info_requested", "matching", "inviting"), "queue"),
+          **dict.fromkeys(("assigned", "in_progress", "on_hold", "delivered", "evaluation"), "active")}
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 MICROSECOND = timedelta(microseconds=1)
 BIGINT_COLUMNS = ("sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us")
 # The triage queue reads each sort in index order and counts each saved view from one index.
 INDEXES = {
-    "ix_assistance_request_queue_due": ["status", "sla_due_us"],
-    "ix_assistance_request_queue_warn": ["status", "sla_warn_us"],
-    "ix_assistance_request_queue_left": ["status", "sla_left_us"],
-    "ix_assistance_request_queue_urgency_due": ["status", "urgency", "sla_due_us"],
-    "ix_assistance_request_queue_priority": ["status", "urgency", "priority", "submitted_at"],
-    "ix_assistance_request_queue_age": ["status", "submitted_at"],
-    "ix_assistance_request_queue_clock": ["status", "sla_milestone"],
-    "ix_assistance_request_queue_lead": ["lead_coordinator_id", "status"],
+    "ix_assistance_request_queue_due": ["queue_stage", "sla_due_us"],
+    "ix_assistance_request_queue_warn": ["queue_stage", "sla_warn_us"],
+    "ix_assistance_request_queue_left": ["queue_stage", "sla_left_us", "sla_warn_left_us"],
+    "ix_assistance_request_queue_urgency_due": ["queue_stage", "urgency", "sla_due_us"],
+    "ix_assistance_request_queue_urgency_left": ["queue_stage", "urgency", "sla_left_us"],
+    "ix_assistance_request_queue_priority": ["queue_stage", "urgency", "priority", "submitted_at"],
+    "ix_assistance_request_queue_age": ["queue_stage", "submitted_at"],
+    "ix_assistance_request_queue_clock": ["queue_stage", "sla_milestone"],
+    "ix_assistance_request_queue_lead": ["lead_coordinator_id", "queue_stage"],
 }
 
 
 def upgrade():
     with op.batch_alter_table('assistance_request', schema=None) as batch_op:
+        batch_op.add_column(sa.Column('queue_stage', sa.String(length=10), nullable=True))
         batch_op.add_column(sa.Column('sla_milestone', sa.String(length=20), nullable=True))
         for name in BIGINT_COLUMNS:
             batch_op.add_column(sa.Column(name, sa.BigInteger(), nullable=True))
@@ -58,7 +63,7 @@ def downgrade():
     with op.batch_alter_table('assistance_request', schema=None) as batch_op:
         for name in INDEXES:
             batch_op.drop_index(name)
-        for name in ('sla_milestone', *BIGINT_COLUMNS):
+        for name in ('queue_stage', 'sla_milestone', *BIGINT_COLUMNS):
             batch_op.drop_column(name)
 
 
@@ -78,7 +83,7 @@ def _aware(moment):
 
 
 def clock_columns(row, targets, fraction) -> dict:
-    empty = {"sla_milestone": None, **dict.fromkeys(BIGINT_COLUMNS)}
+    empty = {"queue_stage": STAGES.get(row["status"]), "sla_milestone": None, **dict.fromkeys(BIGINT_COLUMNS)}
     milestone = next((name for name, reached in MILESTONES if row[reached] is None), None)
     if milestone is None or row["submitted_at"] is None or row["status"] in FINAL:
         return empty
@@ -99,6 +104,7 @@ def backfill(batch: int = 5000):
               *(reached for _name, reached in MILESTONES))
     request = sa.table('assistance_request', *(sa.column(name, sa.DateTime(timezone=True) if name.endswith(
         ("_at", "_since")) else None) for name in inputs), sa.column('sla_milestone'),
+        sa.column('queue_stage'),
         *(sa.column(name) for name in BIGINT_COLUMNS))
     connection = op.get_bind()
     last_id = 0
@@ -109,5 +115,5 @@ def backfill(batch: int = 5000):
             return
         values = [{"row_id": row["id"], **clock_columns(row, targets, fraction)} for row in rows]
         connection.execute(request.update().where(request.c.id == sa.bindparam("row_id")).values(
-            {name: sa.bindparam(name) for name in ("sla_milestone", *BIGINT_COLUMNS)}), values)
+            {name: sa.bindparam(name) for name in ("queue_stage", "sla_milestone", *BIGINT_COLUMNS)}), values)
         last_id = rows[-1]["id"]
