@@ -16,7 +16,7 @@ from expertnet.coordination import sla, sla_columns
 from expertnet.coordination.sla_columns import ACTIVE_STATUSES, QUEUE_STATUSES  # noqa: F401 - forms, digest
 from expertnet.db import utcnow
 from expertnet.extensions import db
-from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency
+from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency, request_topic
 from expertnet.taxonomy.models import Topic
 
 R = AssistanceRequest
@@ -114,7 +114,7 @@ def _narrowing(filters: QueueFilters, viewer) -> list:
     if filters.country:
         where.append(R.country == filters.country.upper())
     if filters.topic:
-        where.append(R.topics.any(Topic.slug == filters.topic))
+        where.append(R.id.in_(sa.select(request_topic.c.request_id).join(Topic).where(Topic.slug == filters.topic)))
     where += _lead_filter(filters.lead, viewer)
     if filters.q.strip():
         like = f"%{filters.q.strip()}%"
@@ -142,12 +142,17 @@ class Branch:
     order: tuple
 
 
-def _clock_branches(now_us: int, *where) -> list[Branch]:
-    """Running clocks by due time, paused ones by time left (due now + left), then requests without a clock."""
+def _clock_branches(now_us: int, *where, state: tuple = ()) -> list[Branch]:
+    """Running clocks by due time, paused ones by time left (due now + left), then requests without a clock;
+    an SLA filter applies its running part to running clocks and its paused part to paused ones."""
+    running, paused = ((part,) for part in state) if state else ((), ())
     no_due = sa.cast(sa.null(), sa.BigInteger)
-    return [Branch((*where, R.sla_due_us.is_not(None)), {"due": R.sla_due_us}, (R.sla_due_us, R.id)),
-            Branch((*where, R.sla_left_us.is_not(None)), {"due": now_us + R.sla_left_us}, (R.sla_left_us, R.id)),
-            Branch((*where, R.sla_milestone.is_(None)), {"due": no_due}, (R.id,))]
+    branches = [Branch((*where, R.sla_due_us.is_not(None), *running), {"due": R.sla_due_us}, (R.sla_due_us, R.id)),
+                Branch((*where, R.sla_left_us.is_not(None), *paused), {"due": now_us + R.sla_left_us},
+                       (R.sla_left_us, R.id))]
+    if state:
+        return branches  # a request without a clock is in no SLA state
+    return [*branches, Branch((*where, R.sla_milestone.is_(None)), {"due": no_due}, (R.id,))]
 
 
 def _age_branches(*where, keys=None, order=()) -> list[Branch]:
@@ -158,32 +163,32 @@ def _age_branches(*where, keys=None, order=()) -> list[Branch]:
             Branch((*where, R.submitted_at.is_(None)), {**keys, "started": R.created_at}, (*order, R.created_at, R.id))]
 
 
-def _branches(sort: str, now_us: int) -> tuple[list[Branch], Callable]:
+def _branches(sort: str, now_us: int, state: tuple) -> tuple[list[Branch], Callable]:
     """How each sort is read from the indexes, and the merge's order over the branches' keys."""
+    in_state = (sa.or_(*state),) if state else ()
     if sort == "age":
-        return _age_branches(), lambda u: [u.c.started, u.c.id]
+        return _age_branches(*in_state), lambda u: [u.c.started, u.c.id]
     if sort == "priority":
-        submitted = [_age_branches(R.urgency == level, keys={"priority": R.priority, "rank": sa.literal(rank)},
-                                   order=(R.priority,))[0] for level, rank in URGENCY_RANK.items()]
+        submitted = [_age_branches(R.urgency == level, *in_state, order=(R.priority,),
+                                   keys={"priority": R.priority, "rank": sa.literal(rank)})[0]
+                     for level, rank in URGENCY_RANK.items()]
         rank = sa.case(*((R.urgency == level, rank) for level, rank in URGENCY_RANK.items()))
-        never_submitted = _age_branches(keys={"priority": R.priority, "rank": rank})[1]
+        never_submitted = _age_branches(*in_state, keys={"priority": R.priority, "rank": rank})[1]
         return [*submitted, never_submitted], lambda u: [u.c.priority, u.c.rank, u.c.started, u.c.id]
     if sort == "urgency":
         return ([Branch(b.where, {"rank": sa.literal(rank), **b.keys}, b.order)
-                 for level, rank in URGENCY_RANK.items() for b in _clock_branches(now_us, R.urgency == level)],
+                 for level, rank in URGENCY_RANK.items()
+                 for b in _clock_branches(now_us, R.urgency == level, state=state)],
                 lambda u: [u.c.rank, u.c.due.nulls_last(), u.c.id])
-    return _clock_branches(now_us), lambda u: [u.c.due.nulls_last(), u.c.id]  # "sla" (due first) by default
+    return _clock_branches(now_us, state=state), lambda u: [u.c.due.nulls_last(), u.c.id]  # "sla" by default
 
 
 def page_ids(filters: QueueFilters, viewer, now_us: int, limit: int, offset: int) -> list[int]:
     """The ids of one page in the sort's order: each branch (one shape of row) reads at most offset + limit rows
-    in the order of an index that starts with the queue stage, and SQL merges them (LIMIT and OFFSET over the
-    merge), so a first page costs about the same at 1k or 100k requests."""
-    branches, merged_order = _branches(filters.sort, now_us)
+    in the order of an index (led by the queue stage, the status or the lead), and SQL merges them (LIMIT and
+    OFFSET over the merge), so a first page costs about the same at 1k or 100k requests."""
+    branches, merged_order = _branches(filters.sort, now_us, sla_state(filters, now_us))
     where = conditions(filters, viewer)
-    state = sla_state(filters, now_us)
-    if state:
-        where.append(sa.or_(*state))
     parts = [sa.select(R.id, *(expr.label(label) for label, expr in b.keys.items()))
              .where(*where, *b.where).order_by(*b.order).limit(offset + limit).subquery() for b in branches]
     union = sa.union_all(*(sa.select(*part.c) for part in parts)).subquery()

@@ -21,6 +21,7 @@ Urgency = StrEnum("Urgency", "ROUTINE PRIORITY URGENT")
 
 
 request_topic = link_table("request_topic", "request_id", "assistance_request.id", "topic_id", "topic.id")
+sa.Index("ix_request_topic_topic_id", request_topic.c.topic_id, request_topic.c.request_id)  # the queue's topic filter
 
 
 class AssistanceRequest(TimestampMixin, db.Model):
@@ -28,16 +29,22 @@ class AssistanceRequest(TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("experts_wanted BETWEEN 1 AND 10", name="experts_wanted_range"),
         sa.CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_ordered"),
-        # The triage queue (coordination/queue.py): each sort read in index order, each view counted from an index.
-        sa.Index("ix_assistance_request_queue_due", "queue_stage", "sla_due_us"),
-        sa.Index("ix_assistance_request_queue_warn", "queue_stage", "sla_warn_us"),
+        # The triage queue (coordination/queue.py): each sort read in index order by queue stage, by status or by lead,
+        # each view counted from an index; the clock's columns ride along so that an SLA filter reads no row.
+        sa.Index("ix_assistance_request_queue_due", "queue_stage", "sla_due_us", "sla_warn_us"),
         sa.Index("ix_assistance_request_queue_left", "queue_stage", "sla_left_us", "sla_warn_left_us"),
-        sa.Index("ix_assistance_request_queue_urgency_due", "queue_stage", "urgency", "sla_due_us"),
-        sa.Index("ix_assistance_request_queue_urgency_left", "queue_stage", "urgency", "sla_left_us"),
-        sa.Index("ix_assistance_request_queue_priority", "queue_stage", "urgency", "priority", "submitted_at"),
-        sa.Index("ix_assistance_request_queue_age", "queue_stage", "submitted_at"),
+        sa.Index("ix_assistance_request_queue_urgency_due", "queue_stage", "urgency", "sla_due_us", "sla_warn_us"),
+        sa.Index("ix_assistance_request_queue_urgency_left", "queue_stage", "urgency", "sla_left_us", "sla_warn_left_us"),
+        sa.Index("ix_assistance_request_queue_priority", "queue_stage", "urgency", "priority", "submitted_at", "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"),
+        sa.Index("ix_assistance_request_queue_age", "queue_stage", "submitted_at", "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"),
         sa.Index("ix_assistance_request_queue_clock", "queue_stage", "sla_milestone"),
-        sa.Index("ix_assistance_request_queue_lead", "lead_coordinator_id", "queue_stage"),
+        sa.Index("ix_assistance_request_queue_country", "queue_stage", "country"),
+        sa.Index("ix_assistance_request_status_due", "status", "sla_due_us", "sla_warn_us"),
+        sa.Index("ix_assistance_request_status_left", "status", "sla_left_us", "sla_warn_left_us"),
+        sa.Index("ix_assistance_request_status_clock", "status", "sla_milestone"),
+        sa.Index("ix_assistance_request_queue_title", "queue_stage", "title", "reference"),  # a search reads no row
+        sa.Index("ix_assistance_request_lead_due", "lead_coordinator_id", "queue_stage", "sla_due_us", "sla_warn_us"),
+        sa.Index("ix_assistance_request_lead_left", "lead_coordinator_id", "queue_stage", "sla_left_us", "sla_warn_left_us"),
     )
 
     id: Mapped[IntPK]

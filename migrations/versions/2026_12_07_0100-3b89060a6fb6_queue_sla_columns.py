@@ -36,15 +36,20 @@ MICROSECOND = timedelta(microseconds=1)
 BIGINT_COLUMNS = ("sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us")
 # The triage queue reads each sort in index order and counts each saved view from one index.
 INDEXES = {
-    "ix_assistance_request_queue_due": ["queue_stage", "sla_due_us"],
-    "ix_assistance_request_queue_warn": ["queue_stage", "sla_warn_us"],
+    "ix_assistance_request_queue_due": ["queue_stage", "sla_due_us", "sla_warn_us"],
     "ix_assistance_request_queue_left": ["queue_stage", "sla_left_us", "sla_warn_left_us"],
-    "ix_assistance_request_queue_urgency_due": ["queue_stage", "urgency", "sla_due_us"],
-    "ix_assistance_request_queue_urgency_left": ["queue_stage", "urgency", "sla_left_us"],
-    "ix_assistance_request_queue_priority": ["queue_stage", "urgency", "priority", "submitted_at"],
-    "ix_assistance_request_queue_age": ["queue_stage", "submitted_at"],
+    "ix_assistance_request_queue_urgency_due": ["queue_stage", "urgency", "sla_due_us", "sla_warn_us"],
+    "ix_assistance_request_queue_urgency_left": ["queue_stage", "urgency", "sla_left_us", "sla_warn_left_us"],
+    "ix_assistance_request_queue_priority": ["queue_stage", "urgency", "priority", "submitted_at", "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"],
+    "ix_assistance_request_queue_age": ["queue_stage", "submitted_at", "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"],
     "ix_assistance_request_queue_clock": ["queue_stage", "sla_milestone"],
-    "ix_assistance_request_queue_lead": ["lead_coordinator_id", "queue_stage"],
+    "ix_assistance_request_queue_country": ["queue_stage", "country"],
+    "ix_assistance_request_status_due": ["status", "sla_due_us", "sla_warn_us"],
+    "ix_assistance_request_status_left": ["status", "sla_left_us", "sla_warn_left_us"],
+    "ix_assistance_request_status_clock": ["status", "sla_milestone"],
+    "ix_assistance_request_queue_title": ["queue_stage", "title", "reference"],
+    "ix_assistance_request_lead_due": ["lead_coordinator_id", "queue_stage", "sla_due_us", "sla_warn_us"],
+    "ix_assistance_request_lead_left": ["lead_coordinator_id", "queue_stage", "sla_left_us", "sla_warn_left_us"],
 }
 
 
@@ -56,10 +61,14 @@ def upgrade():
             batch_op.add_column(sa.Column(name, sa.BigInteger(), nullable=True))
         for name, columns in INDEXES.items():
             batch_op.create_index(name, columns, unique=False)
+    with op.batch_alter_table('request_topic', schema=None) as batch_op:
+        batch_op.create_index('ix_request_topic_topic_id', ['topic_id', 'request_id'], unique=False)
     backfill()
 
 
 def downgrade():
+    with op.batch_alter_table('request_topic', schema=None) as batch_op:
+        batch_op.drop_index('ix_request_topic_topic_id')
     with op.batch_alter_table('assistance_request', schema=None) as batch_op:
         for name in INDEXES:
             batch_op.drop_index(name)
