@@ -18,6 +18,7 @@ one marks everything (`mark_all_changed`).
 from collections.abc import Callable
 
 import sqlalchemy as sa
+from flask import has_app_context
 from sqlalchemy.orm import Session
 
 from expertnet.accounts.models import User
@@ -118,6 +119,8 @@ def _on_execute(state) -> None:
 
 # ------------------------------------------------------------------ logged in the same transaction
 def _before_commit(session: Session) -> None:
+    if not has_app_context():
+        return  # no application's database: nothing of ours was written
     if session.info.get(PENDING) or session.new or session.dirty or session.deleted:
         matcher_bridge.mark_pending_changes(session)
 
