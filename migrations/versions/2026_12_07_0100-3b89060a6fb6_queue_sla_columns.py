@@ -3,8 +3,8 @@
 Adds queue_stage, sla_milestone, sla_due_us, sla_warn_us, sla_left_us and sla_warn_left_us to assistance_request
 and fills them for the existing rows the way expertnet/coordination/sla_columns.py computes them (the stage from
 the status; the first milestone not reached; time paused before now excluded; a paused clock keeps its time
-left). The SLA targets are the
-application's configuration when the upgrade runs inside it (`flask db upgrade`), else the defaults.
+left). The SLA targets are the application's configuration when the upgrade runs inside it (`flask db upgrade`),
+else the defaults.
 
 Revision ID: 3b89060a6fb6
 Revises: c4e8a2f6d1b3
@@ -34,14 +34,15 @@ STAGES = {**dict.fromkeys(("submitted", "triage", "info_requested", "matching", 
 EPOCH = datetime(1970, 1, 1, tzinfo=timezone.utc)
 MICROSECOND = timedelta(microseconds=1)
 BIGINT_COLUMNS = ("sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us")
+CLOCK = ["sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"]
 # The triage queue reads each sort in index order and counts each saved view from one index.
 INDEXES = {
     "ix_assistance_request_queue_due": ["queue_stage", "sla_due_us", "sla_warn_us"],
     "ix_assistance_request_queue_left": ["queue_stage", "sla_left_us", "sla_warn_left_us"],
     "ix_assistance_request_queue_urgency_due": ["queue_stage", "urgency", "sla_due_us", "sla_warn_us"],
     "ix_assistance_request_queue_urgency_left": ["queue_stage", "urgency", "sla_left_us", "sla_warn_left_us"],
-    "ix_assistance_request_queue_priority": ["queue_stage", "urgency", "priority", "submitted_at", "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"],
-    "ix_assistance_request_queue_age": ["queue_stage", "submitted_at", "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"],
+    "ix_assistance_request_queue_priority": ["queue_stage", "urgency", "priority", "submitted_at", *CLOCK],
+    "ix_assistance_request_queue_age": ["queue_stage", "submitted_at", *CLOCK],
     "ix_assistance_request_queue_clock": ["queue_stage", "sla_milestone"],
     "ix_assistance_request_queue_country": ["queue_stage", "country"],
     "ix_assistance_request_status_due": ["status", "sla_due_us", "sla_warn_us"],
