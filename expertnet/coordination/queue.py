@@ -195,12 +195,27 @@ def page_ids(filters: QueueFilters, viewer, now_us: int, limit: int, offset: int
     return list(db.session.scalars(sa.select(union.c.id).order_by(*merged_order(union)).limit(limit).offset(offset)))
 
 
+ROW_FILTERS = ("status", "urgency", "sla", "topic", "country", "lead", "q")  # what selects rows (not the sort)
+
+
+def _rows_of(filters: QueueFilters) -> tuple:
+    return tuple(getattr(filters, name) for name in ROW_FILTERS)
+
+
+def _saved_view_of(filters: QueueFilters) -> str | None:
+    """The saved view whose rows these filters select (whatever their sort), if any."""
+    return next((name for name in SAVED_VIEWS if _rows_of(QueueFilters(view=name).with_view()) == _rows_of(filters)),
+                None)
+
+
 def triage_queue(filters: QueueFilters, viewer, page: int = 1, per_page: int = 20,
-                 now: datetime | None = None) -> Page:
-    """One page of the queue: counted, sorted and sliced in SQL; only the page's rows are loaded."""
+                 now: datetime | None = None, counts: dict[str, int] | None = None) -> Page:
+    """One page of the queue: counted, sorted and sliced in SQL; only the page's rows are loaded (`counts`:
+    `view_counts` at the same `now`, whose count serves when the filters are a saved view's)."""
     now = now or utcnow()
     now_us = sla_columns.to_us(now)
-    total = count(filters, viewer, now_us)
+    view = _saved_view_of(filters) if counts else None
+    total = counts[view] if counts and view else count(filters, viewer, now_us)
     page = min(max(page, 1), max(1, math.ceil(total / per_page)))
     ids = page_ids(filters, viewer, now_us, per_page, (page - 1) * per_page)
     loaded = {r.id: r for r in db.session.scalars(sa.select(R).where(R.id.in_(ids)).options(

@@ -21,6 +21,7 @@ from expertnet.engagements import services as engagement_services
 from expertnet.engagements.models import Invitation
 from expertnet.engagements.services import INVITABLE_STATUSES
 from expertnet.engagements.suggestions import overrides_of
+from expertnet.db import utcnow
 from expertnet.extensions import db
 from expertnet.form_schema import load_form
 from expertnet.requests.access import get_visible_request_or_404
@@ -57,10 +58,12 @@ def queue():
     values = {name: ("" if form[name].errors else (form[name].data or "")) for name in QUEUE_FIELDS}
     values["view"] = values["view"] or "all"
     filters = QueueFilters(**values).with_view()
+    now = utcnow()
+    counts = view_counts(actor(), now=now)
     page = triage_queue(filters, actor(), page=request.args.get("page", 1, type=int),
-                        per_page=current_app.config["ITEMS_PER_PAGE"])
+                        per_page=current_app.config["ITEMS_PER_PAGE"], now=now, counts=counts)
     return render_template("coordination/queue.html", form=form, page=page, filters=filters,
-                           views=SAVED_VIEWS, counts=view_counts(actor()))
+                           views=SAVED_VIEWS, counts=counts)
 
 
 # ------------------------------------------------------------------ one request's desk
