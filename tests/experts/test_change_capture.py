@@ -178,3 +178,15 @@ def test_unrelated_and_rolled_back_changes_mark_nothing(client, auth, lab_reques
     forensic.user.full_name = "Renamed expert"  # an expert's name: shown with the ranking
     db.session.commit()
     assert data_version() != before
+
+
+def test_a_coordinators_inclusion_marks_the_expert(client, auth, lab_request, forensic):
+    """A row of a feature above experts (the exclusion override) counts once it is tracked."""
+    assert outcome(lab_request, forensic, required_languages=["fr"]) == "language"
+    before = data_version()
+    auth.login(make_user(Role.COORDINATOR))
+    response = client.post(f"/coordination/requests/{lab_request.id}/suggestions/include",
+                           data={"expert_id": forensic.id, "reason": "Interpreter arranged.", "language": "fr"})
+    assert response.status_code in (302, 303), response.get_data(as_text=True)[:500]
+    assert data_version() != before
+    assert outcome(lab_request, forensic, required_languages=["fr"]) == "ranked"
