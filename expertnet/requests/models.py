@@ -30,7 +30,8 @@ class AssistanceRequest(TimestampMixin, db.Model):
         sa.CheckConstraint("experts_wanted BETWEEN 1 AND 10", name="experts_wanted_range"),
         sa.CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_ordered"),
         # The triage queue (coordination/queue.py): each sort read in index order by queue stage, by status or by lead,
-        # each view counted from an index; the clock's columns ride along so that an SLA filter reads no row.
+        # each view counted from an index; the clock's columns ride along so that an SLA filter reads no row; the
+        # "no clock" indexes end with the id, so PostgreSQL also reads them in id order (SQLite appends it itself).
         sa.Index("ix_assistance_request_queue_due", "queue_stage", "sla_due_us", "sla_warn_us"),
         sa.Index("ix_assistance_request_queue_left", "queue_stage", "sla_left_us", "sla_warn_left_us"),
         sa.Index("ix_assistance_request_queue_urgency_due", "queue_stage", "urgency", "sla_due_us", "sla_warn_us"),
@@ -39,11 +40,11 @@ class AssistanceRequest(TimestampMixin, db.Model):
                  "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"),
         sa.Index("ix_assistance_request_queue_age", "queue_stage", "submitted_at",
                  "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"),
-        sa.Index("ix_assistance_request_queue_clock", "queue_stage", "sla_milestone"),
+        sa.Index("ix_assistance_request_queue_clock", "queue_stage", "sla_milestone", "id"),
         sa.Index("ix_assistance_request_queue_country", "queue_stage", "country"),
         sa.Index("ix_assistance_request_status_due", "status", "sla_due_us", "sla_warn_us"),
         sa.Index("ix_assistance_request_status_left", "status", "sla_left_us", "sla_warn_left_us"),
-        sa.Index("ix_assistance_request_status_clock", "status", "sla_milestone"),
+        sa.Index("ix_assistance_request_status_clock", "status", "sla_milestone", "id"),
         sa.Index("ix_assistance_request_queue_title", "queue_stage", "title", "reference"),  # a search reads no row
         sa.Index("ix_assistance_request_lead_due", "lead_coordinator_id", "queue_stage", "sla_due_us", "sla_warn_us"),
         sa.Index("ix_assistance_request_lead_left", "lead_coordinator_id", "queue_stage", "sla_left_us", "sla_warn_left_us"),
