@@ -69,6 +69,20 @@ def register_extensions(app: Flask) -> None:
     register_sqlite_pragmas(app)
     import_models()
     register_upward_rules(app)
+    register_session_listeners()
+
+
+def register_session_listeners() -> None:
+    """What follows a write in the same transaction, whoever wrote it (issue 15): the triage queue's SLA columns,
+    and the matcher's change log for every change that can move a ranking. Registered once per process on
+    SQLAlchemy's Session class."""
+    from expertnet.coordination import sla_columns
+    from expertnet.engagements.models import ExclusionOverride
+    from expertnet.experts import change_capture
+
+    sla_columns.register()
+    change_capture.register()
+    change_capture.track(ExclusionOverride)
 
 
 def import_models() -> None:

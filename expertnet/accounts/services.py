@@ -3,7 +3,6 @@ import unicodedata
 from datetime import timedelta
 
 import sqlalchemy as sa
-from blinker import Namespace
 from flask import current_app
 from flask_babel import lazy_gettext as _l, ngettext
 
@@ -40,11 +39,6 @@ class AccountError(ServiceError):
 
     def __str__(self) -> str:
         return self.message
-
-
-# Sent in the action's transaction when an account is activated, deactivated or changes role, so that
-# features holding derived state (the matcher's index of experts) can follow without accounts knowing them.
-account_changed = Namespace().signal("account-changed")
 
 
 class SignInThrottled(ServiceError):
@@ -225,7 +219,6 @@ def set_active(actor: User, user: User, active: bool) -> None:
     if not active:
         user.end_sessions()
     record("user.activated" if active else "user.deactivated", actor, user)
-    account_changed.send(user)
 
 
 def change_role(actor: User, user: User, role: Role, organisation: Organisation | None) -> None:
@@ -237,4 +230,3 @@ def change_role(actor: User, user: User, role: Role, organisation: Organisation 
     user.role, user.organisation = role, organisation if role == Role.MEMBER else user.organisation
     user.end_sessions()
     record("user.role_changed", actor, user, previous=previous.value, role=role.value)
-    account_changed.send(user)

@@ -4,7 +4,6 @@ from flask_babel import lazy_gettext as _l
 
 from expertnet.accounts.models import Organisation, OrganisationKind
 from expertnet.audit.services import record
-from expertnet.experts.matcher_bridge import mark_all_changed
 from expertnet.extensions import db
 from expertnet.service_errors import ServiceError
 from expertnet.taxonomy.models import Topic
@@ -36,4 +35,3 @@ def save_organisation(actor, organisation: Organisation | None, name: str, count
 def save_topic(actor, topic: Topic, labels: dict, descriptions: dict, is_active: bool) -> None:
     """Topic labels and descriptions are part of every expert's matcher profile: every process refits."""
     update_topic(topic, actor, labels=labels, descriptions=descriptions, is_active=is_active)
-    mark_all_changed()

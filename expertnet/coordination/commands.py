@@ -1,7 +1,7 @@
 """`flask coordination ...` commands for cron: each calls services, commits once, then sends the mail it queued."""
 import click
 
-from expertnet.coordination import bp
+from expertnet.coordination import bp, sla_columns
 from expertnet.coordination.digest import send_digest
 from expertnet.engagements.upkeep import expire_remind_and_end_lapsed_access
 from expertnet.extensions import db
@@ -25,3 +25,12 @@ def expire_invitations_command() -> None:
     db.session.commit()
     sent, failed = deliver_queued()
     click.echo(f"{counts}; mail {sent} sent, {failed} kept for retry.")
+
+
+@bp.cli.command("refresh-sla")
+def refresh_sla_command() -> None:
+    """Recompute the SLA columns the triage queue sorts and filters on (after changing SLA_TARGETS or
+    SLA_WARNING_FRACTION in the configuration)."""
+    changed = sla_columns.refresh_all()
+    db.session.commit()
+    click.echo(f"SLA columns: {changed} requests updated.")

@@ -1,8 +1,9 @@
 """The coordinator's home panel figures: what needs attention now."""
 import sqlalchemy as sa
 
-from expertnet.coordination import sla
-from expertnet.coordination.digest import clocked_requests
+from expertnet.coordination import sla, sla_columns
+from expertnet.coordination.queue import QueueFilters, count
+from expertnet.db import utcnow
 from expertnet.engagements.capacity import OPEN_ENGAGEMENT
 from expertnet.engagements.models import Engagement, EngagementStatus
 from expertnet.extensions import db
@@ -10,13 +11,12 @@ from expertnet.requests.models import RequestStatus
 
 
 def coordination_figures(user) -> dict:
-    clocked = clocked_requests()
-    states = [c.state for r in clocked if (c := sla.current_clock(r))]
-    return {
-        "to_triage": sum(1 for r in clocked if r.status == RequestStatus.SUBMITTED),
-        "sla_overdue": states.count(sla.SlaState.OVERDUE),
-        "sla_due_soon": states.count(sla.SlaState.DUE_SOON),
-        "i_lead": sum(1 for r in clocked if r.lead_coordinator_id == user.id),
+    now_us = sla_columns.to_us(utcnow())
+    return {  # the triage queue's own counts, in SQL
+        "to_triage": count(QueueFilters(status=RequestStatus.SUBMITTED.value), user, now_us),
+        "sla_overdue": count(QueueFilters(sla=sla.SlaState.OVERDUE.value), user, now_us),
+        "sla_due_soon": count(QueueFilters(sla=sla.SlaState.DUE_SOON.value), user, now_us),
+        "i_lead": count(QueueFilters(lead="me"), user, now_us),
         "reports_to_review": db.session.scalar(sa.select(sa.func.count(Engagement.id)).where(
             Engagement.status == EngagementStatus.REPORT_SUBMITTED)),
         "open_engagements": db.session.scalar(sa.select(sa.func.count(Engagement.id)).where(

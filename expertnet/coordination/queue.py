@@ -1,25 +1,26 @@
-"""The triage queue: open requests with their SLA clock, filtered, sorted and paginated.
+"""The triage queue: open requests with their SLA clock, filtered, sorted, counted and paginated in SQL.
 
-SLA state is computed (pauses, targets from config), so the candidates are selected in SQL by everything
-else and the SLA filter and sort run in Python; the queue holds the network's open requests, not history.
+The SLA state and due time come from the clock stored on each request (sla_columns: kept up to date in the
+flush of every change), compared with the present in the query; only the rows of the page shown are loaded,
+and their clocks computed by sla.py for display. The queue holds the network's open requests, not history.
 """
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from expertnet.coordination import sla
+from expertnet.coordination import sla, sla_columns
+from expertnet.coordination.sla_columns import ACTIVE_STATUSES, QUEUE_STATUSES  # noqa: F401 - forms, digest
 from expertnet.db import utcnow
 from expertnet.extensions import db
-from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency
+from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency, request_topic
 from expertnet.taxonomy.models import Topic
 
-QUEUE_STATUSES = (RequestStatus.SUBMITTED, RequestStatus.TRIAGE, RequestStatus.INFO_REQUESTED, RequestStatus.MATCHING,
-                  RequestStatus.INVITING)
-ACTIVE_STATUSES = (RequestStatus.ASSIGNED, RequestStatus.IN_PROGRESS, RequestStatus.ON_HOLD, RequestStatus.DELIVERED,
-                   RequestStatus.EVALUATION)
+R = AssistanceRequest
+
 URGENCY_RANK = {Urgency.URGENT: 0, Urgency.PRIORITY: 1, Urgency.ROUTINE: 2}
 SORTS = ("sla", "age", "priority", "urgency")
 
@@ -80,85 +81,152 @@ class Page:
     next_num = property(lambda self: self.page + 1)
 
 
-def candidates(filters: QueueFilters, viewer) -> sa.Select:
-    query = sa.select(AssistanceRequest).options(
-        selectinload(AssistanceRequest.organisation), selectinload(AssistanceRequest.topics),
-        selectinload(AssistanceRequest.lead_coordinator))
+def _status_filter(filters: QueueFilters):
     if filters.status == "active":
-        query = query.where(AssistanceRequest.status.in_(ACTIVE_STATUSES))
-    elif filters.status:
-        query = query.where(AssistanceRequest.status == RequestStatus(filters.status))
-    else:
-        query = query.where(AssistanceRequest.status.in_(QUEUE_STATUSES))
+        return R.queue_stage == "active"
+    return R.status == RequestStatus(filters.status) if filters.status else R.queue_stage == "queue"
+
+
+def conditions(filters: QueueFilters, viewer) -> list:
+    """The WHERE of a queue view without its SLA state: every filter is SQL."""
+    return [_status_filter(filters), *_narrowing(filters, viewer)]
+
+
+def sla_state(filters: QueueFilters, now_us: int) -> tuple:
+    """The SLA filter as (running clocks, paused clocks), each from the stored clock (sla_columns); () for any."""
+    return sla_columns.STATE_FILTERS[filters.sla](now_us) if filters.sla in sla_columns.STATE_FILTERS else ()
+
+
+def count(filters: QueueFilters, viewer, now_us: int) -> int:
+    """How many requests a view holds: with an SLA filter, running and paused clocks counted apart (each an
+    index range), as an OR of both would read every row."""
+    where = conditions(filters, viewer)
+    parts = [(part,) for part in sla_state(filters, now_us)] or [()]
+    return sum(db.session.scalar(sa.select(sa.func.count()).select_from(R).where(*where, *part)) or 0
+               for part in parts)
+
+
+def _narrowing(filters: QueueFilters, viewer) -> list:
+    """Every filter but the status and the SLA state."""
+    where = []
     if filters.urgency:
-        query = query.where(AssistanceRequest.urgency == Urgency(filters.urgency))
+        where.append(R.urgency == Urgency(filters.urgency))
     if filters.country:
-        query = query.where(AssistanceRequest.country == filters.country.upper())
+        where.append(R.country == filters.country.upper())
     if filters.topic:
-        query = query.where(AssistanceRequest.topics.any(Topic.slug == filters.topic))
-    query = _lead_filter(query, filters.lead, viewer)
+        where.append(R.id.in_(sa.select(request_topic.c.request_id).join(Topic).where(Topic.slug == filters.topic)))
+    where += _lead_filter(filters.lead, viewer)
     if filters.q.strip():
         like = f"%{filters.q.strip()}%"
-        query = query.where(sa.or_(AssistanceRequest.title.ilike(like), AssistanceRequest.reference.ilike(like)))
-    return query
+        where.append(sa.or_(R.title.ilike(like), R.reference.ilike(like)))
+    return where
 
 
-def _lead_filter(query, lead: str, viewer):
+def _lead_filter(lead: str, viewer) -> list:
     if lead == "me":
-        return query.where(AssistanceRequest.lead_coordinator_id == viewer.id)
+        return [R.lead_coordinator_id == viewer.id]
     if lead == "none":
-        return query.where(AssistanceRequest.lead_coordinator_id.is_(None))
+        return [R.lead_coordinator_id.is_(None)]
     if lead.isdigit():
-        return query.where(AssistanceRequest.lead_coordinator_id == int(lead))
-    return query
+        return [R.lead_coordinator_id == int(lead)]
+    return []
 
 
-def _matches_sla(row: QueueRow, wanted: str) -> bool:
-    if not wanted:
-        return True
-    state = row.clock.state if row.clock else None
-    if wanted == "slipping":
-        return state in sla.SLIPPING
-    return state == sla.SlaState(wanted)
+@dataclass(frozen=True)
+class Branch:
+    """Queue rows of one shape that an index hands out already in order: what selects them, the sort keys they
+    give the merge (the same labels in every branch of a sort) and their order."""
+
+    where: tuple
+    keys: dict
+    order: tuple
 
 
-def _sort_key(sort: str):
-    far = datetime.max.replace(tzinfo=utcnow().tzinfo)
-    keys = {
-        "sla": lambda r: (r.clock.due_at if r.clock else far, r.request.id),
-        "age": lambda r: (-r.age.total_seconds(), r.request.id),
-        "priority": lambda r: (r.request.priority, URGENCY_RANK[r.request.urgency], -r.age.total_seconds()),
-        "urgency": lambda r: (URGENCY_RANK[r.request.urgency], r.clock.due_at if r.clock else far),
-    }
-    return keys.get(sort, keys["sla"])
+def _clock_branches(now_us: int, *where, state: tuple = ()) -> list[Branch]:
+    """Running clocks by due time, paused ones by time left (due now + left), then requests without a clock;
+    an SLA filter applies its running part to running clocks and its paused part to paused ones."""
+    running, paused = ((part,) for part in state) if state else ((), ())
+    no_due = sa.cast(sa.null(), sa.BigInteger)
+    branches = [Branch((*where, R.sla_due_us.is_not(None), *running), {"due": R.sla_due_us}, (R.sla_due_us, R.id)),
+                Branch((*where, R.sla_left_us.is_not(None), *paused), {"due": now_us + R.sla_left_us},
+                       (R.sla_left_us, R.id))]
+    if state:
+        return branches  # a request without a clock is in no SLA state
+    return [*branches, Branch((*where, R.sla_milestone.is_(None)), {"due": no_due}, (R.id,))]
+
+
+def _age_branches(*where, keys=None, order=()) -> list[Branch]:
+    """The age runs from submission (from creation for a request never submitted)."""
+    keys = keys or {}
+    return [Branch((*where, R.submitted_at.is_not(None)), {**keys, "started": R.submitted_at},
+                   (*order, R.submitted_at, R.id)),
+            Branch((*where, R.submitted_at.is_(None)), {**keys, "started": R.created_at}, (*order, R.created_at, R.id))]
+
+
+def _branches(sort: str, now_us: int, state: tuple) -> tuple[list[Branch], Callable]:
+    """How each sort is read from the indexes, and the merge's order over the branches' keys."""
+    in_state = (sa.or_(*state),) if state else ()
+    if sort == "age":
+        return _age_branches(*in_state), lambda u: [u.c.started, u.c.id]
+    if sort == "priority":
+        submitted = [_age_branches(R.urgency == level, *in_state, order=(R.priority,),
+                                   keys={"priority": R.priority, "rank": sa.literal(rank)})[0]
+                     for level, rank in URGENCY_RANK.items()]
+        rank = sa.case(*((R.urgency == level, rank) for level, rank in URGENCY_RANK.items()))
+        never_submitted = _age_branches(*in_state, keys={"priority": R.priority, "rank": rank})[1]
+        return [*submitted, never_submitted], lambda u: [u.c.priority, u.c.rank, u.c.started, u.c.id]
+    if sort == "urgency":
+        return ([Branch(b.where, {"rank": sa.literal(rank), **b.keys}, b.order)
+                 for level, rank in URGENCY_RANK.items()
+                 for b in _clock_branches(now_us, R.urgency == level, state=state)],
+                lambda u: [u.c.rank, u.c.due.nulls_last(), u.c.id])
+    return _clock_branches(now_us, state=state), lambda u: [u.c.due.nulls_last(), u.c.id]  # "sla" by default
+
+
+def page_ids(filters: QueueFilters, viewer, now_us: int, limit: int, offset: int) -> list[int]:
+    """The ids of one page in the sort's order: each branch (one shape of row) reads at most offset + limit rows
+    in the order of an index (led by the queue stage, the status or the lead), and SQL merges them (LIMIT and
+    OFFSET over the merge), so a first page costs about the same at 1k or 100k requests."""
+    branches, merged_order = _branches(filters.sort, now_us, sla_state(filters, now_us))
+    where = conditions(filters, viewer)
+    parts = [sa.select(R.id, *(expr.label(label) for label, expr in b.keys.items()))
+             .where(*where, *b.where).order_by(*b.order).limit(offset + limit).subquery() for b in branches]
+    union = sa.union_all(*(sa.select(*part.c) for part in parts)).subquery()
+    return list(db.session.scalars(sa.select(union.c.id).order_by(*merged_order(union)).limit(limit).offset(offset)))
+
+
+ROW_FILTERS = ("status", "urgency", "sla", "topic", "country", "lead", "q")  # what selects rows (not the sort)
+
+
+def _rows_of(filters: QueueFilters) -> tuple:
+    return tuple(getattr(filters, name) for name in ROW_FILTERS)
+
+
+def _saved_view_of(filters: QueueFilters) -> str | None:
+    """The saved view whose rows these filters select (whatever their sort), if any."""
+    return next((name for name in SAVED_VIEWS if _rows_of(QueueFilters(view=name).with_view()) == _rows_of(filters)),
+                None)
 
 
 def triage_queue(filters: QueueFilters, viewer, page: int = 1, per_page: int = 20,
-                 now: datetime | None = None) -> Page:
+                 now: datetime | None = None, counts: dict[str, int] | None = None) -> Page:
+    """One page of the queue: counted, sorted and sliced in SQL; only the page's rows are loaded (`counts`:
+    `view_counts` at the same `now`, whose count serves when the filters are a saved view's)."""
     now = now or utcnow()
-    rows = []
-    for assistance_request in db.session.scalars(candidates(filters, viewer)):
-        started = assistance_request.submitted_at or assistance_request.created_at
-        row = QueueRow(assistance_request, sla.current_clock(assistance_request, now), now - started)
-        if _matches_sla(row, filters.sla):
-            rows.append(row)
-    rows.sort(key=_sort_key(filters.sort))
-    pages = max(1, math.ceil(len(rows) / per_page))
-    page = min(max(page, 1), pages)
-    return Page(rows[(page - 1) * per_page: page * per_page], page, per_page, len(rows))
-
-
-def _in_view(row: QueueRow, preset: dict, viewer) -> bool:
-    """Whether a queue row belongs to a saved view (presets use only status, urgency, SLA and lead)."""
-    r = row.request
-    return ((not preset.get("status") or r.status.value == preset["status"])
-            and (not preset.get("urgency") or r.urgency.value == preset["urgency"])
-            and _matches_sla(row, preset.get("sla", ""))
-            and (preset.get("lead") != "me" or r.lead_coordinator_id == viewer.id)
-            and (preset.get("lead") != "none" or r.lead_coordinator_id is None))
+    now_us = sla_columns.to_us(now)
+    view = _saved_view_of(filters) if counts else None
+    total = counts[view] if counts and view else count(filters, viewer, now_us)
+    page = min(max(page, 1), max(1, math.ceil(total / per_page)))
+    ids = page_ids(filters, viewer, now_us, per_page, (page - 1) * per_page)
+    loaded = {r.id: r for r in db.session.scalars(sa.select(R).where(R.id.in_(ids)).options(
+        selectinload(R.organisation), selectinload(R.topics), selectinload(R.lead_coordinator)))}
+    rows = [QueueRow(r, sla.current_clock(r, now), now - (r.submitted_at or r.created_at))
+            for r in (loaded[i] for i in ids)]
+    return Page(rows, page, per_page, total)
 
 
 def view_counts(viewer, now: datetime | None = None) -> dict[str, int]:
-    """How many requests each saved view holds, for the view tabs: one query, each clock computed once."""
-    rows = triage_queue(QueueFilters(), viewer, per_page=10_000, now=now).items
-    return {name: sum(1 for row in rows if _in_view(row, preset, viewer)) for name, preset in SAVED_VIEWS.items()}
+    """How many requests each saved view holds, for the view tabs: SQL counts, each answered from an index
+    (stage with urgency, lead or the stored clock; a status)."""
+    now_us = sla_columns.to_us(now or utcnow())
+    return {name: count(QueueFilters(view=name).with_view(), viewer, now_us) for name in SAVED_VIEWS}

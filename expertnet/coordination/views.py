@@ -17,6 +17,7 @@ from expertnet.coordination.labels import TEMPLATE_GLOBALS
 from expertnet.coordination.pages import actor, locale, staff_step
 from expertnet.coordination.queue import SAVED_VIEWS, QueueFilters, triage_queue, view_counts
 from expertnet.coordination.schemas import IncludeExpertIn
+from expertnet.db import utcnow
 from expertnet.engagements import services as engagement_services
 from expertnet.engagements.models import Invitation
 from expertnet.engagements.services import INVITABLE_STATUSES
@@ -58,10 +59,12 @@ def queue():
     values = {name: ("" if form[name].errors else (form[name].data or "")) for name in QUEUE_FIELDS}
     values["view"] = values["view"] or "all"
     filters = QueueFilters(**values).with_view()
+    now = utcnow()
+    counts = view_counts(actor(), now=now)
     page = triage_queue(filters, actor(), page=request.args.get("page", 1, type=int),
-                        per_page=current_app.config["ITEMS_PER_PAGE"])
+                        per_page=current_app.config["ITEMS_PER_PAGE"], now=now, counts=counts)
     return render_template("coordination/queue.html", form=form, page=page, filters=filters,
-                           views=SAVED_VIEWS, counts=view_counts(actor()))
+                           views=SAVED_VIEWS, counts=counts)
 
 
 # ------------------------------------------------------------------ one request's desk

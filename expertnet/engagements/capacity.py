@@ -7,7 +7,6 @@ released twice. Lock order everywhere: request, then invitation or engagement, t
 import sqlalchemy as sa
 
 from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus
-from expertnet.experts.matcher_bridge import mark_expert_changed
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 
@@ -47,5 +46,4 @@ def sync_commitments(profile: ExpertProfile) -> int:
     if profile.commitments != count:
         profile.commitments = count
         db.session.flush()
-        mark_expert_changed(profile)
     return count

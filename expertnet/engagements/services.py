@@ -26,7 +26,7 @@ from expertnet.engagements.machine import (ENGAGEMENT_MACHINE, INVITATION_MACHIN
 from expertnet.engagements.models import (DeclineReason, Engagement, EngagementNote, EngagementStatus, Invitation,
                                           InvitationStatus)
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
-from expertnet.experts.matcher_bridge import is_vetted, mark_expert_changed
+from expertnet.experts.matcher_bridge import is_vetted
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.notifications.services import Link, link, notify
@@ -196,7 +196,6 @@ def _remember_conflict(profile: ExpertProfile, organisation) -> None:
     """A conflict declared on one request holds for the agency's next requests too (the matcher excludes it)."""
     if organisation not in profile.conflict_organisations:
         profile.conflict_organisations.append(organisation)
-        mark_expert_changed(profile)
 
 
 def revoke_invitation(coordinator, invitation: Invitation, reason: str) -> None:

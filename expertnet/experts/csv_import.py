@@ -15,7 +15,6 @@ from expertnet.accounts.services import create_user, normalise_email, request_pa
 from expertnet.audit.services import record
 from expertnet.csv_safety import CsvDecodeError, looks_like_formula, read_csv
 from expertnet.db import utcnow
-from expertnet.experts.matcher_bridge import mark_expert_changed
 from expertnet.experts.models import ExpertProfile, VettingStatus
 from expertnet.experts.schemas import ProfileIn
 from expertnet.experts.services import _replace_children
@@ -153,7 +152,6 @@ def import_experts(coordinator, content: bytes, send_links: bool = True) -> Impo
         with db.session.no_autoflush:
             _replace_children(profile, data)
         db.session.flush()
-        mark_expert_changed(profile)
         record("expert.imported", coordinator, profile, email=user.email)
         if send_links:
             request_password_reset(user.email)

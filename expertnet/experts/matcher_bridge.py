@@ -6,8 +6,9 @@ It sits with experts, below engagements: experts' services and pages capture the
 experts already invited to the request left out, see engagements/suggestions.py).
 
 It turns ExpertProfile rows into matcher profiles, owns one fitted index per app per process, and keeps it
-fresh across processes: every change that can move a ranking calls `mark_expert_changed(profile)` in the same
-transaction, which bumps `MatcherState.data_version` and logs the expert's id. Before ranking, a process
+fresh across processes: every change that can move a ranking marks the expert changed in the same transaction
+(`change_capture`'s session events, then `mark_pending_changes` logs each expert as `mark_expert_changed` does): it bumps
+`MatcherState.data_version` and logs the expert's id. Before ranking, a process
 compares its index version with the database and applies `matcher.update()` for the logged ids (or refits
 when it fell too far behind), so several gunicorn workers on one database agree.
 
@@ -33,7 +34,6 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from expertnet import matching
-from expertnet.accounts.services import account_changed
 from expertnet.db import utcnow
 from expertnet.experts.models import (Availability, ExpertProfile, ExpertTopic, MatcherState, MatcherTuning,
                                       VettingStatus)
@@ -80,14 +80,6 @@ def mark_expert_changed(profile: ExpertProfile) -> None:
     _log_change(profile.id)
 
 
-@account_changed.connect
-def _account_changed(user) -> None:
-    """A deactivated or re-roled expert leaves (or rejoins) the rankings at once."""
-    profile = getattr(user, "expert_profile", None)
-    if profile is not None:
-        mark_expert_changed(profile)
-
-
 def mark_all_changed() -> None:
     """Call when something every profile depends on changed (taxonomy labels): processes refit."""
     _log_change(REFIT_ALL)
@@ -104,6 +96,25 @@ def tuned_parameters() -> dict:
     tuning = current_tuning()
     known = matching.ExpertMatcher().get_params()
     return {name: value for name, value in (tuning.parameters if tuning else {}).items() if name in known}
+
+
+PENDING_CHANGES = "expertnet.matcher_pending_changes"  # session.info: what change_capture collected
+
+
+def mark_pending_changes(session=None) -> None:
+    """Log the changes the session's writes made (collected by change_capture: ("expert", id), ("user", id),
+    ("all", 0)) in its transaction; pending ORM changes are flushed first so that they count too."""
+    session = session or db.session
+    session.flush()
+    while pending := session.info.pop(PENDING_CHANGES, None):
+        experts = {i for kind, i in pending if kind == "expert"}
+        users = {i for kind, i in pending if kind == "user"}
+        if users:
+            experts |= set(session.scalars(sa.select(ExpertProfile.id).where(ExpertProfile.user_id.in_(users))))
+        if any(kind == "all" for kind, _i in pending):
+            mark_all_changed()
+        for expert_id in sorted(experts):
+            _log_change(expert_id)
 
 
 # ------------------------------------------------------------------ rows -> matcher profiles
@@ -263,6 +274,7 @@ class ProcessIndex:
 def fresh_index():
     """This app's index in this process, up to date with the database, held for the caller's reads
     (a worker's threads share it, and an update must not run halfway through a ranking)."""
+    mark_pending_changes()  # this transaction's own changes first
     index = current_app.extensions.setdefault("expert_matcher", ProcessIndex())
     with index.lock:
         index.refresh()

@@ -6,7 +6,6 @@ from expertnet.accounts.models import Organisation, Role
 from expertnet.accounts.services import create_user
 from expertnet.audit.services import record
 from expertnet.db import utcnow
-from expertnet.experts.matcher_bridge import mark_expert_changed
 from expertnet.experts.models import (BlackoutPeriod, Experience, ExpertProfile, ExpertTopic, Publication,
                                       VettingStatus)
 from expertnet.extensions import db
@@ -40,7 +39,6 @@ def apply_as_expert(email: str, full_name: str, password: str, locale: str | Non
     profile.topics = [ExpertTopic(topic=topic) for topic in topics]
     db.session.add(profile)
     db.session.flush()
-    mark_expert_changed(profile)
     record("expert.applied", user, profile)
     return profile
 
@@ -58,7 +56,6 @@ def decide_application(coordinator, profile: ExpertProfile, approve: bool, reaso
     profile.vetting_status = VettingStatus.APPROVED if approve else VettingStatus.REJECTED
     profile.vetting_reason, profile.vetted_at, profile.vetted_by = reason.strip(), utcnow(), coordinator
     db.session.flush()
-    mark_expert_changed(profile)
     record("expert.approved" if approve else "expert.rejected", coordinator, profile, reason=reason.strip())
     notify(profile.user, "vetting_decision", link("experts.edit_profile" if approve else "home.index"),
            {"approved": approve}, profile=profile, approved=approve)
@@ -96,7 +93,6 @@ def update_profile(actor, profile: ExpertProfile, data: dict) -> None:
         profile.capacity = data["capacity"]
         _replace_children(profile, data)
     db.session.flush()
-    mark_expert_changed(profile)
     record("expert.profile_updated", actor, profile, fields=sorted(data))
 
 
@@ -110,7 +106,6 @@ def set_vetting(coordinator, profile: ExpertProfile, status: VettingStatus, reas
     profile.vetting_status, profile.vetting_reason = VettingStatus(status), reason.strip()
     profile.vetted_at, profile.vetted_by = utcnow(), coordinator
     db.session.flush()
-    mark_expert_changed(profile)
     record("expert.vetting_changed", coordinator, profile, previous=previous.value, status=profile.vetting_status.value,
            reason=reason.strip())
 
@@ -121,6 +116,5 @@ def request_deactivation(expert_user, profile: ExpertProfile) -> bool:
         return False
     profile.deactivation_requested_at = utcnow()
     db.session.flush()
-    mark_expert_changed(profile)  # no new invitations from now on
     record("expert.deactivation_requested", expert_user, profile)
     return True

@@ -21,6 +21,7 @@ Urgency = StrEnum("Urgency", "ROUTINE PRIORITY URGENT")
 
 
 request_topic = link_table("request_topic", "request_id", "assistance_request.id", "topic_id", "topic.id")
+sa.Index("ix_request_topic_topic_id", request_topic.c.topic_id, request_topic.c.request_id)  # the queue's topic filter
 
 
 class AssistanceRequest(TimestampMixin, db.Model):
@@ -28,6 +29,25 @@ class AssistanceRequest(TimestampMixin, db.Model):
     __table_args__ = (
         sa.CheckConstraint("experts_wanted BETWEEN 1 AND 10", name="experts_wanted_range"),
         sa.CheckConstraint("end_date IS NULL OR start_date IS NULL OR end_date >= start_date", name="dates_ordered"),
+        # The triage queue (coordination/queue.py): each sort read in index order by queue stage, by status or by lead,
+        # each view counted from an index; the clock's columns ride along so that an SLA filter reads no row; the
+        # "no clock" indexes end with the id, so PostgreSQL also reads them in id order (SQLite appends it itself).
+        sa.Index("ix_assistance_request_queue_due", "queue_stage", "sla_due_us", "sla_warn_us"),
+        sa.Index("ix_assistance_request_queue_left", "queue_stage", "sla_left_us", "sla_warn_left_us"),
+        sa.Index("ix_assistance_request_queue_urgency_due", "queue_stage", "urgency", "sla_due_us", "sla_warn_us"),
+        sa.Index("ix_assistance_request_queue_urgency_left", "queue_stage", "urgency", "sla_left_us", "sla_warn_left_us"),
+        sa.Index("ix_assistance_request_queue_priority", "queue_stage", "urgency", "priority", "submitted_at",
+                 "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"),
+        sa.Index("ix_assistance_request_queue_age", "queue_stage", "submitted_at",
+                 "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"),
+        sa.Index("ix_assistance_request_queue_clock", "queue_stage", "sla_milestone", "id"),
+        sa.Index("ix_assistance_request_queue_country", "queue_stage", "country"),
+        sa.Index("ix_assistance_request_status_due", "status", "sla_due_us", "sla_warn_us"),
+        sa.Index("ix_assistance_request_status_left", "status", "sla_left_us", "sla_warn_left_us"),
+        sa.Index("ix_assistance_request_status_clock", "status", "sla_milestone", "id"),
+        sa.Index("ix_assistance_request_queue_title", "queue_stage", "title", "reference"),  # a search reads no row
+        sa.Index("ix_assistance_request_lead_due", "lead_coordinator_id", "queue_stage", "sla_due_us", "sla_warn_us"),
+        sa.Index("ix_assistance_request_lead_left", "lead_coordinator_id", "queue_stage", "sla_left_us", "sla_warn_left_us"),
     )
 
     id: Mapped[IntPK]
@@ -68,6 +88,15 @@ class AssistanceRequest(TimestampMixin, db.Model):
     # SLA clock: time spent waiting on the agency does not count.
     paused_seconds: Mapped[int] = mapped_column(default=0)
     paused_since: Mapped[datetime | None]
+    # The running SLA clock as the triage queue filters and sorts it in SQL, kept up to date at every flush
+    # that changes its inputs (coordination/sla_columns.py); microseconds since 1970 so that a paused clock's
+    # due time (now + time left) is plain arithmetic on every database. NULL when no clock runs.
+    queue_stage: Mapped[str | None] = mapped_column(sa.String(10))  # "queue" before assignment, "active" after
+    sla_milestone: Mapped[str | None] = mapped_column(sa.String(20))
+    sla_due_us: Mapped[int | None] = mapped_column(sa.BigInteger)  # running: when it falls due
+    sla_warn_us: Mapped[int | None] = mapped_column(sa.BigInteger)  # running: due soon from then
+    sla_left_us: Mapped[int | None] = mapped_column(sa.BigInteger)  # paused: time left (< 0: overdue)
+    sla_warn_left_us: Mapped[int | None] = mapped_column(sa.BigInteger)  # paused: time left before due soon
     version: Mapped[int] = mapped_column(default=1)
 
     organisation = relationship("Organisation")

@@ -7,7 +7,6 @@ from expertnet.accounts.models import Role
 from expertnet.db import utcnow
 from expertnet.engagements import services
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION
-from expertnet.experts.matcher_bridge import mark_expert_changed
 from expertnet.experts.models import ExpertProfile, ExpertTopic, TopicLevel, VettingStatus
 from expertnet.extensions import db
 from expertnet.requests import lifecycle
@@ -35,7 +34,7 @@ SECRET_URGENCY = "URGENCY-SECRET: minister asked"
 
 def make_expert(topics=("customs-interdiction",), level=TopicLevel.EXPERT, vetted=True, user=None,
                 **overrides) -> ExpertProfile:
-    """A committed, vetted (unless told) expert profile whose change is logged for the matcher."""
+    """A committed, vetted (unless told) expert profile (its change reaches the matcher through change capture)."""
     ensure_topics()
     user = user or make_user(Role.EXPERT, locale=overrides.pop("locale", None))
     fields = dict(headline="Customs risk targeting adviser",
@@ -49,9 +48,7 @@ def make_expert(topics=("customs-interdiction",), level=TopicLevel.EXPERT, vette
     if vetted:
         profile.vetting_status, profile.vetted_at = VettingStatus.APPROVED, utcnow()
     profile.topics = [ExpertTopic(topic=t, level=level) for t in topic_rows]
-    db.session.flush()
-    mark_expert_changed(profile)
-    db.session.commit()
+    db.session.commit()  # the new profile marks itself changed (experts/change_capture.py)
     return profile
 
 
