@@ -23,7 +23,7 @@ dropped from that row), for:
 and paired bootstrap 95% intervals (5000 resamples of requests, seed 0) of hybrid - previous.
 
 It then tunes the same grid on the whole set (evaluation.tune on a seeded half/half split, and the best
-point over all requests): that best point is what hybrid.py's defaults were set from. Figures, not assertions.
+point over all requests): the half/half choice is what hybrid.py's defaults were set from. Figures, not assertions.
 """
 from __future__ import annotations
 
@@ -233,11 +233,11 @@ def main() -> None:
     train, held_out = evaluation.split(items, 0.5, seed=0)
     tuned = evaluation.tune(hybrid, GRID, train, held_out, k=K)
     print(f"\ntuning the blend ({len(scored)} grid points, {time.perf_counter() - started:.0f} s):")
-    print(f"  best over all {len(items)} requests: {best} NDCG@10 {best_score:.3f} (hybrid.py's defaults are the best 'centroid' point)")
+    print(f"  best over all {len(items)} requests: {best} NDCG@10 {best_score:.3f} ")
     for aggregation in GRID["dense_aggregation"]:
         params, score = max(((p, s) for p, s in scored if p["dense_aggregation"] == aggregation), key=lambda item: item[1])
         print(f"  best with dense_aggregation={aggregation!r}: NDCG@10 {score:.3f} at {params}")
-    print(f"  evaluation.tune on a seeded half/half split: chose {tuned.best_params}; held-out NDCG@10 "
+    print(f"  evaluation.tune on a seeded half/half split (hybrid.py's defaults): chose {tuned.best_params}; held-out NDCG@10 "
           f"{tuned.held_out_before:.3f} (shipped) -> {tuned.held_out_after:.3f} (tuned on the other half)")
 
 
