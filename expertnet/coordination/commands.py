@@ -8,23 +8,25 @@ from expertnet.extensions import db
 from expertnet.notifications.services import deliver_queued
 
 
+def _commit_then_deliver(summary: str) -> None:
+    """Commit what the command did, then send the mail it queued (after the commit: never mail about
+    something that was rolled back), and say both."""
+    db.session.commit()
+    sent, failed = deliver_queued()
+    click.echo(f"{summary}; mail {sent} sent, {failed} kept for retry.")
+
+
 @bp.cli.command("digest")
 def digest_command() -> None:
     """Send today's SLA digest to every coordinator (once a day: a second run sends nothing)."""
-    queued = send_digest()
-    db.session.commit()
-    sent, failed = deliver_queued()
-    click.echo(f"SLA digest: {queued} queued; mail {sent} sent, {failed} kept for retry.")
+    _commit_then_deliver(f"SLA digest: {send_digest()} queued")
 
 
 @bp.cli.command("expire-invitations")
 def expire_invitations_command() -> None:
     """Expire unanswered invitations past their deadline, remind experts whose deadline is near, and record
     the end of read-only access to engagements closed longer ago than DETAIL_ACCESS_AFTER_CLOSE_DAYS."""
-    counts = expire_remind_and_end_lapsed_access()
-    db.session.commit()
-    sent, failed = deliver_queued()
-    click.echo(f"{counts}; mail {sent} sent, {failed} kept for retry.")
+    _commit_then_deliver(str(expire_remind_and_end_lapsed_access()))
 
 
 @bp.cli.command("refresh-sla")
