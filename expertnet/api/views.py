@@ -21,6 +21,9 @@ from expertnet.requests.schemas import RequestIn, RequestOut
 from expertnet.taxonomy.services import leaf_topics
 
 REQUEST = "/requests/<int:request_id>"
+IDEMPOTENCY_KEY = {"in": "header", "name": "Idempotency-Key", "required": False,
+                   "description": "Makes a retry safe: the same key with the same body gives the first answer again.",
+                   "schema": {"type": "string", "pattern": "^[A-Za-z0-9_.:-]{1,100}$"}}
 
 
 @bp.route("/me", methods=["GET"])
@@ -83,6 +86,7 @@ def list_requests(sort: str, status=None):
 @bp.route("/requests", methods=["POST"])
 @action
 @idempotent_create("requests.create")
+@bp.doc(parameters=[IDEMPOTENCY_KEY])
 @bp.arguments(RequestIn)
 @bp.response(201, RequestOut)
 @documented_errors(bp, 409)
