@@ -73,6 +73,10 @@ def live_tokens(user) -> list[ApiToken]:
         .order_by(ApiToken.created_at.desc(), ApiToken.id.desc())))
 
 
+def expiry_in(days: int | None) -> datetime | None:
+    return utcnow() + timedelta(days=days) if days else None
+
+
 def create_token(user, name: str, scope: Scope, expires_at: datetime | None = None) -> tuple[ApiToken, str]:
     """A new token for `user` and its secret (which is not stored and cannot be shown again)."""
     name = (name or "").strip()
@@ -91,10 +95,16 @@ def create_token(user, name: str, scope: Scope, expires_at: datetime | None = No
     return token, secret
 
 
+def own_token(user, token_id: int) -> ApiToken | None:
+    """One of the user's own tokens; another user's is reported missing."""
+    token = db.session.get(ApiToken, token_id)
+    return token if token is not None and token.user_id == user.id else None
+
+
 def revoke_token(user, token_id: int) -> ApiToken:
     """The user's own token, revoked now (a repeat changes nothing)."""
-    token = db.session.get(ApiToken, token_id)
-    if token is None or token.user_id != user.id:
+    token = own_token(user, token_id)
+    if token is None:
         raise TokenError("not_found", http_status=404)
     if token.revoked_at is None:
         token.revoked_at = utcnow()
