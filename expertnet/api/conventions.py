@@ -44,7 +44,7 @@ BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 REALM = 'Bearer realm="expertnet"'
 # Every operation may answer these; each is documented on every operation so clients (and schemathesis) know.
-COMMON_ERRORS = (400, 401, 403, 404, 405, 413, 415, 422, 429)
+COMMON_ERRORS = (400, 401, 403, 404, 405, 413, 415, 422)
 ERROR_MESSAGES = {
     401: _l("Send a valid personal API token as 'Authorization: Bearer …'."),
     403: _l("This token or its user may not do this."),
