@@ -17,6 +17,7 @@
   with another body it is refused (422 `idempotency_key_reused`).
 """
 import hashlib
+import http
 import json
 import re
 from collections.abc import Callable
@@ -29,6 +30,7 @@ from flask import Response, current_app, g, make_response, request
 from flask_babel import lazy_gettext as _l
 from flask_login import AnonymousUserMixin
 from flask_smorest import Api, Blueprint, Page
+from flask_smorest.utils import prepare_response
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
@@ -38,7 +40,9 @@ from expertnet.api.schemas import ProblemSchema
 from expertnet.errors import problem_response
 from expertnet.extensions import db
 from expertnet.service_errors import Conflict, ServiceError
+from expertnet.web_input import DATABASE_INT_MAX
 
+PROBLEM_JSON = "application/problem+json"
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
@@ -69,9 +73,20 @@ class ExpertnetApi(Api):
     """flask-smorest's Api, answering errors with the site's problem+json (not its own error format)."""
 
     DEFAULT_ERROR_RESPONSE_NAME = None  # each operation documents its problem+json answers instead
+    ERROR_SCHEMA = ProblemSchema
 
     def _register_error_handlers(self):
         """The app's HTTPException handler (expertnet.errors) stays in charge; the blueprint adds its own."""
+
+    def _register_responses(self):
+        """The status responses flask-smorest's decorators refer to (412 and 428 of `etag`, 422 of `arguments`)
+        documented as what they are: problems, as `application/problem+json`."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
 
 
 def _string_keys(value: Any) -> Any:
@@ -192,11 +207,14 @@ class ApiBlueprint(Blueprint):
 
 
 class SelectPage(Page):
-    """flask-smorest's pager over an SQLAlchemy select: one COUNT and one LIMIT/OFFSET query."""
+    """flask-smorest's pager over an SQLAlchemy select: one COUNT and one LIMIT/OFFSET query. A page past any
+    offset a database takes is simply empty (no overflow)."""
 
     @property
     def items(self):
         params = self.page_params
+        if params.first_item > DATABASE_INT_MAX:
+            return []
         return list(db.session.scalars(self.collection.offset(params.first_item).limit(params.page_size)))
 
     @property
@@ -208,7 +226,7 @@ def documented_errors(blueprint: Blueprint, *codes: int) -> Callable:
     """Document the problem+json answers an operation may give (the common ones and `codes`)."""
     def decorate(view: Callable) -> Callable:
         for code in sorted({*COMMON_ERRORS, *codes}):
-            view = blueprint.alt_response(code, schema=ProblemSchema, content_type="application/problem+json",
+            view = blueprint.alt_response(code, schema=ProblemSchema, content_type=PROBLEM_JSON,
                                           description=_PROBLEM_DESCRIPTION)(view)
         return view
     return decorate

@@ -167,3 +167,14 @@ def test_an_inactive_users_token_stops_working(app, users, api_as):
     user.is_active = False
     db.session.commit()
     assert api.get("/me").status_code == 401
+
+
+def test_regressions_found_by_schemathesis(app, users, api_as):
+    """A page number past any database offset was a 500 (OverflowError on SQLite); the 412 of a stale
+    If-Match was documented as application/json while answered as problem+json."""
+    draft = make_draft(users["member"])
+    api = api_as(users["member"])
+    beyond = api.get("/requests?page=3074457345618258387&page_size=4")
+    assert beyond.status_code == 200 and beyond.get_json() == [] and beyond.headers["X-Total-Count"] == "1"
+    stale = api.patch(f"/requests/{draft.id}", json={"country": "SD"}, headers={"If-Match": 'W/""'})
+    assert stale.status_code == 412  # and the client validated it against the document

@@ -14,7 +14,7 @@ from tests.requests.factories import make_draft, make_request
 
 CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
           response_schema_conformance]
-EXAMPLES_PER_OPERATION = 15
+EXAMPLES_PER_OPERATION = 25
 
 
 @pytest.mark.parametrize("role", ["member", "coordinator"])
