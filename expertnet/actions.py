@@ -73,7 +73,7 @@ def refused_back_to(target: Callable[..., str]) -> Refusal:
 
 def _answer(error: ServiceError, refused: Refusal | None, view_args: dict[str, Any]) -> ResponseReturnValue:
     if wants_problem_json():
-        return problem_response(type(error).__name__, error.http_status, error.message)
+        return problem_response(type(error).__name__, error.http_status, error.message, code=error.code)
     if refused is None:
         return flash_refusal(error)
     return refused(error, **view_args)

@@ -87,7 +87,8 @@ def register_session_listeners() -> None:
 
 def import_models() -> None:
     """Every model module, so metadata (and Alembic) sees the whole schema."""
-    from expertnet.accounts import models as _accounts  # noqa: F401
+    from expertnet.accounts import api_tokens as _api_tokens, models as _accounts  # noqa: F401
+    from expertnet.api import models as _api  # noqa: F401
     from expertnet.attachments import models as _attachments  # noqa: F401
     from expertnet.audit import models as _audit  # noqa: F401
     from expertnet.engagements import models as _engagements  # noqa: F401
@@ -150,6 +151,13 @@ def register_blueprints(app: Flask) -> None:
     for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp, requests_bp, coordination_bp, engagements_bp):
         app.register_blueprint(blueprint)
     register_export_blueprint(app)
+    register_api(app)
+
+
+def register_api(app: Flask) -> None:
+    from expertnet.api import init_app
+
+    init_app(app)
 
 
 def register_export_blueprint(app: Flask) -> None:

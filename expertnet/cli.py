@@ -18,6 +18,7 @@ def register_commands(app: Flask) -> None:
     app.cli.add_command(translations_group)
     app.cli.add_command(mail_group)
     app.cli.add_command(jobs_group)
+    app.cli.add_command(api_group)
     register_data_lifecycle_commands(app)
     register_matching_commands(app)
 
@@ -111,6 +112,39 @@ def mail_deliver() -> None:
 
     sent, failed = deliver_queued(limit=10_000)
     click.echo(f"{sent} sent, {failed} failed (retried later, or listed at /admin/outbox after the last attempt).")
+
+
+api_group = AppGroup("api", help="The JSON API (/api/v1/).")
+
+
+@api_group.command("create-token")
+@click.argument("email")
+@click.option("--name", required=True, help="What the token is for, as shown on the user's settings page.")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True)
+@click.option("--expires-days", type=click.IntRange(min=1, max=3650), default=None,
+              help="Days until the token stops working; never when omitted.")
+def api_create_token(email: str, name: str, scope: str, expires_days: int | None) -> None:
+    """Create a personal API token for the user with EMAIL and print its secret (shown this once only)."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from expertnet.accounts.api_tokens import Scope, TokenError, create_token
+    from expertnet.accounts.models import User
+    from expertnet.accounts.services import normalise_email
+    from expertnet.db import utcnow
+
+    user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
+    if user is None or not user.is_active:
+        raise click.ClickException(f"No active user with the e-mail {email}.")
+    expires_at = utcnow() + timedelta(days=expires_days) if expires_days else None
+    try:
+        _token, secret = create_token(user, name, Scope(scope), expires_at)
+    except TokenError as exc:
+        db.session.rollback()
+        raise click.ClickException(exc.message) from exc
+    db.session.commit()
+    click.echo(secret)
 
 
 jobs_group = AppGroup("jobs", help="The background job engine (Huey).")

@@ -69,8 +69,9 @@ def _rollback() -> None:
         db.session.close()
 
 
-def problem_response(title: str, status: int, detail: str | None = None):
-    response = jsonify(type="about:blank", title=title, status=status, detail=detail)
+def problem_response(title: str, status: int, detail: str | None = None, **extensions):
+    """An RFC 9457 problem; `extensions` are further members (a refusal's `code`, field `errors`)."""
+    response = jsonify(type="about:blank", title=title, status=status, detail=detail, **extensions)
     response.status_code = status
     response.content_type = "application/problem+json"
     return response

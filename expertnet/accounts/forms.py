@@ -77,6 +77,21 @@ class SettingsForm(FlaskForm):
     submit = SubmitField(_l("Save settings"))
 
 
+class ApiTokenForm(FlaskForm):
+    """A new personal API token (issue 16): its name, what it may do and how long it lives."""
+
+    EXPIRY_DAYS = {"never": None, "30": 30, "90": 90, "365": 365}
+
+    name = StringField(_l("Token name"), validators=[DataRequired(), Length(max=200)],
+                       description=_l("What the token is for, such as the name of your case-management system."))
+    scope = SelectField(_l("Permission"), choices=[("read", _l("Read only")), ("write", _l("Read and write"))],
+                        validators=[AnyOf(["read", "write"])], default="read")
+    expires = SelectField(_l("Expires"), default="90",
+                          choices=[("30", _l("In 30 days")), ("90", _l("In 90 days")), ("365", _l("In a year")),
+                                   ("never", _l("Never"))], validators=[AnyOf(list(EXPIRY_DAYS))])
+    submit = SubmitField(_l("Create token"))
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     password, confirm = _new_password_fields()

@@ -3,9 +3,10 @@ from flask import abort, current_app, flash, redirect, render_template, request,
 from flask_babel import gettext as _
 from flask_login import current_user, login_required, login_user, logout_user
 
-from expertnet.accounts import bp, quotas, services
-from expertnet.accounts.forms import (AcceptInvitationForm, ChangePasswordForm, PasswordResetForm,
+from expertnet.accounts import api_tokens, bp, quotas, services
+from expertnet.accounts.forms import (AcceptInvitationForm, ApiTokenForm, ChangePasswordForm, PasswordResetForm,
                                       PasswordResetRequestForm, SettingsForm, SignInForm)
+from expertnet.accounts.policy import found_or_404
 from expertnet.accounts.tokens import InvalidToken
 from expertnet.actions import action, attempt
 from expertnet.web_input import safe_next
@@ -111,7 +112,37 @@ def settings():
         login_user(user, remember=_has_remember_cookie())
         flash(_("Your password is changed."), "success")
         return redirect(url_for("accounts.settings"))
-    return render_template("accounts/settings.html", form=form, password_form=password_form)
+    token_form, new_secret = _api_token_form(user)
+    return render_template("accounts/settings.html", form=form, password_form=password_form, token_form=token_form,
+                           new_secret=new_secret, tokens=api_tokens.live_tokens(user))
+
+
+def _api_token_form(user) -> tuple[ApiTokenForm, str | None]:
+    """The new-token form; once it made a token, an empty form and the secret, shown on this answer only
+    (it is never stored, so reloading the page cannot show it again)."""
+    token_form = ApiTokenForm(prefix="token")
+    if not (token_form.submit.data and token_form.validate_on_submit()):
+        return token_form, None
+    made = attempt(lambda: api_tokens.create_token(
+        user, token_form.name.data, api_tokens.Scope(token_form.scope.data),
+        api_tokens.expiry_in(ApiTokenForm.EXPIRY_DAYS[token_form.expires.data])), token_form.name)
+    if not made.ok:
+        return token_form, None
+    return ApiTokenForm(prefix="token", formdata=None), made.value[1]
+
+
+@bp.route("/settings/api-tokens/<int:token_id>/revoke", methods=["GET", "POST"])
+@login_required
+@action
+def revoke_api_token(token_id: int):
+    """Asks first (GET), then revokes (POST): a system using the token stops working at once."""
+    user = current_user._get_current_object()
+    token = found_or_404(api_tokens.own_token(user, token_id))
+    if request.method == "POST":
+        api_tokens.revoke_token(user, token.id)
+        flash(_("The token %(name)s is revoked.", name=token.name), "success")
+        return redirect(url_for("accounts.settings"))
+    return render_template("accounts/revoke_api_token.html", token=token)
 
 
 def _has_remember_cookie() -> bool:

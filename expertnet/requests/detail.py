@@ -15,7 +15,8 @@ def timeline(assistance_request) -> list[RequestEvent]:
         .options(sa.orm.joinedload(RequestEvent.actor)).order_by(RequestEvent.occurred_at, RequestEvent.id)))
 
 
-def _record_reads(user, assistance_request) -> None:
+def record_full_reads(user, assistance_request) -> None:
+    """Audit a read of the full request (its detail and, when there is one, its annex): pages and the API."""
     access.record_sensitive_read(user, assistance_request, "detail")
     if assistance_request.annex.strip():
         access.record_sensitive_read(user, assistance_request, "annex")
@@ -25,7 +26,7 @@ def detail_context(user, assistance_request) -> dict:
     full = access.may_read_detail(user, assistance_request)
     owner, staff = access.is_owner(user, assistance_request), is_staff(user)
     if full:
-        _record_reads(user, assistance_request)
+        record_full_reads(user, assistance_request)
     transitions = lifecycle.allowed_transitions(assistance_request, user)
     return {
         "assistance_request": assistance_request,

@@ -100,7 +100,7 @@ class RequestSummaryOut(Schema):
     """
 
     id = fields.Integer()
-    reference = fields.String()
+    reference = fields.String(allow_none=True)  # given on submission; a draft has none
     status = fields.Enum(RequestStatus, by_value=True)
     title = fields.String()
     summary = fields.Method("_summary")
@@ -108,9 +108,9 @@ class RequestSummaryOut(Schema):
     topics = fields.Function(_topic_slugs)
     modality = fields.Enum(Modality, by_value=True)
     languages = fields.List(fields.String())
-    country = fields.String()
-    start_date = fields.Date()
-    end_date = fields.Date()
+    country = fields.String(allow_none=True)
+    start_date = fields.Date(allow_none=True)
+    end_date = fields.Date(allow_none=True)
     urgency = fields.Enum(Urgency, by_value=True)
     experts_wanted = fields.Integer()
 
@@ -133,7 +133,7 @@ class RequestOut(RequestSummaryOut):
     urgency_reason = fields.String()
     consent_statistics = fields.Boolean()
     authorised_declaration = fields.Boolean()
-    submitted_at = fields.DateTime()
+    submitted_at = fields.DateTime(allow_none=True)
     created_at = fields.DateTime()
     updated_at = fields.DateTime()
     attachments = fields.Method("_attachments")

@@ -33,7 +33,8 @@ class RequestError(LifecycleError):
 def _apply(assistance_request: AssistanceRequest, data: dict) -> None:
     topics = data.pop("topics", None)
     for name, value in data.items():
-        setattr(assistance_request, name, value.strip() if isinstance(value, str) else value)
+        # Plain text only: the enums are StrEnums, and str.strip() would turn one into a bare string until reload.
+        setattr(assistance_request, name, value.strip() if type(value) is str else value)
     if topics is not None:
         found = topics_by_slug(topics)
         assistance_request.topics = [found[slug] for slug in topics if slug in found]

@@ -36,12 +36,19 @@ def test_empty_and_junk_posts_never_cause_a_server_error(app, client, auth, user
 
 
 def test_unknown_ids_in_urls_are_not_found(app, client, auth, users):
+    """Pages with the admin's session; the JSON API (which ignores cookies) with the admin's token."""
+    from expertnet.accounts.api_tokens import Scope, create_token
+    from expertnet.extensions import db
+
     auth.login(users["admin"])
+    _token, secret = create_token(users["admin"], "bad input", Scope.READ)
+    db.session.commit()
     for rule in app.url_map.iter_rules():
         if ("GET" in rule.methods and rule.arguments and not rule.defaults
                 and all(a.endswith("id") for a in rule.arguments)):
             path = rule.build({name: 987654 for name in rule.arguments}, append_unknown=False)[1]
-            assert client.get(path).status_code in (403, 404), path
+            headers = {"Authorization": f"Bearer {secret}"} if path.startswith("/api/") else {}
+            assert client.get(path, headers=headers).status_code in (403, 404), path
 
 
 def test_a_concurrent_duplicate_write_is_a_conflict_not_a_server_error(app, client, auth, users):

@@ -1,0 +1,283 @@
+"""The API's conventions, in one place every endpoint uses (issue 16):
+
+- **Authentication**: `Authorization: Bearer <personal API token>` only. Before any API view runs, the user
+  Flask-Login would load from a session cookie is replaced by the token's user (or nobody), so a cookie never
+  authorises a call; this is why the blueprint is exempt from CSRF. Revoked, expired or unknown tokens are
+  401 with `WWW-Authenticate`; a read-only token on a write is 403 (`insufficient_scope`).
+- **Errors**: `application/problem+json` (RFC 9457) for every error under `/api/`: `title`, `status`,
+  `detail`, the refusal's `code`, and `errors` (field -> messages) for input that does not validate.
+  Refusals of services come through the action seam (`expertnet.actions`), like on pages.
+- **Bodies**: JSON only (415 otherwise); their size and text are bounded by `expertnet.web_input` (413/400),
+  ids by the bounded `<int:...>` converter (a number no column can hold is a 404).
+- **Pagination**: `page` and `page_size` (at most 100); the answer carries `X-Total-Count` and a `Link`
+  header (RFC 8288: first, prev, next, last).
+- **Timestamps**: ISO-8601 in UTC (`2026-12-07T01:13:35+00:00`).
+- **ETag / If-Match**: reads carry an `ETag`; updates require `If-Match` (428 without, 412 when stale).
+- **Idempotency-Key** on creates: the same key with the same body replays the first answer (no second row);
+  with another body it is refused (422 `idempotency_key_reused`).
+"""
+import hashlib
+import http
+import json
+import re
+from collections.abc import Callable
+from functools import wraps
+from typing import Any
+from urllib.parse import urlencode
+
+import sqlalchemy as sa
+from flask import Response, current_app, g, make_response, request
+from flask_babel import lazy_gettext as _l
+from flask_login import AnonymousUserMixin
+from flask_smorest import Api, Blueprint, Page
+from flask_smorest.utils import prepare_response
+from sqlalchemy.exc import IntegrityError
+from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+
+from expertnet.accounts import api_tokens
+from expertnet.api.models import IdempotentCreate
+from expertnet.api.schemas import ProblemSchema
+from expertnet.errors import problem_response
+from expertnet.extensions import db
+from expertnet.service_errors import Conflict, ServiceError
+from expertnet.web_input import DATABASE_INT_MAX
+
+PROBLEM_JSON = "application/problem+json"
+SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
+BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
+IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
+REALM = 'Bearer realm="expertnet"'
+# Every operation may answer these; each is documented on every operation so clients (and schemathesis) know.
+COMMON_ERRORS = (400, 401, 403, 404, 405, 413, 415, 422)
+ERROR_MESSAGES = {
+    401: _l("Send a valid personal API token as 'Authorization: Bearer …'."),
+    403: _l("This token or its user may not do this."),
+    415: _l("Send the body as application/json."),
+}
+
+
+class ApiRefusal(ServiceError):
+    """A refusal of the API's own conventions (not of a feature's rules)."""
+
+    messages = {
+        "idempotency_key_reused": _l("This Idempotency-Key was used before with a different body."),
+        "idempotency_key_invalid": _l("An Idempotency-Key is 1 to 100 letters, digits or . _ : -."),
+    }
+
+
+class IdempotencyConflict(Conflict):
+    messages = {"idempotency_in_progress": _l("A request with this Idempotency-Key is being processed.")}
+
+
+class ExpertnetApi(Api):
+    """flask-smorest's Api, answering errors with the site's problem+json (not its own error format)."""
+
+    DEFAULT_ERROR_RESPONSE_NAME = None  # each operation documents its problem+json answers instead
+    ERROR_SCHEMA = ProblemSchema
+
+    def _register_error_handlers(self):
+        """The app's HTTPException handler (expertnet.errors) stays in charge; the blueprint adds its own."""
+
+    def _register_responses(self):
+        """The status responses flask-smorest's decorators refer to (412 and 428 of `etag`, 422 of `arguments`)
+        documented as what they are: problems, as `application/problem+json`."""
+        for status in http.HTTPStatus:
+            response: dict[str, Any] = {"description": status.phrase}
+            if status >= 400:
+                response["schema"] = self.ERROR_SCHEMA
+            prepare_response(response, self.spec, PROBLEM_JSON)
+            self.spec.components.response(status.name, response, lazy=True)
+
+
+def _string_keys(value: Any) -> Any:
+    if isinstance(value, dict):
+        return {str(key): _string_keys(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_string_keys(item) for item in value]
+    return value
+
+
+def field_errors(error: HTTPException) -> dict | None:
+    """webargs' messages ({location: {field: [...]}}) as one {field: [...]} map, as RFC 9457 extension."""
+    data = getattr(error, "data", None) or {}
+    messages = data.get("messages") or data.get("errors")
+    if not isinstance(messages, dict):
+        return None
+    merged: dict = {}
+    for location, fields in messages.items():
+        merged.update(fields if isinstance(fields, dict) else {location: fields})
+    return _string_keys(merged)
+
+
+def problem(status: int, title: str, detail: str | None = None, *, headers: dict | None = None,
+            **extra: Any) -> Response:
+    response = problem_response(title, status, detail, **extra)
+    response.headers.update(headers or {})
+    return response
+
+
+def handle_http_error(error: HTTPException) -> Response:
+    """Every HTTP error of an API view: problem+json, keeping the error's own headers (Allow, WWW-Authenticate,
+    Retry-After) and webargs' field messages."""
+    db.session.rollback()
+    headers = {k: v for k, v in error.get_headers() if k.lower() != "content-type"}
+    headers.update((getattr(error, "data", None) or {}).get("headers") or {})
+    errors = field_errors(error)
+    detail = str(ERROR_MESSAGES.get(error.code or 500, error.description))
+    extra = {"errors": errors} if errors else {}
+    return problem(error.code or 500, error.name, detail, headers=headers, **extra)
+
+
+class Unauthenticated(HTTPException):
+    code = 401
+    description = "Unauthorized"
+
+    def __init__(self, reason: str = "invalid_token"):
+        super().__init__()
+        self.reason = reason
+
+    def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        challenge = REALM if self.reason == "missing" else f'{REALM}, error="{self.reason}"'
+        return [("WWW-Authenticate", challenge)]
+
+    @property
+    def name(self) -> str:  # type: ignore[override]
+        return "Unauthorized"
+
+
+class InsufficientScope(HTTPException):
+    code = 403
+    description = "Forbidden"
+
+    def get_headers(self, *args: Any, **kwargs: Any) -> list[tuple[str, str]]:
+        return [("WWW-Authenticate", f'{REALM}, error="insufficient_scope", scope="write"')]
+
+
+def authenticate() -> None:
+    """Before every API view: the token's user becomes the current user, or the call is refused."""
+    g._login_user = AnonymousUserMixin()  # whatever the cookies say, nobody is signed in until the token says so
+    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
+    if scheme.lower() != "bearer" or not secret.strip():
+        raise Unauthenticated("missing")
+    token = api_tokens.find_token(secret.strip())
+    if token is None or not token.is_live() or not token.user.is_active:
+        raise Unauthenticated("invalid_token")
+    g._login_user = token.user
+    g.api_token = token
+    if request.method not in SAFE_METHODS and not token.may_write:
+        raise InsufficientScope()
+    if request.method in BODY_METHODS and request.content_length and not request.is_json:
+        raise UnsupportedMediaType()
+    if api_tokens.note_use(token):
+        db.session.commit()  # its own small transaction (at most hourly), kept whatever the call's outcome
+
+
+def caller():
+    """The user of the token of this call."""
+    return g._login_user
+
+
+class ApiBlueprint(Blueprint):
+    """flask-smorest's Blueprint with the API's pagination headers: `X-Total-Count` and `Link`."""
+
+    DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
+
+    def _set_pagination_metadata(self, page_params, result, headers):
+        headers = dict(headers or {})
+        total, size = page_params.item_count, page_params.page_size
+        last = max(1, -(-total // size))
+        links = {"first": 1, "last": last}
+        if page_params.page > 1:
+            links["prev"] = min(page_params.page - 1, last)
+        if page_params.page < last:
+            links["next"] = page_params.page + 1
+        args = request.args.to_dict()
+        headers["X-Total-Count"] = str(total)
+        headers["Link"] = ", ".join(
+            f'<{request.base_url}?{urlencode({**args, "page": page, "page_size": size})}>; rel="{rel}"'
+            for rel, page in links.items())
+        return result, headers
+
+    def _document_pagination_metadata(self, spec, resp_doc):
+        resp_doc.setdefault("headers", {}).update({
+            "X-Total-Count": {"description": "How many items all pages hold.", "schema": {"type": "integer"}},
+            "Link": {"description": "RFC 8288 links to the first, previous, next and last pages.",
+                     "schema": {"type": "string"}},
+        })
+
+
+class SelectPage(Page):
+    """flask-smorest's pager over an SQLAlchemy select: one COUNT and one LIMIT/OFFSET query. A page past any
+    offset a database takes is simply empty (no overflow)."""
+
+    @property
+    def items(self):
+        params = self.page_params
+        if params.first_item > DATABASE_INT_MAX:
+            return []
+        return list(db.session.scalars(self.collection.offset(params.first_item).limit(params.page_size)))
+
+    @property
+    def item_count(self):
+        return db.session.scalar(sa.select(sa.func.count()).select_from(self.collection.order_by(None).subquery()))
+
+
+def documented_errors(blueprint: Blueprint, *codes: int) -> Callable:
+    """Document the problem+json answers an operation may give (the common ones and `codes`)."""
+    def decorate(view: Callable) -> Callable:
+        for code in sorted({*COMMON_ERRORS, *codes}):
+            view = blueprint.alt_response(code, schema=ProblemSchema, content_type=PROBLEM_JSON,
+                                          description=_PROBLEM_DESCRIPTION)(view)
+        return view
+    return decorate
+
+
+_PROBLEM_DESCRIPTION = "A problem (RFC 9457)."
+
+
+def _fingerprint() -> str:
+    body = request.get_json(silent=True)
+    return hashlib.sha256(json.dumps(body, sort_keys=True, separators=(",", ":")).encode()).hexdigest()
+
+
+def idempotent_create(operation: str) -> Callable:
+    """A create that honours `Idempotency-Key`: the first answer is stored with the body's fingerprint and
+    replayed for a repeat with the same body; another body under the same key is refused."""
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            key = request.headers.get("Idempotency-Key")
+            if key is None:
+                return view(*args, **kwargs)
+            if not IDEMPOTENCY_KEY.fullmatch(key):
+                raise ApiRefusal("idempotency_key_invalid", http_status=400)
+            user, fingerprint = caller(), _fingerprint()
+            earlier = db.session.scalar(sa.select(IdempotentCreate).where(
+                IdempotentCreate.user_id == user.id, IdempotentCreate.operation == operation,
+                IdempotentCreate.key == key))
+            if earlier is not None:
+                return _replay(earlier, fingerprint)
+            response = make_response(view(*args, **kwargs))
+            if response.status_code < 300:
+                db.session.add(IdempotentCreate(
+                    user_id=user.id, operation=operation, key=key, fingerprint=fingerprint,
+                    status_code=response.status_code, body=response.get_data(as_text=True),
+                    location=response.headers.get("Location", "")))
+                try:
+                    db.session.flush()
+                except IntegrityError as twin:  # the same key sent twice at once: the slower one waits, then this
+                    raise IdempotencyConflict("idempotency_in_progress") from twin
+            return response
+        return run
+    return decorate
+
+
+def _replay(earlier: IdempotentCreate, fingerprint: str) -> Response:
+    if earlier.fingerprint != fingerprint:
+        raise ApiRefusal("idempotency_key_reused")
+    response = current_app.response_class(earlier.body, status=earlier.status_code, mimetype="application/json")
+    if earlier.location:
+        response.headers["Location"] = earlier.location
+    response.headers["Idempotent-Replayed"] = "true"
+    return response
+

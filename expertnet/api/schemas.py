@@ -1,0 +1,72 @@
+"""The API's own schemas: problems, the caller, topics, list arguments and step bodies. Requests are read and
+written with the feature's schemas (`expertnet.requests.schemas`), shared with the pages."""
+from marshmallow import RAISE, Schema, fields, validate
+
+from expertnet.accounts.api_tokens import Scope
+from expertnet.accounts.models import Role
+from expertnet.requests.models import RequestStatus
+from expertnet.requests.schemas import RequestIn
+
+SORTS = ("created_at", "-created_at", "updated_at", "-updated_at", "status_changed_at", "-status_changed_at")
+
+
+class ProblemSchema(Schema):
+    """RFC 9457 problem details, with the refusal's `code` and field `errors` where there are some."""
+
+    type = fields.String()
+    title = fields.String()
+    status = fields.Integer()
+    detail = fields.String(allow_none=True)
+    code = fields.String(metadata={"description": "The refusal's reason, stable for programs."})
+    errors = fields.Dict(keys=fields.String(), metadata={"description": "Field -> messages, for invalid input."})
+
+
+class OrganisationRef(Schema):
+    id = fields.Integer()
+    name = fields.String()
+
+
+class TokenRef(Schema):
+    name = fields.String()
+    scope = fields.Enum(Scope, by_value=True)
+    expires_at = fields.DateTime(allow_none=True)
+
+
+class MeOut(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    full_name = fields.String()
+    role = fields.Enum(Role, by_value=True)
+    locale = fields.String(allow_none=True)
+    organisation = fields.Nested(OrganisationRef, allow_none=True)
+    token = fields.Nested(TokenRef)
+
+
+class TopicOut(Schema):
+    slug = fields.String()
+    parent = fields.Function(lambda topic: topic.parent.slug if topic.parent else None, allow_none=True,
+                             metadata={"type": ["string", "null"]})
+    labels = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "Locale -> label."})
+
+
+class RequestListArgs(Schema):
+    class Meta:
+        unknown = RAISE
+
+    status = fields.Enum(RequestStatus, by_value=True, metadata={"description": "Only requests in this status."})
+    sort = fields.String(load_default="-status_changed_at", validate=validate.OneOf(SORTS),
+                         metadata={"description": "A field to order by; a leading '-' for descending."})
+
+
+class RequestPatchIn(RequestIn):
+    """Any fields of a request to change while it is editable; those left out keep their value."""
+
+    class Meta:
+        unknown = RAISE
+
+
+class WithdrawIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    reason = fields.String(required=True, validate=validate.Length(max=2000))

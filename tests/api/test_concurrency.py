@@ -1,0 +1,27 @@
+"""The same create sent at the same moment with one Idempotency-Key (a client's retries racing its first try),
+on PostgreSQL: one request is filed; the others replay its answer or are told it is in progress (409)."""
+import pytest
+import sqlalchemy as sa
+
+from expertnet.extensions import db
+from expertnet.requests.models import AssistanceRequest
+from tests.api.conftest import token_for
+from tests.conftest import POSTGRES_URL
+from tests.engagements.test_races import at_once, statuses
+
+pytestmark = pytest.mark.skipif(not POSTGRES_URL, reason="needs EXPERTNET_TEST_DATABASE_URL (PostgreSQL)")
+
+
+def test_racing_retries_file_one_request(app, users):
+    secret = token_for(users["member"])
+    headers = {"Authorization": f"Bearer {secret}", "Idempotency-Key": "race-1"}
+    clients = [app.test_client() for _ in range(6)]
+    calls = [lambda c=client: c.post("/api/v1/requests", json={"title": "Filed once"}, headers=headers)
+             for client in clients]
+    results = at_once(app, calls)
+    codes = statuses(results)
+    assert codes.count(201) >= 1 and set(codes) <= {201, 409}, codes
+    assert all(r.get_json()["code"] == "idempotency_in_progress" for r in results if r.status_code == 409)
+    assert len({r.get_json()["id"] for r in results if r.status_code == 201}) == 1
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(AssistanceRequest.id))) == 1

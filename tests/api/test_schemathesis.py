@@ -1,0 +1,36 @@
+"""Schemathesis over the whole served OpenAPI document, in-process against the WSGI app, for a member's and a
+coordinator's token: no answer is a 5xx, and every answer matches the document (status documented, content
+type, headers, body schema). A bounded number of examples per operation keeps it to well under a minute."""
+import pytest
+import schemathesis
+from hypothesis import HealthCheck, given, settings
+from schemathesis.checks import not_a_server_error
+from schemathesis.specs.openapi.checks import (content_type_conformance, response_headers_conformance,
+                                               response_schema_conformance, status_code_conformance)
+
+from expertnet.requests.models import RequestStatus as S
+from tests.api.conftest import token_for
+from tests.requests.factories import make_draft, make_request
+
+CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance, response_headers_conformance,
+          response_schema_conformance]
+EXAMPLES_PER_OPERATION = 25
+
+
+@pytest.mark.parametrize("role", ["member", "coordinator"])
+def test_the_api_keeps_its_document(app, users, role):
+    make_draft(users["member"])  # ids 1 and 2 exist, so generated ids sometimes find a request
+    make_request(users["member"], S.SUBMITTED)
+    headers = {"Authorization": f"Bearer {token_for(users[role])}"}
+    schema = schemathesis.openapi.from_wsgi("/api/v1/openapi.json", app)
+    operations = [result.ok() for result in schema.get_all_operations()]
+    assert len(operations) == 8
+
+    for operation in operations:
+        @given(case=operation.as_strategy())
+        @settings(max_examples=EXAMPLES_PER_OPERATION, deadline=None, database=None,
+                  suppress_health_check=list(HealthCheck))
+        def check(case):
+            case.call_and_validate(headers=headers, checks=CHECKS)
+
+        check()
