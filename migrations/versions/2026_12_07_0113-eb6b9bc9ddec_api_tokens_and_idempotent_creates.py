@@ -2,7 +2,7 @@
 Idempotency-Key (issue 16)
 
 Revision ID: eb6b9bc9ddec
-Revises: 4980657b55d5
+Revises: 3b89060a6fb6
 Create Date: 2026-12-07 01:13:35.706333
 """
 from alembic import op
@@ -11,7 +11,7 @@ import expertnet.db
 
 
 revision = 'eb6b9bc9ddec'
-down_revision = '4980657b55d5'
+down_revision = '3b89060a6fb6'
 branch_labels = None
 depends_on = None
 
