@@ -12,7 +12,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from sklearn.model_selection import ParameterGrid
 
 from expertnet.audit.services import record
 from expertnet.experts.matcher_bridge import fresh_index, mark_all_changed, request_query, tuned_parameters
@@ -82,25 +81,6 @@ def tuning_grid(matcher) -> dict[str, list]:
     return grid
 
 
-def tune(matcher, grid: dict[str, list], train: Sequence[JudgedQuery], held_out: Sequence[JudgedQuery],
-         profiles, k: int = 10) -> TuneResult:
-    """evaluation.tune, with each fitted variant (field weights) fitted once and shared by the rank-time
-    parameters tried on it, rather than once per grid point."""
-    fit_grid = {name: values for name, values in grid.items() if name in evaluation.FIT_PARAMS}
-    rank_grid = {name: values for name, values in grid.items() if name not in evaluation.FIT_PARAMS}
-    candidates: list[tuple[dict, float]] = []
-    for fit_params in ParameterGrid(fit_grid):
-        fitted = evaluation.with_params(matcher, fit_params, profiles) if fit_params else matcher
-        candidates += [({**fit_params, **params}, score)
-                       for params, score in evaluation.grid_scores(fitted, rank_grid, train, k=k)]
-    chosen, chosen_train = max(candidates, key=lambda item: item[1])  # the first of equals: the grid's order
-    return TuneResult(best_params=chosen, train_before=evaluation.mean_ndcg(matcher, train, k),
-                      train_after=chosen_train, held_out_before=evaluation.mean_ndcg(matcher, held_out, k),
-                      held_out_after=evaluation.mean_ndcg(evaluation.with_params(matcher, chosen, profiles),
-                                                          held_out, k),
-                      tried=len(candidates), per_candidate=candidates)
-
-
 @dataclass
 class Tuning:
     result: TuneResult
@@ -122,7 +102,7 @@ def tune_in_force(judged: Sequence[JudgedQuery], held_out_share: float, seed: in
         in_force = {name: value for name, value in matcher.get_params(deep=False).items() if name in grid}
         if "field_weights" in in_force:
             in_force["field_weights"] = grid["field_weights"][0]  # the weights in force, defaults filled in
-        return Tuning(tune(matcher, grid, train, held_out, profiles, k), grid, len(train), len(held_out), in_force)
+        return Tuning(evaluation.tune(matcher, grid, train, held_out, profiles, k), grid, len(train), len(held_out), in_force)
 
 
 def store_tuning(tuning: Tuning, created_by: str, seed: int, held_out_share: float, k: int = 10) -> MatcherTuning:

@@ -128,9 +128,15 @@ def with_params(matcher, params: dict, profiles=None):
 
 def grid_scores(matcher, grid: Mapping[str, Sequence], judged: Sequence[JudgedQuery], profiles=None,
                 k: int = 10) -> list[tuple[dict, float]]:
-    """(parameters, mean NDCG@k on `judged`) for every point of the grid, in grid order."""
-    scored = [(dict(params), mean_ndcg(with_params(matcher, params, profiles), judged, k))
-              for params in ParameterGrid({name: list(values) for name, values in grid.items()})]
+    """(parameters, mean NDCG@k on `judged`) for every point of the grid. Each combination of fit parameters
+    is fitted once and shared by the rank-time points tried on it (fit combinations outer, in grid order)."""
+    fit_grid = {name: list(values) for name, values in grid.items() if name in FIT_PARAMS}
+    rank_grid = {name: list(values) for name, values in grid.items() if name not in FIT_PARAMS}
+    scored: list[tuple[dict, float]] = []
+    for fit_params in ParameterGrid(fit_grid):
+        fitted = with_params(matcher, fit_params, profiles) if fit_params else matcher
+        scored += [({**fit_params, **params}, mean_ndcg(with_params(fitted, params), judged, k))
+                   for params in ParameterGrid(rank_grid)]
     if not scored:
         raise ValueError("the grid is empty")
     return scored
