@@ -85,9 +85,17 @@ def run_migrations_online():
                 directives[:] = []
                 logger.info('No changes in schema detected.')
 
+    # Our column types render as expertnet.db.<Type>; the template imports that module only where a revision
+    # uses one (the default rendering, plus the import).
+    def render_item(type_, obj, autogen_context):
+        if type_ == "type" and type(obj).__module__ == "expertnet.db":
+            autogen_context.imports.add("import expertnet.db")
+        return False
+
     conf_args = current_app.extensions['migrate'].configure_args
     if conf_args.get("process_revision_directives") is None:
         conf_args["process_revision_directives"] = process_revision_directives
+    conf_args.setdefault("render_item", render_item)
 
     connectable = get_engine()
 

@@ -9,11 +9,7 @@ from alembic import op
 import sqlalchemy as sa
 import expertnet.db
 
-
-revision = 'c4e8a2f6d1b3'
-down_revision = None
-branch_labels = None
-depends_on = None
+revision, down_revision = 'c4e8a2f6d1b3', None
 
 # Creation order: every table after the tables it refers to (downgrade drops them in reverse).
 TABLES = (

@@ -1,19 +1,10 @@
 """shown_list, shown_expert: the suggestions lists coordinators were shown; matcher_tuning: the matcher
-configurations learnt from their decisions (issue 14, item 6)
-
-Revision ID: 3a34abdf9b75
-Revises: c4e8a2f6d1b3
-Create Date: 2026-12-07 00:29:06
-"""
+configurations learnt from their decisions (issue 14, item 6)"""
 from alembic import op
 import sqlalchemy as sa
 import expertnet.db
 
-
-revision = '3a34abdf9b75'
-down_revision = 'c4e8a2f6d1b3'
-branch_labels = None
-depends_on = None
+revision, down_revision = '3a34abdf9b75', 'c4e8a2f6d1b3'
 
 
 def upgrade():

@@ -5,20 +5,13 @@ and fills them for the existing rows the way expertnet/coordination/sla_columns.
 the status; the first milestone not reached; time paused before now excluded; a paused clock keeps its time
 left). The SLA targets are the application's configuration when the upgrade runs inside it (`flask db upgrade`),
 else the defaults.
-
-Revision ID: 3b89060a6fb6
-Revises: 4980657b55d5
 """
 from datetime import datetime, timedelta, timezone
 
 from alembic import op
 import sqlalchemy as sa
 
-
-revision = '3b89060a6fb6'
-down_revision = '4980657b55d5'
-branch_labels = None
-depends_on = None
+revision, down_revision = '3b89060a6fb6', '4980657b55d5'
 
 # The configuration's defaults when this revision was written (expertnet/config.py).
 DEFAULT_TARGETS = {

@@ -1,18 +1,8 @@
-"""matcher_state.data_version is 64-bit: random steps of up to 2**20 per change overflowed 32 bits after a few thousand changes
-
-Revision ID: 4980657b55d5
-Revises: 3a34abdf9b75
-Create Date: 2026-12-07 01:00:28.383273
-"""
+"""matcher_state.data_version is 64-bit: random steps of up to 2**20 per change overflowed 32 bits after a few thousand changes"""
 from alembic import op
 import sqlalchemy as sa
-import expertnet.db
 
-
-revision = '4980657b55d5'
-down_revision = '3a34abdf9b75'
-branch_labels = None
-depends_on = None
+revision, down_revision = '4980657b55d5', '3a34abdf9b75'
 
 
 def upgrade():

@@ -1,19 +1,10 @@
 """API tokens (personal, stored as SHA-256, scoped, expiring, revocable) and the first answers of creates sent with an
-Idempotency-Key (issue 16)
-
-Revision ID: eb6b9bc9ddec
-Revises: 3b89060a6fb6
-Create Date: 2026-12-07 01:13:35.706333
-"""
+Idempotency-Key (issue 16)"""
 from alembic import op
 import sqlalchemy as sa
 import expertnet.db
 
-
-revision = 'eb6b9bc9ddec'
-down_revision = '3b89060a6fb6'
-branch_labels = None
-depends_on = None
+revision, down_revision = 'eb6b9bc9ddec', '3b89060a6fb6'
 
 
 def upgrade():
