@@ -48,7 +48,10 @@ run: install
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT INT TERM; \
 	$(BIN)/gunicorn --bind $(HOST):$(PORT) --workers 2 --access-logfile - wsgi:app
 
-test: test-sqlite test-postgres
+# The SQLite and PostgreSQL passes run side by side, one per core (each test makes its own databases, servers and
+# ports, so they share nothing); -O prints each pass's output whole when it ends.
+test: install install-dev
+	$(MAKE) --no-print-directory -j2 -O test-sqlite test-postgres
 
 test-sqlite: install install-dev
 	$(BIN)/pytest
