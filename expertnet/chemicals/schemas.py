@@ -46,7 +46,7 @@ class SubstanceSchema(Schema):
         if normalise_cas(value) is None:
             raise ValidationError(str(_l("“%(cas)s” is not a CAS number: its check digit does not match.", cas=value)))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)  # a wrong CAS number and a missing name are both shown
     def check_names_and_lists(self, data, **_kwargs) -> None:
         names = data.get("names") or {}
         if not names.get("en"):
@@ -67,3 +67,9 @@ class SubstanceSchema(Schema):
     @post_load
     def normalise(self, data, **_kwargs):
         return {**data, "cas": normalise_cas(data["cas"])}
+
+
+class TagSchema(Schema):
+    """The substances a request or an expert is tagged with (ids; the service checks they are live)."""
+
+    substances = fields.List(fields.Integer(strict=True), load_default=list)

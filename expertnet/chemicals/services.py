@@ -228,16 +228,32 @@ def shared_name_keys() -> set[str]:
                                   .having(sa.func.count(sa.distinct(SubstanceName.substance_id)) > 1)))
 
 
+class Recogniser:
+    """Finds the register's live substances named in texts, by CAS number or by any name in any language
+    (the names are read once, for many texts)."""
+
+    def __init__(self) -> None:
+        rows = db.session.execute(sa.select(SubstanceName.key, Substance.id, Substance.cas).join(Substance)
+                                  .where(~Substance.is_retired))
+        self.by_key: dict[str, set[int]] = {}
+        self.by_cas: dict[str, int] = {}
+        for key, substance_id, cas in rows:
+            self.by_key.setdefault(f" {key} ", set()).add(substance_id)
+            self.by_cas[cas] = substance_id
+
+    def ids_in(self, text: str) -> set[int]:
+        joined = f" {' '.join(name_words(text))} "
+        found = {self.by_cas[cas] for cas in cas_numbers_in(text) if cas in self.by_cas}
+        for key, ids in self.by_key.items():
+            if key in joined:
+                found |= ids
+        return found
+
+
 def recognise(text: str) -> list[Substance]:
     """The register's live substances named in `text`, by CAS number or by any name in any language."""
-    words = name_words(text)
-    joined = f" {' '.join(words)} "
-    keys = {f" {key} " for key in db.session.scalars(sa.select(SubstanceName.key).distinct())}
-    found_keys = [key.strip() for key in keys if key in joined]
-    query = sa.select(Substance).where(~Substance.is_retired).where(sa.or_(
-        Substance.cas.in_(cas_numbers_in(text)),
-        Substance.id.in_(sa.select(SubstanceName.substance_id).where(SubstanceName.key.in_(found_keys)))))
-    return list(db.session.scalars(query.order_by(Substance.cas)))
+    ids = Recogniser().ids_in(text)
+    return list(db.session.scalars(sa.select(Substance).where(Substance.id.in_(ids)).order_by(Substance.cas)))
 
 
 def live_substances() -> list[Substance]:
