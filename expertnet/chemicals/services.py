@@ -93,11 +93,18 @@ def validated(data: dict) -> dict:
 
 
 def _apply(substance: Substance, data: dict) -> None:
-    wanted = {(language, name_key(n)): (n, i == 0) for language, values in data["names"].items()
+    _apply_names(substance, data["names"])
+    _apply_lists(substance, data["lists"])
+    substance.cas, substance.note = data["cas"], data.get("note", "")
+
+
+def _apply_names(substance: Substance, names: dict[str, list[str]]) -> None:
+    """Names kept when their folded key stays (respelt in place), removed or added otherwise."""
+    wanted = {(language, name_key(n)): (n, i == 0) for language, values in names.items()
               for i, n in enumerate(values)}
-    for row in list(substance.names):
-        if (row.language, row.key) not in wanted:
-            substance.names.remove(row)
+    for old in list(substance.names):
+        if (old.language, old.key) not in wanted:
+            substance.names.remove(old)
     db.session.flush()  # removed names leave before a re-spelt one takes their key
     present = {(row.language, row.key): row for row in substance.names}
     for (language, key), (text, preferred) in wanted.items():
@@ -106,19 +113,21 @@ def _apply(substance: Substance, data: dict) -> None:
             substance.names.append(SubstanceName(language=language, name=text, key=key, is_preferred=preferred))
         else:
             row.name, row.is_preferred = text, preferred
+
+
+def _apply_lists(substance: Substance, listings: list[dict]) -> None:
     lists = {c.code: c for c in db.session.scalars(sa.select(ControlList))}
-    thresholds = {entry["code"]: entry.get("threshold", "") for entry in data["lists"]}
-    for listing in list(substance.listings):
-        if listing.control_list.code not in thresholds:
-            substance.listings.remove(listing)
-    present_lists = {x.control_list.code: x for x in substance.listings}
+    thresholds = {entry["code"]: entry.get("threshold", "") for entry in listings}
+    for old in list(substance.listings):
+        if old.control_list.code not in thresholds:
+            substance.listings.remove(old)
+    present = {x.control_list.code: x for x in substance.listings}
     for code, threshold in thresholds.items():
-        listing = present_lists.get(code)
+        listing = present.get(code)
         if listing is None:
             substance.listings.append(Listing(control_list=lists[code], threshold=threshold))
         else:
             listing.threshold = threshold
-    substance.cas, substance.note = data["cas"], data.get("note", "")
 
 
 def _version(actor, substance: Substance, change: str) -> None:
@@ -182,7 +191,9 @@ def import_substances(actor, entries: list[dict]) -> ImportResult:
     """Every row validated first (CAS check digit, names given twice, unknown lists, a CAS number twice in the
     file); any error refuses the whole file with its row errors, so nothing is half-written."""
     schema = SubstanceSchema(list_codes())
-    loaded, errors, seen = [], [], {}
+    loaded: list[dict] = []
+    errors: list[RowError] = []
+    seen: dict[str, int] = {}
     for number, entry in enumerate(entries, start=1):
         try:
             data = schema.load(entry)
@@ -201,15 +212,18 @@ def import_substances(actor, entries: list[dict]) -> ImportResult:
     existing = {s.cas: s for s in db.session.scalars(sa.select(Substance).where(Substance.cas.in_(list(seen))))}
     for data in loaded:
         substance = existing.get(data["cas"])
-        version = substance.version if substance else None
-        substance = save_substance(actor, substance, {**data, "note": data.get("note") or (substance.note if substance else "")},
-                                   "imported") if not (substance and substance.is_retired) else substance
-        if version is None:
+        if substance is None:
+            save_substance(actor, None, data, "imported")
             result.created += 1
-        elif substance.version != version:
-            result.changed += 1
-        else:
+        elif substance.is_retired:  # left as curated: restore it on its page first
             result.unchanged += 1
+        else:
+            version = substance.version
+            save_substance(actor, substance, {**data, "note": data.get("note") or substance.note}, "imported")
+            if substance.version == version:
+                result.unchanged += 1
+            else:
+                result.changed += 1
     return result
 
 

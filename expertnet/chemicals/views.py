@@ -80,24 +80,26 @@ def _back_to_substance(substance_id: int) -> str:
     return url_for("chemicals.substance", substance_id=substance_id)
 
 
+def _retirement(substance_id: int, change, said: str):
+    row = found_or_404(db.session.get(Substance, substance_id))
+    change(_actor(), row)
+    flash(said, "success")
+    return redirect(_back_to_substance(row.id))
+
+
 @bp.post("/<int:substance_id>/retire")
 @admin_only
 @action(refused=refused_back_to(_back_to_substance))
 def retire(substance_id: int):
-    row = found_or_404(db.session.get(Substance, substance_id))
-    services.retire_substance(_actor(), row)
-    flash(_("The substance is retired: it is no longer offered for tagging nor recognised in requests."), "success")
-    return redirect(_back_to_substance(row.id))
+    return _retirement(substance_id, services.retire_substance, _(
+        "The substance is retired: it is no longer offered for tagging nor recognised in requests."))
 
 
 @bp.post("/<int:substance_id>/restore")
 @admin_only
 @action(refused=refused_back_to(_back_to_substance))
 def restore(substance_id: int):
-    row = found_or_404(db.session.get(Substance, substance_id))
-    services.restore_substance(_actor(), row)
-    flash(_("The substance is restored."), "success")
-    return redirect(_back_to_substance(row.id))
+    return _retirement(substance_id, services.restore_substance, _("The substance is restored."))
 
 
 @bp.route("/import", methods=["GET", "POST"])

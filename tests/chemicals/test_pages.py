@@ -15,9 +15,8 @@ from expertnet.i18n import catalogue_files
 from tests.chemicals.factories import make_substance, seed_register
 from tests.conftest import make_user
 from tests.engagements.factories import make_assistance_request, make_expert
+from tests.platform.test_access_matrix import ROLES, SIGN_IN, _cases
 
-ROLES = ["anonymous", "member", "expert", "coordinator", "admin"]
-SIGN_IN = 302
 GET_MATRIX = {
     "/chemicals/": [SIGN_IN, 200, 200, 200, 200],
     "/chemicals/{substance}": [SIGN_IN, 200, 200, 200, 200],
@@ -42,10 +41,6 @@ def objects(users):
     assistance_request = make_assistance_request(member=users["member"], coordinator=users["coordinator"])
     expert = make_expert()
     return {"substance": substance.id, "request": assistance_request.id, "expert": expert.id}
-
-
-def _cases(matrix):
-    return [(path, role, statuses[i]) for path, statuses in matrix.items() for i, role in enumerate(ROLES)]
 
 
 @pytest.mark.parametrize("path,role,expected", _cases(GET_MATRIX))
