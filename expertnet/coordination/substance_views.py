@@ -19,7 +19,9 @@ from expertnet.requests.access import get_visible_request_or_404
 def _tag_page(owner, current: list, suggested: set[int], tag, then: str, heading: str, back: str):
     """The tag form: every live substance (the current tags and, when there are none, the suggested ones ticked)."""
     form = TagForm()
-    form.substances.choices = [(s.id, f"{s.preferred(locale())} · {s.cas}") for s in chemicals.live_substances()]
+    # The CAS number isolated left-to-right (U+2066...U+2069), so an Arabic label does not reverse its digits.
+    form.substances.choices = [(s.id, f"{s.preferred(locale())} · \u2066{s.cas}\u2069")
+                               for s in chemicals.live_substances()]
     if not form.is_submitted():
         form.substances.data = [s.id for s in current] or sorted(suggested)
     if form.is_submitted() and (data := load_form(form, TagSchema())) is not None:
