@@ -27,6 +27,7 @@ GET_MATRIX = {
     "/chemicals/import": [SIGN_IN, 403, 403, 403, 200],
     "/coordination/requests/{request}/substances": [SIGN_IN, 403, 403, 200, 200],
     "/coordination/experts/{expert}/substances": [SIGN_IN, 403, 403, 200, 200],
+    "/profile/substances": [SIGN_IN, 403, 404, 403, 403],  # the matrix's expert has no profile yet
 }
 POST_MATRIX = {
     "/chemicals/{substance}/retire": [SIGN_IN, 403, 403, 403, 302],
@@ -148,6 +149,19 @@ def test_a_request_naming_a_substance_is_offered_for_tagging_then_counted_on_the
     assert 'id="untagged-naming"' not in dashboard
     assert client.post(f"/coordination/requests/{assistance_request.id}/substances",
                        data={"substances": ["999999"]}).status_code == 422
+
+
+def test_an_expert_tags_their_own_profile_from_what_it_names(client, auth):
+    seed_register()
+    profile = make_expert(headline="Thiodiglycol and mustard precursors",
+                          expertise_statement="End-use checks on thiodiglycol (111-48-8) exports.")
+    thiodiglycol = db.session.scalar(sa.select(Substance.id).where(Substance.cas == "111-48-8"))
+    auth.login(profile.user)
+    page = client.get("/profile/substances").get_data(as_text=True)
+    assert re.search(rf'value="{thiodiglycol}"[^>]*checked', page)
+    assert client.post("/profile/substances", data={"substances": [str(thiodiglycol)]}).status_code == 302
+    assert [s.cas for s in services.expert_substances(profile.id)] == ["111-48-8"]
+    assert "/profile/substances" in client.get("/profile/preview").get_data(as_text=True)
 
 
 def english_messages() -> list[str]:
