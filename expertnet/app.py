@@ -91,6 +91,7 @@ def import_models() -> None:
     from expertnet.api import models as _api  # noqa: F401
     from expertnet.attachments import models as _attachments  # noqa: F401
     from expertnet.audit import models as _audit  # noqa: F401
+    from expertnet.chemicals import models as _chemicals  # noqa: F401
     from expertnet.engagements import models as _engagements  # noqa: F401
     from expertnet.experts import models as _experts  # noqa: F401
     from expertnet.matching_history import models as _matching_history  # noqa: F401
@@ -142,13 +143,15 @@ def register_sqlite_pragmas(app: Flask) -> None:
 def register_blueprints(app: Flask) -> None:
     from expertnet.accounts import bp as accounts_bp
     from expertnet.admin import bp as admin_bp
+    from expertnet.chemicals import bp as chemicals_bp
     from expertnet.coordination import bp as coordination_bp
     from expertnet.engagements import bp as engagements_bp
     from expertnet.experts import bp as experts_bp
     from expertnet.home import bp as home_bp
     from expertnet.requests import bp as requests_bp
 
-    for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp, requests_bp, coordination_bp, engagements_bp):
+    for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp, requests_bp, coordination_bp, engagements_bp,
+                      chemicals_bp):
         app.register_blueprint(blueprint)
     register_export_blueprint(app)
     register_api(app)

@@ -26,6 +26,7 @@ NAV_ITEMS = (
     NavItem("engagements.my_engagements", _l("My engagements"), (Role.EXPERT,)),
     NavItem("experts.edit_profile", _l("My profile"), (Role.EXPERT,)),
     NavItem("experts.vetting_queue", _l("Vetting"), (Role.COORDINATOR, Role.ADMIN)),
+    NavItem("chemicals.index", _l("Chemicals"), (Role.MEMBER, Role.EXPERT, Role.COORDINATOR, Role.ADMIN)),
     NavItem("admin.invite", _l("Invite people"), (Role.COORDINATOR, Role.ADMIN)),
     NavItem("admin.organisations", _l("Organisations"), (Role.ADMIN,)),
     NavItem("admin.users", _l("Users"), (Role.ADMIN,)),

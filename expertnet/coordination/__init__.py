@@ -8,4 +8,5 @@ bp = Blueprint("coordination", __name__, template_folder="templates", url_prefix
 for _name, _function in TEMPLATE_GLOBALS.items():
     bp.add_app_template_global(_function, _name)
 
-from expertnet.coordination import commands, directory_views, engagement_views, report_views, views  # noqa: E402,F401 - routes join bp
+from expertnet.coordination import (  # noqa: E402,F401 - routes join bp
+    commands, directory_views, engagement_views, report_views, substance_views, views)

@@ -6,7 +6,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import selectinload
 
-from expertnet.coordination import sla
+from expertnet.coordination import sla, substances
 from expertnet.db import utcnow
 from expertnet.engagements.models import Invitation, InvitationStatus
 from expertnet.experts.models import ExpertProfile, VettingStatus
@@ -177,4 +177,5 @@ def dashboard(months: int, locale: str) -> dict:
         "without_country": without_country,
         "by_month": by_month(months),
         "topics_over_time": over_time("topic", locale), "countries_over_time": over_time("country", locale),
+        **substances.figures(_submitted_since(months), locale, OPEN),
     }

@@ -9,6 +9,7 @@ from expertnet.accounts.models import Organisation, OrganisationKind, Role, User
 from expertnet.accounts.services import create_user
 from expertnet.db import utcnow
 from expertnet.demo import content
+from expertnet.demo.chemicals import seed_chemicals
 from expertnet.demo.coordination import seed_coordination
 from expertnet.demo.credentials import DEMO_ADMIN, DEMO_PASSWORD
 from expertnet.demo.engagements import seed_engagements
@@ -63,7 +64,7 @@ def seed_demo_network() -> bool:
 
 # Later capabilities append functions (admin, organisations_by_name) -> None that seed their own data.
 EXTRA_STEPS: list = [seed_requests, seed_engagements, seed_expert_messages, seed_coordination, seed_notifications,
-                     seed_matching_history]
+                     seed_matching_history, seed_chemicals]
 
 
 def seed_organisations(admin: User) -> dict[str, Organisation]:

@@ -22,6 +22,7 @@ from flask import has_app_context
 from sqlalchemy.orm import Session
 
 from expertnet.accounts.models import User
+from expertnet.chemicals.models import Substance, SubstanceName
 from expertnet.experts import matcher_bridge
 from expertnet.experts.models import (BlackoutPeriod, Experience, ExpertProfile, ExpertTopic, Publication,
                                       expert_conflict_organisation)
@@ -33,6 +34,8 @@ TRACKED: dict[type, str] = {ExpertProfile: "id", ExpertTopic: "expert_id", Exper
 # The account fields a ranking depends on (matchable only while active and an expert; names are shown).
 USER_FIELDS = ("is_active", "role", "full_name", "organisation_id")
 PENDING = matcher_bridge.PENDING_CHANGES
+# Rows every profile's concepts depend on: the taxonomy's topics and the chemicals register's substances.
+CONCEPTS = (Topic, Substance, SubstanceName)
 
 
 def track(model: type, expert_id_attribute: str = "expert_id") -> None:
@@ -58,7 +61,7 @@ def _changed_in_flush(session: Session) -> set:
         elif kind is User and (row not in session.dirty or any(
                 sa.inspect(row).attrs[name].history.has_changes() for name in USER_FIELDS)):
             found.add(("user", row.id))
-        elif kind is Topic:
+        elif kind in CONCEPTS:
             found.add(("all", 0))
     return found
 
@@ -73,7 +76,8 @@ def _tables() -> dict[sa.Table, tuple[str, str]]:
     tables = {model.__table__: ("expert", attribute) for model, attribute in TRACKED.items()}
     tables[expert_conflict_organisation] = ("expert", "expert_id")
     tables[User.__table__] = ("user", "id")
-    tables[Topic.__table__] = ("all", "id")
+    for model in CONCEPTS:
+        tables[model.__table__] = ("all", "id")
     return tables
 
 

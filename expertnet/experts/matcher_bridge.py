@@ -34,6 +34,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from expertnet import matching
+from expertnet.chemicals.concepts import substance_concepts
 from expertnet.db import utcnow
 from expertnet.experts.models import (Availability, ExpertProfile, ExpertTopic, MatcherState, MatcherTuning,
                                       VettingStatus)
@@ -122,7 +123,7 @@ def matcher_topics() -> list[matching.Topic]:
     rows = db.session.scalars(sa.select(Topic).options(selectinload(Topic.parent))).all()
     return [matching.Topic(slug=t.slug, labels=dict(t.labels or {}), synonyms=dict(t.synonyms or {}),
                            description=dict(t.descriptions or {}), parent=t.parent.slug if t.parent else None)
-            for t in rows]
+            for t in rows] + [matching.Topic(**concept) for concept in substance_concepts()]  # the chemicals register
 
 
 def _documents(profile: ExpertProfile) -> list[matching.Document]:

@@ -10,6 +10,8 @@ from flask_login import current_user
 from expertnet.accounts.models import Organisation, Role
 from expertnet.accounts.policy import found_or_404, roles_required
 from expertnet.actions import action, attempt
+from expertnet.chemicals import services as chemicals
+from expertnet.chemicals.tagging import tag_page
 from expertnet.csv_safety import csv_text
 from expertnet.experts import bp, csv_import, services
 from expertnet.experts.access import profile_or_404
@@ -55,6 +57,19 @@ def edit_profile():
         form.set_choices(leaf_topics(), _organisations(), str(get_locale()))
     percent, hints = completeness(profile)
     return render_template("experts/profile_edit.html", form=form, profile=profile, percent=percent, hints=hints)
+
+
+@bp.route("/profile/substances", methods=["GET", "POST"])
+@roles_required(Role.EXPERT)
+@action
+def own_substances():
+    """An expert tags their own profile with the register's substances they work on (those their profile's texts
+    name are offered ticked)."""
+    profile = own_profile()
+    text = " ".join(filter(None, (profile.headline, profile.expertise_statement, profile.biography)))
+    back = url_for("experts.profile_preview")
+    return tag_page(profile, chemicals.expert_substances(profile.id), chemicals.Recogniser().ids_in(text),
+                    chemicals.tag_expert, back, _("Substances I work on"), back)
 
 
 @bp.get("/profile/preview")
