@@ -68,14 +68,6 @@ def edit(substance_id: int | None):
     return render_template("chemicals/edit.html", form=form, substance=row, lists=lists), status
 
 
-@bp.get("/<int:substance_id>/retire")
-@admin_only
-def confirm_retire(substance_id: int):
-    row = found_or_404(db.session.get(Substance, substance_id))
-    return render_template("chemicals/retire.html", substance=row, form=ConfirmForm(),
-                           tagged=queries.tagged_request_count(row.id))
-
-
 def _back_to_substance(substance_id: int) -> str:
     return url_for("chemicals.substance", substance_id=substance_id)
 
@@ -87,12 +79,17 @@ def _retirement(substance_id: int, change, said: str):
     return redirect(_back_to_substance(row.id))
 
 
-@bp.post("/<int:substance_id>/retire")
+@bp.route("/<int:substance_id>/retire", methods=["GET", "POST"])
 @admin_only
 @action(refused=refused_back_to(_back_to_substance))
 def retire(substance_id: int):
-    return _retirement(substance_id, services.retire_substance, _(
-        "The substance is retired: it is no longer offered for tagging nor recognised in requests."))
+    """Asks first (GET: what is tagged with it), then retires (POST)."""
+    if request.method == "POST":
+        return _retirement(substance_id, services.retire_substance, _(
+            "The substance is retired: it is no longer offered for tagging nor recognised in requests."))
+    row = found_or_404(db.session.get(Substance, substance_id))
+    return render_template("chemicals/retire.html", substance=row, form=ConfirmForm(),
+                           tagged=queries.tagged_request_count(row.id))
 
 
 @bp.post("/<int:substance_id>/restore")
