@@ -48,7 +48,7 @@ class EventIn(Schema):
     agenda = fields.String(load_default="", validate=validate.Length(
         max=5000, error=_l("Keep the agenda under 5,000 characters.")))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def check_together(self, data, **_kwargs):
         errors: dict[str, list] = {}
         if data.get("starts_at") and data.get("ends_at") and data["ends_at"] <= data["starts_at"]:
