@@ -38,6 +38,12 @@ def load_managed(event_id: int) -> Event:
     return event
 
 
+def _told(message: str, endpoint: str, event: Event, category: str = "success"):
+    """Say what happened and go (303) to one of the event's pages."""
+    flash(message, category)
+    return redirect(url_for(endpoint, event_id=event.id), 303)
+
+
 @bp.app_template_global()
 def event_kind_label(kind) -> str:
     return kind_label(kind)
@@ -87,10 +93,8 @@ def register(event_id: int):
     event = load_event(event_id)
     mine = registration.register(current_user, event)
     if mine.status == RegistrationStatus.REGISTERED:
-        flash(_("You are registered."), "success")
-    else:
-        flash(_("The event is full: you are on the waiting list."), "info")
-    return redirect(url_for(".detail", event_id=event.id), 303)
+        return _told(_("You are registered."), ".detail", event)
+    return _told(_("The event is full: you are on the waiting list."), ".detail", event, "info")
 
 
 @bp.post("/events/<int:event_id>/cancel")
@@ -100,8 +104,7 @@ def cancel(event_id: int):
     event = load_event(event_id)
     mine = found_or_404(registration_of(current_user, event))
     registration.cancel(current_user, mine)
-    flash(_("Your registration is cancelled."), "success")
-    return redirect(url_for(".detail", event_id=event.id), 303)
+    return _told(_("Your registration is cancelled."), ".detail", event)
 
 
 # ------------------------------------------------------------------ calendar export
@@ -114,8 +117,9 @@ def _describe(event: Event) -> str:
     return "\n".join(lines)
 
 
-def _ics(body: bytes, filename: str) -> Response:
-    response = Response(body, mimetype="text/calendar")
+def _download(body: bytes | str, filename: str, mimetype: str = "text/calendar") -> Response:
+    """A generated file (calendar, CSV) as a private download that no cache keeps."""
+    response = Response(body, mimetype=mimetype)
     response.headers["Content-Disposition"] = f'attachment; filename="{filename}"'
     response.headers["Cache-Control"] = "private, no-store"
     return response
@@ -127,7 +131,7 @@ def event_ics(event_id: int):
     event = load_event(event_id)
     body = calendar.calendar([event], current_app.config["PUBLIC_BASE_URL"], _describe,
                              lambda e: may_see_online_link(current_user, e), event.title)
-    return _ics(body, f"event-{event.id}.ics")
+    return _download(body, f"event-{event.id}.ics")
 
 
 @bp.get("/calendar/<token>.ics")
@@ -137,7 +141,7 @@ def feed(token: str):
     events = list(db.session.scalars(registered_events(owner)))
     body = calendar.calendar(events, current_app.config["PUBLIC_BASE_URL"], _describe, lambda e: True,
                              _("expertnet events"))
-    return _ics(body, "expertnet-events.ics")
+    return _download(body, "expertnet-events.ics")
 
 
 @bp.get("/events/calendar")
@@ -187,9 +191,7 @@ def create():
         abort(403)
     form = _event_form()
     if form.is_submitted() and (data := load_form(form, EventIn())) is not None:
-        event = services.create_event(current_user, data)
-        flash(_("The event is published."), "success")
-        return redirect(url_for(".detail", event_id=event.id), 303)
+        return _told(_("The event is published."), ".detail", services.create_event(current_user, data))
     return render_template("events/edit.html", form=form, event=None), 422 if form.is_submitted() else 200
 
 
@@ -200,9 +202,7 @@ def edit(event_id: int):
     event = load_managed(event_id)
     form = _event_form(event)
     if form.is_submitted() and (data := load_form(form, EventIn())) is not None:
-        services.update_event(current_user, event, data)
-        flash(_("The event is saved."), "success")
-        return redirect(url_for(".detail", event_id=event.id), 303)
+        return _told(_("The event is saved."), ".detail", services.update_event(current_user, event, data))
     return render_template("events/edit.html", form=form, event=event), 422 if form.is_submitted() else 200
 
 
@@ -230,10 +230,7 @@ def registrations_csv(event_id: int):
         return "" if value is None else (_("yes") if value else _("no"))
 
     body = services.registrations_csv(current_user, event, header, status_label, yes_no)
-    response = Response(body, mimetype="text/csv")
-    response.headers["Content-Disposition"] = f'attachment; filename="event-{event.id}-registrations.csv"'
-    response.headers["Cache-Control"] = "private, no-store"
-    return response
+    return _download(body, f"event-{event.id}-registrations.csv", "text/csv")
 
 
 @bp.post("/events/<int:event_id>/attendance")
@@ -245,8 +242,7 @@ def attendance(event_id: int):
     if not form.validate_on_submit():
         abort(400)
     count = services.mark_attendance(current_user, event, form.attended.data or [])
-    flash(_("Attendance saved: %(count)s present.", count=count), "success")
-    return redirect(url_for(".registrations", event_id=event.id), 303)
+    return _told(_("Attendance saved: %(count)s present.", count=count), ".registrations", event)
 
 
 @bp.post("/events/<int:event_id>/materials")
@@ -257,11 +253,9 @@ def add_material(event_id: int):
     form = MaterialForm()
     data = load_form(form, MaterialIn())
     if data is None:
-        flash(" ".join(e for errors in form.errors.values() for e in errors), "danger")
-        return redirect(url_for(".registrations", event_id=event.id), 303)
+        return _told(" ".join(e for errors in form.errors.values() for e in errors), ".registrations", event, "danger")
     services.add_material(current_user, event, data["title"].strip(), form.file.data, data["url"].strip())
-    flash(_("The material is added."), "success")
-    return redirect(url_for(".registrations", event_id=event.id), 303)
+    return _told(_("The material is added."), ".registrations", event)
 
 
 def _load_material(event: Event, material_id: int) -> EventMaterial:
@@ -275,8 +269,7 @@ def _load_material(event: Event, material_id: int) -> EventMaterial:
 def remove_material(event_id: int, material_id: int):
     event = load_managed(event_id)
     services.remove_material(current_user, _load_material(event, material_id))
-    flash(_("The material is removed."), "success")
-    return redirect(url_for(".registrations", event_id=event.id), 303)
+    return _told(_("The material is removed."), ".registrations", event)
 
 
 @bp.get("/events/<int:event_id>/materials/<int:material_id>")
