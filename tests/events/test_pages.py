@@ -100,3 +100,18 @@ def test_arabic_pages(client, auth, users):
         assert 'dir="rtl"' in page, path
     page = client.get(f"/events/{event.id}", headers={"Accept-Language": "ar"}).get_data(as_text=True)
     assert "ندوة عبر الإنترنت" in page and "التسجيل" in page and '<h1 dir="auto">Precursors 101</h1>' in page
+
+
+def test_edit_keeps_what_is_not_changed_and_refuses_too_few_seats(client, auth, users):
+    event = make_event(users["coordinator"], capacity=5)
+    for user in (users["member"], make_user(Role.MEMBER)):
+        db.session.add(Registration(event_id=event.id, user_id=user.id, status=R.REGISTERED))
+    db.session.commit()
+    auth.login(users["admin"])  # admins manage every event
+    response = client.post(f"/events/{event.id}/edit", data=dict(VALID, capacity="1"))
+    assert response.status_code == 422
+    assert "cannot be lower than the number already registered" in response.get_data(as_text=True)
+    response = client.post(f"/events/{event.id}/edit", data=dict(VALID, title="Renamed"))
+    assert response.status_code == 303
+    db.session.expire_all()
+    assert db.session.get(Event, event.id).title == "Renamed" and db.session.get(Event, event.id).capacity == 30
