@@ -6,6 +6,7 @@ from huey import crontab
 
 from expertnet.coordination.digest import send_digest
 from expertnet.engagements.upkeep import expire_remind_and_end_lapsed_access
+from expertnet.events.reminders import send_reminders as send_event_reminders
 from expertnet.extensions import db
 from expertnet.notifications.services import deliver_queued
 
@@ -39,9 +40,19 @@ def send_sla_digest() -> None:
     deliver_mail()
 
 
+def event_reminders() -> None:
+    """A day and an hour before each event; idempotent (dedupe keys), so reruns and a second scheduler queue nothing."""
+    queued = send_event_reminders()
+    db.session.commit()
+    if queued:
+        log.info("event reminders: %s queued", queued)
+        deliver_mail()
+
+
 # Schedules in UTC.
 PERIODIC_TASKS = (
     (crontab(), sweep_mail),  # every minute
     (crontab(minute="5"), hourly_engagement_upkeep),  # hourly
+    (crontab(minute="*/5"), event_reminders),  # every five minutes: an hour's reminder is never late by more
     (crontab(hour="6", minute="0"), send_sla_digest),  # daily
 )

@@ -48,7 +48,8 @@ def test_anonymous_pages_in_both_languages_and_widths(app, live_server, page_fac
 
 
 # Files download rather than open as pages (the agency's files and the experts' deliverables among them).
-SKIPPED_LINK_PARTS = ("/download", "/export", ".csv", ".json", "/static/", "/attachments/", "/deliverables/")
+SKIPPED_LINK_PARTS = ("/download", "/export", ".csv", ".json", "/static/", "/attachments/", "/deliverables/", ".ics",
+                      "/materials/")
 
 
 def same_site_links(page, base_url: str) -> list[str]:
