@@ -127,8 +127,20 @@ def _ooxml_type(path: Path) -> str | None:
     return None
 
 
-def store_attachment(actor, assistance_request, upload, tlp: Tlp, engagement_id: int | None = None) -> Attachment:
-    """Check and store `upload` (a werkzeug FileStorage); on any refusal nothing is left on disk or in the DB."""
+@dataclass(frozen=True)
+class StoredUpload:
+    """A checked upload written under its random key: what a row describing it records."""
+    filename: str
+    content_type: str
+    size_bytes: int
+    sha256: str
+    storage_key: str
+
+
+def store_upload(upload) -> StoredUpload:
+    """Check and store `upload` (a werkzeug FileStorage): typed by content, size-limited, under a random key; the
+    file goes again if the caller's transaction rolls back. On any refusal nothing is left on disk. Shared by
+    attachments and the hub's files."""
     root = _storage_root()
     root.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=root, prefix=".upload-")
@@ -146,13 +158,24 @@ def store_attachment(actor, assistance_request, upload, tlp: Tlp, engagement_id:
         _pending(db.session()).written.append(final_path)
     finally:
         temp_path.unlink(missing_ok=True)
+    return StoredUpload(clean_filename(upload.filename), content_type, size, sha256, key)
+
+
+def remove_stored_on_commit(storage_key: str) -> None:
+    """The stored file goes once the caller's transaction has committed (its row was deleted in it)."""
+    _pending(db.session()).remove_on_commit.append(storage_path(storage_key))
+
+
+def store_attachment(actor, assistance_request, upload, tlp: Tlp, engagement_id: int | None = None) -> Attachment:
+    """Check and store `upload` (a werkzeug FileStorage); on any refusal nothing is left on disk or in the DB."""
+    stored = store_upload(upload)
     attachment = Attachment(request_id=assistance_request.id, engagement_id=engagement_id, uploaded_by_id=actor.id,
-                            filename=clean_filename(upload.filename), content_type=content_type, size_bytes=size,
-                            sha256=sha256, storage_key=key, tlp=Tlp(tlp))
+                            filename=stored.filename, content_type=stored.content_type, size_bytes=stored.size_bytes,
+                            sha256=stored.sha256, storage_key=stored.storage_key, tlp=Tlp(tlp))
     db.session.add(attachment)
     db.session.flush()
     record("attachment.uploaded", actor, attachment, request_id=assistance_request.id, filename=attachment.filename,
-           size_bytes=size, content_type=content_type, tlp=attachment.tlp.value)
+           size_bytes=stored.size_bytes, content_type=stored.content_type, tlp=attachment.tlp.value)
     return attachment
 
 
@@ -165,7 +188,7 @@ def remove_attachment(actor, attachment: Attachment) -> None:
     if removed:
         record("attachment.removed", actor, attachment, request_id=attachment.request_id,
                filename=attachment.filename)
-        _pending(db.session()).remove_on_commit.append(storage_path(attachment.storage_key))
+        remove_stored_on_commit(attachment.storage_key)
     db.session.expunge(attachment)
     db.session.flush()
 
@@ -218,11 +241,17 @@ def _remove_files_of_rolled_back_rows(session: Session) -> None:
             path.unlink(missing_ok=True)
 
 
+def stored_path(storage_key: str) -> Path:
+    """A stored file's path; a row whose file is missing is 410 Gone."""
+    path = storage_path(storage_key)
+    if not path.is_file():  # lost outside the application (a restore, a disk): say so, do not fail
+        raise Gone()
+    return path
+
+
 def open_for_download(actor, attachment: Attachment) -> Path:
     """The stored file's path, with the download audited; the caller has checked the actor may read it.
     A row whose file is missing is 410 Gone."""
-    path = storage_path(attachment.storage_key)
-    if not path.is_file():  # lost outside the application (a restore, a disk): say so, do not fail
-        raise Gone()
+    path = stored_path(attachment.storage_key)
     record("attachment.downloaded", actor, attachment, request_id=attachment.request_id, filename=attachment.filename)
     return path
