@@ -4,7 +4,7 @@ from flask import Blueprint
 
 from expertnet.hub.labels import TEMPLATE_GLOBALS
 
-bp = Blueprint("hub", __name__, template_folder="templates", url_prefix="/hub")
+bp = Blueprint("hub", __name__, template_folder="templates", static_folder="static", url_prefix="/hub")
 for _name, _function in TEMPLATE_GLOBALS.items():
     bp.add_app_template_global(_function, _name)
 

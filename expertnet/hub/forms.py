@@ -49,7 +49,8 @@ class HubItemForm(FlaskForm):
     def schema_data(self) -> dict:
         data = {name: self[name].data for name in ("language", "title", "summary", "body", "note", "kind", "tlp",
                                                     "external_url")}
-        data = {name: (value or "").strip() for name, value in data.items()}
+        # A field left empty is left out, so the schema's default applies (an empty link is no link).
+        data = {name: value.strip() for name, value in data.items() if value and value.strip()}
         data.update(topics=list(self.topics.data or []), regions=list(self.regions.data or []),
                     audience=list(self.audience.data or []),
                     sectors=[s.strip() for s in (self.sectors.data or "").split(",") if s.strip()])

@@ -39,7 +39,7 @@ class HubItemIn(Schema):
         if unknown:
             raise ValidationError(_l("Choose topics from the list."))
 
-    @validates_schema
+    @validates_schema(skip_on_field_errors=False)
     def _amber_names_organisations(self, data, **_kwargs):
         if data.get("tlp") == Tlp.AMBER and not data.get("audience"):
             raise ValidationError(_l("Name at least one organisation for a TLP:AMBER item."), "audience")

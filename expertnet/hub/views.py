@@ -213,4 +213,4 @@ def before_you_file():
     text = "\n".join((http.args.get(name) or "")[:5000] for name in ("title", "summary", "gap_statement"))
     token = (http.args.get("once") or "")[:64]
     hits = suggestions.before_filing(_user(), text, token, _locale())
-    return render_template("hub/_before_you_file.html", hits=hits, asked=bool(text.strip()))
+    return render_template("hub/_before_you_file.html", hits=hits, asked=len(text.split()) >= suggestions.MIN_WORDS)
