@@ -30,9 +30,10 @@ def before_filing(user: Any, text: str, form_token: str = "", locale: str = "en"
     if found.weak:
         services.record_gap(found.language, search.topics_of(text), source="before_filing")
         return []
-    services.record_shown(user, {hit.item.id: hit.score for hit in found.hits}, form_token=form_token,
+    close = [hit for hit in found.hits if hit.score >= search.STRONG_MATCH]
+    services.record_shown(user, {hit.item.id: hit.score for hit in close}, form_token=form_token,
                           request_id=request_id)
-    return found.hits
+    return close
 
 
 def for_draft(user: Any, assistance_request: Any) -> list[search.Hit]:
