@@ -44,9 +44,6 @@ class Hit:
     score: float
     reasons: list[matching.Reason]
 
-    def explanation(self) -> str:
-        return matching.RankedExpert(self.item.id, self.score, self.reasons).explanation()
-
 
 @dataclass
 class Found:
