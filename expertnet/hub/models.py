@@ -10,6 +10,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
+from expertnet.attachments.models import StoredFileColumns
 from expertnet.db import DefaultNow, FreeText, IntPK, JsonList, ShortText, UserFK, enum_column, link_table, utcnow
 from expertnet.extensions import db
 from expertnet.sensitivity import Tlp
@@ -118,19 +119,13 @@ class HubVersion(db.Model):
     author = relationship("User")
 
 
-class HubFile(db.Model):
+class HubFile(StoredFileColumns, db.Model):
     """A file of an item, stored and checked as attachments are (`attachments.services.store_upload`)."""
 
     __tablename__ = "hub_file"
 
     id: Mapped[IntPK]
     item_id: Mapped[int] = mapped_column(sa.ForeignKey("hub_item.id", ondelete="CASCADE"), index=True)
-    uploaded_by_id: Mapped[UserFK]
-    filename: Mapped[str] = mapped_column(sa.String(255))
-    content_type: Mapped[str] = mapped_column(sa.String(100))
-    size_bytes: Mapped[int]
-    sha256: Mapped[str] = mapped_column(sa.String(64))
-    storage_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
     created_at: Mapped[DefaultNow]
 
     item: Mapped[HubItem] = relationship(back_populates="files")

@@ -83,13 +83,19 @@ def item(item_id: int):
                            helped=services.has_helped(_user(), hub_item))
 
 
-@bp.get("/<int:item_id>/files/<int:file_id>")
-@action  # the download's count and audit row
-def download(item_id: int, file_id: int):
+def _load_file(item_id: int, file_id: int) -> HubFile:
+    """A file of an item the reader may see; another item's file under this item's address is not found."""
     hub_item = access.get_visible_item_or_404(_user(), item_id)
     hub_file = db.session.get(HubFile, file_id)
     if hub_file is None or hub_file.item_id != hub_item.id:
         abort(404)
+    return hub_file
+
+
+@bp.get("/<int:item_id>/download/<int:file_id>")
+@action  # the download's count and audit row
+def download(item_id: int, file_id: int):
+    hub_file = _load_file(item_id, file_id)
     return download_response(services.open_file(_user(), hub_file), hub_file)
 
 
@@ -182,14 +188,11 @@ def upload(item_id: int):
 @roles_required(Role.COORDINATOR, Role.ADMIN)
 @action(refused=refused_on_item)
 def delete_file(item_id: int, file_id: int):
-    hub_item = access.get_visible_item_or_404(_user(), item_id)
-    hub_file = db.session.get(HubFile, file_id)
-    if hub_file is None or hub_file.item_id != hub_item.id:
-        abort(404)
+    hub_file = _load_file(item_id, file_id)
     submitted(ConfirmForm(), _("The form has expired; try again."))
     services.remove_file(_user(), hub_file)
     flash(_("The file is removed."), "success")
-    return redirect(url_for("hub.item", item_id=hub_item.id))
+    return redirect(url_for("hub.item", item_id=item_id))
 
 
 @bp.get("/<int:item_id>/history")

@@ -51,12 +51,12 @@ def test_item_pages_and_files_follow_the_label(role, items, users, auth, client)
     for name, (item_id, file_id) in items.items():
         allowed = role in EXPECTED[name]
         page = client.get(f"/hub/{item_id}")
-        download = client.get(f"/hub/{item_id}/files/{file_id}")
+        download = client.get(f"/hub/{item_id}/download/{file_id}")
         assert page.status_code == (200 if allowed else 404), (role, name)
         assert download.status_code == (200 if allowed else 404), (role, name)
         # Another item's file id under a visible item is not found either.
         other = next(f for n, (_i, f) in items.items() if n != name)
-        assert client.get(f"/hub/{item_id}/files/{other}").status_code == 404
+        assert client.get(f"/hub/{item_id}/download/{other}").status_code == 404
 
 
 @pytest.mark.parametrize("role", sorted(EVERYONE))
