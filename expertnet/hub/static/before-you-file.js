@@ -5,7 +5,7 @@
   "use strict";
   var panel = document.getElementById("before-you-file");
   if (!panel || !window.fetch) { return; }
-  var form = document.querySelector("form.request-form");
+  var form = document.querySelector("form[data-before-you-file]");
   if (!form) { return; }
   var names = ["title", "summary", "gap_statement"];
   var timer = null;
@@ -24,7 +24,13 @@
     last = query;
     fetch(panel.getAttribute("data-url") + "?" + query, {credentials: "same-origin", headers: {"Accept": "text/html"}})
       .then(function (response) { return response.ok ? response.text() : ""; })
-      .then(function (html) { panel.innerHTML = html; panel.hidden = !html.trim(); })
+      .then(function (html) {
+        panel.innerHTML = html;
+        panel.hidden = !html.trim();
+        // Beside the form only while there is something to show; the form keeps the full width otherwise.
+        var layout = document.getElementById("before-you-file-layout");
+        if (layout) { layout.classList.toggle("two-columns", !panel.hidden); }
+      })
       .catch(function () { /* the form works without suggestions */ });
   }
 
