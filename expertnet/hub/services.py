@@ -5,6 +5,7 @@ from pathlib import Path
 from typing import Any
 
 import sqlalchemy as sa
+from sqlalchemy.exc import IntegrityError
 
 from expertnet import statemachine
 from expertnet.accounts.models import Organisation
@@ -144,7 +145,12 @@ def mark_helped(actor: Any, item: HubItem) -> None:
     """Once per reader and item."""
     if has_helped(actor, item):
         raise HubError("already_helped")
-    db.session.add(HubHelped(item_id=item.id, user_id=actor.id))
+    try:  # a twin click at the same moment waits on the unique index, then is refused like a repeat
+        with db.session.begin_nested():
+            db.session.add(HubHelped(item_id=item.id, user_id=actor.id))
+            db.session.flush()
+    except IntegrityError as twin:
+        raise HubError("already_helped") from twin
     _count(item.id, "helped_count")
     db.session.flush()
 
