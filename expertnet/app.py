@@ -95,6 +95,7 @@ def import_models() -> None:
     from expertnet.engagements import models as _engagements  # noqa: F401
     from expertnet.events import models as _events  # noqa: F401
     from expertnet.experts import models as _experts  # noqa: F401
+    from expertnet.hub import models as _hub  # noqa: F401
     from expertnet.matching_history import models as _matching_history  # noqa: F401
     from expertnet import form_tokens as _form_tokens  # noqa: F401
     from expertnet.notifications import models as _notifications  # noqa: F401
@@ -150,10 +151,11 @@ def register_blueprints(app: Flask) -> None:
     from expertnet.events import bp as events_bp
     from expertnet.experts import bp as experts_bp
     from expertnet.home import bp as home_bp
+    from expertnet.hub import bp as hub_bp
     from expertnet.requests import bp as requests_bp
 
     for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp, requests_bp, coordination_bp, engagements_bp,
-                      chemicals_bp, events_bp):
+                      chemicals_bp, events_bp, hub_bp):
         app.register_blueprint(blueprint)
     register_export_blueprint(app)
     register_api(app)

@@ -19,6 +19,7 @@ class NavItem:
 
 NAV_ITEMS = (
     NavItem("requests.index", _l("Our requests"), (Role.MEMBER,)),
+    NavItem("hub.index", _l("Knowledge hub"), (Role.MEMBER, Role.EXPERT, Role.COORDINATOR, Role.ADMIN)),
     NavItem("coordination.queue", _l("Triage queue"), (Role.COORDINATOR, Role.ADMIN)),
     NavItem("coordination.dashboard", _l("Dashboard"), (Role.COORDINATOR, Role.ADMIN)),
     NavItem("coordination.directory", _l("Experts"), (Role.COORDINATOR, Role.ADMIN)),

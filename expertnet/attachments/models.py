@@ -8,18 +8,23 @@ from expertnet.extensions import db
 from expertnet.sensitivity import Tlp
 
 
-class Attachment(db.Model):
-    __tablename__ = "attachment"
+class StoredFileColumns:
+    """What a row describing a stored upload records (`services.store_upload`): attachments and hub files."""
 
-    id: Mapped[IntPK]
-    request_id: Mapped[RequestFK] = mapped_column(index=True)
-    engagement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("engagement.id"), index=True)
     uploaded_by_id: Mapped[UserFK]
     filename: Mapped[str] = mapped_column(sa.String(255))
     content_type: Mapped[str] = mapped_column(sa.String(100))
     size_bytes: Mapped[int]
     sha256: Mapped[str] = mapped_column(sa.String(64))
     storage_key: Mapped[str] = mapped_column(sa.String(80), unique=True)
+
+
+class Attachment(StoredFileColumns, db.Model):
+    __tablename__ = "attachment"
+
+    id: Mapped[IntPK]
+    request_id: Mapped[RequestFK] = mapped_column(index=True)
+    engagement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("engagement.id"), index=True)
     tlp: Mapped[Tlp] = mapped_column(enum_column(Tlp, 20))
     created_at: Mapped[DefaultNow]
 

@@ -140,7 +140,7 @@ class StoredUpload:
 def store_upload(upload) -> StoredUpload:
     """Check `upload` (a werkzeug FileStorage: size, content type judged by its bytes) and store it under a new
     random key, removed again if the caller's transaction rolls back. Any refusal leaves nothing on disk.
-    Shared by every feature that keeps files (request attachments, event materials)."""
+    Shared by every feature that keeps files (request attachments, event materials, hub files)."""
     root = _storage_root()
     root.mkdir(parents=True, exist_ok=True)
     handle, temp_name = tempfile.mkstemp(dir=root, prefix=".upload-")
@@ -241,11 +241,17 @@ def _remove_files_of_rolled_back_rows(session: Session) -> None:
             path.unlink(missing_ok=True)
 
 
+def stored_path(storage_key: str) -> Path:
+    """A stored file's path; a row whose file is missing is 410 Gone."""
+    path = storage_path(storage_key)
+    if not path.is_file():  # lost outside the application (a restore, a disk): say so, do not fail
+        raise Gone()
+    return path
+
+
 def open_for_download(actor, attachment: Attachment) -> Path:
     """The stored file's path, with the download audited; the caller has checked the actor may read it.
     A row whose file is missing is 410 Gone."""
-    path = storage_path(attachment.storage_key)
-    if not path.is_file():  # lost outside the application (a restore, a disk): say so, do not fail
-        raise Gone()
+    path = stored_path(attachment.storage_key)
     record("attachment.downloaded", actor, attachment, request_id=attachment.request_id, filename=attachment.filename)
     return path

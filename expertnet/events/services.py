@@ -12,7 +12,7 @@ import sqlalchemy as sa
 from werkzeug.exceptions import Gone
 
 from expertnet.accounts.models import Organisation
-from expertnet.attachments.services import remove_stored_file_on_commit, storage_path, store_upload
+from expertnet.attachments.services import remove_stored_file_on_commit, store_upload, stored_path
 from expertnet.audit.services import record
 from expertnet.csv_safety import csv_text
 from expertnet.events.access import count_with_status, has_started
@@ -108,9 +108,9 @@ def materials_for(event: Event) -> list[EventMaterial]:
 
 def open_material(actor, material: EventMaterial) -> Path:
     """The stored file, its download audited; the caller checked `access.may_read_materials`. Missing: 410."""
-    path = storage_path(material.storage_key or "")
-    if not material.storage_key or not path.is_file():
+    if not material.storage_key:  # a link, not a file
         raise Gone()
+    path = stored_path(material.storage_key)
     record("event.material_downloaded", actor, material, event_id=material.event_id, filename=material.filename)
     return path
 

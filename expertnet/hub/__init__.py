@@ -1,0 +1,14 @@
+"""The Global Knowledge Hub: the network's guidance, training material and lessons, labelled like requests,
+searchable across languages, and offered to a member before they file a request (issue 17)."""
+from flask import Blueprint
+
+from expertnet.hub.labels import TEMPLATE_GLOBALS
+
+bp = Blueprint("hub", __name__, template_folder="templates", static_folder="static", url_prefix="/hub")
+for _name, _function in TEMPLATE_GLOBALS.items():
+    bp.add_app_template_global(_function, _name)
+
+from expertnet.hub import suggestions, views  # noqa: E402,F401 - routes join bp
+
+for _name, _function in suggestions.TEMPLATE_GLOBALS.items():
+    bp.add_app_template_global(_function, _name)

@@ -1,0 +1,56 @@
+"""THE scoped queries of the hub: which items a user may know of. An item beyond a reader's label does not exist
+for them (404 on its page and files, absent from lists, counts, facets and search results).
+
+- anyone, signed in or not: published TLP:CLEAR items;
+- every signed-in, active network user: published TLP:GREEN items too;
+- TLP:AMBER: published items naming the reader's organisation in their audience;
+- editors (coordinators and admins): every item in every state.
+"""
+from typing import Any
+
+import sqlalchemy as sa
+from flask import abort
+
+from expertnet.accounts.policy import is_staff
+from expertnet.extensions import db
+from expertnet.hub.models import HubItem, ItemStatus, hub_item_organisation
+from expertnet.sensitivity import Tlp
+
+
+def may_edit(user: Any) -> bool:
+    """The hub's editors: coordinators and admins."""
+    return bool(getattr(user, "is_active", False)) and is_staff(user)
+
+
+def visibility(user: Any) -> sa.ColumnElement[bool]:
+    """The WHERE clause of the items `user` may know of."""
+    if may_edit(user):
+        return sa.true()
+    signed_in = bool(getattr(user, "is_authenticated", False)) and bool(getattr(user, "is_active", False))
+    labels = [HubItem.tlp == Tlp.CLEAR]
+    if signed_in:
+        labels.append(HubItem.tlp == Tlp.GREEN)
+        organisation_id = getattr(user, "organisation_id", None)
+        if organisation_id is not None:
+            named = sa.select(hub_item_organisation.c.item_id).where(
+                hub_item_organisation.c.organisation_id == organisation_id)
+            labels.append(sa.and_(HubItem.tlp == Tlp.AMBER, HubItem.id.in_(named)))
+    return sa.and_(HubItem.status == ItemStatus.PUBLISHED, sa.or_(*labels))
+
+
+def visible_items(user: Any) -> sa.Select:
+    return sa.select(HubItem).where(visibility(user))
+
+
+def visible_ids(user: Any, among: set[int] | None = None) -> set[int]:
+    query = sa.select(HubItem.id).where(visibility(user))
+    if among is not None:
+        query = query.where(HubItem.id.in_(among))
+    return set(db.session.scalars(query))
+
+
+def get_visible_item_or_404(user: Any, item_id: int) -> HubItem:
+    item = db.session.scalar(visible_items(user).where(HubItem.id == item_id))
+    if item is None:
+        abort(404)
+    return item

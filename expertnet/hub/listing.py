@@ -1,0 +1,101 @@
+"""The library's facets (kind, topic, language, region, year) as filters on the reader's scoped query, and the
+counts per facet value of what the reader may see (so no count reveals an item beyond their label)."""
+from collections import Counter
+from dataclasses import dataclass, field
+
+import sqlalchemy as sa
+from flask_babel import lazy_gettext as _l
+from sqlalchemy.orm import selectinload
+
+from expertnet.extensions import db
+from expertnet.hub.models import LANGUAGES, HubItem, HubText, ItemStatus, Kind, hub_item_topic
+from expertnet.hub.labels import KIND_LABELS, LANGUAGE_LABELS, STATUS_LABELS
+from expertnet.i18n import REGION_NAMES, region_name
+from expertnet.taxonomy.models import Topic
+
+FACETS = ("kind", "topic", "language", "region", "year", "status")
+
+
+@dataclass
+class Facets:
+    kind: str = ""
+    topic: str = ""
+    language: str = ""
+    region: str = ""
+    year: str = ""
+    status: str = ""
+    q: str = ""
+    counts: dict[str, Counter] = field(default_factory=dict)
+
+    @classmethod
+    def from_args(cls, args) -> "Facets":
+        """Values a page offers; anything else (a hand-made address) is ignored."""
+        chosen = cls(q=(args.get("q") or "").strip()[:500])
+        valid = {"kind": {k.value for k in Kind}, "language": set(LANGUAGES), "region": set(REGION_NAMES),
+                 "status": {s.value for s in ItemStatus}}
+        for name in FACETS:
+            value = (args.get(name) or "").strip()
+            if name in valid and value not in valid[name]:
+                value = ""
+            if name == "year" and not (value.isdigit() and len(value) == 4):
+                value = ""
+            if name == "topic" and len(value) > 64:
+                value = ""
+            setattr(chosen, name, value)
+        return chosen
+
+    @property
+    def active(self) -> bool:
+        return any(getattr(self, name) for name in FACETS) or bool(self.q)
+
+    def apply(self, query: sa.Select) -> sa.Select:
+        if self.kind:
+            query = query.where(HubItem.kind == Kind(self.kind))
+        if self.status:
+            query = query.where(HubItem.status == ItemStatus(self.status))
+        if self.topic:
+            query = query.where(HubItem.id.in_(sa.select(hub_item_topic.c.item_id).join(
+                Topic, Topic.id == hub_item_topic.c.topic_id).where(Topic.slug == self.topic)))
+        if self.language:
+            query = query.where(HubItem.id.in_(sa.select(HubText.item_id).where(HubText.language == self.language)))
+        if self.year:
+            dated = sa.func.coalesce(HubItem.published_at, HubItem.created_at)
+            query = query.where(sa.extract("year", dated) == int(self.year))
+        if self.region:
+            # Regions are a short JSON list: filtered in Python below (portable across SQLite and PostgreSQL).
+            query = query.where(sa.cast(HubItem.regions, sa.String).contains(f'"{self.region}"'))
+        return query
+
+
+def facet_counts(scoped: sa.Select) -> dict[str, Counter]:
+    """How many items the reader may see per kind, topic, language, region and year (of the scoped query)."""
+    items = db.session.scalars(scoped.options(selectinload(HubItem.texts), selectinload(HubItem.topics))).all()
+    counts: dict[str, Counter] = {name: Counter() for name in FACETS}
+    for item in items:
+        counts["kind"][item.kind.value] += 1
+        counts["status"][item.status.value] += 1
+        counts["topic"].update(t.slug for t in item.topics)
+        counts["language"].update(item.languages)
+        counts["region"].update(item.regions or [])
+        counts["year"][str((item.published_at or item.created_at).year)] += 1
+    return counts
+
+
+def facet_options(counts: dict[str, Counter], locale: str, editor: bool) -> list[tuple[str, str, list]]:
+    """(name, label, [(value, shown name, count)]) of each facet the page offers."""
+    topics = {t.slug: t.label(locale) for t in db.session.scalars(sa.select(Topic))}
+    names = {"kind": {k.value: str(v) for k, v in KIND_LABELS.items()}, "topic": topics,
+             "language": {k: str(v) for k, v in LANGUAGE_LABELS.items()},
+             "status": {k.value: str(v) for k, v in STATUS_LABELS.items()}}
+    labels = {"kind": _l("Kind"), "topic": _l("Topic"), "language": _l("Language"), "region": _l("Region"),
+              "year": _l("Year"), "status": _l("State")}
+    options = []
+    for name in FACETS:
+        if name == "status" and not editor:
+            continue
+        values = sorted(counts[name].items(), reverse=True) if name == "year" else counts[name].most_common()
+        shown = names.get(name, {})
+        options.append((name, str(labels[name]), [
+            (value, region_name(value) if name == "region" else shown.get(value, value), count)
+            for value, count in values]))
+    return options
