@@ -78,7 +78,7 @@ def desk_context(assistance_request, **extra) -> dict:
     context = {
         "assistance_request": assistance_request, "clocks": sla.clocks(assistance_request),
         "invitations": invitations, "engagements": desk.engagements_of(assistance_request),
-        "alternates": desk.alternates(assistance_request, locale=locale()) if wants_alternates else [],
+        "alternates": desk.alternates(actor(), assistance_request, locale=locale()) if wants_alternates else [],
         "moves": moves, "move_form": MoveRequestForm(),
         # Closing early asks for an explicit confirmation (the request machine refuses it without one).
         "closing_warnings": closing_warnings(assistance_request) if RequestStatus.CLOSED in moves else [],
@@ -93,6 +93,7 @@ def desk_context(assistance_request, **extra) -> dict:
 
 @bp.get("/requests/<int:request_id>")
 @roles_required(*STAFF)
+@action  # the alternates it shows are recorded (matching_history)
 def request_desk(request_id: int):
     return render_template("coordination/request.html", **desk_context(load_request(request_id)))
 
