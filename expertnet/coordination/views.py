@@ -163,11 +163,15 @@ def refinement_from(source) -> tuple[RefineForm, desk.Refinement]:
     return form, desk.Refinement(clean["keywords"].strip(), clean["language"].strip(), clean["region"].strip(), include)
 
 
+PREPARING_RELOAD_SECONDS = 5
+
+
 def suggestions_page(assistance_request, refine_form: RefineForm, refinement: desk.Refinement,
                      invite_form: InviteForm | None = None, include_form: IncludeExpertForm | None = None,
                      status: int = 200):
     """The suggestions, the excluded experts by reason (each overridable one with its include form), and the
-    invite form; a refused form comes back with its messages and `status`."""
+    invite form; a refused form comes back with its messages and `status`. While the matcher's first index is
+    being built the page says so and asks the browser to reload it (Refresh)."""
     ranked = desk.show_suggestions(actor(), assistance_request, refinement, locale=locale())
     if invite_form is None:
         invite_form = InviteForm(keywords=refinement.keywords, language=refinement.language,
@@ -178,7 +182,8 @@ def suggestions_page(assistance_request, refine_form: RefineForm, refinement: de
                            excluded_groups=exclusions.excluded_groups(ranked),
                            overrides=overrides_of(assistance_request),
                            include_form=include_form or IncludeExpertForm(formdata=None),
-                           can_invite=assistance_request.status in INVITABLE_STATUSES, legend=score_legend()), status
+                           can_invite=assistance_request.status in INVITABLE_STATUSES, legend=score_legend()), \
+        status, {"Refresh": str(PREPARING_RELOAD_SECONDS)} if ranked.preparing else {}
 
 
 @bp.route("/requests/<int:request_id>/suggestions", methods=["GET", "POST"])
