@@ -8,17 +8,16 @@ import os
 import pytest
 import sqlalchemy as sa
 
-from expertnet.accounts.models import Role
 from expertnet.app import create_app
 from expertnet.experts import matcher_bridge
 from expertnet.experts.matcher_bridge import BUILD_POINTER, build_index, current_build, index_root
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 from expertnet.jobs import tasks
-from expertnet.requests.models import AssistanceRequest, RequestStatus as S
-from tests.conftest import make_organisation, make_user
-from tests.coordination.factories import make_assistance_request, make_expert
-from tests.matching_history.helpers import PICKS, START, TWIN
+from expertnet.requests.models import AssistanceRequest
+from tests.coordination.factories import make_expert
+from tests.coordination.test_suggestions_page import coordinator, matching_request  # noqa: F401 - fixtures
+from tests.matching_history.helpers import PICKS, TWIN
 
 NEAR = dict(headline="Customs officer", expertise_statement="Precursor chemicals at borders; manifests review.")
 
@@ -27,17 +26,6 @@ NEAR = dict(headline="Customs officer", expertise_statement="Precursor chemicals
 def app_config(app_config, tmp_path):
     """A queue that only stores tasks (as in production: a separate worker runs them), no encoder (fast)."""
     return {**app_config, "JOBS_URL": f"sqlite:///{tmp_path / 'jobs.sqlite3'}", "MATCHER_ENCODER": "none"}
-
-
-@pytest.fixture
-def coordinator(app):
-    return make_user(Role.COORDINATOR)
-
-
-@pytest.fixture
-def matching_request(coordinator):
-    member = make_user(Role.MEMBER, make_organisation("Aqaba Port Customs", "JO"))
-    return make_assistance_request(member, S.MATCHING, coordinator, start_date=START, end_date=START)
 
 
 def page(client, assistance_request):
