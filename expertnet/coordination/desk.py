@@ -103,9 +103,12 @@ def needs_alternates(assistance_request, invitations: list[Invitation]) -> bool:
     return lost and accepted < assistance_request.experts_wanted
 
 
-def alternates(assistance_request, k: int = 3, locale: str = "en"):
-    """The next-ranked experts not yet invited (the bridge already leaves out everyone invited)."""
-    return Refinement().rank(assistance_request, k=k, locale=locale).experts
+def alternates(coordinator, assistance_request, k: int = 3, locale: str = "en"):
+    """The next-ranked experts not yet invited (the bridge already leaves out everyone invited), recorded as
+    what the coordinator was shown, like the suggestions page's lists (matching_history)."""
+    ranked = Refinement().rank(assistance_request, k=k, locale=locale)
+    record_shown(coordinator, assistance_request, ranked, locale=locale)
+    return ranked.experts
 
 
 def plan_engagement(coordinator, engagement: Engagement, start: date | None, end: date | None) -> None:

@@ -16,6 +16,9 @@ from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 
 REASON_MAX = 2000
+# Experts named per reason: a large network leaves thousands out (every one at capacity, say); the page names
+# these many (the lowest ids, sorted by name) and counts the rest, so it stays small and fast at 100k experts.
+EXCLUDED_LISTED = 50
 # The order the page lists the reasons in: the request's own rules first, then the network's.
 REASON_ORDER = ("excluded_id", "conflict_of_interest", "same_organisation", "at_capacity", "unavailable",
                 "language", "region", "unvetted")
@@ -25,6 +28,7 @@ REASON_ORDER = ("excluded_id", "conflict_of_interest", "same_organisation", "at_
 class ExcludedGroup:
     reason: str
     experts: list[ExpertProfile]
+    total: int  # experts left out for this reason (`experts` names at most EXCLUDED_LISTED of them)
 
     @property
     def overridable(self) -> bool:
@@ -32,14 +36,19 @@ class ExcludedGroup:
 
 
 def excluded_groups(ranked: Suggestions) -> list[ExcludedGroup]:
-    """The excluded experts by reason, in REASON_ORDER, each group sorted by name."""
-    ids = list(ranked.excluded_experts)
+    """The excluded experts by reason, in REASON_ORDER, each group's listed experts sorted by name."""
+    by_reason: dict[str, list[int]] = {}
+    for expert_id, reason in ranked.excluded_experts.items():
+        by_reason.setdefault(reason, []).append(expert_id)
+    listed = {reason: sorted(ids)[:EXCLUDED_LISTED] for reason, ids in by_reason.items()}
+    ids = [i for chosen in listed.values() for i in chosen]
     profiles = {p.id: p for p in db.session.scalars(profile_query().where(ExpertProfile.id.in_(ids)))} if ids else {}
     groups = []
-    for reason in sorted(set(ranked.excluded_experts.values()), key=lambda r: (REASON_ORDER + (r,)).index(r)):
-        members = [profiles[i] for i, why in ranked.excluded_experts.items() if why == reason and i in profiles]
+    for reason in sorted(by_reason, key=lambda r: (REASON_ORDER + (r,)).index(r)):
+        members = [profiles[i] for i in listed[reason] if i in profiles]
         if members:
-            groups.append(ExcludedGroup(reason, sorted(members, key=lambda p: p.user.full_name.casefold())))
+            groups.append(ExcludedGroup(reason, sorted(members, key=lambda p: p.user.full_name.casefold()),
+                                        len(by_reason[reason]) - (len(listed[reason]) - len(members))))
     return groups
 
 

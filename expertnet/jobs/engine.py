@@ -49,6 +49,7 @@ class JobEngine:
     def __init__(self, app: Flask):
         self.huey = build_huey(app.config["JOBS_URL"], app.instance_path)
         self._deliver_mail = self.huey.task()(_in_app_context(app, tasks.deliver_mail))
+        self._build_index = self.huey.task()(_in_app_context(app, tasks.build_matcher_index))
         for schedule, func in tasks.PERIODIC_TASKS:
             self.huey.periodic_task(schedule)(_in_app_context(app, func))
 
@@ -58,6 +59,16 @@ class JobEngine:
             self._deliver_mail()
         except Exception:  # noqa: BLE001 - any queue failure (Redis down, SQLite locked) is only a delay
             log.warning("could not enqueue mail delivery; the periodic sweep will send it", exc_info=True)
+            return False
+        return True
+
+    def enqueue_index_build(self) -> bool:
+        """Ask for a matcher index build (a web worker with no index, or one too far behind); never fails the
+        caller: the page says suggestions are being prepared, and the nightly build follows anyway."""
+        try:
+            self._build_index()
+        except Exception:  # noqa: BLE001 - any queue failure is only a delay
+            log.warning("could not enqueue the matcher index build", exc_info=True)
             return False
         return True
 

@@ -7,6 +7,7 @@ from huey import crontab
 from expertnet.coordination.digest import send_digest
 from expertnet.engagements.upkeep import expire_remind_and_end_lapsed_access
 from expertnet.events.reminders import send_reminders as send_event_reminders
+from expertnet.experts.matcher_bridge import build_index
 from expertnet.extensions import db
 from expertnet.notifications.services import deliver_queued
 
@@ -49,10 +50,26 @@ def event_reminders() -> None:
         deliver_mail()
 
 
+def build_matcher_index() -> None:
+    """A build asked for by a web worker (no index yet, a taxonomy or tuning change, many changes): a no-op when
+    the live build already reflects the data, so repeated asks cost one read."""
+    name = build_index()
+    db.session.rollback()  # read only: end the transaction
+    log.info("matcher index: %s", f"build {name} is live" if name else "the live build is current")
+
+
+def nightly_matcher_index() -> None:
+    """The full rebuild: edits applied as updates since the last build are folded in, removed experts go."""
+    name = build_index(force=True)
+    db.session.rollback()
+    log.info("matcher index: nightly build %s is live", name)
+
+
 # Schedules in UTC.
 PERIODIC_TASKS = (
     (crontab(), sweep_mail),  # every minute
     (crontab(minute="5"), hourly_engagement_upkeep),  # hourly
     (crontab(minute="*/5"), event_reminders),  # every five minutes: an hour's reminder is never late by more
     (crontab(hour="6", minute="0"), send_sla_digest),  # daily
+    (crontab(hour="2", minute="30"), nightly_matcher_index),  # daily
 )

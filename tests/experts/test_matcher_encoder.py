@@ -21,10 +21,10 @@ def test_an_app_configured_without_an_encoder_ranks_by_tfidf_only(app):
     assert [row.id for row, _score, _reasons in suggestions.experts][0] == customs.id
     assert all(r.kind != "meaning" for _row, _score, reasons in suggestions.experts for r in reasons)
     index = app.extensions["expert_matcher"]
-    assert index.matcher.encoder is None and index.vectors.encoded == 0
+    assert index.matcher.encoder is None and index.matcher.vector_cache_.encoded == 0
     arabic = matcher_bridge.rank_experts(make_assistance_request(**ARABIC_REQUEST), set())
     assert all(r.kind != "meaning" for _row, _score, reasons in arabic.experts for r in reasons)
-    assert index.vectors.encoded == 0 and storage.id in index.profiles
+    assert index.matcher.vector_cache_.encoded == 0 and storage.id in index.ids
 
 
 def test_an_unknown_encoder_name_is_refused(app):

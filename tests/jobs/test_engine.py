@@ -91,6 +91,8 @@ def test_periodic_schedule(app):
         "sweep_mail", "hourly_engagement_upkeep", "event_reminders"}
     assert periodic_names(app, datetime(2026, 12, 6, 6, 0, tzinfo=timezone.utc)) == {
         "sweep_mail", "send_sla_digest", "event_reminders"}
+    assert periodic_names(app, datetime(2026, 12, 6, 2, 30, tzinfo=timezone.utc)) == {
+        "sweep_mail", "event_reminders", "nightly_matcher_index"}
 
 
 def run_periodic(app, name: str) -> None:
