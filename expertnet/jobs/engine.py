@@ -49,6 +49,7 @@ class JobEngine:
     def __init__(self, app: Flask):
         self.huey = build_huey(app.config["JOBS_URL"], app.instance_path)
         self._deliver_mail = self.huey.task()(_in_app_context(app, tasks.deliver_mail))
+        self._deliver_webhooks = self.huey.task()(_in_app_context(app, tasks.deliver_webhooks))
         for schedule, func in tasks.PERIODIC_TASKS:
             self.huey.periodic_task(schedule)(_in_app_context(app, func))
 
@@ -58,6 +59,15 @@ class JobEngine:
             self._deliver_mail()
         except Exception:  # noqa: BLE001 - any queue failure (Redis down, SQLite locked) is only a delay
             log.warning("could not enqueue mail delivery; the periodic sweep will send it", exc_info=True)
+            return False
+        return True
+
+    def enqueue_webhook_delivery(self) -> bool:
+        """Like mail: cheap, never fails the caller; the minutely sweep sends what an enqueue lost."""
+        try:
+            self._deliver_webhooks()
+        except Exception:  # noqa: BLE001 - any queue failure is only a delay
+            log.warning("could not enqueue webhook delivery; the periodic sweep will send it", exc_info=True)
             return False
         return True
 
