@@ -7,9 +7,11 @@ delivery rows in the same transaction, so an event is delivered exactly when wha
 The job engine sends them (`deliver_due`), never a web request; each attempt's outcome is logged on its
 delivery, with retries and exponential back-off, and an endpoint failing too often is disabled.
 """
-from flask import Flask, current_app, g
+from flask import Blueprint, Flask, current_app, g
 
 from expertnet.extensions import db
+
+bp = Blueprint("webhooks", __name__, template_folder="templates")
 
 
 def enqueue_after_request(response):
@@ -25,3 +27,7 @@ def init_app(app: Flask) -> None:
 
     events.register()
     app.after_request(enqueue_after_request)
+    app.register_blueprint(bp)
+
+
+from expertnet.webhooks import views  # noqa: E402,F401 - routes join bp

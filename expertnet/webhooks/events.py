@@ -54,11 +54,11 @@ def _data(audit: AuditEvent, assistance_request: AssistanceRequest) -> dict[str,
     data: dict[str, Any] = {"request": {
         "id": assistance_request.id, "reference": assistance_request.reference,
         "status": str(assistance_request.status), "url": f"{base}/api/v1/requests/{assistance_request.id}"}}
-    if audit.object_type == AssistanceRequest.__tablename__:
+    if audit.action == "request.message":
+        data["message"] = {"id": details.get("message_id")}
+    elif audit.object_type == AssistanceRequest.__tablename__:
         data["request"]["previous_status"] = details.get("from_status")
         data["request"]["status"] = audit.action.removeprefix("request.")
-    elif audit.action == "request.message":
-        data["message"] = {"id": details.get("message_id")}
     else:
         key = OBJECT_KEYS.get(audit.object_type or "", audit.object_type or "object")
         data[key] = {"id": audit.object_id, "status": audit.action.partition(".")[2],

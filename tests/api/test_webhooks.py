@@ -195,3 +195,38 @@ def test_a_refused_address_is_a_problem(app, users, api_as):
     answer = api_as(users["member"]).post("/webhooks", json={"url": "http://127.0.0.1/in",
                                                              "events": ["request.submitted"]})
     assert answer.status_code == 422 and answer.get_json()["code"] == "url_not_allowed"
+
+
+def test_a_message_reaches_the_agency_but_an_internal_note_reaches_nobody_outside_the_desk(app, users, api_as,
+                                                                                          receiver):
+    member = api_as(users["member"])
+    agency = _register(member, f"{receiver.base}/agency", events=["message.created"])
+    request_id = _file_and_submit(member)
+    from expertnet.requests.models import AssistanceRequest
+
+    assistance_request = db.session.get(AssistanceRequest, request_id)
+    request_services.post_message(users["coordinator"], assistance_request, "Internal: check the HS codes.",
+                                  internal=True)
+    db.session.commit()
+    message = request_services.post_message(users["coordinator"], assistance_request, "Which ports are concerned?")
+    db.session.commit()
+    deliver_due()
+    got = receiver.events(agency["secret"], "/agency")
+    assert [(event["type"], event["data"]["message"]["id"]) for event in got] == [("message.created", message.id)]
+    assert "ports" not in json.dumps(got)  # the text is read through the API, not pushed
+
+
+def test_an_answer_to_an_invitation_reaches_the_desk_only(app, users, api_as, receiver):
+    from tests.engagements.factories import accept, invite, make_assistance_request, make_expert
+
+    desk = _register(api_as(users["coordinator"]), f"{receiver.base}/desk", events=["invitation.answered"])
+    agency = _register(api_as(users["member"]), f"{receiver.base}/agency", events=["invitation.answered"])
+    assistance_request = make_assistance_request(users["member"], coordinator=users["coordinator"])
+    invitation = invite(users["coordinator"], assistance_request, make_expert())
+    accept(invitation)
+    db.session.commit()
+    deliver_due()
+    got = receiver.events(desk["secret"], "/desk")
+    assert [(event["type"], event["data"]["invitation"]["id"], event["data"]["invitation"]["status"])
+            for event in got] == [("invitation.answered", invitation.id, "accepted")]
+    assert receiver.events(agency["secret"], "/agency") == []
