@@ -101,6 +101,7 @@ def import_models() -> None:
     from expertnet.notifications import models as _notifications  # noqa: F401
     from expertnet.requests import models as _requests  # noqa: F401
     from expertnet.taxonomy import models as _taxonomy  # noqa: F401
+    from expertnet.webhooks import models as _webhooks  # noqa: F401
 
 
 def register_upward_rules(app: Flask) -> None:
@@ -208,6 +209,9 @@ def register_hooks(app: Flask) -> None:
 
     init_jobs(app)  # web requests hand mail to the job engine; they never talk to SMTP themselves
     app.after_request(enqueue_delivery_after_request)
+    from expertnet import webhooks
+
+    webhooks.init_app(app)  # events from committed changes, handed to the job engine like mail
 
 
 def register_http_security(app: Flask) -> None:

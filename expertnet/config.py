@@ -84,6 +84,15 @@ class DefaultConfig:
     # reaching that status; sent e-mails lose their bodies this many days after sending.
     RETENTION_CLOSED_REQUEST_DAYS = 730
     RETENTION_SENT_MAIL_DAYS = 90
+    # Webhooks (expertnet.webhooks): hosts deliveries may go to (names; ".example.org" = that domain and its
+    # subdomains); empty = any host whose addresses are all public (never loopback or private networks).
+    WEBHOOK_ALLOWED_HOSTS: list[str] = []
+    WEBHOOK_TIMEOUT_SECONDS = 10
+    WEBHOOK_MAX_ATTEMPTS = 8  # then the delivery is failed; retries wait 2**(n-1) * base seconds
+    WEBHOOK_RETRY_BASE_SECONDS = 60
+    WEBHOOK_DISABLE_AFTER_FAILURES = 20  # failed attempts in a row before the endpoint is disabled
+    WEBHOOK_BATCH_SIZE = 20
+    WEBHOOK_CLAIM_SECONDS = 600
 
 
 # Settings that may come from the environment, with how to read the text.
@@ -130,6 +139,12 @@ ENVIRONMENT_SETTINGS = {
     # retention
     "RETENTION_CLOSED_REQUEST_DAYS": ("RETENTION_CLOSED_REQUEST_DAYS", int),
     "RETENTION_SENT_MAIL_DAYS": ("RETENTION_SENT_MAIL_DAYS", int),
+    # webhooks
+    "WEBHOOK_ALLOWED_HOSTS": ("WEBHOOK_ALLOWED_HOSTS", _as_list),
+    "WEBHOOK_TIMEOUT_SECONDS": ("WEBHOOK_TIMEOUT_SECONDS", float),
+    "WEBHOOK_MAX_ATTEMPTS": ("WEBHOOK_MAX_ATTEMPTS", int),
+    "WEBHOOK_RETRY_BASE_SECONDS": ("WEBHOOK_RETRY_BASE_SECONDS", int),
+    "WEBHOOK_DISABLE_AFTER_FAILURES": ("WEBHOOK_DISABLE_AFTER_FAILURES", int),
 }
 
 

@@ -7,12 +7,14 @@ operation authenticates, answers errors, paginates, versions and de-duplicates.
 from flask import Blueprint, Flask
 from werkzeug.exceptions import HTTPException
 
-from expertnet.api.conventions import ApiBlueprint, ExpertnetApi, authenticate, handle_http_error
-from expertnet.extensions import csrf
+from expertnet.api.conventions import (API_PREFIX, ApiBlueprint, ExpertnetApi, authenticate, handle_http_error,
+                                      load_token_user, without_cookies)
+from expertnet.extensions import csrf, login_manager
 
-PREFIX = "/api/v1"
+PREFIX = API_PREFIX
 bp = ApiBlueprint("api", __name__, url_prefix=PREFIX,
-                  description="Requests, the caller and the taxonomy, with a personal API token.")
+                  description="Requests, invitations, notifications and webhooks, the caller and the taxonomy, "
+                              "with a personal API token.")
 pages = Blueprint("api_pages", __name__, url_prefix=PREFIX, template_folder="templates")
 bp.before_request(authenticate)
 bp.register_error_handler(HTTPException, handle_http_error)
@@ -29,7 +31,9 @@ def init_app(app: Flask) -> None:
         "security": [{"token": []}]})
     api.register_blueprint(bp)
     csrf.exempt(bp)
+    login_manager.request_loader(load_token_user)
+    app.wsgi_app = without_cookies(app.wsgi_app)  # type: ignore[method-assign]
     app.register_blueprint(pages)
 
 
-from expertnet.api import views  # noqa: E402,F401 - routes join bp and pages
+from expertnet.api import invitation_views, notification_views, views, webhook_views  # noqa: E402,F401 - routes join bp and pages

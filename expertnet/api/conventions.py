@@ -1,9 +1,12 @@
 """The API's conventions, in one place every endpoint uses (issue 16):
 
-- **Authentication**: `Authorization: Bearer <personal API token>` only. Before any API view runs, the user
-  Flask-Login would load from a session cookie is replaced by the token's user (or nobody), so a cookie never
-  authorises a call; this is why the blueprint is exempt from CSRF. Revoked, expired or unknown tokens are
-  401 with `WWW-Authenticate`; a read-only token on a write is 403 (`insufficient_scope`).
+- **Authentication**: `Authorization: Bearer <personal API token>` only. The API is cookieless: `without_cookies`
+  drops the `Cookie` header of every API call before the app sees it, so neither the session nor the
+  remember-me cookie can authorise one (which is why the blueprint is exempt from CSRF) and no answer sets a
+  cookie. Flask-Login's documented `request_loader` (`load_token_user`) then finds the token's user, so
+  `current_user` is the token's user in the API as it is the session's on pages; a page never accepts a
+  token. Revoked, expired or unknown tokens are 401 with `WWW-Authenticate`; a read-only token on a write is
+  403 (`insufficient_scope`).
 - **Errors**: `application/problem+json` (RFC 9457) for every error under `/api/`: `title`, `status`,
   `detail`, the refusal's `code`, and `errors` (field -> messages) for input that does not validate.
   Refusals of services come through the action seam (`expertnet.actions`), like on pages.
@@ -28,7 +31,7 @@ from urllib.parse import urlencode
 import sqlalchemy as sa
 from flask import Response, current_app, g, make_response, request
 from flask_babel import lazy_gettext as _l
-from flask_login import AnonymousUserMixin
+from flask_login import current_user
 from flask_smorest import Api, Blueprint, Page
 from flask_smorest.utils import prepare_response
 from sqlalchemy.exc import IntegrityError
@@ -47,6 +50,7 @@ SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 REALM = 'Bearer realm="expertnet"'
+API_PREFIX = "/api/v1"
 # Every operation may answer these; each is documented on every operation so clients (and schemathesis) know.
 COMMON_ERRORS = (400, 401, 403, 404, 405, 413, 415, 422)
 ERROR_MESSAGES = {
@@ -153,17 +157,42 @@ class InsufficientScope(HTTPException):
         return [("WWW-Authenticate", f'{REALM}, error="insufficient_scope", scope="write"')]
 
 
-def authenticate() -> None:
-    """Before every API view: the token's user becomes the current user, or the call is refused."""
-    g._login_user = AnonymousUserMixin()  # whatever the cookies say, nobody is signed in until the token says so
-    scheme, _space, secret = request.headers.get("Authorization", "").partition(" ")
+def is_api_call(path: str) -> bool:
+    """An operation of the API (its readable reference, `/docs`, is a page of the site and keeps cookies)."""
+    return path.startswith(API_PREFIX + "/") and path != API_PREFIX + "/docs"
+
+
+def without_cookies(wsgi_app: Callable) -> Callable:
+    """WSGI middleware: an API call reaches the app without its `Cookie` header."""
+    def app(environ: dict, start_response: Callable) -> Any:
+        if is_api_call(environ.get("PATH_INFO", "")):
+            environ.pop("HTTP_COOKIE", None)
+        return wsgi_app(environ, start_response)
+    return app
+
+
+def load_token_user(sent: Any) -> Any:
+    """Flask-Login's request loader: the user of a live bearer token, on API calls only (else nobody). What was
+    wrong with the token is kept for `authenticate`'s 401."""
+    if not is_api_call(sent.path):
+        return None
+    scheme, _space, secret = sent.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
-        raise Unauthenticated("missing")
+        g.api_auth_error = "missing"
+        return None
     token = api_tokens.find_token(secret.strip())
     if token is None or not token.is_live() or not token.user.is_active:
-        raise Unauthenticated("invalid_token")
-    g._login_user = token.user
+        g.api_auth_error = "invalid_token"
+        return None
     g.api_token = token
+    return token.user
+
+
+def authenticate() -> None:
+    """Before every API view: the call has a live token, and the scope and body type its method needs."""
+    if not current_user.is_authenticated:
+        raise Unauthenticated(g.get("api_auth_error", "missing"))
+    token = g.api_token
     if request.method not in SAFE_METHODS and not token.may_write:
         raise InsufficientScope()
     if request.method in BODY_METHODS and request.content_length and not request.is_json:
@@ -174,7 +203,7 @@ def authenticate() -> None:
 
 def caller():
     """The user of the token of this call."""
-    return g._login_user
+    return current_user._get_current_object()
 
 
 class ApiBlueprint(Blueprint):

@@ -4,6 +4,9 @@ from marshmallow import RAISE, Schema, fields, validate
 
 from expertnet.accounts.api_tokens import Scope
 from expertnet.accounts.models import Role
+from expertnet.engagements.models import DeclineReason
+from expertnet.engagements.reading import list_summary
+from expertnet.engagements.schemas import InvitationOut
 from expertnet.requests.models import RequestStatus
 from expertnet.requests.schemas import RequestIn
 
@@ -70,3 +73,69 @@ class WithdrawIn(Schema):
         unknown = RAISE
 
     reason = fields.String(required=True, validate=validate.Length(max=2000))
+
+
+class NotificationOut(Schema):
+    """An in-app notification: what happened (`kind`, the mail template's name), the facts its e-mail's subject
+    shows (a reference, a name, a status; never case text), and the page it opens, which checks access again."""
+
+    id = fields.Integer()
+    kind = fields.String()
+    facts = fields.Dict(keys=fields.String())
+    link = fields.Function(lambda notification: notification_link(notification),
+                           metadata={"type": ["string", "null"], "description": "The site's page it opens."})
+    created_at = fields.DateTime()
+    read_at = fields.DateTime(allow_none=True)
+
+
+def notification_link(notification) -> str | None:
+    from flask import url_for
+    from werkzeug.routing import BuildError
+
+    try:
+        return url_for(notification.endpoint, _external=True, **notification.link_args)
+    except BuildError:
+        return None
+
+
+class NotificationListArgs(Schema):
+    class Meta:
+        unknown = RAISE
+
+    unread = fields.Boolean(metadata={"description": "true: only the unread ones; false: only the read ones."})
+
+
+class MarkedOut(Schema):
+    marked = fields.Integer(metadata={"description": "How many notifications were unread and are read now."})
+
+
+class InvitationListOut(InvitationOut):
+    """An invitation in the expert's list, with the request's summary (nothing once revoked)."""
+
+    request = fields.Function(lambda invitation: list_summary(invitation), metadata={"type": ["object", "null"]})
+
+
+class InvitationReadOut(InvitationOut):
+    """One invitation: the request's summary until the expert accepted it under the current terms, then the full
+    request (`full: true`); nothing once revoked."""
+
+    terms_current = fields.Boolean(metadata={"description": "The expert accepted the current terms."})
+    full = fields.Boolean()
+    request = fields.Dict(allow_none=True)
+
+
+class TermsIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    terms_version = fields.String(required=True, validate=validate.Length(max=16),
+                                  metadata={"description": "The version of the terms read (GET /invitations/{id})."})
+
+
+class DeclineIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    reason = fields.Enum(DeclineReason, by_value=True, required=True)
+    note = fields.String(load_default="", validate=validate.Length(max=2000),
+                         metadata={"description": "Required for the reason 'other'."})

@@ -17,6 +17,7 @@ from expertnet.engagements import access, bp, services
 from expertnet.engagements.forms import (AcceptForm, DeclineForm, DeliverableForm, MessageForm, NoteForm, ReportForm,
                                          StartForm, TermsForm)
 from expertnet.engagements.models import DeclineReason, Engagement, EngagementStatus, Invitation, InvitationStatus
+from expertnet.engagements.reading import list_summary, request_view
 from expertnet.engagements.schemas import InvitationOut
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION, terms_paragraphs
 from expertnet.extensions import db
@@ -35,26 +36,12 @@ def _user():
 
 
 # ------------------------------------------------------------------ invitations
-def request_view(user, invitation: Invitation) -> tuple[dict | None, bool]:
-    """(the request as this expert may see it, whether it is the full text). The reduced schema, not the
-    template, decides what leaves the server before the terms are accepted."""
-    assistance_request = invitation.request
-    if invitation.status == InvitationStatus.REVOKED:
-        return None, False
-    if request_access.may_read_detail(user, assistance_request):
-        request_access.record_sensitive_read(user, assistance_request, "detail", invitation_id=invitation.id)
-        return RequestOut().dump(assistance_request), True
-    return RequestSummaryOut().dump(assistance_request), False
-
-
 @bp.get("/invitations")
 @roles_required(Role.EXPERT)
 def inbox():
     invitations = db.session.scalars(access.own_invitations(_user()).order_by(
         (Invitation.status == InvitationStatus.PENDING).desc(), Invitation.created_at.desc())).all()
-    summaries = {i.id: RequestSummaryOut(only=("reference", "title", "summary", "topics", "modality", "country",
-                                               "start_date", "end_date")).dump(i.request)
-                 for i in invitations if i.status != InvitationStatus.REVOKED}
+    summaries = {i.id: list_summary(i) for i in invitations if i.status != InvitationStatus.REVOKED}
     return render_template("engagements/inbox.html", invitations=invitations, summaries=summaries)
 
 

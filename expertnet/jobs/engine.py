@@ -43,6 +43,16 @@ def _in_app_context(app: Flask, func):
     return run
 
 
+def _enqueue(task, what: str) -> bool:
+    """Queue `task`; never fails the caller: any queue failure (Redis down, SQLite locked) is only a delay."""
+    try:
+        task()
+    except Exception:  # noqa: BLE001 - see the docstring
+        log.warning("could not enqueue %s", what, exc_info=True)
+        return False
+    return True
+
+
 class JobEngine:
     """The app's job queue: `enqueue_mail_delivery()` for web requests, `consumer()` for the worker command."""
 
@@ -50,27 +60,22 @@ class JobEngine:
         self.huey = build_huey(app.config["JOBS_URL"], app.instance_path)
         self._deliver_mail = self.huey.task()(_in_app_context(app, tasks.deliver_mail))
         self._build_index = self.huey.task()(_in_app_context(app, tasks.build_matcher_index))
+        self._deliver_webhooks = self.huey.task()(_in_app_context(app, tasks.deliver_webhooks))
         for schedule, func in tasks.PERIODIC_TASKS:
             self.huey.periodic_task(schedule)(_in_app_context(app, func))
 
     def enqueue_mail_delivery(self) -> bool:
         """Cheap, and never fails the caller: when the queue is down the periodic sweep sends the mail."""
-        try:
-            self._deliver_mail()
-        except Exception:  # noqa: BLE001 - any queue failure (Redis down, SQLite locked) is only a delay
-            log.warning("could not enqueue mail delivery; the periodic sweep will send it", exc_info=True)
-            return False
-        return True
+        return _enqueue(self._deliver_mail, "mail delivery; the periodic sweep will send it")
 
     def enqueue_index_build(self) -> bool:
-        """Ask for a matcher index build (a web worker with no index, or one too far behind); never fails the
-        caller: the page says suggestions are being prepared, and the nightly build follows anyway."""
-        try:
-            self._build_index()
-        except Exception:  # noqa: BLE001 - any queue failure is only a delay
-            log.warning("could not enqueue the matcher index build", exc_info=True)
-            return False
-        return True
+        """Ask for a matcher index build (a web worker with no index, or one too far behind): the page says
+        suggestions are being prepared meanwhile, and the nightly build follows anyway."""
+        return _enqueue(self._build_index, "the matcher index build")
+
+    def enqueue_webhook_delivery(self) -> bool:
+        """Like mail: the minutely sweep sends what an enqueue lost."""
+        return _enqueue(self._deliver_webhooks, "webhook delivery; the periodic sweep will send it")
 
     def consumer(self, workers: int, periodic: bool = True):
         return self.huey.create_consumer(workers=workers, worker_type="thread", periodic=periodic)

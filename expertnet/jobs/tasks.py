@@ -10,6 +10,7 @@ from expertnet.events.reminders import send_reminders as send_event_reminders
 from expertnet.experts.matcher_bridge import build_index
 from expertnet.extensions import db
 from expertnet.notifications.services import deliver_queued
+from expertnet.webhooks.delivery import deliver_due
 
 log = logging.getLogger(__name__)
 
@@ -24,6 +25,19 @@ def deliver_mail() -> None:
 def sweep_mail() -> None:
     """The safety net: retries that came due, and mail whose enqueue was lost (queue down, worker killed)."""
     deliver_mail()
+
+
+def deliver_webhooks() -> None:
+    """Send the due webhook deliveries (enqueued after each commit that made some)."""
+    delivered, failed = deliver_due()
+    if delivered or failed:
+        log.info("webhooks: %s delivered, %s failed attempts", delivered, failed)
+
+
+def sweep_webhooks() -> None:
+    """The safety net of webhooks: retries that came due, and deliveries made outside a web request (an hourly
+    expiry, a command) or whose enqueue was lost."""
+    deliver_webhooks()
 
 
 def hourly_engagement_upkeep() -> None:
@@ -68,6 +82,7 @@ def nightly_matcher_index() -> None:
 # Schedules in UTC.
 PERIODIC_TASKS = (
     (crontab(), sweep_mail),  # every minute
+    (crontab(), sweep_webhooks),  # every minute
     (crontab(minute="5"), hourly_engagement_upkeep),  # hourly
     (crontab(minute="*/5"), event_reminders),  # every five minutes: an hour's reminder is never late by more
     (crontab(hour="6", minute="0"), send_sla_digest),  # daily

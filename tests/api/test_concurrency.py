@@ -25,3 +25,30 @@ def test_racing_retries_file_one_request(app, users):
     assert len({r.get_json()["id"] for r in results if r.status_code == 201}) == 1
     db.session.expire_all()
     assert db.session.scalar(sa.select(sa.func.count(AssistanceRequest.id))) == 1
+
+
+def test_racing_workers_send_each_webhook_delivery_once(app, users):
+    """Three workers sweeping at the same moment (SKIP LOCKED claims): every delivery is sent exactly once."""
+    from expertnet.webhooks.delivery import deliver_due
+    from expertnet.webhooks.models import DeliveryStatus, WebhookDelivery
+    from expertnet.webhooks.services import register_endpoint
+    from tests.api.test_webhooks import Receiver
+
+    app.config["WEBHOOK_ALLOWED_HOSTS"] = ["127.0.0.1"]
+    receiver = Receiver()
+    try:
+        endpoint = register_endpoint(users["member"], f"{receiver.base}/ok", ["request.submitted"])
+        db.session.flush()
+        for number in range(12):
+            db.session.add(WebhookDelivery(endpoint_id=endpoint.id, event_id=f"evt_{number}", event="request.submitted",
+                                           payload="{}"))
+        db.session.commit()
+        results = at_once(app, [lambda: deliver_due(limit=5) for _ in range(3)])
+        assert not [r for r in results if isinstance(r, Exception)], results
+        while db.session.scalar(sa.select(sa.func.count(WebhookDelivery.id))
+                                .where(WebhookDelivery.status == DeliveryStatus.PENDING)):
+            deliver_due()
+        sent = sorted(headers["Expertnet-Event-Id"] for _path, headers, _body in receiver.received)
+        assert sent == sorted(f"evt_{number}" for number in range(12))
+    finally:
+        receiver.server.shutdown()

@@ -7,7 +7,16 @@ from tests.conftest import make_user
 OPERATIONS = {("get", "/api/v1/me"), ("get", "/api/v1/taxonomy/topics"), ("get", "/api/v1/requests"),
               ("post", "/api/v1/requests"), ("get", "/api/v1/requests/{request_id}"),
               ("patch", "/api/v1/requests/{request_id}"), ("post", "/api/v1/requests/{request_id}/submit"),
-              ("post", "/api/v1/requests/{request_id}/withdraw")}
+              ("post", "/api/v1/requests/{request_id}/withdraw"),
+              ("get", "/api/v1/webhooks"), ("post", "/api/v1/webhooks"), ("get", "/api/v1/webhooks/{webhook_id}"),
+              ("patch", "/api/v1/webhooks/{webhook_id}"), ("delete", "/api/v1/webhooks/{webhook_id}"),
+              ("get", "/api/v1/webhooks/{webhook_id}/deliveries"),
+              ("post", "/api/v1/webhooks/{webhook_id}/deliveries/{delivery_id}/redeliver"),
+              ("get", "/api/v1/notifications"), ("post", "/api/v1/notifications/{notification_id}/read"),
+              ("post", "/api/v1/notifications/read"),
+              ("get", "/api/v1/invitations"), ("get", "/api/v1/invitations/{invitation_id}"),
+              ("post", "/api/v1/invitations/{invitation_id}/terms"), ("post", "/api/v1/invitations/{invitation_id}/accept"),
+              ("post", "/api/v1/invitations/{invitation_id}/decline")}
 
 
 def test_the_document_is_openapi_3_1_generated_from_the_code(client):

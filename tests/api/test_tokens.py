@@ -9,6 +9,7 @@ from expertnet.audit.models import AuditEvent
 from expertnet.db import utcnow
 from expertnet.extensions import db
 from tests.api.conftest import ApiClient, token_for
+from tests.conftest import PASSWORD
 from tests.requests.factories import make_draft
 
 
@@ -103,3 +104,35 @@ def test_a_refused_call_still_records_the_use(app, client, users):
     api = ApiClient(client, token_for(users["member"]))
     assert api.get("/requests/12345").status_code == 404
     assert find_token(api.secret).last_used_at is not None
+
+
+def _sign_in_remembered(client, user):
+    return client.post("/sign-in", data={"email": user.email, "password": PASSWORD, "remember": "y"})
+
+
+def test_an_api_call_never_sets_or_refreshes_a_cookie(app, client, users):
+    """Signed in (with "keep me signed in"), the browser's API calls neither refresh its session nor its
+    remember-me cookie, nor start a session: the API is cookieless in both directions."""
+    _sign_in_remembered(client, users["other_member"])
+    api = ApiClient(client, token_for(users["member"]))
+    for answer in (api.get("/me"), api.post("/requests", json={"title": "A cookieless draft"}),
+                   api.get("/requests/12345"), client.get("/api/v1/me")):
+        assert "Set-Cookie" not in answer.headers, answer.headers
+
+
+def test_a_remember_me_cookie_never_authorises_and_never_hides_the_token(app, client, users):
+    """Only the remember-me cookie left (the session cookie expired with the browser): no API call as its user,
+    and a bearer token sent beside it is still the one that decides."""
+    _sign_in_remembered(client, users["other_member"])
+    client.delete_cookie("session")
+    assert client.get_cookie("remember_token") is not None
+    _assert_unauthorised(client.get("/api/v1/me"), error=None)
+    api = ApiClient(client, token_for(users["member"]))
+    assert api.get("/me").get_json()["email"] == users["member"].email
+
+
+def test_a_bearer_token_never_signs_in_on_a_page(app, client, users):
+    """Tokens open the API only: a page sent the same header still sees a visitor."""
+    secret = token_for(users["member"])
+    answer = client.get("/notifications", headers={"Authorization": f"Bearer {secret}"})
+    assert answer.status_code == 302 and "/sign-in" in answer.headers["Location"]

@@ -85,14 +85,15 @@ def periodic_names(app, at: datetime) -> set[str]:
 
 
 def test_periodic_schedule(app):
-    assert periodic_names(app, datetime(2026, 12, 6, 10, 17, tzinfo=timezone.utc)) == {"sweep_mail"}
-    assert periodic_names(app, datetime(2026, 12, 6, 10, 20, tzinfo=timezone.utc)) == {"sweep_mail", "event_reminders"}
+    assert periodic_names(app, datetime(2026, 12, 6, 10, 17, tzinfo=timezone.utc)) == {"sweep_mail", "sweep_webhooks"}
+    assert periodic_names(app, datetime(2026, 12, 6, 10, 20, tzinfo=timezone.utc)) == {
+        "sweep_mail", "sweep_webhooks", "event_reminders"}
     assert periodic_names(app, datetime(2026, 12, 6, 10, 5, tzinfo=timezone.utc)) == {
-        "sweep_mail", "hourly_engagement_upkeep", "event_reminders"}
+        "sweep_mail", "sweep_webhooks", "hourly_engagement_upkeep", "event_reminders"}
     assert periodic_names(app, datetime(2026, 12, 6, 6, 0, tzinfo=timezone.utc)) == {
-        "sweep_mail", "send_sla_digest", "event_reminders"}
+        "sweep_mail", "sweep_webhooks", "send_sla_digest", "event_reminders"}
     assert periodic_names(app, datetime(2026, 12, 6, 2, 30, tzinfo=timezone.utc)) == {
-        "sweep_mail", "event_reminders", "nightly_matcher_index"}
+        "sweep_mail", "sweep_webhooks", "event_reminders", "nightly_matcher_index"}
 
 
 def run_periodic(app, name: str) -> None:

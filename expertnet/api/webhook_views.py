@@ -1,0 +1,94 @@
+"""`/api/v1/webhooks`: the caller's webhook endpoints, their delivery log and redelivery (issue 16, item 2).
+
+Same shape as the other operations: load (the caller's own endpoint, else 404) -> act (one call of
+`expertnet.webhooks.services`) through the action seam. Who may register and what reaches an endpoint is the
+webhooks feature's rule (agency members for their organisation's requests, coordinators for submitted ones).
+"""
+from flask import abort, url_for
+
+from expertnet.actions import action
+from expertnet.api import bp
+from expertnet.api.conventions import SelectPage, caller, documented_errors
+from expertnet.extensions import db
+from expertnet.webhooks import services
+from expertnet.webhooks.models import WebhookDelivery, WebhookEndpoint
+from expertnet.webhooks.schemas import DeliveryOut, WebhookCreatedOut, WebhookIn, WebhookOut, WebhookPatchIn
+
+WEBHOOK = "/webhooks/<int:webhook_id>"
+
+
+def _own(webhook_id: int) -> WebhookEndpoint:
+    endpoint = services.own_endpoint(caller(), webhook_id)
+    if endpoint is None:
+        abort(404)
+    return endpoint
+
+
+@bp.route("/webhooks", methods=["GET"])
+@bp.response(200, WebhookOut(many=True))
+@bp.paginate(SelectPage)
+@documented_errors(bp)
+def list_webhooks():
+    """The caller's webhook endpoints."""
+    return services.own_endpoints(caller())
+
+
+@bp.route("/webhooks", methods=["POST"])
+@action
+@bp.arguments(WebhookIn)
+@bp.response(201, WebhookCreatedOut)
+@documented_errors(bp)
+def create_webhook(data):
+    """Register an endpoint for the events named. The answer carries the signing `secret`, once: deliveries are
+    POSTed with `Expertnet-Signature: t=<unix time>,v1=<HMAC-SHA256 of "<t>." + body, hex>`."""
+    endpoint = services.register_endpoint(caller(), data["url"], data["events"], data["description"])
+    return endpoint, 201, {"Location": url_for("api.get_webhook", webhook_id=endpoint.id)}
+
+
+@bp.route(WEBHOOK, methods=["GET"])
+@bp.response(200, WebhookOut)
+@documented_errors(bp)
+def get_webhook(webhook_id: int):
+    """One of the caller's endpoints."""
+    return _own(webhook_id)
+
+
+@bp.route(WEBHOOK, methods=["PATCH"])
+@action
+@bp.arguments(WebhookPatchIn(partial=True))
+@bp.response(200, WebhookOut)
+@documented_errors(bp)
+def update_webhook(data, webhook_id: int):
+    """Change the URL, events or description; `active: true` enables a disabled endpoint again."""
+    return services.update_endpoint(caller(), _own(webhook_id), data)
+
+
+@bp.route(WEBHOOK, methods=["DELETE"])
+@action
+@bp.response(204)
+@documented_errors(bp)
+def delete_webhook(webhook_id: int):
+    """Remove an endpoint and its delivery log."""
+    services.delete_endpoint(caller(), _own(webhook_id))
+
+
+@bp.route(f"{WEBHOOK}/deliveries", methods=["GET"])
+@bp.response(200, DeliveryOut(many=True))
+@bp.paginate(SelectPage)
+@documented_errors(bp)
+def list_deliveries(webhook_id: int):
+    """The endpoint's delivery log, newest first: status (pending, delivered, failed), attempts, last answer."""
+    return services.deliveries_of(_own(webhook_id))
+
+
+@bp.route(f"{WEBHOOK}/deliveries/<int:delivery_id>/redeliver", methods=["POST"])
+@action
+@bp.response(202, DeliveryOut)
+@documented_errors(bp)
+def redeliver(webhook_id: int, delivery_id: int):
+    """Send a delivery's event again (same event id and body) as a new delivery."""
+    endpoint = _own(webhook_id)
+    delivery = db.session.get(WebhookDelivery, delivery_id)
+    if delivery is None or delivery.endpoint_id != endpoint.id:
+        abort(404)
+    return services.redeliver(caller(), delivery)
