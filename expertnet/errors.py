@@ -10,7 +10,6 @@ import secrets
 
 from flask import current_app, g, has_request_context, jsonify, render_template, request
 from flask.logging import default_handler
-from flask_login import AnonymousUserMixin
 from sqlalchemy.exc import DisconnectionError, IntegrityError, InterfaceError, OperationalError
 from werkzeug.exceptions import Conflict, HTTPException, ServiceUnavailable
 
@@ -126,8 +125,7 @@ def handle_database_error(error: Exception):
     current_app.logger.error("database unavailable on %s %s: %s: %s", request.method, request.path,
                              type(cause).__name__, summary)
     _rollback()
-    # The signed-in user cannot be loaded now: the page is drawn as for a visitor, without the database.
-    g._login_user = AnonymousUserMixin()
+    g.database_unreachable = True  # the user loaders answer "nobody": the page is drawn as for a visitor
     unavailable = ServiceUnavailable(retry_after=RETRY_AFTER_SECONDS)
     if _wants_json():
         response = problem_response(unavailable.name, 503, unavailable.description)

@@ -1,9 +1,11 @@
 """Flask-Login's user loader: the cookie's id must carry the user's current session nonce."""
 from expertnet.accounts.models import User
-from expertnet.extensions import db
+from expertnet.extensions import database_unreachable, db
 
 
 def load_user(session_id: str) -> User | None:
+    if database_unreachable():
+        return None
     user_id, _, nonce = session_id.partition(":")
     if not user_id.isdigit():
         return None

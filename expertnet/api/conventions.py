@@ -41,7 +41,7 @@ from expertnet.accounts import api_tokens
 from expertnet.api.models import IdempotentCreate
 from expertnet.api.schemas import ProblemSchema
 from expertnet.errors import problem_response
-from expertnet.extensions import db
+from expertnet.extensions import database_unreachable, db
 from expertnet.service_errors import Conflict, ServiceError
 from expertnet.web_input import DATABASE_INT_MAX
 
@@ -174,7 +174,7 @@ def without_cookies(wsgi_app: Callable) -> Callable:
 def load_token_user(sent: Any) -> Any:
     """Flask-Login's request loader: the user of a live bearer token, on API calls only (else nobody). What was
     wrong with the token is kept for `authenticate`'s 401."""
-    if not is_api_call(sent.path):
+    if not is_api_call(sent.path) or database_unreachable():
         return None
     scheme, _space, secret = sent.headers.get("Authorization", "").partition(" ")
     if scheme.lower() != "bearer" or not secret.strip():
