@@ -70,7 +70,7 @@ def show_errors(form: BaseForm, messages: Mapping, rows: Mapping, explain: Calla
     for name, message in messages.items():
         field = form[name] if isinstance(name, str) and name in form else None
         if field is None:
-            form.form_errors = list(form.form_errors) + _flatten(message)
+            form.form_errors = list(form.form_errors) + flatten_messages(message)
         elif explain is not None:
             field.errors = list(field.errors) + [explain(name)]
         elif isinstance(field, FieldList) and isinstance(message, Mapping):
@@ -78,16 +78,17 @@ def show_errors(form: BaseForm, messages: Mapping, rows: Mapping, explain: Calla
                 entry = field.entries[rows.get(name, {}).get(int(row_index), 0)]
                 for sub_name, sub_message in row_messages.items():
                     target = entry.form[sub_name] if sub_name in entry.form else next(iter(entry.form))
-                    target.errors = list(target.errors) + _flatten(sub_message)
+                    target.errors = list(target.errors) + flatten_messages(sub_message)
         elif isinstance(field, FieldList):
-            field.list_errors = _flatten(message)  # about the list as a whole (a topic twice)
+            field.list_errors = flatten_messages(message)  # about the list as a whole (a topic twice)
         else:
-            field.errors = list(field.errors) + _flatten(message)
+            field.errors = list(field.errors) + flatten_messages(message)
 
 
-def _flatten(message) -> list[str]:
+def flatten_messages(message) -> list[str]:
+    """marshmallow's nested error messages (dicts and lists of them) as one list of texts."""
     if isinstance(message, Mapping):
-        return [text for value in message.values() for text in _flatten(value)]
+        return [text for value in message.values() for text in flatten_messages(value)]
     if isinstance(message, list):
-        return [text for value in message for text in _flatten(value)]
+        return [text for value in message for text in flatten_messages(value)]
     return [str(message)]

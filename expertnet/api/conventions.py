@@ -38,6 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from expertnet.accounts import api_tokens
+from expertnet.actions import action
 from expertnet.api.models import IdempotentCreate
 from expertnet.api.schemas import ProblemSchema
 from expertnet.errors import problem_response
@@ -262,6 +263,19 @@ def documented_errors(blueprint: Blueprint, *codes: int) -> Callable:
 
 
 _PROBLEM_DESCRIPTION = "A problem (RFC 9457)."
+
+
+def operation(blueprint: Blueprint, rule: str, method: str, answer: Any = None, *, status: int = 200,
+              body: Any = None, errors: tuple[int, ...] = ()) -> Callable:
+    """A state-changing operation: its route, the action seam (one commit; service errors become problems),
+    the body's schema, the answer's schema and the problems it may give, stacked in the order flask-smorest
+    reads them."""
+    def decorate(view: Callable) -> Callable:
+        view = blueprint.response(status, answer)(documented_errors(blueprint, *errors)(view))
+        if body is not None:
+            view = blueprint.arguments(body)(view)
+        return blueprint.route(rule, methods=[method])(action(view))
+    return decorate
 
 
 def _fingerprint() -> str:

@@ -7,7 +7,7 @@ from flask import abort
 from expertnet.accounts.models import Role
 from expertnet.actions import action
 from expertnet.api import bp
-from expertnet.api.conventions import SelectPage, caller, documented_errors
+from expertnet.api.conventions import SelectPage, caller, documented_errors, operation
 from expertnet.api.schemas import DeclineIn, InvitationListOut, InvitationReadOut, TermsIn
 from expertnet.engagements import access, services
 from expertnet.engagements.models import Invitation, InvitationStatus
@@ -53,11 +53,7 @@ def get_invitation(invitation_id: int):
     return _read(_own(invitation_id))
 
 
-@bp.route(f"{INVITATION}/terms", methods=["POST"])
-@action
-@bp.arguments(TermsIn)
-@bp.response(200, InvitationReadOut)
-@documented_errors(bp, 409)
+@operation(bp, f"{INVITATION}/terms", "POST", InvitationReadOut, body=TermsIn, errors=(409,))
 def accept_terms(data, invitation_id: int):
     """Accept the confidentiality terms of this version (422 when they are not the current ones)."""
     invitation = _own(invitation_id)
@@ -65,20 +61,13 @@ def accept_terms(data, invitation_id: int):
     return _read(invitation)
 
 
-@bp.route(f"{INVITATION}/accept", methods=["POST"])
-@action
-@bp.response(200, EngagementOut)
-@documented_errors(bp, 409)
+@operation(bp, f"{INVITATION}/accept", "POST", EngagementOut, errors=(409,))
 def accept_invitation(invitation_id: int):
     """Accept under the accepted terms: the engagement it opens (a repeat answers the same engagement)."""
     return services.accept_invitation(caller(), _own(invitation_id))
 
 
-@bp.route(f"{INVITATION}/decline", methods=["POST"])
-@action
-@bp.arguments(DeclineIn)
-@bp.response(200, InvitationReadOut)
-@documented_errors(bp, 409)
+@operation(bp, f"{INVITATION}/decline", "POST", InvitationReadOut, body=DeclineIn, errors=(409,))
 def decline_invitation(data, invitation_id: int):
     """Decline, with a reason (and a note for 'other'); 'conflict' records a conflict of interest."""
     invitation = _own(invitation_id)

@@ -2,9 +2,8 @@
 query and services as the `/notifications` page: another user's notification is a 404."""
 from flask import abort
 
-from expertnet.actions import action
 from expertnet.api import bp
-from expertnet.api.conventions import SelectPage, caller, documented_errors
+from expertnet.api.conventions import SelectPage, caller, documented_errors, operation
 from expertnet.api.schemas import MarkedOut, NotificationListArgs, NotificationOut
 from expertnet.notifications.access import own_notification, own_notifications
 from expertnet.notifications.models import Notification
@@ -24,10 +23,7 @@ def list_notifications(unread=None):
     return query
 
 
-@bp.route("/notifications/<int:notification_id>/read", methods=["POST"])
-@action
-@bp.response(200, NotificationOut)
-@documented_errors(bp)
+@operation(bp, "/notifications/<int:notification_id>/read", "POST", NotificationOut)
 def read_notification(notification_id: int):
     """Mark one notification read (a repeat keeps the first time)."""
     notification = own_notification(caller(), notification_id)
@@ -37,10 +33,7 @@ def read_notification(notification_id: int):
     return notification
 
 
-@bp.route("/notifications/read", methods=["POST"])
-@action
-@bp.response(200, MarkedOut)
-@documented_errors(bp)
+@operation(bp, "/notifications/read", "POST", MarkedOut)
 def read_all_notifications():
     """Mark every unread notification of the caller read."""
     return {"marked": mark_all_read(caller())}

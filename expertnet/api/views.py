@@ -12,7 +12,7 @@ from expertnet.accounts.models import Role
 from expertnet.accounts.policy import is_staff
 from expertnet.actions import action
 from expertnet.api import bp, pages
-from expertnet.api.conventions import SelectPage, caller, documented_errors, idempotent_create
+from expertnet.api.conventions import SelectPage, caller, documented_errors, operation, idempotent_create
 from expertnet.api.schemas import MeOut, RequestListArgs, RequestPatchIn, TopicOut, WithdrawIn
 from expertnet.requests import access, services
 from expertnet.requests.detail import record_full_reads
@@ -126,10 +126,7 @@ def update_request(data, request_id: int):
     return assistance_request
 
 
-@bp.route(f"{REQUEST}/submit", methods=["POST"])
-@action
-@bp.response(200, RequestOut)
-@documented_errors(bp, 409)
+@operation(bp, f"{REQUEST}/submit", "POST", RequestOut, errors=(409,))
 def submit_request(request_id: int):
     """Submit the agency's draft to the coordinators (409 once it is no longer a draft, a repeat too)."""
     assistance_request = _load_owned(request_id)
@@ -137,11 +134,7 @@ def submit_request(request_id: int):
     return assistance_request
 
 
-@bp.route(f"{REQUEST}/withdraw", methods=["POST"])
-@action
-@bp.arguments(WithdrawIn)
-@bp.response(200, RequestOut)
-@documented_errors(bp, 409)
+@operation(bp, f"{REQUEST}/withdraw", "POST", RequestOut, body=WithdrawIn, errors=(409,))
 def withdraw_request(data, request_id: int):
     """Withdraw the agency's request, with a reason (409 once it is withdrawn or closed)."""
     assistance_request = _load_owned(request_id)

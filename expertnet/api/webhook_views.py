@@ -6,9 +6,8 @@ webhooks feature's rule (agency members for their organisation's requests, coord
 """
 from flask import abort, url_for
 
-from expertnet.actions import action
 from expertnet.api import bp
-from expertnet.api.conventions import SelectPage, caller, documented_errors
+from expertnet.api.conventions import SelectPage, caller, documented_errors, operation
 from expertnet.extensions import db
 from expertnet.webhooks import services
 from expertnet.webhooks.models import WebhookDelivery, WebhookEndpoint
@@ -33,11 +32,7 @@ def list_webhooks():
     return services.own_endpoints(caller())
 
 
-@bp.route("/webhooks", methods=["POST"])
-@action
-@bp.arguments(WebhookIn)
-@bp.response(201, WebhookCreatedOut)
-@documented_errors(bp)
+@operation(bp, "/webhooks", "POST", WebhookCreatedOut, status=201, body=WebhookIn)
 def create_webhook(data):
     """Register an endpoint for the events named. The answer carries the signing `secret`, once: deliveries are
     POSTed with `Expertnet-Signature: t=<unix time>,v1=<HMAC-SHA256 of "<t>." + body, hex>`."""
@@ -53,20 +48,13 @@ def get_webhook(webhook_id: int):
     return _own(webhook_id)
 
 
-@bp.route(WEBHOOK, methods=["PATCH"])
-@action
-@bp.arguments(WebhookPatchIn(partial=True))
-@bp.response(200, WebhookOut)
-@documented_errors(bp)
+@operation(bp, WEBHOOK, "PATCH", WebhookOut, body=WebhookPatchIn(partial=True))
 def update_webhook(data, webhook_id: int):
     """Change the URL, events or description; `active: true` enables a disabled endpoint again."""
     return services.update_endpoint(caller(), _own(webhook_id), data)
 
 
-@bp.route(WEBHOOK, methods=["DELETE"])
-@action
-@bp.response(204)
-@documented_errors(bp)
+@operation(bp, WEBHOOK, "DELETE", status=204)
 def delete_webhook(webhook_id: int):
     """Remove an endpoint and its delivery log."""
     services.delete_endpoint(caller(), _own(webhook_id))
@@ -81,10 +69,7 @@ def list_deliveries(webhook_id: int):
     return services.deliveries_of(_own(webhook_id))
 
 
-@bp.route(f"{WEBHOOK}/deliveries/<int:delivery_id>/redeliver", methods=["POST"])
-@action
-@bp.response(202, DeliveryOut)
-@documented_errors(bp)
+@operation(bp, f"{WEBHOOK}/deliveries/<int:delivery_id>/redeliver", "POST", DeliveryOut, status=202)
 def redeliver(webhook_id: int, delivery_id: int):
     """Send a delivery's event again (same event id and body) as a new delivery."""
     endpoint = _own(webhook_id)

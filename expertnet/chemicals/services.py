@@ -15,6 +15,7 @@ from expertnet.chemicals.models import (ControlList, Listing, Substance, Substan
 from expertnet.chemicals.names import name_key, name_words
 from expertnet.chemicals.schemas import SubstanceSchema
 from expertnet.extensions import db
+from expertnet.form_schema import flatten_messages
 from expertnet.service_errors import Conflict, ServiceError
 
 
@@ -198,7 +199,7 @@ def import_substances(actor, entries: list[dict]) -> ImportResult:
         try:
             data = schema.load(entry)
         except ValidationError as error:
-            errors.append(RowError(number, _messages(error.messages)))
+            errors.append(RowError(number, flatten_messages(error.messages)))
             continue
         if data["cas"] in seen:
             errors.append(RowError(number, [str(_l("CAS number %(cas)s is already on row %(row)d.",
@@ -225,14 +226,6 @@ def import_substances(actor, entries: list[dict]) -> ImportResult:
             else:
                 result.changed += 1
     return result
-
-
-def _messages(messages) -> list[str]:
-    if isinstance(messages, dict):
-        return [text for value in messages.values() for text in _messages(value)]
-    if isinstance(messages, list):
-        return [text for value in messages for text in _messages(value)]
-    return [str(messages)]
 
 
 # ------------------------------------------------------------------ shared names, recognition, tags
