@@ -24,6 +24,7 @@ import numpy as np
 import scipy.sparse as sp
 
 from . import text as textlib
+from .ann import CentroidIndex
 from .errors import MatchingInputError
 
 LANGUAGES = ("en", "fr", "es", "ar", "other")  # a document's language is its index in this tuple (uint8)
@@ -119,6 +120,7 @@ class VectorCache:
 
     def __init__(self):
         self.vectors: dict[bytes, np.ndarray] = {}
+        self.languages: dict[bytes, int] = {}  # each text's detected language (language_code), found with its vector
         self.encoded = 0
 
     def __deepcopy__(self, memo) -> "VectorCache":
@@ -143,14 +145,18 @@ class VectorCache:
             if fresh.shape != (len(missing), encoder.dim):
                 raise ValueError(f"encoder {encoder.name} returned shape {fresh.shape}, expected ({len(missing)}, {encoder.dim})")
             self.vectors.update(zip(missing, fresh))
+            self.languages.update((key, language_code(None, text)) for key, text in missing.items())
             self.encoded += len(missing)
         if not keys:
             return keys, np.zeros((0, encoder.dim), dtype=np.float32)
         return keys, np.stack([self.vectors[k] for k in keys]).astype(np.float32, copy=False)
 
-    def keep_only(self, keys, matrix: np.ndarray) -> None:
-        """Hold exactly these entries, as views of `matrix`'s rows (the index's own block: no second copy)."""
+    def keep_only(self, keys, matrix: np.ndarray, languages: np.ndarray) -> None:
+        """Hold exactly these entries, as views of `matrix`'s rows (the index's own block: no second copy).
+        `languages`: the documents' language codes (detected or, where a document gave one, given)."""
         self.vectors = {key: matrix[row] for row, key in enumerate(keys) if key is not None}
+        found = self.languages
+        self.languages = {key: found.get(key, int(code)) for key, code in zip(keys, languages.tolist()) if key is not None}
 
 
 @dataclass
@@ -167,6 +173,7 @@ class DenseBlock:
     keys: list                 # cache key per document (None for zero rows)
     centroids: np.ndarray | None = None         # (n_experts, dim) float32
     expert_languages: np.ndarray | None = None  # uint8 per expert
+    ann: CentroidIndex | None = None            # graph over the centroids (large segments only, see ann.py)
 
     def __len__(self) -> int:
         return len(self.vectors)
@@ -195,6 +202,7 @@ class DenseBlock:
         np.add.at(tally, (owners, self.languages.astype(np.int64)), weights)
         self.centroids = unit_rows(centroids)
         self.expert_languages = tally.argmax(axis=1).astype(np.uint8)
+        self.ann = CentroidIndex.build(self.centroids)
         return self
 
 
@@ -206,9 +214,12 @@ def build_block(texts: list[str | None], languages: list[str | None], encoder: T
     vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
     vectors[present] = found
     all_keys: list = [None] * len(texts)
+    codes = np.full(len(texts), LANGUAGES.index("other"), dtype=np.uint8)
     for i, key in zip(present, keys):
         all_keys[i] = key
-    codes = np.asarray([language_code(lang, t or "") for t, lang in zip(texts, languages)], dtype=np.uint8)
+        # a language the document gives, else the one detected when its vector was made (VectorCache.lookup)
+        detected = None if languages[i] else cache.languages.get(key)
+        codes[i] = language_code(languages[i], texts[i] or "") if detected is None else detected
     encoded = [short_label(t or "").encode("utf-8") for t in texts]
     starts = np.concatenate([[0], np.cumsum([len(b) for b in encoded])]).astype(np.int64)
     return DenseBlock(vectors, codes, np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), starts, all_keys)
@@ -246,6 +257,22 @@ def document_scores(block: DenseBlock, docs, query: np.ndarray, query_language: 
     return scores
 
 
+def centroid_scores(block: DenseBlock, rows, query: np.ndarray, query_language: int, same: float, cross: float,
+                    floor: float) -> np.ndarray:
+    """w_lang(expert) * above_floor(cos(q, centroid)) of the listed experts (a slice or an index array)."""
+    assert block.centroids is not None and block.expert_languages is not None
+    return blended_cosines(block.centroids[rows] @ query, block.expert_languages[rows], query_language, same, cross,
+                           floor)
+
+
+def blended_cosines(cosines: np.ndarray, languages: np.ndarray, query_language: int, same: float, cross: float,
+                    floor: float) -> np.ndarray:
+    """w_lang * above_floor(cosine) (a new array)."""
+    scores = above_floor(np.array(cosines, dtype=np.float32), floor)
+    scores *= language_weights(query_language, languages, same, cross)
+    return scores
+
+
 def expert_scores(block: DenseBlock, doc_starts: np.ndarray, query: np.ndarray, query_language: int, same: float,
                   cross: float, floor: float, aggregation: str) -> np.ndarray:
     """The dense part of each expert's score (float32).
@@ -254,10 +281,7 @@ def expert_scores(block: DenseBlock, doc_starts: np.ndarray, query: np.ndarray, 
     document_scores over the expert's documents; 'mean': their average over the documents with a vector."""
     n = len(doc_starts) - 1
     if aggregation == "centroid":
-        assert block.centroids is not None and block.expert_languages is not None
-        scores = above_floor(block.centroids @ query, floor)
-        scores *= language_weights(query_language, block.expert_languages, same, cross)
-        return scores
+        return centroid_scores(block, slice(None), query, query_language, same, cross, floor)
     part = np.zeros(n, dtype=np.float32)
     counts = np.diff(doc_starts)
     filled = np.flatnonzero(counts)

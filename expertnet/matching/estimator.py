@@ -25,7 +25,6 @@ from .filters import FILTER_ORDER, Attributes, LanguageBits, apply_filters, conc
 from .index import (QueryVector, Segment, best_documents, build_segment, ranges, rows_by_segment, stack_dense,
                     stack_segments)
 from .models import TOPIC_LEVELS, ExpertProfile, MatchQuery, RankedExpert, RankFilters, RankResult, Reason, Topic
-from .parallel import fork_available
 from .ranking import order_by_score
 from .text import analyse
 
@@ -78,8 +77,7 @@ class ExpertMatcher(HybridMixin, BaseEstimator):
         Longer request texts are cut to this length.
     n_jobs : int or None
         Processes that fit (None: 1; -1: one per CPU): they split the texts into words and count
-        blocks of documents. Uses fork, so leave it at 1 in a process that runs other threads.
-        Results do not depend on it.
+        blocks of documents (joblib's loky worker processes, see parallel.py). Results do not depend on it.
     encoder : dense.TextEncoder or None
         Sentence encoder for the dense part (e.g. dense.UniversalSentenceEncoder()); None: TF-IDF only.
     dense_weight, cross_dense_weight : float
@@ -196,7 +194,7 @@ class ExpertMatcher(HybridMixin, BaseEstimator):
 
     def _n_workers(self, n_documents: int) -> int:
         wanted = 1 if self.n_jobs is None else (os.cpu_count() or 1) if self.n_jobs == -1 else self.n_jobs
-        if n_documents < self.PARALLEL_MIN_DOCUMENTS or not fork_available():
+        if n_documents < self.PARALLEL_MIN_DOCUMENTS:
             return 1
         return min(wanted, n_documents // self.PARALLEL_MIN_DOCUMENTS)
 
@@ -259,8 +257,9 @@ class ExpertMatcher(HybridMixin, BaseEstimator):
         slots = [s.slot_scores(vector.idx, vector.weights) for s in self.segments_]
         bonus = self._bonus(query)
         dense_query = self._dense_query(query.text[: self.max_query_chars])
-        parts = self._dense_parts(dense_query)
-        positions, scores = self._select(slots, bonus, eligible, k, parts)
+        text = self._text_scores(slots)
+        parts = self._dense_parts(dense_query, text, bonus, eligible, k)
+        positions, scores = self._select(text, bonus, eligible, k, parts)
         # Whether a match is strong is judged before the request's own signals raise it.
         unraised = scores if bonus is None else scores / bonus[positions]
         meaning = self._meaning(positions, unraised, parts, dense_query)
@@ -322,11 +321,14 @@ class ExpertMatcher(HybridMixin, BaseEstimator):
         """1 + topic_bonus x the mean level (of 3) at which an expert holds the n topics a request ticked."""
         return 1.0 + self.topic_bonus * level_sum / (3.0 * max(n_ticked, 1))
 
-    def _select(self, slots, bonus, eligible, k, dense_parts=None):
-        """Positions and exact scores of the experts to return, best first (ties by expert id)."""
+    def _text_scores(self, slots) -> np.ndarray:
+        """The TF-IDF score of every position (segments concatenated), float32."""
         share = self._centroid_share
         parts = [s.text_scores(w, share) for s, w in zip(self.segments_, slots)]
-        text = parts[0] if len(parts) == 1 else np.concatenate(parts)
+        return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _select(self, text, bonus, eligible, k, dense_parts=None):
+        """Positions and exact scores of the experts to return, best first (ties by expert id)."""
         if dense_parts is not None:
             text = text + dense_parts
         if k is None:

@@ -7,6 +7,8 @@ the same row at fit time, at update time and as a request.
 """
 from __future__ import annotations
 
+import functools
+
 from array import array
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -19,7 +21,7 @@ import scipy.sparse as sp
 from . import abbreviations
 from . import text as textlib
 from .concepts import ConceptLexicon
-from .parallel import forked_map
+from .parallel import parallel_map
 
 CONCEPT_PREFIX = "\u00a7"  # feature names of concepts: '§explosives-precursor-controls'
 
@@ -64,12 +66,12 @@ class TermTable:
         """(word ids of all texts in order, number per text), adding unseen words, surfaces and stems
         (used while fitting); see expand_words.
 
-        Texts are numbered in n_jobs contiguous chunks, all but the first in forked processes (see
-        number_words and parallel.forked_map); each chunk's words then get their table ids in
+        Texts are numbered in n_jobs contiguous chunks, in joblib worker processes (see number_words
+        and parallel.parallel_map); each chunk's words then get their table ids in
         first-appearance order, so the ids are the same whatever n_jobs is."""
         chunks = [texts[i * len(texts) // n_jobs:(i + 1) * len(texts) // n_jobs] for i in range(n_jobs)]
         flat, all_lengths = None, []
-        for chunk_flat, lengths, words in forked_map(number_words, chunks, n_jobs):
+        for chunk_flat, lengths, words in parallel_map(number_words, chunks, n_jobs):
             ids = np.fromiter((self._word_id(language, word) for language, word in words), np.int32, len(words))
             local = np.frombuffer(chunk_flat, dtype=np.int32) if len(chunk_flat) else np.zeros(0, np.int32)
             for start in range(0, len(local), TOKEN_BLOCK):  # in place, a block at a time: no token-sized copy
@@ -376,30 +378,42 @@ def batch_slice(batch: EncodedBatch, first: int, last: int) -> EncodedBatch:
                         batch.concept_ids[mine], batch.concept_counts[mine])
 
 
+def block_frequencies(part: EncodedBatch, n_stems: int, use_bigrams: bool) -> tuple[np.ndarray, int, np.ndarray, np.ndarray, int]:
+    """fit_units' first pass over a block of documents: document frequencies of stems and bigram keys, and entry counts."""
+    unigrams = unigram_counts(part, n_stems)
+    found = (np.bincount(unigrams.indices, minlength=n_stems), unigrams.nnz)
+    if not use_bigrams:
+        return (*found, np.zeros(0, np.int64), np.zeros(0, np.int64), 0)
+    bigrams = bigram_counts(part, n_stems)
+    return (*found, *np.unique(bigrams.indices, return_counts=True), bigrams.nnz)
+
+
+def block_rows(task: tuple[EncodedBatch, sp.csr_matrix], n_stems: int, use_bigrams: bool,
+               vocab: Vocabulary) -> sp.csr_matrix:
+    """fit_units' second pass: the unit TF-IDF rows of a block of documents (counted again: cheaper than
+    keeping every block's counts) and its concept counts."""
+    part, concepts = task
+    bigrams = bigram_counts(part, n_stems) if use_bigrams else None
+    return tfidf_rows(feature_counts(unigram_counts(part, n_stems), bigrams, concepts, vocab), vocab)[0]
+
+
 def fit_units(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigrams: bool,
               bigram_min_df: int, concept_weight: float, n_jobs: int = 1) -> tuple[Vocabulary, sp.csr_matrix]:
     """The vocabulary learnt from a batch, and the batch's unit TF-IDF rows.
 
-    Two passes over blocks of documents (spread over n_jobs processes, see parallel.forked_map):
+    Two passes over blocks of documents (spread over n_jobs processes, see parallel.parallel_map):
     the first counts each document's distinct stems and bigrams for their document frequencies, the
     second counts them again, maps them to features and weights them, so no array ever has one
     entry per token of the whole corpus besides the ids."""
     n_docs = batch.n_docs
     blocks = [(first, min(first + FIT_BLOCK_DOCS, n_docs)) for first in range(0, n_docs, FIT_BLOCK_DOCS)] or [(0, 0)]
 
-    def block_frequencies(block: tuple[int, int]) -> tuple[np.ndarray, int, np.ndarray, np.ndarray, int]:
-        part = batch_slice(batch, *block)
-        unigrams = unigram_counts(part, n_stems)
-        found = (np.bincount(unigrams.indices, minlength=n_stems), unigrams.nnz)
-        if not use_bigrams:
-            return (*found, np.zeros(0, np.int64), np.zeros(0, np.int64), 0)
-        bigrams = bigram_counts(part, n_stems)
-        return (*found, *np.unique(bigrams.indices, return_counts=True), bigrams.nnz)
-
     stem_df = np.zeros(n_stems, dtype=np.int64)
     capacity = 0  # entries of every block (an upper bound of the rows' size)
     bigram_documents = FrequentKeys()  # distinct bigram keys, in how many documents
-    for block_df, unigram_nnz, keys, counts, bigram_nnz in forked_map(block_frequencies, blocks, n_jobs):
+    for block_df, unigram_nnz, keys, counts, bigram_nnz in parallel_map(
+            functools.partial(block_frequencies, n_stems=n_stems, use_bigrams=use_bigrams),
+            [batch_slice(batch, *block) for block in blocks], n_jobs):
         stem_df += block_df
         bigram_documents.add(keys, counts)
         capacity += unigram_nnz + bigram_nnz
@@ -416,11 +430,6 @@ def fit_units(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigrams: b
     boost[len(stems) + len(keys):] = concept_weight
     vocab = Vocabulary(n_stems, unigram_feature, keys, len(stems), n_concepts, idf, boost)
 
-    def block_rows(block: tuple[int, int]) -> sp.csr_matrix:
-        part = batch_slice(batch, *block)  # counted again: cheaper than keeping every block's counts
-        bigrams = bigram_counts(part, n_stems) if use_bigrams else None
-        return tfidf_rows(feature_counts(unigram_counts(part, n_stems), bigrams, concepts[block[0]:block[1]], vocab), vocab)[0]
-
     # Rows are written straight into arrays sized by an upper bound (every counted stem and bigram),
     # so the matrix never exists twice as it would with vstack.
     capacity += concepts.nnz
@@ -428,7 +437,9 @@ def fit_units(batch: EncodedBatch, n_stems: int, n_concepts: int, use_bigrams: b
     indices = np.empty(capacity, dtype=np.int32 if vocab.n_features < 2**31 else np.int64)
     indptr = np.zeros(n_docs + 1, dtype=np.int64)
     cursor = 0
-    for (first, last), unit in zip(blocks, forked_map(block_rows, blocks, n_jobs)):
+    for (first, last), unit in zip(blocks, parallel_map(
+            functools.partial(block_rows, n_stems=n_stems, use_bigrams=use_bigrams, vocab=vocab),
+            [(batch_slice(batch, *block), concepts[block[0]:block[1]]) for block in blocks], n_jobs)):
         data[cursor:cursor + unit.nnz] = unit.data
         indices[cursor:cursor + unit.nnz] = unit.indices
         indptr[first + 1:last + 1] = cursor + unit.indptr[1:]

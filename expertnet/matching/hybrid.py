@@ -30,6 +30,16 @@ DEFAULT_CROSS_DENSE_WEIGHT = 0.6
 DEFAULT_DENSE_AGGREGATION = "centroid"
 DEFAULT_DENSE_FLOOR = 0.2
 
+# Candidates from the centroid graph (see HybridMixin._dense_parts): at least ANN_CANDIDATES experts, and
+# ANN_CANDIDATES_PER_RESULT per expert asked for; filters leaving at most EXACT_ELIGIBLE experts score them all
+# exactly; past RESCORE_LIMIT experts left open by the bound, brute force is as cheap. Measured with
+# benchmarks/matching_speed.py and tests/matching/test_ann.py (2026-12-07).
+ANN_CANDIDATES = 200
+ANN_CANDIDATES_PER_RESULT = 10
+EXACT_ELIGIBLE = 5_000
+RESCORE_LIMIT = 20_000
+BOUND_SLACK = 1e-6  # float32 sums: an expert within this (relative) of the k-th score is scored exactly
+
 
 class DenseQuery(NamedTuple):
     vector: np.ndarray   # (dim,) float32 unit
@@ -80,7 +90,7 @@ class HybridMixin:
         if self.encoder is None:
             return
         block = self.segments_[0].dense
-        self.vector_cache_.keep_only(block.keys, block.vectors)
+        self.vector_cache_.keep_only(block.keys, block.vectors, block.languages)
 
     def _dense_query(self, text: str) -> DenseQuery | None:
         if self.encoder is None or not text.strip():
@@ -88,14 +98,76 @@ class HybridMixin:
         vector = self.encoder.encode_queries([text[:dense.ENCODED_CHARS]])[0].astype(np.float32)
         return DenseQuery(vector, dense.language_code(None, text))
 
-    def _dense_parts(self, query: DenseQuery | None) -> np.ndarray | None:
-        """The dense part of every position's score (segments concatenated), None without one."""
+    def _dense_parts(self, query: DenseQuery | None, text: np.ndarray | None = None, bonus: np.ndarray | None = None,
+                     eligible: np.ndarray | None = None, k: int | np.integer | None = None) -> np.ndarray | None:
+        """The dense part of the score of every position that can be among the k best (segments concatenated;
+        0 for the others), None without a request vector. Given only `query`: every position, brute force.
+
+        With the TF-IDF scores `text`, the request's factors `bonus` and the `eligible` mask, large segments
+        ask their centroid graph (ann.py) for the ANN_CANDIDATES experts closest in meaning and score those
+        exactly; an expert it did not return has a cosine of at most the lowest returned one, which bounds its
+        blended score. Experts whose bound reaches the k-th best known score are scored exactly too, so the
+        top k is the brute-force one whenever the graph returned the true nearest centroids. Brute force
+        instead when filters leave few experts, the bound leaves too many open, k is None, or the aggregation
+        is not 'centroid' (the graph holds centroids)."""
         if query is None:
             return None
+        if text is None or eligible is None or k is None or self.dense_aggregation != "centroid" or \
+                all(s.dense.ann is None for s in self.segments_):
+            return self._all_dense(query)
+        parts = np.zeros(len(text), dtype=np.float32)
+        if int(np.count_nonzero(eligible)) <= EXACT_ELIGIBLE:
+            self._score_positions(parts, np.flatnonzero(eligible), query)
+            return parts
+        bound = np.zeros(len(text), dtype=np.float32)  # the most an unscored expert's dense part can be
+        scored = np.zeros(len(text), dtype=bool)
+        for index, segment in enumerate(self.segments_):
+            first, last, block = int(self._offsets[index]), int(self._offsets[index + 1]), segment.dense
+            if block.ann is None:
+                parts[first:last] = self._segment_dense(segment, slice(None), query)
+                scored[first:last] = True
+                continue
+            rows = block.ann.search(query.vector, max(ANN_CANDIDATES, ANN_CANDIDATES_PER_RESULT * k))
+            cosines = block.centroids[rows] @ query.vector
+            parts[first + rows] = dense.blended_cosines(cosines, block.expert_languages[rows], query.language,
+                                                        self.dense_weight, self.cross_dense_weight, self.dense_floor)
+            scored[first + rows] = True
+            if len(rows) < block.ann.size:  # else the graph returned every vector (the rest have none: 0)
+                bound[first:last] = dense.blended_cosines(np.full(last - first, cosines.min()), block.expert_languages,
+                                                          query.language, self.dense_weight, self.cross_dense_weight,
+                                                          self.dense_floor)
+        open_rows = eligible & ~scored & (bound > 0)
+        if not open_rows.any():
+            return parts
+        known = (text + parts).astype(np.float64)
+        upper = (text + bound).astype(np.float64)
+        if bonus is not None:
+            known *= bonus
+            upper *= bonus
+        known = known[eligible]
+        known = known[known > 0]
+        kth = np.partition(known, len(known) - k)[len(known) - k] if len(known) >= k else 0.0
+        open_rows &= upper >= kth * (1 - BOUND_SLACK)
+        positions = np.flatnonzero(open_rows)
+        if len(positions) > RESCORE_LIMIT:
+            return self._all_dense(query)
+        self._score_positions(parts, positions, query)
+        return parts
+
+    def _all_dense(self, query: DenseQuery) -> np.ndarray:
         parts = [dense.expert_scores(s.dense, s.doc_starts, query.vector, query.language, self.dense_weight,
                                      self.cross_dense_weight, self.dense_floor, self.dense_aggregation)
                  for s in self.segments_]
         return parts[0] if len(parts) == 1 else np.concatenate(parts)
+
+    def _segment_dense(self, segment, rows, query: DenseQuery) -> np.ndarray:
+        return dense.centroid_scores(segment.dense, rows, query.vector, query.language, self.dense_weight,
+                                     self.cross_dense_weight, self.dense_floor)
+
+    def _score_positions(self, parts: np.ndarray, positions: np.ndarray, query: DenseQuery) -> None:
+        """parts[positions] = their exact dense part (centroid aggregation)."""
+        for index, mine, rows in rows_by_segment(self._offsets, positions):
+            parts[positions[mine]] = self._segment_dense(self.segments_[index], rows, query)
 
     def _meaning(self, positions: np.ndarray, unraised: np.ndarray, parts: np.ndarray | None,
                  query: DenseQuery | None) -> dict[int, tuple[str, float]]:

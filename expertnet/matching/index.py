@@ -5,7 +5,7 @@ the document's field weight,
   C = cosine(query, centroid) = sum_d w_d s_d / Z,  Z = |sum_d w_d unit(d)|   ('centroid')
   M = max_d (w_d / w_max) s_d                                                ('max').
 Both come from the same document scores w_d s_d, and those come from a term-major copy of the
-document matrix (the inverted index): one compiled sparse mat-vec reads, in place, only the
+document matrix (the inverted index): compiled row indexing and mat-vec read only the
 postings of the request's terms (postings_matvec). Exact, in float32; a request of ~100 distinct
 terms at 100k experts reads about two hundred thousand postings.
 
@@ -20,7 +20,6 @@ from typing import NamedTuple
 
 import numpy as np
 import scipy.sparse as sp
-from scipy.sparse import _sparsetools
 
 from .dense import DenseBlock, stack_blocks
 from .filters import Attributes
@@ -51,27 +50,16 @@ class QueryVector(NamedTuple):
 
 
 def postings_matvec(terms: sp.csr_matrix, features: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """weights @ terms[features] (float32), reading the postings of `features` where they lie.
+    """weights @ terms[features] (float32): the postings of the request's features only.
 
-    The obvious `terms[features].T @ weights` first copies every posting of the request (about
-    40% of the time at 100k experts). Here the rows are handed to scipy's compiled CSC mat-vec
-    (`scipy.sparse._sparsetools.csc_matvec`, what `csc_matrix @ vector` runs; private, so
-    requirements.txt pins scipy and tests/matching/test_ranking.py checks this function against
-    the obvious one) as columns [start, end) in descending feature order, separated by columns
-    [end of one, start of the next): those run backwards, so the compiled loop skips them and
-    nothing is copied. `features` must be sorted and distinct."""
-    result = np.zeros(terms.shape[1], dtype=np.float32)
+    Public scipy operations: the rows are taken with compiled CSR row indexing (a copy of the request's
+    postings, about 0.2 ms at 100k experts) and multiplied through the transpose's compiled mat-vec.
+    (Before issue 15 this called the private `scipy.sparse._sparsetools.csc_matvec` on the rows in place;
+    benchmarks/matching_speed.py measured the difference in the whole ranking: see the issue's note.)
+    `features` must be sorted and distinct."""
     if len(features) == 0:
-        return result
-    descending = features[::-1]
-    bounds = np.empty(2 * len(features), dtype=terms.indptr.dtype)
-    bounds[0::2] = terms.indptr[descending]
-    bounds[1::2] = terms.indptr[descending + 1]
-    column_weights = np.zeros(len(bounds) - 1, dtype=np.float32)
-    column_weights[0::2] = weights[::-1]
-    _sparsetools.csc_matvec(terms.shape[1], len(column_weights), bounds, terms.indices.astype(bounds.dtype, copy=False),
-                            terms.data, column_weights, result)
-    return result
+        return np.zeros(terms.shape[1], dtype=np.float32)
+    return np.asarray(terms[features].T @ np.asarray(weights, dtype=np.float32), dtype=np.float32)
 
 
 MAX_SLOT_WIDTH = 32  # documents per expert kept in the grid; more go to overflow slots

@@ -3,6 +3,7 @@
 Layout:  <path>/CURRENT               the name of the live version directory (replaced atomically)
          <path>/<version>/manifest.json   format version, parameters, vocabulary strings
          <path>/<version>/*.npy           arrays, opened with mmap so web processes share pages
+         <path>/<version>/dense_ann.usearch   the centroid graph (ann.py), viewed in place with mmap
 A process compares read_version(path) with its matcher's version_ to notice a newer index.
 """
 from __future__ import annotations
@@ -22,7 +23,8 @@ from .filters import Attributes, LanguageBits
 from .index import Segment, SlotLayout
 from .models import Topic
 
-FORMAT_VERSION = 6  # 6: documents' sentence vectors (dense.py) and the encoder's name; 5: score slots
+FORMAT_VERSION = 7  # 7: experts' dense centroids and their graph (ann.py); 6: documents' sentence vectors (dense.py) and the encoder's name; 5: score slots
+ANN_FILE = "dense_ann.usearch"
 KEEP_OLD_VERSIONS = 2  # older directories may still be mapped by running processes
 
 
@@ -72,7 +74,10 @@ def save_matcher(matcher, path) -> None:
         block = segment.dense
         arrays.update({"dense_vectors": block.vectors, "dense_languages": block.languages,
                        "dense_label_bytes": block.label_bytes, "dense_label_starts": block.label_starts,
-                       "dense_keys": _key_array(block.keys)})
+                       "dense_keys": _key_array(block.keys), "dense_centroids": block.centroids,
+                       "dense_expert_languages": block.expert_languages})
+        if block.ann is not None:
+            block.ann.save(temporary / ANN_FILE)
     for name, array in arrays.items():
         np.save(temporary / f"{name}.npy", np.ascontiguousarray(array), allow_pickle=False)
     params = matcher.get_params()
@@ -138,14 +143,23 @@ def _check_encoder(manifest: dict, encoder, directory: Path) -> None:
                                f"not {given and given['name']!r}: refit it with this encoder")
 
 
-def _dense_block(a: dict, n_docs: int):
+def _dense_block(a: dict, n_docs: int, directory: Path, mmap: bool):
+    """The saved vectors, centroids and centroid graph (not recomputed: the document vectors stay unread)."""
+    from .ann import CentroidIndex
     from .dense import DenseBlock
     if "dense_vectors" not in a:
         return None
     keys = [bytes(row) if row.any() else None for row in np.asarray(a["dense_keys"])]
     if len(keys) != n_docs:
         raise IndexFormatError(f"index has {len(keys)} document vectors for {n_docs} documents")
-    return DenseBlock(a["dense_vectors"], a["dense_languages"], a["dense_label_bytes"], a["dense_label_starts"], keys)
+    graph = None
+    if (directory / ANN_FILE).exists():
+        try:
+            graph = CentroidIndex.open(directory / ANN_FILE, mmap)
+        except (RuntimeError, ValueError) as error:
+            raise IndexFormatError(f"cannot read the centroid graph in {directory}: {error}") from error
+    return DenseBlock(a["dense_vectors"], a["dense_languages"], a["dense_label_bytes"], a["dense_label_starts"], keys,
+                      a["dense_centroids"], np.asarray(a["dense_expert_languages"]), graph)
 
 
 def load_matcher(cls, path, mmap: bool = True, encoder=None):
@@ -176,9 +190,7 @@ def load_matcher(cls, path, mmap: bool = True, encoder=None):
         docs=_csr(a, "docs", manifest["shape"]), doc_starts=a["doc_starts"], field_weight=a["field_weight"],
         max_weight=manifest["max_field_weight"], terms=_csr(a, "terms", manifest["terms_shape"]),
         norm=a["norm"], attributes=attributes, layout=SlotLayout.of(a["doc_starts"]),
-        dense=_dense_block(a, manifest["shape"][0]))
-    if segment.dense is not None:
-        segment.dense.summarise(segment.doc_starts, segment.field_weight)
+        dense=_dense_block(a, manifest["shape"][0], directory, mmap))
     if segment.terms.shape != (n_features, segment.layout.n_slots):
         raise IndexFormatError(f"index in {directory} is inconsistent: term matrix {segment.terms.shape}")
     matcher.vocabulary_ = Vocabulary(manifest["n_stems"], a["unigram_feature"], a["bigram_keys"], manifest["n_unigrams"],

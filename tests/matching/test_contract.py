@@ -11,7 +11,7 @@ from sklearn.exceptions import NotFittedError
 
 from expertnet.matching import ExpertMatcher, IndexFormatError, MatchQuery, read_version
 from expertnet.matching import features
-from expertnet.matching.parallel import forked_map
+from expertnet.matching.parallel import parallel_map
 from expertnet.matching.persistence import FORMAT_VERSION
 
 from .conftest import PROFILES, TOPICS, profile
@@ -127,10 +127,10 @@ def test_fitting_in_several_processes_builds_the_same_index(monkeypatch):
     assert parallel.rank(text, k=10) == alone.rank(text, k=10)
 
 
-def test_forked_map_yields_in_task_order_and_reports_a_failing_worker():
-    assert list(forked_map(lambda x: x * x, list(range(7)), 3)) == [x * x for x in range(7)]
-    with pytest.raises(RuntimeError, match="ZeroDivisionError"):
-        list(forked_map(lambda x: 1 / (x - 4), list(range(7)), 3))  # task 4 runs in a child
+def test_parallel_map_yields_in_task_order_and_reports_a_failing_worker():
+    assert list(parallel_map(lambda x: x * x, list(range(7)), 3)) == [x * x for x in range(7)]
+    with pytest.raises(ZeroDivisionError):
+        list(parallel_map(lambda x: 1 / (x - 4), list(range(7)), 3))  # task 4 runs in a worker process
 
 
 @pytest.mark.parametrize("n_jobs", [0, -2, 1.5, "2"])

@@ -97,3 +97,24 @@ def test_a_conjunction_before_the_article_is_dropped_but_a_words_own_first_lette
     shown = labels(matcher, "والفنيين وزارة الوقود بالمستودعات", 1, "ar")
     assert "الفنيين" in shown and "وزارة" in shown and "المستودعات" in shown
     assert not {"والفنيين", "زارة", "بالمستودعات"} & set(shown)
+
+
+ACROSS = [
+    ExpertProfile(21, [
+        Document("statement", "نقل المواد الكيميائية عبر الحدود والرقابة على الشحنات حول الموانئ خلال التفتيش."),
+    ], languages=frozenset({"ar"})),
+    ExpertProfile(22, [Document("statement", "Border control of chemical shipments.")], languages=frozenset({"en"})),
+]
+
+
+@pytest.mark.parametrize("word", ["عبر", "خلال", "حول", "ضمن", "لدى", "نحو", "بين"])
+def test_arabic_prepositions_are_stop_words(word):
+    from expertnet.matching.text import analyse
+    assert [written for _, written in analyse(f"الشحنات {word} الحدود", "ar")] == ["الشحنات", "الحدود"]
+
+
+def test_a_preposition_is_never_a_matched_term():
+    """'عبر' (across, via) was missing from the Arabic stop words and showed as a matched term."""
+    shown = labels(ExpertMatcher().fit(ACROSS), "نقل الشحنات عبر الحدود حول الموانئ", 21, "ar")
+    assert "الحدود" in shown
+    assert "عبر" not in shown and "حول" not in shown
