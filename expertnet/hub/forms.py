@@ -85,12 +85,14 @@ class ConfirmForm(FlaskForm):
 
 class LessonReviewForm(FlaskForm):
     """The owning agency's answer on a lesson: its text (in the lesson's language), label, approve or send back."""
-    title = StringField(_l("Title"))
-    summary = TextAreaField(_l("Summary"))
-    body = TextAreaField(_l("Text"), description=_l("Problem, approach, outcome and what to reuse."))
+    title = StringField(_l("Title"), render_kw={"dir": "auto"})
+    summary = TextAreaField(_l("Summary"), render_kw={"dir": "auto"})
+    body = TextAreaField(_l("Text"), description=_l("Problem, approach, outcome and what to reuse."),
+                         render_kw={"dir": "auto", "rows": 12})
     tlp = SelectField(_l("Label"), choices=[(k.value, v) for k, v in LABEL_DESCRIPTIONS.items()],
                       description=_l("With TLP:AMBER, your organisation is named as the audience."))
-    note = StringField(_l("Comment"), description=_l("Required when you send the lesson back."))
+    note = StringField(_l("Comment"), description=_l("Required when you send the lesson back."),
+                       render_kw={"dir": "auto"})
     approve = SubmitField(_l("Approve the lesson"))
     send_back = SubmitField(_l("Send back to the coordinators"))
 
