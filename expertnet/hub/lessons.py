@@ -96,6 +96,8 @@ def draft_lesson(actor: Any, engagement: Engagement, language: str) -> tuple[Hub
     One lesson per engagement: asking again returns the existing one with nothing removed."""
     if engagement.status != EngagementStatus.CLOSED:
         raise HubError("engagement_not_closed")
+    # Twin clicks: the second waits on the engagement's row, then finds the first one's lesson.
+    db.session.execute(sa.select(Engagement.id).where(Engagement.id == engagement.id).with_for_update())
     existing = lesson_of(engagement)
     if existing is not None:
         return existing, []

@@ -25,6 +25,11 @@ REPORT = ("The port of the agency had no risk profile for precursor shipments; N
 
 @pytest.fixture
 def closed(app):
+    return make_closed_engagement()
+
+
+def make_closed_engagement():
+    """A closed engagement whose report names the agency, a person, an e-mail, a phone and the reference."""
     coordinator = make_user(Role.COORDINATOR, full_name="Omar Coordinator")
     organisation = make_organisation("Aqaba Customs Directorate")
     member = make_user(Role.MEMBER, organisation, full_name="Nadia Haddad")
