@@ -70,7 +70,8 @@ S = ItemStatus
 
 
 def _comment_when_sent_back(move: Move) -> str | None:
-    if move.from_status == S.AWAITING_AGENCY and move.actor is not None and not move.note:
+    # The agency says why; a coordinator taking the lesson back (its buttons carry no note) need not.
+    if move.from_status == S.AWAITING_AGENCY and getattr(move.actor, "role", None) == Role.MEMBER and not move.note:
         return "comment_required"
     return None
 
