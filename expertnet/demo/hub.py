@@ -1,18 +1,21 @@
 """The demo's knowledge hub (issue 17): 45 items (hub.json) across kinds, languages (en, ar, fr, es) and labels,
 most published, one each in draft, review and the archive; items whose text is in a file get a small PDF;
-some usage and a few searches that found nothing, so the editors' and coordinators' pages have something to show."""
+some usage and a few searches that found nothing, so the editors' and coordinators' pages have something to show.
+Lessons from the closed engagements (`seed_lessons`), in four languages and every state of their approval."""
 import io
 import json
 from datetime import timedelta
 from pathlib import Path
 
 import sqlalchemy as sa
+from flask_babel import force_locale
 from werkzeug.datastructures import FileStorage
 
 from expertnet.accounts.models import Organisation, Role, User
 from expertnet.db import utcnow
 from expertnet.extensions import db
-from expertnet.hub import services
+from expertnet.engagements.models import Engagement, EngagementStatus
+from expertnet.hub import lessons, services
 from expertnet.hub.models import HubItem, ItemStatus, Kind
 from expertnet.sensitivity import Tlp
 
@@ -84,4 +87,87 @@ def seed_hub(admin: User, organisations: dict[str, Organisation]) -> None:
             item.view_count, item.download_count, item.helped_count = (index * 7) % 60, (index * 3) % 20, index % 5
     for language, topics in GAPS:
         services.record_gap(language, topics)
+    db.session.flush()
+
+
+# ------------------------------------------------------------------ lessons from engagements
+# What the coordinator wrote into the drafted sections (the demo's reports are one paragraph), per language.
+LESSON_SECTIONS = {
+    "en": ("Problem\nThe agency lacked a tested procedure for this risk: {title}.",
+           "Approach\nThe expert reviewed current practice with the agency's staff, ran a table-top exercise and "
+           "drafted a step-by-step checklist with them.",
+           "Outcome\nThe checklist is in use; the follow-up exercise is planned within six months.",
+           "What to reuse\nThe checklist, the exercise scenario and the short briefing for new staff."),
+    "ar": ("المشكلة\nلم يكن لدى الجهة إجراء مُختبَر لهذا الخطر: {title}.",
+           "النهج\nراجع الخبير الممارسات الحالية مع موظفي الجهة، وأجرى تمريناً مكتبياً، وصاغ معهم قائمة تحقق "
+           "خطوة بخطوة.",
+           "النتيجة\nقائمة التحقق مستخدمة الآن، وتمرين المتابعة مخطط خلال ستة أشهر.",
+           "ما يمكن إعادة استخدامه\nقائمة التحقق وسيناريو التمرين والإحاطة القصيرة للموظفين الجدد."),
+    "fr": ("Problème\nL'agence n'avait pas de procédure éprouvée pour ce risque : {title}.",
+           "Approche\nL'expert a revu les pratiques avec le personnel, mené un exercice sur table et rédigé avec "
+           "eux une liste de contrôle pas à pas.",
+           "Résultat\nLa liste de contrôle est utilisée ; un exercice de suivi est prévu d'ici six mois.",
+           "À réutiliser\nLa liste de contrôle, le scénario d'exercice et la note d'accueil des nouveaux agents."),
+    "es": ("Problema\nLa agencia no tenía un procedimiento probado para este riesgo: {title}.",
+           "Enfoque\nEl experto revisó la práctica con el personal, dirigió un ejercicio de mesa y redactó con "
+           "ellos una lista de verificación paso a paso.",
+           "Resultado\nLa lista de verificación está en uso; hay un ejercicio de seguimiento previsto en seis meses.",
+           "Qué reutilizar\nLa lista de verificación, el escenario del ejercicio y la nota para el personal nuevo."),
+}
+LESSON_SUMMARY = {
+    "en": "What an engagement taught about a tested procedure for this risk, and what other agencies can reuse.",
+    "ar": "ما علّمه تكليف عن إجراء مُختبَر لهذا الخطر، وما يمكن للجهات الأخرى إعادة استخدامه.",
+    "fr": "Ce qu'une mission a appris sur une procédure éprouvée pour ce risque, et ce que d'autres peuvent réutiliser.",
+    "es": "Lo que enseñó una asistencia sobre un procedimiento probado para este riesgo y qué pueden reutilizar otros.",
+}
+# The lessons' states in turn, and the label each approving agency chose.
+LESSON_STATES = (ItemStatus.DRAFT, ItemStatus.AWAITING_AGENCY, ItemStatus.APPROVED, ItemStatus.PUBLISHED,
+                 ItemStatus.PUBLISHED)
+LESSON_LABELS = (Tlp.GREEN, Tlp.AMBER, Tlp.CLEAR)
+
+
+def _lesson_text(item: HubItem, language: str) -> dict:
+    text = item.text_in(language)
+    title = text.title if text else ""
+    return {"language": language, "title": title, "summary": LESSON_SUMMARY[language],
+            "body": "\n\n".join(LESSON_SECTIONS[language]).format(title=title)}
+
+
+def _language_of(title: str) -> str:
+    """The demo requests' titles are in one language each: the lesson is written in it."""
+    if any("\u0600" <= char <= "\u06ff" for char in title):
+        return "ar"
+    if any(char in "ñ¿¡áíóú" for char in title):
+        return "es"
+    if any(char in "éèêàçôûœ" for char in title):
+        return "fr"
+    return "en"
+
+
+def seed_lessons(admin: User, _organisations: dict[str, Organisation]) -> None:
+    """A lesson for each closed engagement (up to 12), drafted by the request's coordinator from the report, in
+    the language of the request (English, Arabic, French or Spanish), and taken to draft, awaiting the agency, approved or published."""
+    closed = db.session.scalars(sa.select(Engagement).where(Engagement.status == EngagementStatus.CLOSED)
+                                .order_by(Engagement.id).limit(12)).all()
+    for index, engagement in enumerate(closed):
+        request = engagement.request
+        coordinator = request.lead_coordinator or admin
+        language = _language_of(request.title)
+        with force_locale(language):
+            item, _removed = lessons.draft_lesson(coordinator, engagement, language)
+        services.update_item(coordinator, item, {**_lesson_text(item, language), "tlp": item.tlp,
+                                                 "audience": [o.id for o in item.audience],
+                                                 "note": "Sections written from the report"})
+        target = LESSON_STATES[index % len(LESSON_STATES)]
+        if target == ItemStatus.DRAFT:
+            continue
+        services.move_item(coordinator, item, ItemStatus.AWAITING_AGENCY)
+        if target == ItemStatus.AWAITING_AGENCY:
+            continue
+        member = request.created_by
+        lessons.agency_review(member, item, {**_lesson_text(item, language),
+                                             "tlp": LESSON_LABELS[index % len(LESSON_LABELS)], "note": ""},
+                              approve=True)
+        if target == ItemStatus.PUBLISHED:
+            services.move_item(coordinator, item, ItemStatus.PUBLISHED)
     db.session.flush()

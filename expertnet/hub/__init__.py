@@ -8,7 +8,7 @@ bp = Blueprint("hub", __name__, template_folder="templates", static_folder="stat
 for _name, _function in TEMPLATE_GLOBALS.items():
     bp.add_app_template_global(_function, _name)
 
-from expertnet.hub import suggestions, views  # noqa: E402,F401 - routes join bp
+from expertnet.hub import lessons, suggestions, views  # noqa: E402,F401 - routes join bp
 
-for _name, _function in suggestions.TEMPLATE_GLOBALS.items():
+for _name, _function in {**suggestions.TEMPLATE_GLOBALS, **lessons.TEMPLATE_GLOBALS}.items():
     bp.add_app_template_global(_function, _name)

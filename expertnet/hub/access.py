@@ -4,16 +4,20 @@ for them (404 on its page and files, absent from lists, counts, facets and searc
 - anyone, signed in or not: published TLP:CLEAR items;
 - every signed-in, active network user: published TLP:GREEN items too;
 - TLP:AMBER: published items naming the reader's organisation in their audience;
-- editors (coordinators and admins): every item in every state.
+- editors (coordinators and admins): every item in every state;
+- a lesson awaiting or past its agency's approval (not yet published): members of the organisation that owns its
+  request, and nobody else (need-to-know; a draft still with the coordinators is theirs alone).
 """
 from typing import Any
 
 import sqlalchemy as sa
 from flask import abort
 
+from expertnet.accounts.models import Role
 from expertnet.accounts.policy import is_staff
 from expertnet.extensions import db
-from expertnet.hub.models import HubItem, ItemStatus, hub_item_organisation
+from expertnet.hub.models import HubItem, ItemStatus, Kind, hub_item_organisation
+from expertnet.requests.models import AssistanceRequest
 from expertnet.sensitivity import Tlp
 
 
@@ -35,7 +39,15 @@ def visibility(user: Any) -> sa.ColumnElement[bool]:
             named = sa.select(hub_item_organisation.c.item_id).where(
                 hub_item_organisation.c.organisation_id == organisation_id)
             labels.append(sa.and_(HubItem.tlp == Tlp.AMBER, HubItem.id.in_(named)))
-    return sa.and_(HubItem.status == ItemStatus.PUBLISHED, sa.or_(*labels))
+    published = sa.and_(HubItem.status == ItemStatus.PUBLISHED, sa.or_(*labels))
+    organisation_id = getattr(user, "organisation_id", None)
+    if not signed_in or organisation_id is None or getattr(user, "role", None) != Role.MEMBER:
+        return published
+    own_requests = sa.select(AssistanceRequest.id).where(AssistanceRequest.organisation_id == organisation_id)
+    pending = sa.and_(HubItem.kind == Kind.LESSON,
+                      HubItem.status.in_([ItemStatus.AWAITING_AGENCY, ItemStatus.APPROVED]),
+                      HubItem.request_id.in_(own_requests))
+    return sa.or_(published, pending)
 
 
 def visible_items(user: Any) -> sa.Select:

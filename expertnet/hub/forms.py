@@ -81,3 +81,25 @@ class MoveForm(FlaskForm):
 
 class ConfirmForm(FlaskForm):
     """A button alone (CSRF)."""
+
+
+class LessonReviewForm(FlaskForm):
+    """The owning agency's answer on a lesson: its text (in the lesson's language), label, approve or send back."""
+    title = StringField(_l("Title"), render_kw={"dir": "auto"})
+    summary = TextAreaField(_l("Summary"), render_kw={"dir": "auto"})
+    body = TextAreaField(_l("Text"), description=_l("Problem, approach, outcome and what to reuse."),
+                         render_kw={"dir": "auto", "rows": 12})
+    tlp = SelectField(_l("Label"), choices=[(k.value, v) for k, v in LABEL_DESCRIPTIONS.items()],
+                      description=_l("With TLP:AMBER, your organisation is named as the audience."))
+    note = StringField(_l("Comment"), description=_l("Required when you send the lesson back."),
+                       render_kw={"dir": "auto"})
+    approve = SubmitField(_l("Approve the lesson"))
+    send_back = SubmitField(_l("Send back to the coordinators"))
+
+    def schema_data(self) -> dict:
+        return {name: (self[name].data or "").strip() for name in ("title", "summary", "body", "tlp", "note")}
+
+
+class DraftLessonForm(FlaskForm):
+    """A button alone (CSRF) on the coordinator's engagement page."""
+    draft = SubmitField(_l("Draft a lesson"))

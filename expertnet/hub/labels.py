@@ -11,8 +11,11 @@ KIND_LABELS = {
     Kind.LESSON: _l("Lesson from an engagement"),
 }
 STATUS_LABELS = {ItemStatus.DRAFT: _l("Draft"), ItemStatus.IN_REVIEW: _l("In review"),
+                 ItemStatus.AWAITING_AGENCY: _l("Awaiting the agency's approval"),
+                 ItemStatus.APPROVED: _l("Approved by the agency"),
                  ItemStatus.PUBLISHED: _l("Published"), ItemStatus.ARCHIVED: _l("Archived")}
-MOVE_LABELS = {ItemStatus.IN_REVIEW: _l("Send to review"), ItemStatus.PUBLISHED: _l("Publish"),
+MOVE_LABELS = {ItemStatus.IN_REVIEW: _l("Send to review"),
+               ItemStatus.AWAITING_AGENCY: _l("Send to the agency for approval"), ItemStatus.PUBLISHED: _l("Publish"),
                ItemStatus.DRAFT: _l("Back to draft"), ItemStatus.ARCHIVED: _l("Archive")}
 LABEL_DESCRIPTIONS = {
     Tlp.CLEAR: _l("TLP:CLEAR — public page, no sign-in"),

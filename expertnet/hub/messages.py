@@ -11,8 +11,11 @@ REFUSALS = {
     "no_content": _l("Add a file, an external link or a body text before the item goes to review."),
     "not_editable": _l("An archived item is no longer edited."),
     "already_helped": _l("You have already said this item helped."),
+    "engagement_not_closed": _l("A lesson is drafted once the engagement is closed."),
+    "comment_required": _l("Say what should change when you send the lesson back."),
+    "choose_label": _l("Choose TLP:CLEAR, TLP:GREEN or TLP:AMBER."),
 }
-CONFLICTS = frozenset({"illegal_transition", "not_editable", "already_helped"})
+CONFLICTS = frozenset({"illegal_transition", "not_editable", "already_helped", "engagement_not_closed"})
 
 
 class HubError(ServiceError):

@@ -29,6 +29,8 @@ class Kind(str, enum.Enum):
 class ItemStatus(str, enum.Enum):
     DRAFT = "draft"
     IN_REVIEW = "in_review"
+    AWAITING_AGENCY = "awaiting_agency"  # a lesson waiting for the owning agency's approval
+    APPROVED = "approved"  # a lesson the agency approved, ready for a coordinator to publish
     PUBLISHED = "published"
     ARCHIVED = "archived"
 
@@ -75,6 +77,8 @@ class HubItem(db.Model):
     files: Mapped[list["HubFile"]] = relationship(back_populates="item", cascade="all, delete-orphan",
                                                   order_by="HubFile.id")
     created_by = relationship("User")
+    request = relationship("AssistanceRequest")
+    engagement = relationship("Engagement")
 
     def text_in(self, language: str) -> "HubText | None":
         """The text in `language`, else the original, else any."""

@@ -43,3 +43,20 @@ class HubItemIn(Schema):
     def _amber_names_organisations(self, data, **_kwargs):
         if data.get("tlp") == Tlp.AMBER and not data.get("audience"):
             raise ValidationError(_l("Name at least one organisation for a TLP:AMBER item."), "audience")
+
+
+class LessonReviewIn(Schema):
+    """The agency's answer: the lesson's text in its language and the label it chose."""
+    class Meta:
+        unknown = RAISE
+
+    tlp = fields.Enum(Tlp, by_value=True, required=True)
+    title = fields.String(required=True, validate=validate.Length(min=3, max=200))
+    summary = fields.String(required=True, validate=validate.Length(min=20, max=3000))
+    body = fields.String(load_default="", validate=validate.Length(max=50000))
+    note = fields.String(load_default="", validate=validate.Length(max=300))
+
+    @validates("tlp")
+    def _hub_label(self, value, **_kwargs):
+        if value not in ITEM_LABELS:
+            raise ValidationError(_l("Choose TLP:CLEAR, TLP:GREEN or TLP:AMBER."))

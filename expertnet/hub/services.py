@@ -13,7 +13,7 @@ from expertnet.attachments.services import remove_stored_file_on_commit, store_u
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.extensions import db
-from expertnet.hub.machine import HUB_MACHINE
+from expertnet.hub.machine import machine_for
 from expertnet.hub.messages import HubError
 from expertnet.hub.models import (HubFile, HubHelped, HubItem, HubSearchGap, HubShown, HubText, HubVersion,
                                   ItemStatus)
@@ -83,7 +83,7 @@ def update_item(actor: Any, item: HubItem, data: dict) -> HubItem:
 
 def move_item(actor: Any, item: HubItem, to_status: ItemStatus, note: str = "") -> None:
     """One step of the editorial workflow (row-locked, audited; a repeat is a no-op)."""
-    statemachine.transition(HUB_MACHINE, item, ItemStatus(to_status), actor, note=note)
+    statemachine.transition(machine_for(item), item, ItemStatus(to_status), actor, note=note)
 
 
 def versions_of(item: HubItem) -> list[HubVersion]:

@@ -11,12 +11,16 @@ from expertnet.actions import action, refused_back_to, submitted
 from expertnet.attachments.responses import download_response
 from expertnet.extensions import db
 from expertnet.form_schema import load_form
-from expertnet.hub import access, bp, listing, search, services, suggestions
+from expertnet.engagements.models import Engagement
+from expertnet.hub import access, bp, lessons, listing, search, services, suggestions
 from expertnet.hub.labels import item_status_label
-from expertnet.hub.forms import ConfirmForm, FileForm, HubItemForm, MoveForm
-from expertnet.hub.machine import HUB_MACHINE
-from expertnet.hub.models import HubFile, HubItem, ItemStatus
-from expertnet.hub.schemas import HubItemIn
+from expertnet.hub.forms import ConfirmForm, DraftLessonForm, FileForm, HubItemForm, LessonReviewForm, MoveForm
+from expertnet.hub.machine import is_agency_member, machine_for
+from expertnet.hub.messages import HubError
+from expertnet.hub.models import HubFile, HubItem, ItemStatus, Kind
+from expertnet.hub.schemas import HubItemIn, LessonReviewIn
+from expertnet.requests.access import visible_requests
+from expertnet.requests.models import AssistanceRequest
 from expertnet.statemachine import allowed_targets
 from expertnet.web_input import choice_or_400, paginate
 
@@ -77,10 +81,20 @@ def item(item_id: int):
     wanted = http.args.get("lang") or _locale()
     text = hub_item.text_in(wanted)
     editor = access.may_edit(_user())
-    moves = allowed_targets(HUB_MACHINE, hub_item, _user()) if editor else []
+    moves = allowed_targets(machine_for(hub_item), hub_item, _user()) if editor else []
     return render_template("hub/item.html", item=hub_item, text=text, editor=editor, moves=moves,
+                           request_link=_request_link(hub_item),
+                           agency_reviews=hub_item.status == ItemStatus.AWAITING_AGENCY
+                           and is_agency_member(_user(), hub_item),
                            move_form=MoveForm(), file_form=FileForm(), confirm_form=ConfirmForm(),
                            helped=services.has_helped(_user(), hub_item))
+
+
+def _request_link(hub_item: HubItem):
+    """The request a lesson came from, for readers who may see that request (else nothing)."""
+    if hub_item.request_id is None or not getattr(_user(), "is_authenticated", False):
+        return None
+    return db.session.scalar(visible_requests(_user()).where(AssistanceRequest.id == hub_item.request_id))
 
 
 def _load_file(item_id: int, file_id: int) -> HubFile:
@@ -217,3 +231,52 @@ def before_you_file():
     token = (http.args.get("once") or "")[:64]
     hits = suggestions.before_filing(_user(), text, token, _locale())
     return render_template("hub/_before_you_file.html", hits=hits, asked=len(text.split()) >= suggestions.MIN_WORDS)
+
+
+# ------------------------------------------------------------------ lessons
+@bp.post("/lessons/from-engagement/<int:engagement_id>")
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+@action(refused=lambda error, engagement_id, **_: redirect(url_for("coordination.engagement",
+                                                                     engagement_id=engagement_id)))
+def draft_lesson(engagement_id: int):
+    engagement = db.session.get(Engagement, engagement_id) or abort(404)
+    submitted(DraftLessonForm(), _("The form has expired; try again."))
+    lesson, removed = lessons.draft_lesson(_user(), engagement, _locale())
+    if removed:
+        flash(_("The draft lesson is saved. Removed as identifying: %(removed)s. Check the text before you send it "
+                "to the agency.", removed="; ".join(removed)), "success")
+    else:
+        flash(_("The draft lesson is saved. Check the text before you send it to the agency."), "success")
+    return redirect(url_for("hub.item", item_id=lesson.id))
+
+
+@bp.route("/<int:item_id>/agency-review", methods=["GET", "POST"])
+@roles_required(Role.MEMBER)
+@action(refused=refused_on_item)
+def agency_review(item_id: int):
+    hub_item = access.get_visible_item_or_404(_user(), item_id)
+    if hub_item.kind != Kind.LESSON or not is_agency_member(_user(), hub_item):
+        abort(404)
+    if http.method == "GET" and hub_item.status != ItemStatus.AWAITING_AGENCY:
+        return redirect(url_for("hub.item", item_id=hub_item.id))
+    text = hub_item.text_in(hub_item.original_language)
+    if text is None:
+        abort(404)
+    form = LessonReviewForm()
+    if not form.is_submitted():
+        form.title.data, form.summary.data, form.body.data = text.title, text.summary, text.body
+        form.tlp.data = hub_item.tlp.value
+    status = 200
+    if form.is_submitted():
+        data = load_form(form, LessonReviewIn(), form.schema_data())
+        approve = bool(form.approve.data)
+        if data is not None and not approve and not data["note"]:
+            form.note.errors = [str(HubError("comment_required").message)]
+            data = None
+        if data is not None:
+            lessons.agency_review(_user(), hub_item, {**data, "language": text.language}, approve=approve)
+            flash(_("The lesson is approved; a coordinator publishes it.") if approve
+                  else _("The lesson is sent back to the coordinators."), "success")
+            return redirect(url_for("requests.detail", request_id=hub_item.request_id))
+        status = 422
+    return render_template("hub/agency_review.html", item=hub_item, form=form, text=text), status
