@@ -8,6 +8,7 @@ from expertnet.engagements.models import DeclineReason
 from expertnet.engagements.reading import list_summary
 from expertnet.engagements.schemas import InvitationOut
 from expertnet.requests.models import RequestStatus
+from expertnet.requests.services import MESSAGE_MAX
 from expertnet.requests.schemas import RequestIn
 
 SORTS = ("created_at", "-created_at", "updated_at", "-updated_at", "status_changed_at", "-status_changed_at")
@@ -139,3 +140,29 @@ class DeclineIn(Schema):
     reason = fields.Enum(DeclineReason, by_value=True, required=True)
     note = fields.String(load_default="", validate=validate.Length(max=2000),
                          metadata={"description": "Required for the reason 'other'."})
+
+
+class AuthorRef(Schema):
+    """Who wrote a message, as the conversation on the request's page shows it: name and role."""
+
+    full_name = fields.String()
+    role = fields.Enum(Role, by_value=True)
+
+
+class MessageOut(Schema):
+    """One message of a request's conversation; `internal` notes reach coordinators and admins only."""
+
+    id = fields.Integer()
+    body = fields.String()
+    internal = fields.Boolean()
+    created_at = fields.DateTime()
+    author = fields.Nested(AuthorRef)
+
+
+class MessageIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    body = fields.String(required=True, validate=validate.Length(max=MESSAGE_MAX))
+    internal = fields.Boolean(load_default=False,
+                              metadata={"description": "An internal note for coordinators (coordinators only)."})
