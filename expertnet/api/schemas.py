@@ -6,10 +6,10 @@ from expertnet.accounts.api_tokens import Scope
 from expertnet.accounts.models import Role
 from expertnet.engagements.models import DeclineReason
 from expertnet.engagements.reading import list_summary
-from expertnet.engagements.schemas import InvitationOut
+from expertnet.engagements.schemas import EngagementOut, InvitationOut
 from expertnet.requests.models import RequestStatus
 from expertnet.requests.services import MESSAGE_MAX
-from expertnet.requests.schemas import RequestIn
+from expertnet.requests.schemas import AttachmentOut, RequestIn
 
 SORTS = ("created_at", "-created_at", "updated_at", "-updated_at", "status_changed_at", "-status_changed_at")
 
@@ -166,3 +166,31 @@ class MessageIn(Schema):
     body = fields.String(required=True, validate=validate.Length(max=MESSAGE_MAX))
     internal = fields.Boolean(load_default=False,
                               metadata={"description": "An internal note for coordinators (coordinators only)."})
+
+
+class EngagementListOut(EngagementOut):
+    """An engagement in a list: the expert's own, or any for coordinators and admins."""
+
+    request_id = fields.Integer()
+    report_accepted_at = fields.DateTime(allow_none=True)
+
+
+class EngagementReadOut(EngagementListOut):
+    """One engagement with its completion report and the request as the caller may see it on it: the full
+    request (`full: true`) while the engagement gives the need to know, else the summary."""
+
+    completion_report = fields.String(allow_none=True)
+    full = fields.Boolean()
+    request = fields.Dict()
+
+
+class OutcomeOut(Schema):
+    """One expert's work on the request as the agency sees it: a completion report the coordinators accepted,
+    with the deliverables of that engagement (download them on the request's page)."""
+
+    engagement_id = fields.Integer()
+    expert_name = fields.String()
+    report = fields.String()
+    accepted_at = fields.DateTime()
+    days_spent = fields.Float(allow_none=True)
+    deliverables = fields.List(fields.Nested(AttachmentOut))

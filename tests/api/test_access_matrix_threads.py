@@ -3,12 +3,15 @@ own/another's × state, with the pages' rules. {engaged}: Home Agency's request 
 open engagement; {invited}: one the expert is only invited to (terms not accepted); {draft}: the agency's draft."""
 import pytest
 
+from expertnet.engagements import services as engagement_services
+from expertnet.engagements.models import Engagement
 from expertnet.extensions import db
 from expertnet.requests import services as request_services
 from tests.engagements.factories import accept, invite, make_assistance_request, make_expert
 from tests.requests.factories import make_draft
 
 HELLO = {"body": "Hello from the case system."}
+REPORT = {"report": "Indicators delivered; train the port team next.", "days_spent": 3.5}
 INTERNAL = {"body": "Between us coordinators.", "internal": True}
 # operation -> (method, path template, body)
 OPERATIONS = {
@@ -19,14 +22,20 @@ OPERATIONS = {
     "post (invited)": ("POST", "/requests/{invited}/messages", HELLO),
     "post (draft)": ("POST", "/requests/{draft}/messages", HELLO),
     "post internal note": ("POST", "/requests/{engaged}/messages", INTERNAL),
+    "list engagements": ("GET", "/engagements", None),
+    "read own engagement": ("GET", "/engagements/{engagement}", None),
+    "read another's engagement": ("GET", "/engagements/{theirs}", None),
+    "report on own (active)": ("POST", "/engagements/{engagement}/report", REPORT),
+    "report on another's": ("POST", "/engagements/{theirs}/report", REPORT),
+    "read outcomes": ("GET", "/requests/{engaged}/outcomes", None),
 }
 EXPECTED = {
-    #                 rte  rti  rtd  pe   pi   pd   pin
-    "member":        (200, 200, 200, 201, 201, 422, 422),
-    "other_member":  (404, 404, 404, 404, 404, 404, 404),
-    "coordinator":   (200, 200, 404, 201, 201, 404, 201),
-    "admin":         (200, 200, 404, 201, 201, 404, 201),
-    "expert":        (200, 404, 404, 201, 404, 404, 422),
+    #                 rte  rti  rtd  pe   pi   pd   pin  le   reo  rea  rep  repa out
+    "member":        (200, 200, 200, 201, 201, 422, 422, 403, 403, 403, 403, 403, 200),
+    "other_member":  (404, 404, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403, 404),
+    "coordinator":   (200, 200, 404, 201, 201, 404, 201, 200, 200, 200, 403, 403, 200),
+    "admin":         (200, 200, 404, 201, 201, 404, 201, 200, 200, 200, 403, 403, 200),
+    "expert":        (200, 404, 404, 201, 404, 404, 422, 200, 200, 404, 200, 404, 403),
 }
 CASES = [(role, operation, status) for role, statuses in EXPECTED.items()
          for operation, status in zip(OPERATIONS, statuses)]
@@ -37,10 +46,13 @@ def _world(users) -> dict:
     invited = make_assistance_request(users["member"], coordinator=users["coordinator"])
     expert = make_expert(user=users["expert"])
     engagement = accept(invite(users["coordinator"], engaged, expert))
+    engagement_services.start_engagement(users["expert"], engagement)
     invitation = invite(users["coordinator"], invited, expert)
+    theirs = accept(invite(users["coordinator"], make_assistance_request(users["member"]), make_expert()))
     draft = make_draft(users["member"])
+    db.session.commit()
     return {"engaged": engaged.id, "invited": invited.id, "draft": draft.id, "engagement": engagement.id,
-            "invitation": invitation.id}
+            "invitation": invitation.id, "theirs": theirs.id}
 
 
 @pytest.mark.parametrize("role,operation,status", CASES, ids=[f"{r}-{o}" for r, o, _s in CASES])
@@ -78,3 +90,39 @@ def test_a_posted_message_is_the_pages_message(app, users, api_as):
         request_services.AssistanceRequest, world["engaged"]))] == [HELLO["body"]]
     empty = api_as(users["member"]).post(f"/requests/{world['engaged']}/messages", json={"body": "  "})
     assert empty.status_code == 422 and empty.get_json()["code"] == "message_length"
+
+
+def test_the_report_goes_through_the_pages_service_and_reaches_the_agency_once_accepted(app, users, api_as):
+    world = _world(users)
+    expert, member = api_as(users["expert"]), api_as(users["member"])
+    read = expert.get(f"/engagements/{world['engagement']}").get_json()
+    assert read["full"] is True and read["status"] == "active" and read["request"]["id"] == world["engaged"]
+    too_long = expert.post(f"/engagements/{world['engagement']}/report", json={"report": "x", "days_spent": 400})
+    assert too_long.status_code == 422 and "days_spent" in too_long.get_json()["errors"]
+    blank = expert.post(f"/engagements/{world['engagement']}/report", json={"report": "   "})
+    assert blank.status_code == 422 and blank.get_json()["code"] == "report_required"
+    sent = expert.post(f"/engagements/{world['engagement']}/report", json=REPORT)
+    assert sent.status_code == 200, sent.get_json()
+    assert sent.get_json()["status"] == "report_submitted" and sent.get_json()["days_spent"] == 3.5
+    assert member.get(f"/requests/{world['engaged']}/outcomes").get_json() == []  # not before the desk accepts it
+    engagement = db.session.get(Engagement, world["engagement"])
+    engagement_services.accept_report(users["coordinator"], engagement)
+    db.session.commit()
+    [outcome] = member.get(f"/requests/{world['engaged']}/outcomes").get_json()
+    assert outcome["engagement_id"] == world["engagement"] and outcome["report"] == REPORT["report"]
+    again = expert.post(f"/engagements/{world['engagement']}/report", json=REPORT)
+    assert again.status_code == 409 and again.content_type == "application/problem+json"
+
+
+def test_a_planned_engagement_takes_no_report_yet(app, users, api_as):
+    engaged = make_assistance_request(users["member"], coordinator=users["coordinator"])
+    engagement = accept(invite(users["coordinator"], engaged, make_expert(user=users["expert"])))
+    answer = api_as(users["expert"]).post(f"/engagements/{engagement.id}/report", json=REPORT)
+    assert answer.status_code == 409, answer.get_json()
+
+
+def test_an_experts_list_holds_only_their_engagements(app, users, api_as):
+    world = _world(users)
+    assert [e["id"] for e in api_as(users["expert"]).get("/engagements").get_json()] == [world["engagement"]]
+    assert {e["id"] for e in api_as(users["coordinator"]).get("/engagements").get_json()} == {
+        world["engagement"], world["theirs"]}
