@@ -1,6 +1,9 @@
 """Who may do what through the API's conversation, engagement and desk operations (issue 16): role × operation ×
 own/another's × state, with the pages' rules. {engaged}: Home Agency's request on which the matrix expert has an
-open engagement; {invited}: one the expert is only invited to (terms not accepted); {draft}: the agency's draft."""
+open engagement; {invited}: one the expert is only invited to (terms not accepted); {draft}: the agency's draft;
+{theirs}: another expert's engagement; {spare}: an expert among {invited}'s suggestions."""
+from datetime import date, timedelta
+
 import pytest
 
 from expertnet.engagements import services as engagement_services
@@ -12,6 +15,8 @@ from tests.requests.factories import make_draft
 
 HELLO = {"body": "Hello from the case system."}
 REPORT = {"report": "Indicators delivered; train the port team next.", "days_spent": 3.5}
+INVITE = {"expert_ids": ["{spare}"], "message": "Could you help?",
+          "respond_by": (date.today() + timedelta(days=7)).isoformat()}
 INTERNAL = {"body": "Between us coordinators.", "internal": True}
 # operation -> (method, path template, body)
 OPERATIONS = {
@@ -28,14 +33,18 @@ OPERATIONS = {
     "report on own (active)": ("POST", "/engagements/{engagement}/report", REPORT),
     "report on another's": ("POST", "/engagements/{theirs}/report", REPORT),
     "read outcomes": ("GET", "/requests/{engaged}/outcomes", None),
+    "suggestions": ("GET", "/requests/{invited}/suggestions", None),
+    "suggestions (draft)": ("GET", "/requests/{draft}/suggestions", None),
+    "invite": ("POST", "/requests/{invited}/invitations", INVITE),
+    "name the lead": ("PUT", "/requests/{invited}/lead", {"lead_id": "{coordinator}"}),
 }
 EXPECTED = {
-    #                 rte  rti  rtd  pe   pi   pd   pin  le   reo  rea  rep  repa out
-    "member":        (200, 200, 200, 201, 201, 422, 422, 403, 403, 403, 403, 403, 200),
-    "other_member":  (404, 404, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403, 404),
-    "coordinator":   (200, 200, 404, 201, 201, 404, 201, 200, 200, 200, 403, 403, 200),
-    "admin":         (200, 200, 404, 201, 201, 404, 201, 200, 200, 200, 403, 403, 200),
-    "expert":        (200, 404, 404, 201, 404, 404, 422, 200, 200, 404, 200, 404, 403),
+    #                 rte  rti  rtd  pe   pi   pd   pin  le   reo  rea  rep  repa out  sug  sugd inv  lead
+    "member":        (200, 200, 200, 201, 201, 422, 422, 403, 403, 403, 403, 403, 200, 403, 403, 403, 403),
+    "other_member":  (404, 404, 404, 404, 404, 404, 404, 403, 403, 403, 403, 403, 404, 403, 403, 403, 403),
+    "coordinator":   (200, 200, 404, 201, 201, 404, 201, 200, 200, 200, 403, 403, 200, 200, 404, 201, 200),
+    "admin":         (200, 200, 404, 201, 201, 404, 201, 200, 200, 200, 403, 403, 200, 200, 404, 201, 200),
+    "expert":        (200, 404, 404, 201, 404, 404, 422, 200, 200, 404, 200, 404, 403, 403, 403, 403, 403),
 }
 CASES = [(role, operation, status) for role, statuses in EXPECTED.items()
          for operation, status in zip(OPERATIONS, statuses)]
@@ -50,16 +59,28 @@ def _world(users) -> dict:
     invitation = invite(users["coordinator"], invited, expert)
     theirs = accept(invite(users["coordinator"], make_assistance_request(users["member"]), make_expert()))
     draft = make_draft(users["member"])
+    spare = make_expert()
     db.session.commit()
     return {"engaged": engaged.id, "invited": invited.id, "draft": draft.id, "engagement": engagement.id,
-            "invitation": invitation.id, "theirs": theirs.id}
+            "invitation": invitation.id, "theirs": theirs.id, "spare": spare.id, "coordinator": users["coordinator"].id}
+
+
+def _filled(body, world: dict):
+    """The body with its "{name}" values replaced by the world's ids."""
+    if isinstance(body, dict):
+        return {key: _filled(value, world) for key, value in body.items()}
+    if isinstance(body, list):
+        return [_filled(value, world) for value in body]
+    if isinstance(body, str) and body.startswith("{") and body.endswith("}"):
+        return world[body[1:-1]]
+    return body
 
 
 @pytest.mark.parametrize("role,operation,status", CASES, ids=[f"{r}-{o}" for r, o, _s in CASES])
 def test_access(app, users, api_as, role, operation, status):
     world = _world(users)
     method, template, body = OPERATIONS[operation]
-    answer = api_as(users[role]).call(method, template.format(**world), json=body)
+    answer = api_as(users[role]).call(method, template.format(**world), json=_filled(body, world))
     assert answer.status_code == status, answer.get_json()
     if status >= 400:
         assert answer.content_type == "application/problem+json"
