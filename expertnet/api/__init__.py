@@ -13,8 +13,9 @@ from expertnet.extensions import csrf, login_manager
 
 PREFIX = API_PREFIX
 bp = ApiBlueprint("api", __name__, url_prefix=PREFIX,
-                  description="Requests, invitations, notifications and webhooks, the caller and the taxonomy, "
-                              "with a personal API token.")
+                  description="Requests and their conversation, invitations, engagements, the coordinators' "
+                              "suggestions and invitations, notifications and webhooks, the caller and the "
+                              "taxonomy, with a personal API token.")
 pages = Blueprint("api_pages", __name__, url_prefix=PREFIX, template_folder="templates")
 bp.before_request(authenticate)
 bp.register_error_handler(HTTPException, handle_http_error)

@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import Response, current_app, g, make_response, request
+from flask import Response, abort, current_app, g, make_response, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Api, Blueprint, Page
@@ -38,6 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from expertnet.accounts import api_tokens
+from expertnet.accounts.models import Role
 from expertnet.actions import action
 from expertnet.api.models import IdempotentCreate
 from expertnet.api.schemas import ProblemSchema
@@ -205,6 +206,14 @@ def authenticate() -> None:
 def caller():
     """The user of the token of this call."""
     return current_user._get_current_object()
+
+
+def caller_in(*roles: Role):
+    """The caller when their role is one of `roles` (the pages' `roles_required`); 403 otherwise."""
+    user = caller()
+    if user.role not in roles:
+        abort(403)
+    return user
 
 
 class ApiBlueprint(Blueprint):

@@ -5,18 +5,17 @@ shown (`desk.show_suggestions`), the invite form's rules (experts among the rank
 from tomorrow to 60 days) and the same services (`desk.invite_experts`, all or none; `triage.assign_lead`).
 Coordinators and admins only (403); an agency's draft is a 404 to them, as on the pages. While the matcher's
 first index is being built the suggestions are a 503 with `Retry-After`, as the page asks the browser to reload."""
-from flask import request
 from flask_babel import lazy_gettext as _l
 from flask_smorest import abort
 from werkzeug.datastructures import MultiDict
 from werkzeug.exceptions import ServiceUnavailable
 
 from expertnet.accounts.models import User
-from expertnet.accounts.policy import is_staff
+from expertnet.accounts.policy import STAFF
 from expertnet.actions import action
 from expertnet.api import bp
-from expertnet.api.conventions import caller, documented_errors, operation
-from expertnet.api.schemas import (InvitationSentOut, InviteIn, LeadIn, LeadOut, RefinementArgs, SuggestionsOut)
+from expertnet.api.conventions import caller, caller_in, documented_errors, operation
+from expertnet.api.schemas import InvitationSentOut, InviteIn, LeadIn, LeadOut, RefinementArgs, SuggestionsOut
 from expertnet.coordination import desk, triage
 from expertnet.coordination.forms import InviteForm, LeadForm
 from expertnet.coordination.pages import locale
@@ -31,10 +30,7 @@ PREPARING = _l("Suggestions are being prepared. Ask again in a few seconds.")
 
 
 def _load(request_id: int) -> AssistanceRequest:
-    user = caller()
-    if not is_staff(user):
-        abort(403)
-    return get_visible_request_or_404(user, request_id)
+    return get_visible_request_or_404(caller_in(*STAFF), request_id)
 
 
 def _refinement(values: dict) -> desk.Refinement:

@@ -7,10 +7,10 @@ completion reports with their deliverables (`requests.access.outcomes`), never a
 from flask import abort
 
 from expertnet.accounts.models import Role
-from expertnet.accounts.policy import is_staff
+from expertnet.accounts.policy import STAFF, is_staff
 from expertnet.actions import action
 from expertnet.api import bp
-from expertnet.api.conventions import SelectPage, caller, documented_errors, operation
+from expertnet.api.conventions import SelectPage, caller, caller_in, documented_errors, operation
 from expertnet.api.schemas import EngagementListOut, EngagementReadOut, OutcomeOut
 from expertnet.engagements import access, services
 from expertnet.engagements.models import Engagement
@@ -24,10 +24,7 @@ ENGAGEMENT = "/engagements/<int:engagement_id>"
 
 def _expert_or_staff():
     """Engagements are the expert's and the desk's; the agency follows them as its request's outcomes (403)."""
-    user = caller()
-    if user.role != Role.EXPERT and not is_staff(user):
-        abort(403)
-    return user
+    return caller_in(Role.EXPERT, *STAFF)
 
 
 def _load(engagement_id: int) -> Engagement:
