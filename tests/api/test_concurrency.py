@@ -67,8 +67,8 @@ def test_racing_reports_submit_once(app, users):
     db.session.commit()
     headers = {"Authorization": f"Bearer {token_for(users['expert'])}"}
     body = {"report": "Indicators delivered.", "days_spent": 2}
-    calls = [lambda c=app.test_client(): c.post(f"/api/v1/engagements/{engagement.id}/report", json=body,
-                                                headers=headers) for _ in range(4)]
+    path = f"/api/v1/engagements/{engagement.id}/report"  # read here: the threads must not touch this session
+    calls = [lambda c=app.test_client(): c.post(path, json=body, headers=headers) for _ in range(4)]
     codes = statuses(at_once(app, calls))
     assert codes.count(200) >= 1 and set(codes) <= {200, 409}, codes
     db.session.expire_all()
@@ -88,8 +88,8 @@ def test_racing_invitations_invite_an_expert_once(app, users):
     body = {"expert_ids": [expert.id], "message": "Could you help?",
             "respond_by": (date.today() + timedelta(days=7)).isoformat()}
     tokens = [token_for(users["coordinator"]), token_for(users["admin"])]
-    calls = [lambda c=app.test_client(), t=token: c.post(f"/api/v1/requests/{assistance_request.id}/invitations",
-                                                        json=body, headers={"Authorization": f"Bearer {t}"})
+    path = f"/api/v1/requests/{assistance_request.id}/invitations"
+    calls = [lambda c=app.test_client(), t=token: c.post(path, json=body, headers={"Authorization": f"Bearer {t}"})
              for token in tokens]
     codes = statuses(at_once(app, calls))
     assert codes.count(201) == 1 and set(codes) <= {201, 409, 422}, codes
