@@ -280,10 +280,20 @@ def operation(blueprint: Blueprint, rule: str, method: str, answer: Any = None, 
     the body's schema, the answer's schema and the problems it may give, stacked in the order flask-smorest
     reads them."""
     def decorate(view: Callable) -> Callable:
+        return blueprint.route(rule, methods=[method])(
+            operation_method(blueprint, answer, status=status, body=body, errors=errors)(view))
+    return decorate
+
+
+def operation_method(blueprint: Blueprint, answer: Any = None, *, status: int = 200, body: Any = None,
+                     errors: tuple[int, ...] = ()) -> Callable:
+    """`operation` without the route: the state-changing method of a `MethodView` whose path also has a read
+    (one rule for both methods, so an id no column can hold is a 404 for each, not a 405)."""
+    def decorate(view: Callable) -> Callable:
         view = blueprint.response(status, answer)(documented_errors(blueprint, *errors)(view))
         if body is not None:
             view = blueprint.arguments(body)(view)
-        return blueprint.route(rule, methods=[method])(action(view))
+        return action(view)
     return decorate
 
 

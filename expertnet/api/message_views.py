@@ -5,10 +5,11 @@ them the full request; the thread is a 404 to anyone else), the same filter of i
 admins only: `services.visible_messages`) and the same service to post, which refuses an internal note from
 anyone but staff and a message on a draft or from an expert whose engagement is not open."""
 from flask import abort
+from flask.views import MethodView
 from flask_smorest import Page
 
 from expertnet.api import bp
-from expertnet.api.conventions import caller, documented_errors, operation
+from expertnet.api.conventions import caller, documented_errors, operation_method
 from expertnet.api.schemas import MessageIn, MessageOut
 from expertnet.requests import access, services
 from expertnet.requests.models import AssistanceRequest
@@ -25,19 +26,21 @@ def _thread(request_id: int, may) -> AssistanceRequest:
     return assistance_request
 
 
-@bp.route(MESSAGES, methods=["GET"])
-@bp.response(200, MessageOut(many=True))
-@bp.paginate(Page)
-@documented_errors(bp)
-def list_messages(request_id: int):
-    """The request's conversation as the caller may see it, oldest first: internal notes for coordinators and
-    admins only; an expert reads it while their engagement gives them the full request."""
-    return services.visible_messages(caller(), _thread(request_id, access.may_read_detail))
+@bp.route(MESSAGES)
+class Messages(MethodView):
+    """One rule for the thread's read and write (see `conventions.operation_method`)."""
 
+    @bp.response(200, MessageOut(many=True))
+    @bp.paginate(Page)
+    @documented_errors(bp)
+    def get(self, request_id: int):
+        """The request's conversation as the caller may see it, oldest first: internal notes for coordinators
+        and admins only; an expert reads it while their engagement gives them the full request."""
+        return services.visible_messages(caller(), _thread(request_id, access.may_read_detail))
 
-@operation(bp, MESSAGES, "POST", MessageOut, status=201, body=MessageIn, errors=(409,))
-def post_message(data, request_id: int):
-    """Write to the request's conversation (not on a draft; an expert while their engagement is open).
-    `internal: true` makes a note only coordinators and admins read (refused for anyone else)."""
-    assistance_request = _thread(request_id, access.may_converse)
-    return services.post_message(caller(), assistance_request, data["body"], internal=data["internal"])
+    @operation_method(bp, MessageOut, status=201, body=MessageIn, errors=(409,))
+    def post(self, data, request_id: int):
+        """Write to the request's conversation (not on a draft; an expert while their engagement is open).
+        `internal: true` makes a note only coordinators and admins read (refused for anyone else)."""
+        assistance_request = _thread(request_id, access.may_converse)
+        return services.post_message(caller(), assistance_request, data["body"], internal=data["internal"])
