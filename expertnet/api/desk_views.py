@@ -1,6 +1,6 @@
 """The coordinators' desk in the API (issue 16, item 3): a request's suggestions, inviting experts among them
 and naming its lead coordinator. The twins of the suggestions page and the request's desk, through the same
-pieces: the refinement read by the page's form (`coordination.views.refinement_from`), the ranking recorded as
+pieces: the refinement read by the page's form (`coordination.forms.refinement_from`), the ranking recorded as
 shown (`desk.show_suggestions`), the invite form's rules (experts among the ranking, a message, an answer date
 from tomorrow to 60 days) and the same services (`desk.invite_experts`, all or none; `triage.assign_lead`).
 Coordinators and admins only (403); an agency's draft is a 404 to them, as on the pages. While the matcher's
@@ -17,9 +17,8 @@ from expertnet.api import bp
 from expertnet.api.conventions import caller, caller_in, documented_errors, operation
 from expertnet.api.schemas import InvitationSentOut, InviteIn, LeadIn, LeadOut, RefinementArgs, SuggestionsOut
 from expertnet.coordination import desk, triage
-from expertnet.coordination.forms import InviteForm, LeadForm
-from expertnet.coordination.pages import locale
-from expertnet.coordination.views import PREPARING_RELOAD_SECONDS, refinement_from, staff_users
+from expertnet.coordination.forms import InviteForm, LeadForm, refinement_from
+from expertnet.coordination.pages import PREPARING_RELOAD_SECONDS, locale, staff_users
 from expertnet.extensions import db
 from expertnet.requests.access import get_visible_request_or_404
 from expertnet.requests.models import AssistanceRequest
