@@ -13,8 +13,9 @@ from expertnet.extensions import csrf, login_manager
 
 PREFIX = API_PREFIX
 bp = ApiBlueprint("api", __name__, url_prefix=PREFIX,
-                  description="Requests, invitations, notifications and webhooks, the caller and the taxonomy, "
-                              "with a personal API token.")
+                  description="Requests and their conversation, invitations, engagements, the coordinators' "
+                              "suggestions and invitations, notifications and webhooks, the caller and the "
+                              "taxonomy, with a personal API token.")
 pages = Blueprint("api_pages", __name__, url_prefix=PREFIX, template_folder="templates")
 bp.before_request(authenticate)
 bp.register_error_handler(HTTPException, handle_http_error)
@@ -36,4 +37,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages)
 
 
-from expertnet.api import invitation_views, notification_views, views, webhook_views  # noqa: E402,F401 - routes join bp and pages
+from expertnet.api import desk_views, engagement_views, invitation_views, message_views, notification_views, views, webhook_views  # noqa: E402,F401 - routes join bp and pages

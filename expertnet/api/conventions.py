@@ -29,7 +29,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 import sqlalchemy as sa
-from flask import Response, current_app, g, make_response, request
+from flask import Response, abort, current_app, g, make_response, request
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Api, Blueprint, Page
@@ -38,6 +38,7 @@ from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, UnsupportedMediaType
 
 from expertnet.accounts import api_tokens
+from expertnet.accounts.models import Role
 from expertnet.actions import action
 from expertnet.api.models import IdempotentCreate
 from expertnet.api.schemas import ProblemSchema
@@ -207,6 +208,14 @@ def caller():
     return current_user._get_current_object()
 
 
+def caller_in(*roles: Role):
+    """The caller when their role is one of `roles` (the pages' `roles_required`); 403 otherwise."""
+    user = caller()
+    if user.role not in roles:
+        abort(403)
+    return user
+
+
 class ApiBlueprint(Blueprint):
     """flask-smorest's Blueprint with the API's pagination headers: `X-Total-Count` and `Link`."""
 
@@ -271,10 +280,20 @@ def operation(blueprint: Blueprint, rule: str, method: str, answer: Any = None, 
     the body's schema, the answer's schema and the problems it may give, stacked in the order flask-smorest
     reads them."""
     def decorate(view: Callable) -> Callable:
+        return blueprint.route(rule, methods=[method])(
+            operation_method(blueprint, answer, status=status, body=body, errors=errors)(view))
+    return decorate
+
+
+def operation_method(blueprint: Blueprint, answer: Any = None, *, status: int = 200, body: Any = None,
+                     errors: tuple[int, ...] = ()) -> Callable:
+    """`operation` without the route: the state-changing method of a `MethodView` whose path also has a read
+    (one rule for both methods, so an id no column can hold is a 404 for each, not a 405)."""
+    def decorate(view: Callable) -> Callable:
         view = blueprint.response(status, answer)(documented_errors(blueprint, *errors)(view))
         if body is not None:
             view = blueprint.arguments(body)(view)
-        return blueprint.route(rule, methods=[method])(action(view))
+        return action(view)
     return decorate
 
 

@@ -2,12 +2,11 @@
 the same scoped query (another expert's invitation is a 404), the same need-to-know read (the request's summary
 until accepted under the current terms, then the full request, audited as a sensitive read) and the same
 services, whose moves go through `statemachine.transition`."""
-from flask import abort
 
 from expertnet.accounts.models import Role
 from expertnet.actions import action
 from expertnet.api import bp
-from expertnet.api.conventions import SelectPage, caller, documented_errors, operation
+from expertnet.api.conventions import SelectPage, caller, caller_in, documented_errors, operation
 from expertnet.api.schemas import DeclineIn, InvitationListOut, InvitationReadOut, TermsIn
 from expertnet.engagements import access, services
 from expertnet.engagements.models import Invitation, InvitationStatus
@@ -17,15 +16,8 @@ from expertnet.engagements.schemas import EngagementOut, InvitationOut
 INVITATION = "/invitations/<int:invitation_id>"
 
 
-def _expert():
-    user = caller()
-    if user.role != Role.EXPERT:
-        abort(403)
-    return user
-
-
 def _own(invitation_id: int) -> Invitation:
-    return access.get_own_invitation_or_404(_expert(), invitation_id)
+    return access.get_own_invitation_or_404(caller_in(Role.EXPERT), invitation_id)
 
 
 def _read(invitation: Invitation) -> dict:
@@ -40,7 +32,7 @@ def _read(invitation: Invitation) -> dict:
 @documented_errors(bp)
 def list_invitations():
     """The caller's invitations (experts only): pending ones first, then the newest."""
-    return access.own_invitations(_expert()).order_by(
+    return access.own_invitations(caller_in(Role.EXPERT)).order_by(
         (Invitation.status == InvitationStatus.PENDING).desc(), Invitation.created_at.desc(), Invitation.id.desc())
 
 

@@ -6,9 +6,11 @@ from expertnet.accounts.api_tokens import Scope
 from expertnet.accounts.models import Role
 from expertnet.engagements.models import DeclineReason
 from expertnet.engagements.reading import list_summary
-from expertnet.engagements.schemas import InvitationOut
+from expertnet.engagements.schemas import EngagementOut, InvitationOut
 from expertnet.requests.models import RequestStatus
-from expertnet.requests.schemas import RequestIn
+from expertnet.requests.services import MESSAGE_MAX
+from expertnet.requests.schemas import AttachmentOut, RequestIn
+from expertnet.web_input import DATABASE_INT_MAX
 
 SORTS = ("created_at", "-created_at", "updated_at", "-updated_at", "status_changed_at", "-status_changed_at")
 
@@ -139,3 +141,124 @@ class DeclineIn(Schema):
     reason = fields.Enum(DeclineReason, by_value=True, required=True)
     note = fields.String(load_default="", validate=validate.Length(max=2000),
                          metadata={"description": "Required for the reason 'other'."})
+
+
+class AuthorRef(Schema):
+    """Who wrote a message, as the conversation on the request's page shows it: name and role."""
+
+    full_name = fields.String()
+    role = fields.Enum(Role, by_value=True)
+
+
+class MessageOut(Schema):
+    """One message of a request's conversation; `internal` notes reach coordinators and admins only."""
+
+    id = fields.Integer()
+    body = fields.String()
+    internal = fields.Boolean()
+    created_at = fields.DateTime()
+    author = fields.Nested(AuthorRef)
+
+
+class MessageIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    body = fields.String(required=True, validate=validate.Length(max=MESSAGE_MAX))
+    internal = fields.Boolean(load_default=False,
+                              metadata={"description": "An internal note for coordinators (coordinators only)."})
+
+
+class EngagementListOut(EngagementOut):
+    """An engagement in a list: the expert's own, or any for coordinators and admins."""
+
+    request_id = fields.Integer()
+    report_accepted_at = fields.DateTime(allow_none=True)
+
+
+class EngagementReadOut(EngagementListOut):
+    """One engagement with its completion report and the request as the caller may see it on it: the full
+    request (`full: true`) while the engagement gives the need to know, else the summary."""
+
+    completion_report = fields.String(allow_none=True)
+    full = fields.Boolean()
+    request = fields.Dict()
+
+
+class OutcomeOut(Schema):
+    """One expert's work on the request as the agency sees it: a completion report the coordinators accepted,
+    with the deliverables of that engagement (download them on the request's page)."""
+
+    engagement_id = fields.Integer()
+    expert_name = fields.String()
+    report = fields.String()
+    accepted_at = fields.DateTime()
+    days_spent = fields.Float(allow_none=True)
+    deliverables = fields.List(fields.Nested(AttachmentOut))
+
+
+class RefinementArgs(Schema):
+    """The suggestions page's refinement: extra keywords, a required language or region (checked against the
+    page's lists), experts unavailable for the dates too."""
+
+    class Meta:
+        unknown = RAISE
+
+    keywords = fields.String(validate=validate.Length(max=300))
+    language = fields.String(validate=validate.Length(max=16), metadata={"description": "An ISO 639-1 code."})
+    region = fields.String(validate=validate.Length(max=16),
+                           metadata={"description": "A region's code or an ISO 3166-1 alpha-2 country code."})
+    include_unavailable = fields.Boolean()
+
+
+class ReasonOut(Schema):
+    label = fields.String()
+    kind = fields.String(metadata={"description": "topic, term, language, region or meaning."})
+    share = fields.Float()
+
+
+class SuggestionOut(Schema):
+    expert_id = fields.Integer()
+    name = fields.String()
+    score = fields.Float()
+    included = fields.Boolean(metadata={"description": "A coordinator included this expert against a rule."})
+    reasons = fields.List(fields.Nested(ReasonOut))
+
+
+class SuggestionsOut(Schema):
+    """The suggestions page's ranking: the best experts first, why, and how many were left out for which reason
+    (already invited, same organisation, conflict of interest, unvetted, at capacity, unavailable, ...)."""
+
+    experts = fields.List(fields.Nested(SuggestionOut))
+    excluded = fields.Dict(keys=fields.String(), values=fields.Integer())
+    weak = fields.Boolean(metadata={"description": "No strong match in the network."})
+    eligible = fields.Integer()
+
+
+class InviteIn(RefinementArgs):
+    """Invite experts among the suggestions (ranked with the refinement sent along), all or none."""
+
+    expert_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(1, DATABASE_INT_MAX)), required=True,
+                             validate=validate.Length(min=1, max=100))
+    message = fields.String(required=True, validate=validate.Length(max=4000),
+                            metadata={"description": "Why you ask them; they see it with the shareable summary."})
+    respond_by = fields.Date(required=True, metadata={"description": "From tomorrow to 60 days ahead."})
+
+
+class InvitationSentOut(InvitationOut):
+    request_id = fields.Integer()
+    expert_id = fields.Integer()
+
+
+class LeadIn(Schema):
+    class Meta:
+        unknown = RAISE
+
+    lead_id = fields.Integer(required=True, allow_none=True, strict=True,
+                             validate=validate.Range(1, DATABASE_INT_MAX),
+                             metadata={"description": "An active coordinator's or admin's user id; null for nobody."})
+
+
+class LeadOut(Schema):
+    request_id = fields.Integer()
+    lead = fields.Nested(OrganisationRef, allow_none=True, metadata={"description": "id and name of the lead."})

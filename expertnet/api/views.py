@@ -9,10 +9,10 @@ import sqlalchemy as sa
 from flask import abort, current_app, g, render_template, url_for
 
 from expertnet.accounts.models import Role
-from expertnet.accounts.policy import is_staff
+from expertnet.accounts.policy import STAFF
 from expertnet.actions import action
 from expertnet.api import bp, pages
-from expertnet.api.conventions import SelectPage, caller, documented_errors, operation, idempotent_create
+from expertnet.api.conventions import SelectPage, caller, caller_in, documented_errors, idempotent_create, operation
 from expertnet.api.schemas import MeOut, RequestListArgs, RequestPatchIn, TopicOut, WithdrawIn
 from expertnet.requests import access, services
 from expertnet.requests.detail import record_full_reads
@@ -47,10 +47,7 @@ def topics():
 def _reader():
     """Requests are read through the API by their agency's members and by coordinators and admins; the
     experts' need-to-know views (summary while invited) are not in this slice."""
-    user = caller()
-    if user.role != Role.MEMBER and not is_staff(user):
-        abort(403)
-    return user
+    return caller_in(Role.MEMBER, *STAFF)
 
 
 def _load(request_id: int) -> AssistanceRequest:

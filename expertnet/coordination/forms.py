@@ -8,6 +8,7 @@ from wtforms import (BooleanField, DateField, Form, HiddenField, IntegerField, S
 from wtforms.widgets import HiddenInput
 from wtforms.validators import AnyOf, DataRequired, Length, Optional, ValidationError
 
+from expertnet.coordination.desk import Refinement
 from expertnet.coordination.labels import sla_state_label
 from expertnet.coordination.queue import QUEUE_STATUSES, SAVED_VIEWS, SORTS
 from expertnet.coordination.sla import SlaState
@@ -105,6 +106,16 @@ class RefineForm(Form):
         self.language.choices = [("", _l("Any"))] + language_choices(LANGUAGES, locale)
         self.region.choices = {_l("No requirement"): [("", _l("Any"))], _l("Regions"): region_choices(),
                                _l("Countries"): country_choices(locale)}
+
+
+def refinement_from(source) -> tuple[RefineForm, Refinement]:
+    """The refinement of the suggestions from `source` (a page's query or form, the API's arguments): a value
+    the form refuses is dropped from the ranking and said on its field."""
+    form = RefineForm(source)
+    form.validate()
+    clean = {name: ("" if form[name].errors else (form[name].data or "")) for name in ("keywords", "language", "region")}
+    include = source.get("include_unavailable") in ("y", "1", "on", "true", "True")
+    return form, Refinement(clean["keywords"].strip(), clean["language"].strip(), clean["region"].strip(), include)
 
 
 def _default_deadline() -> date:

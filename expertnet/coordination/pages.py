@@ -3,6 +3,7 @@ who is acting, in which language, and how a coordinator's POST on one object is 
 from collections.abc import Callable
 from functools import wraps
 
+import sqlalchemy as sa
 from flask_babel import get_locale
 from flask_login import current_user
 
@@ -10,6 +11,16 @@ from expertnet.accounts.models import User
 from expertnet.accounts.policy import STAFF, roles_required
 from expertnet.actions import Refusal, action
 from expertnet.coordination import bp
+from expertnet.extensions import db
+
+
+PREPARING_RELOAD_SECONDS = 5  # while the matcher's first index is built, ask again this much later
+
+
+def staff_users() -> list[User]:
+    """The active coordinators and admins (who may lead a request)."""
+    return list(db.session.scalars(sa.select(User).where(User.role.in_(STAFF), User.is_active)
+                                   .order_by(User.full_name)))
 
 
 def actor() -> User:

@@ -3,7 +3,6 @@
 Engagement pages are in engagement_views.py, the dashboard and exports in report_views.py (same blueprint,
 registered in the package's __init__).
 """
-import sqlalchemy as sa
 from flask import current_app, flash, redirect, render_template, request, url_for
 from flask_babel import gettext as _, ngettext
 
@@ -12,9 +11,9 @@ from expertnet.accounts.policy import STAFF, found_or_404, roles_required
 from expertnet.actions import action, attempt, submitted
 from expertnet.coordination import bp, desk, exclusions, sla, triage
 from expertnet.coordination.forms import (IncludeExpertForm, InviteForm, LeadForm, MoveRequestForm, PriorityForm,
-                                          QueueFilterForm, RefineForm)
+                                          QueueFilterForm, RefineForm, refinement_from)
 from expertnet.coordination.labels import TEMPLATE_GLOBALS
-from expertnet.coordination.pages import actor, locale, staff_step
+from expertnet.coordination.pages import PREPARING_RELOAD_SECONDS, actor, locale, staff_step, staff_users
 from expertnet.coordination.queue import SAVED_VIEWS, QueueFilters, triage_queue, view_counts
 from expertnet.coordination.schemas import IncludeExpertIn
 from expertnet.db import utcnow
@@ -37,11 +36,6 @@ MOVES = {RequestStatus.INFO_REQUESTED: triage.request_information, RequestStatus
 # Moves the desk makes by itself (the first invitation sent; the engagements assign and deliver the request),
 # so they get no button.
 AUTOMATIC = frozenset({RequestStatus.INVITING, RequestStatus.ASSIGNED, RequestStatus.DELIVERED})
-
-
-def staff_users() -> list[User]:
-    return list(db.session.scalars(sa.select(User).where(User.role.in_(STAFF), User.is_active)
-                                   .order_by(User.full_name)))
 
 
 def load_request(request_id: int):
@@ -155,17 +149,6 @@ def assign_lead(assistance_request):
 
 
 # ------------------------------------------------------------------ suggestions and inviting
-def refinement_from(source) -> tuple[RefineForm, desk.Refinement]:
-    form = RefineForm(source)
-    form.validate()
-    clean = {name: ("" if form[name].errors else (form[name].data or "")) for name in ("keywords", "language", "region")}
-    include = source.get("include_unavailable") in ("y", "1", "on", "true", "True")
-    return form, desk.Refinement(clean["keywords"].strip(), clean["language"].strip(), clean["region"].strip(), include)
-
-
-PREPARING_RELOAD_SECONDS = 5
-
-
 def suggestions_page(assistance_request, refine_form: RefineForm, refinement: desk.Refinement,
                      invite_form: InviteForm | None = None, include_form: IncludeExpertForm | None = None,
                      status: int = 200):

@@ -24,7 +24,10 @@ def get_own_invitation_or_404(user, invitation_id: int) -> Invitation:
     return found_or_404(db.session.scalar(own_invitations(user).where(Invitation.id == invitation_id)))
 
 
+def reachable_engagements(user) -> sa.Select:
+    """The expert's own engagements, or every engagement for coordinators and admins."""
+    return sa.select(Engagement) if is_staff(user) else own_engagements(user)
+
+
 def get_engagement_or_404(user, engagement_id: int) -> Engagement:
-    """The expert's own engagement, or any engagement for coordinators and admins."""
-    query = sa.select(Engagement) if is_staff(user) else own_engagements(user)
-    return found_or_404(db.session.scalar(query.where(Engagement.id == engagement_id)))
+    return found_or_404(db.session.scalar(reachable_engagements(user).where(Engagement.id == engagement_id)))

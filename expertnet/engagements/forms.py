@@ -6,6 +6,7 @@ from wtforms import BooleanField, DecimalField, HiddenField, SelectField, Submit
 from wtforms.validators import DataRequired, Length, NumberRange, Optional
 
 from expertnet.engagements.labels import DECLINE_REASON_LABELS
+from expertnet.engagements.schemas import DAYS_MAX, REPORT_MAX
 from expertnet.sensitivity import Tlp
 
 
@@ -48,9 +49,9 @@ class DeliverableForm(FlaskForm):
 
 
 class ReportForm(FlaskForm):
-    report = TextAreaField(_l("Completion report"), validators=[DataRequired(), Length(max=20000)], id="report-text",
+    report = TextAreaField(_l("Completion report"), validators=[DataRequired(), Length(max=REPORT_MAX)], id="report-text",
                            description=_l("What was done, what was delivered, and what the agency should do next."))
-    days_spent = DecimalField(_l("Days spent (optional)"), places=1, validators=[Optional(), NumberRange(0, 365)])
+    days_spent = DecimalField(_l("Days spent (optional)"), places=1, validators=[Optional(), NumberRange(0, DAYS_MAX)])
     submit = SubmitField(_l("Submit the report"))
 
 

@@ -1,5 +1,5 @@
 """What an invited expert reads of a request on their invitation, for the page and the JSON API alike."""
-from expertnet.engagements.models import Invitation, InvitationStatus
+from expertnet.engagements.models import Engagement, Invitation, InvitationStatus
 from expertnet.requests import access as request_access
 from expertnet.requests.schemas import RequestOut, RequestSummaryOut
 
@@ -17,6 +17,16 @@ def request_view(user, invitation: Invitation) -> tuple[dict | None, bool]:
         request_access.record_sensitive_read(user, assistance_request, "detail", invitation_id=invitation.id)
         return RequestOut().dump(assistance_request), True
     return RequestSummaryOut().dump(assistance_request), False
+
+
+def engagement_view(user, engagement: Engagement) -> tuple[dict, bool]:
+    """(the request as `user` may see it on this engagement, whether it is the full text): the full request,
+    audited as a sensitive read, while the engagement gives the need to know; the summary otherwise."""
+    assistance_request = engagement.request
+    full = request_access.may_read_detail(user, assistance_request)
+    if full:
+        request_access.record_sensitive_read(user, assistance_request, "detail", engagement_id=engagement.id)
+    return (RequestOut() if full else RequestSummaryOut()).dump(assistance_request), full
 
 
 def list_summary(invitation: Invitation) -> dict | None:

@@ -17,13 +17,12 @@ from expertnet.engagements import access, bp, services
 from expertnet.engagements.forms import (AcceptForm, DeclineForm, DeliverableForm, MessageForm, NoteForm, ReportForm,
                                          StartForm, TermsForm)
 from expertnet.engagements.models import DeclineReason, Engagement, EngagementStatus, Invitation, InvitationStatus
-from expertnet.engagements.reading import list_summary, request_view
+from expertnet.engagements.reading import engagement_view, list_summary, request_view
 from expertnet.engagements.schemas import InvitationOut
 from expertnet.engagements.terms import CONFIDENTIALITY_TERMS_VERSION, terms_paragraphs
 from expertnet.extensions import db
 from expertnet.requests import access as request_access
 from expertnet.requests import services as request_services
-from expertnet.requests.schemas import RequestOut, RequestSummaryOut
 from expertnet.web_input import choice_or_400
 
 
@@ -123,10 +122,7 @@ def my_engagements():
 def _engagement_context(engagement: Engagement, **forms) -> dict:
     user = _user()
     assistance_request = engagement.request
-    full = request_access.may_read_detail(user, assistance_request)
-    data = (RequestOut() if full else RequestSummaryOut()).dump(assistance_request)
-    if full:
-        request_access.record_sensitive_read(user, assistance_request, "detail", engagement_id=engagement.id)
+    data, full = engagement_view(user, engagement)
     deliverables = attachment_services.attachments_of(assistance_request, engagement_id=engagement.id) if full else []
     # The agency's files this reader may open (need-to-know and TLP: `requests.access.may_read_attachment`).
     request_files = [a for a in attachment_services.attachments_of(assistance_request)

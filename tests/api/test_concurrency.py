@@ -52,3 +52,46 @@ def test_racing_workers_send_each_webhook_delivery_once(app, users):
         assert sent == sorted(f"evt_{number}" for number in range(12))
     finally:
         receiver.server.shutdown()
+
+
+def test_racing_reports_submit_once(app, users):
+    """The expert's case system retries its completion report while the first try runs: the engagement moves
+    once (the machine's row lock); the repeats answer the same engagement or a conflict, never a 5xx."""
+    from expertnet.engagements import services as engagement_services
+    from expertnet.engagements.models import Engagement, EngagementStatus
+    from tests.engagements.factories import accept, invite, make_assistance_request, make_expert
+
+    engaged = make_assistance_request(users["member"], coordinator=users["coordinator"])
+    engagement = accept(invite(users["coordinator"], engaged, make_expert(user=users["expert"])))
+    engagement_services.start_engagement(users["expert"], engagement)
+    db.session.commit()
+    headers = {"Authorization": f"Bearer {token_for(users['expert'])}"}
+    body = {"report": "Indicators delivered.", "days_spent": 2}
+    path = f"/api/v1/engagements/{engagement.id}/report"  # read here: the threads must not touch this session
+    calls = [lambda c=app.test_client(): c.post(path, json=body, headers=headers) for _ in range(4)]
+    codes = statuses(at_once(app, calls))
+    assert codes.count(200) >= 1 and set(codes) <= {200, 409}, codes
+    db.session.expire_all()
+    assert db.session.get(Engagement, engagement.id).status == EngagementStatus.REPORT_SUBMITTED
+
+
+def test_racing_invitations_invite_an_expert_once(app, users):
+    """Two coordinators invite the same expert to the same request at the same moment: one invitation."""
+    from datetime import date, timedelta
+
+    from expertnet.engagements.models import Invitation
+    from tests.engagements.factories import make_assistance_request, make_expert
+
+    assistance_request = make_assistance_request(users["member"], coordinator=users["coordinator"])
+    expert = make_expert()
+    db.session.commit()
+    body = {"expert_ids": [expert.id], "message": "Could you help?",
+            "respond_by": (date.today() + timedelta(days=7)).isoformat()}
+    tokens = [token_for(users["coordinator"]), token_for(users["admin"])]
+    path = f"/api/v1/requests/{assistance_request.id}/invitations"
+    calls = [lambda c=app.test_client(), t=token: c.post(path, json=body, headers={"Authorization": f"Bearer {t}"})
+             for token in tokens]
+    codes = statuses(at_once(app, calls))
+    assert codes.count(201) == 1 and set(codes) <= {201, 409, 422}, codes
+    db.session.expire_all()
+    assert db.session.scalar(sa.select(sa.func.count(Invitation.id))) == 1

@@ -16,7 +16,12 @@ OPERATIONS = {("get", "/api/v1/me"), ("get", "/api/v1/taxonomy/topics"), ("get",
               ("post", "/api/v1/notifications/read"),
               ("get", "/api/v1/invitations"), ("get", "/api/v1/invitations/{invitation_id}"),
               ("post", "/api/v1/invitations/{invitation_id}/terms"), ("post", "/api/v1/invitations/{invitation_id}/accept"),
-              ("post", "/api/v1/invitations/{invitation_id}/decline")}
+              ("post", "/api/v1/invitations/{invitation_id}/decline"),
+              ("get", "/api/v1/requests/{request_id}/messages"), ("post", "/api/v1/requests/{request_id}/messages"),
+              ("get", "/api/v1/engagements"), ("get", "/api/v1/engagements/{engagement_id}"),
+              ("post", "/api/v1/engagements/{engagement_id}/report"), ("get", "/api/v1/requests/{request_id}/outcomes"),
+              ("get", "/api/v1/requests/{request_id}/suggestions"), ("post", "/api/v1/requests/{request_id}/invitations"),
+              ("put", "/api/v1/requests/{request_id}/lead")}
 
 
 def test_the_document_is_openapi_3_1_generated_from_the_code(client):
@@ -31,6 +36,7 @@ def test_the_document_is_openapi_3_1_generated_from_the_code(client):
     request_in = document["components"]["schemas"]["RequestIn"]
     assert request_in["properties"]["title"]["maxLength"] == 200  # the form's own schema, not a copy
     assert set(document["paths"]["/api/v1/requests/{request_id}"]["patch"]["responses"]) >= {"200", "412", "428"}
+    assert "503" in document["paths"]["/api/v1/requests/{request_id}/suggestions"]["get"]["responses"]
 
 
 def test_the_reference_page_lists_every_operation_with_local_assets_only(client):
