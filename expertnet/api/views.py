@@ -5,7 +5,6 @@ exists) -> check (who may act) -> one service call; writes run through the actio
 and answers refusals as problem+json. Conventions (auth, errors, pagination, ETag, Idempotency-Key) are in
 `expertnet.api.conventions`.
 """
-import sqlalchemy as sa
 from flask import abort, current_app, g, render_template, url_for
 
 from expertnet.accounts.models import Role
