@@ -226,7 +226,15 @@ def triage_queue(filters: QueueFilters, viewer, page: int = 1, per_page: int = 2
 
 
 def view_counts(viewer, now: datetime | None = None) -> dict[str, int]:
-    """How many requests each saved view holds, for the view tabs: SQL counts, each answered from an index
-    (stage with urgency, lead or the stored clock; a status)."""
+    """How many requests each saved view holds, for the view tabs: one pass over the queue (every saved view
+    selects requests before assignment), each view a FILTER of it, read from one covering index (on PostgreSQL
+    a count per view read the queue's 100k index entries six times over)."""
     now_us = sla_columns.to_us(now or utcnow())
-    return {name: count(QueueFilters(view=name).with_view(), viewer, now_us) for name in SAVED_VIEWS}
+    counted = []
+    for name in SAVED_VIEWS:
+        filters = QueueFilters(view=name).with_view()
+        state = sla_state(filters, now_us)
+        counted.append(sa.func.count().filter(sa.and_(*conditions(filters, viewer), *((sa.or_(*state),) if state
+                                                                                      else ()))).label(name))
+    row = db.session.execute(sa.select(*counted).select_from(R).where(R.queue_stage == "queue")).one()
+    return {name: row._mapping[name] or 0 for name in SAVED_VIEWS}
