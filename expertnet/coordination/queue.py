@@ -234,7 +234,9 @@ def view_counts(viewer, now: datetime | None = None) -> dict[str, int]:
     for name in SAVED_VIEWS:
         filters = QueueFilters(view=name).with_view()
         state = sla_state(filters, now_us)
-        counted.append(sa.func.count().filter(sa.and_(*conditions(filters, viewer), *((sa.or_(*state),) if state
-                                                                                      else ()))).label(name))
+        assert filters.status != "active", "a saved view selects requests before assignment"
+        where = [*([R.status == RequestStatus(filters.status)] if filters.status else []), *_narrowing(filters, viewer),
+                 *((sa.or_(*state),) if state else ())]
+        counted.append(sa.func.count().filter(sa.and_(sa.true(), *where)).label(name))
     row = db.session.execute(sa.select(*counted).select_from(R).where(R.queue_stage == "queue")).one()
     return {name: row._mapping[name] or 0 for name in SAVED_VIEWS}

@@ -1,6 +1,7 @@
 """The triage queue on PostgreSQL (issue 15): the view tabs counted from one covering index, the search by trigram
-(pg_trgm GIN on title and reference; a plain index on SQLite), and statistics on queue stage with milestone so that
-the planner knows no queued request lacks a clock (it read the whole table by id for the "no clock" branch)."""
+(pg_trgm GIN on title and reference; a plain index on SQLite), the age index with the id (the age sort under an SLA
+filter reads no row), and statistics on queue stage, status and milestone so that the planner knows no queued request
+lacks a clock (it read the whole table by id for the "no clock" branch)."""
 from alembic import op
 import sqlalchemy as sa
 
@@ -11,13 +12,18 @@ def _postgresql():
     return op.get_bind().dialect.name == "postgresql"
 
 
+AGE = ["queue_stage", "submitted_at", "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"]
+
+
 def upgrade():
+    op.drop_index("ix_assistance_request_queue_age", table_name="assistance_request")
+    op.create_index("ix_assistance_request_queue_age", "assistance_request", [*AGE[:2], "id", *AGE[2:]])
     op.create_index("ix_assistance_request_queue_views", "assistance_request",
                     ["queue_stage", "status", "urgency", "lead_coordinator_id", "sla_due_us", "sla_left_us"])
     if _postgresql():
         op.execute("CREATE EXTENSION IF NOT EXISTS pg_trgm")
-        op.execute("CREATE STATISTICS IF NOT EXISTS st_assistance_request_stage_milestone (mcv) "
-                   "ON queue_stage, sla_milestone FROM assistance_request")
+        op.execute("CREATE STATISTICS IF NOT EXISTS st_assistance_request_stage_status_milestone (mcv) "
+                   "ON queue_stage, status, sla_milestone FROM assistance_request")
     op.create_index("ix_assistance_request_search_trgm", "assistance_request", ["title", "reference"],
                     postgresql_using="gin", postgresql_ops={"title": "gin_trgm_ops", "reference": "gin_trgm_ops"})
 
@@ -25,5 +31,7 @@ def upgrade():
 def downgrade():
     op.drop_index("ix_assistance_request_search_trgm", table_name="assistance_request")
     if _postgresql():
-        op.execute("DROP STATISTICS IF EXISTS st_assistance_request_stage_milestone")
+        op.execute("DROP STATISTICS IF EXISTS st_assistance_request_stage_status_milestone")
     op.drop_index("ix_assistance_request_queue_views", table_name="assistance_request")
+    op.drop_index("ix_assistance_request_queue_age", table_name="assistance_request")
+    op.create_index("ix_assistance_request_queue_age", "assistance_request", AGE)
