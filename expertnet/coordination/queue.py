@@ -226,15 +226,18 @@ def triage_queue(filters: QueueFilters, viewer, page: int = 1, per_page: int = 2
 
 
 def view_counts(viewer, now: datetime | None = None) -> dict[str, int]:
-    """How many requests each saved view holds, for the view tabs: one pass over the queue (every saved view
-    selects requests before assignment), each view a FILTER of it, read from one covering index (on PostgreSQL
-    a count per view read the queue's 100k index entries six times over)."""
+    """How many requests each saved view holds, for the view tabs. PostgreSQL: one pass over the queue (every
+    saved view selects requests before assignment), each view a FILTER of it, read from one covering index (a
+    count per view read the queue's index entries six times over). SQLite counts an index range faster than it
+    evaluates the FILTERs row by row: a count per view, each answered from an index."""
     now_us = sla_columns.to_us(now or utcnow())
+    views = {name: QueueFilters(view=name).with_view() for name in SAVED_VIEWS}
+    if db.session.get_bind().dialect.name != "postgresql":
+        return {name: count(filters, viewer, now_us) for name, filters in views.items()}
     counted = []
-    for name in SAVED_VIEWS:
-        filters = QueueFilters(view=name).with_view()
-        state = sla_state(filters, now_us)
+    for name, filters in views.items():
         assert filters.status != "active", "a saved view selects requests before assignment"
+        state = sla_state(filters, now_us)
         where = [*([R.status == RequestStatus(filters.status)] if filters.status else []), *_narrowing(filters, viewer),
                  *((sa.or_(*state),) if state else ())]
         counted.append(sa.func.count().filter(sa.and_(sa.true(), *where)).label(name))
