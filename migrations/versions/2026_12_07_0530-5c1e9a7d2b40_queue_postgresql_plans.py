@@ -1,6 +1,5 @@
 """The triage queue on PostgreSQL (issue 15): the view tabs counted from one covering index, the search by trigram
-(pg_trgm GIN on title and reference; a plain index on SQLite), the age index with the id (the age sort under an SLA
-filter reads no row), and statistics on queue stage, status and milestone so that the planner knows no queued request
+(pg_trgm GIN on title and reference; a plain index on SQLite), and statistics on queue stage, status and milestone so that the planner knows no queued request
 lacks a clock (it read the whole table by id for the "no clock" branch)."""
 from alembic import op
 import sqlalchemy as sa
@@ -12,12 +11,7 @@ def _postgresql():
     return op.get_bind().dialect.name == "postgresql"
 
 
-AGE = ["queue_stage", "submitted_at", "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"]
-
-
 def upgrade():
-    op.drop_index("ix_assistance_request_queue_age", table_name="assistance_request")
-    op.create_index("ix_assistance_request_queue_age", "assistance_request", [*AGE[:2], "id", *AGE[2:]])
     op.create_index("ix_assistance_request_queue_views", "assistance_request",
                     ["queue_stage", "status", "urgency", "lead_coordinator_id", "sla_due_us", "sla_left_us"])
     if _postgresql():
@@ -33,5 +27,3 @@ def downgrade():
     if _postgresql():
         op.execute("DROP STATISTICS IF EXISTS st_assistance_request_stage_status_milestone")
     op.drop_index("ix_assistance_request_queue_views", table_name="assistance_request")
-    op.drop_index("ix_assistance_request_queue_age", table_name="assistance_request")
-    op.create_index("ix_assistance_request_queue_age", "assistance_request", AGE)
