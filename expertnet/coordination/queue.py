@@ -226,7 +226,20 @@ def triage_queue(filters: QueueFilters, viewer, page: int = 1, per_page: int = 2
 
 
 def view_counts(viewer, now: datetime | None = None) -> dict[str, int]:
-    """How many requests each saved view holds, for the view tabs: SQL counts, each answered from an index
-    (stage with urgency, lead or the stored clock; a status)."""
+    """How many requests each saved view holds, for the view tabs. PostgreSQL: one pass over the queue (every
+    saved view selects requests before assignment), each view a FILTER of it, read from one covering index (a
+    count per view read the queue's index entries six times over). SQLite counts an index range faster than it
+    evaluates the FILTERs row by row: a count per view, each answered from an index."""
     now_us = sla_columns.to_us(now or utcnow())
-    return {name: count(QueueFilters(view=name).with_view(), viewer, now_us) for name in SAVED_VIEWS}
+    views = {name: QueueFilters(view=name).with_view() for name in SAVED_VIEWS}
+    if db.session.get_bind().dialect.name != "postgresql":
+        return {name: count(filters, viewer, now_us) for name, filters in views.items()}
+    counted = []
+    for name, filters in views.items():
+        assert filters.status != "active", "a saved view selects requests before assignment"
+        state = sla_state(filters, now_us)
+        where = [*([R.status == RequestStatus(filters.status)] if filters.status else []), *_narrowing(filters, viewer),
+                 *((sa.or_(*state),) if state else ())]
+        counted.append(sa.func.count().filter(sa.and_(sa.true(), *where)).label(name))
+    row = db.session.execute(sa.select(*counted).select_from(R).where(R.queue_stage == "queue")).one()
+    return {name: row._mapping[name] or 0 for name in SAVED_VIEWS}

@@ -48,6 +48,12 @@ class AssistanceRequest(TimestampMixin, db.Model):
         sa.Index("ix_assistance_request_queue_title", "queue_stage", "title", "reference"),  # a search reads no row
         sa.Index("ix_assistance_request_lead_due", "lead_coordinator_id", "queue_stage", "sla_due_us", "sla_warn_us"),
         sa.Index("ix_assistance_request_lead_left", "lead_coordinator_id", "queue_stage", "sla_left_us", "sla_warn_left_us"),
+        # PostgreSQL counts the view tabs in one pass that reads no row (coordination/queue.py `view_counts`).
+        sa.Index("ix_assistance_request_queue_views", "queue_stage", "status", "urgency", "lead_coordinator_id",
+                 "sla_due_us", "sla_left_us"),
+        # The search (`q`, a substring): trigram GIN on PostgreSQL (pg_trgm); SQLite builds a plain index of both.
+        sa.Index("ix_assistance_request_search_trgm", "title", "reference", postgresql_using="gin",
+                 postgresql_ops={"title": "gin_trgm_ops", "reference": "gin_trgm_ops"}),
     )
 
     id: Mapped[IntPK]

@@ -18,7 +18,7 @@ from expertnet.coordination.queue import (ACTIVE_STATUSES, QUEUE_STATUSES, SAVED
 from expertnet.db import utcnow
 from expertnet.extensions import db
 from expertnet.requests.models import AssistanceRequest, RequestStatus as S, Urgency
-from tests.conftest import make_user
+from tests.conftest import POSTGRES_URL, make_user
 from tests.coordination.factories import aged_request, backdate, step
 from tests.coordination.test_triage import listed
 
@@ -260,3 +260,34 @@ def test_statements_per_page_do_not_grow_with_rows(client, auth, coordinator):
     large = {name: cost(**params) for name, params in (("all", {}), ("overdue", {"view": "overdue"}),
                                                          ("age", {"sort": "age", "page": 2}))}
     assert large == small
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL counts the views in one pass (SQLite: an index range each)")
+def test_the_view_tabs_are_counted_in_one_statement(app, coordinator, seeded):
+    """Each saved view a FILTER of one pass over the queue (a count per view read the queue six times over)."""
+    statements, _ = [], coordinator.id  # the viewer loaded first
+
+    def record(_connection, _cursor, statement, *_args):
+        statements.append(statement)
+
+    sa.event.listen(db.engine, "before_cursor_execute", record)
+    try:
+        counts = view_counts(coordinator)
+    finally:
+        sa.event.remove(db.engine, "before_cursor_execute", record)
+    assert len(statements) == 1 and set(counts) == set(SAVED_VIEWS)
+
+
+@pytest.mark.skipif(not POSTGRES_URL, reason="PostgreSQL only: trigram index and planner statistics")
+def test_postgresql_searches_by_trigram_and_knows_the_queue_has_clocks(app):
+    indexdef = db.session.scalar(sa.text("SELECT indexdef FROM pg_indexes WHERE indexname = :name"),
+                                 {"name": "ix_assistance_request_search_trgm"})
+    assert "USING gin" in indexdef and indexdef.count("gin_trgm_ops") == 2
+    kinds = db.session.scalar(sa.text("SELECT stxkind FROM pg_statistic_ext WHERE stxname = :name"),
+                              {"name": "st_assistance_request_stage_status_milestone"})
+    assert "m" in kinds  # most common combinations of stage, status and milestone
+    with db.session.begin_nested():  # the search may use the index (sequential scans priced out)
+        db.session.execute(sa.text("SET LOCAL enable_seqscan = off"))
+        plan = "\n".join(db.session.scalars(sa.text(
+            "EXPLAIN SELECT id FROM assistance_request WHERE title ILIKE '%port%' OR reference ILIKE '%port%'")))
+    assert "ix_assistance_request_search_trgm" in plan, plan
