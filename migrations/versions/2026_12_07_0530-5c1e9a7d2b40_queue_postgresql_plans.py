@@ -4,7 +4,7 @@ lacks a clock (it read the whole table by id for the "no clock" branch)."""
 from alembic import op
 import sqlalchemy as sa
 
-revision, down_revision = '5c1e9a7d2b40', '80ad3773e4d0'
+revision, down_revision = '5c1e9a7d2b40', '5a1e55f0c0a1'
 
 
 def _postgresql():
