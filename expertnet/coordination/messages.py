@@ -10,5 +10,7 @@ REFUSALS = {
     "override_reason_required": _l("Say why you include this expert: the reason is required and kept in the audit log."),
     "override_reason_long": _l("Keep the reason under 2,000 characters."),
     "not_excluded": _l("This expert is not excluded from the suggestions (any more)."),
+    "bad_priority": _l("Choose a priority from 1 (highest) to 5."),
+    "bad_lead": _l("Choose an active coordinator as the lead."),
     "not_overridable": _l("This rule also applies to invitations, so it cannot be set aside."),
 }
