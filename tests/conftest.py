@@ -1,10 +1,14 @@
 """Shared fixtures: a real database (a SQLite file, or PostgreSQL when EXPERTNET_TEST_DATABASE_URL is set),
 the Flask test client with sign-in helpers, the CLI runner, captured mail and a live server for the browser."""
+import contextlib
 import logging
 import os
 import shutil
+import tempfile
 import threading
+from collections.abc import Iterator
 
+import jinja2
 import pytest
 from flask import g
 from flask.testing import FlaskClient
@@ -17,10 +21,12 @@ from expertnet.accounts.models import Organisation, OrganisationKind, Role, User
 from expertnet.app import create_app
 from expertnet.extensions import db
 from expertnet.i18n import compile_catalogues
+from tests.demo_snapshot import DemoSnapshot
 from tests.notifications.smtp_server import LoopbackSMTP
 
 POSTGRES_URL = os.environ.get("EXPERTNET_TEST_DATABASE_URL")
 PASSWORD = "correct horse battery staple"
+SHARED_MEMORY = "/dev/shm"
 # Cheap scrypt parameters: verification reads them from the hash, so sign-ins in tests stay fast.
 _PASSWORD_HASH = generate_password_hash(PASSWORD, method="scrypt:1024:8:1")
 
@@ -37,6 +43,33 @@ def base_config(database_url: str, tmp_path) -> dict:
         "MATCHER_INDEX_PATH": str(tmp_path / "matcher-index"),
         "SERVER_NAME": None,
     }
+
+
+# Markers of a test that reaches a database: the shared fixtures, or a module that builds its own app or engine.
+_DATABASE_FIXTURES = {"app_config", "migrated_template"}
+_DATABASE_SOURCE_MARKS = ("POSTGRES_URL", "EXPERTNET_TEST_DATABASE_URL", "create_app", "base_config(")
+
+
+def _reaches_database(item, module_sources: dict) -> bool:
+    if _DATABASE_FIXTURES & set(getattr(item, "fixturenames", ())):
+        return True
+    path = item.path
+    if path not in module_sources:
+        module_sources[path] = any(mark in path.read_text(encoding="utf-8") for mark in _DATABASE_SOURCE_MARKS)
+    return module_sources[path]
+
+
+def pytest_collection_modifyitems(config, items):
+    """The PostgreSQL pass runs the tests that reach a database; the rest (the pure matcher, static checks) give the
+    same result whatever the database, so they run once, in the SQLite pass."""
+    if not POSTGRES_URL:
+        return
+    module_sources: dict = {}
+    kept = [item for item in items if _reaches_database(item, module_sources)]
+    deselected = [item for item in items if not _reaches_database(item, module_sources)]
+    if deselected:
+        config.hook.pytest_deselected(items=deselected)
+        items[:] = kept
 
 
 @pytest.fixture(scope="session", autouse=True)
@@ -60,6 +93,20 @@ def migrated_template(tmp_path_factory):
     return tmp / "template.sqlite3"
 
 
+@pytest.fixture(scope="session")
+def demo_snapshot(migrated_template, tmp_path_factory):
+    snapshot = DemoSnapshot(tmp_path_factory.mktemp("demo"), POSTGRES_URL).seed(migrated_template, base_config)
+    yield snapshot
+    snapshot.drop()
+
+
+@pytest.fixture
+def demo_network(app, demo_snapshot, tmp_path):
+    """The demo network (`flask seed-demo`'s data and files), restored from the session's snapshot: ask for it
+    before fixtures that add rows, which the restore would replace."""
+    demo_snapshot.restore(app, tmp_path)
+
+
 def _empty_postgres_tables() -> None:
     # DELETE, children first: on small tables it is far cheaper than TRUNCATE's per-table file swap.
     for table in reversed(db.metadata.sorted_tables):
@@ -67,14 +114,24 @@ def _empty_postgres_tables() -> None:
     db.session.commit()
 
 
+def _database_folder(tmp_path):
+    """Memory-backed storage for each test's SQLite file where the machine has room: the same SQLite, without
+    the disk's flushes on every commit (about 1.5 ms each here, which tests pay dozens of times)."""
+    if os.path.isdir(SHARED_MEMORY) and shutil.disk_usage(SHARED_MEMORY).free > 1 << 30:
+        return tempfile.TemporaryDirectory(dir=SHARED_MEMORY, prefix="expertnet-test-")
+    return contextlib.nullcontext(str(tmp_path))
+
+
 @pytest.fixture
-def app_config(tmp_path, migrated_template) -> dict:
+def app_config(tmp_path, migrated_template) -> Iterator[dict]:
     """Override in a test module (or parametrise) to change settings before the app is built."""
     if POSTGRES_URL:
-        return base_config(POSTGRES_URL, tmp_path)
-    database = tmp_path / "expertnet.sqlite3"
-    shutil.copyfile(migrated_template, database)
-    return base_config(f"sqlite:///{database}", tmp_path)
+        yield base_config(POSTGRES_URL, tmp_path)
+        return
+    with _database_folder(tmp_path) as folder:
+        database = os.path.join(folder, "expertnet.sqlite3")
+        shutil.copyfile(migrated_template, database)
+        yield base_config(f"sqlite:///{database}", tmp_path)
 
 
 class FreshGlobalsClient(FlaskClient):
@@ -87,10 +144,30 @@ class FreshGlobalsClient(FlaskClient):
         return super().open(*args, **kwargs)
 
 
+class SessionTemplateCode(jinja2.BytecodeCache):
+    """Each test's app has its own Jinja environment, which would compile every template it renders again. The
+    compiled code is the same for every app, so the session keeps it once (Jinja's bucket key includes a
+    checksum of the template's source, so an edited template is compiled afresh)."""
+
+    def __init__(self):
+        self._code: dict[str, bytes] = {}
+
+    def load_bytecode(self, bucket):
+        if bucket.key in self._code:
+            bucket.bytecode_from_string(self._code[bucket.key])
+
+    def dump_bytecode(self, bucket):
+        self._code[bucket.key] = bucket.bytecode_to_string()
+
+
+SESSION_TEMPLATE_CODE = SessionTemplateCode()
+
+
 @pytest.fixture
 def app(app_config):
     app = create_app(app_config)
     app.test_client_class = FreshGlobalsClient
+    app.jinja_env.bytecode_cache = SESSION_TEMPLATE_CODE
     with app.app_context():
         yield app
         db.session.remove()

@@ -53,9 +53,8 @@ def attach_file(assistance_request) -> None:
 
 
 @pytest.fixture
-def demo_world(app, runner):
+def demo_world(demo_network):
     """The demo network plus one uploaded annex, committed: every table has rows."""
-    assert runner.invoke(args=["seed-demo"]).exit_code == 0
     attach_file(db.session.scalars(sa.select(AssistanceRequest).order_by(AssistanceRequest.id)).first())
 
 

@@ -3,7 +3,6 @@ import sqlalchemy as sa
 
 from expertnet.attachments.services import attachments_of
 from expertnet.demo.engagements import STAGE
-from expertnet.demo.seed import seed_demo_network
 from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus
 from expertnet.engagements.services import OPEN_ENGAGEMENT
 from expertnet.experts.models import ExpertProfile
@@ -12,9 +11,7 @@ from expertnet.need_to_know import accepted_outcomes
 from expertnet.requests.models import AssistanceRequest, RequestStatus as S
 
 
-def test_demo_history_is_consistent(app):
-    assert seed_demo_network()
-    db.session.commit()
+def test_demo_history_is_consistent(demo_network):
     engagements = db.session.scalars(sa.select(Engagement)).all()
     assert len(engagements) >= 15
     withdrawn = [e for e in engagements if e.status == EngagementStatus.WITHDRAWN]
@@ -47,12 +44,10 @@ def test_demo_history_is_consistent(app):
     assert declined and all(i.decline_reason for i in declined)
 
 
-def test_demo_experts_have_distinct_headlines_and_one_override(app):
+def test_demo_experts_have_distinct_headlines_and_one_override(demo_network):
     """Issue 13: no twin experts with identical headlines in the directory; the suggestions show one override."""
     from expertnet.engagements.models import ExclusionOverride
 
-    assert seed_demo_network()
-    db.session.commit()
     headlines = db.session.scalars(sa.select(ExpertProfile.headline)).all()
     assert len(headlines) > 200 and len(set(headlines)) == len(headlines)
     override = db.session.scalars(sa.select(ExclusionOverride)).one()

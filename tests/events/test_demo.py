@@ -5,14 +5,11 @@ import sqlalchemy as sa
 from expertnet.db import utcnow
 from expertnet.accounts.models import User
 from expertnet.demo.credentials import DEMO_PASSWORD, demo_credentials
-from expertnet.demo.seed import seed_demo_network
 from expertnet.events.models import Event, EventMaterial, Registration, RegistrationStatus as R
 from expertnet.extensions import db
 
 
-def test_demo_events(app, client):
-    assert seed_demo_network()
-    db.session.commit()
+def test_demo_events(demo_network, client):
     events = db.session.scalars(sa.select(Event)).all()
     now = utcnow()
     past = [e for e in events if e.ends_at < now]

@@ -13,9 +13,7 @@ from expertnet.matching_history.judgments import judged_requests
 from expertnet.matching_history.models import ShownList
 
 
-def test_the_demo_history_feeds_both_commands(app, runner):
-    assert seed_demo_network()
-    db.session.commit()
+def test_the_demo_history_feeds_both_commands(demo_network, runner):
     judged = judged_requests()
     entries = {e["title"]: e for e in history()}
     assert len(judged) == len(entries) == 24

@@ -4,14 +4,11 @@ import sqlalchemy as sa
 
 from expertnet.accounts.models import User
 from expertnet.demo.credentials import DEMO_PASSWORD, demo_credentials
-from expertnet.demo.seed import seed_demo_network
 from expertnet.extensions import db
 from expertnet.notifications.models import Notification, OutboxMessage
 
 
-def test_demo_users_of_every_role_have_notifications_that_open(app, client, auth):
-    assert seed_demo_network()
-    db.session.commit()
+def test_demo_users_of_every_role_have_notifications_that_open(demo_network, client, auth):
     roles_seen = set()
     for role, email in demo_credentials():
         user = db.session.scalar(sa.select(User).where(User.email == email))

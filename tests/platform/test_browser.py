@@ -84,12 +84,6 @@ def sweep(page, base_url: str, limit: int) -> list[str]:
     return visited
 
 
-@pytest.fixture
-def demo_network(app, runner):
-    result = runner.invoke(args=["seed-demo"])
-    assert result.exit_code == 0, result.output
-
-
 @pytest.mark.parametrize("role", ["admin", "coordinator", "member", "member (ar)", "expert", "expert (ar)"])
 def test_every_page_for_every_role_is_clean_in_english_and_arabic(demo_network, live_server, page_factory, role):
     from expertnet.demo.credentials import DEMO_PASSWORD, demo_credentials

@@ -62,10 +62,9 @@ def test_seed_demo_builds_a_network_once(runner):
     assert "nothing changed" in runner.invoke(args=["seed-demo"]).output
 
 
-def test_demo_credentials_sign_in(runner, auth):
+def test_demo_credentials_sign_in(demo_network, auth):
     from expertnet.demo.credentials import DEMO_PASSWORD, demo_credentials
 
-    runner.invoke(args=["seed-demo"])
     for _role, email in demo_credentials():
         assert auth.login(email, DEMO_PASSWORD).status_code == 302, email
         auth.logout()
