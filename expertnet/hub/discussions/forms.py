@@ -43,7 +43,7 @@ class ReportForm(FlaskForm):
 
 class ModerationForm(FlaskForm):
     reason = StringField(_l("Reason"), render_kw={"dir": "auto"},
-                         description=_l("Shown in place of the post, to everyone who reads the thread."))
+                         description=_l("The post's author and the moderators see it."))
     seen = HiddenField()
 
 
