@@ -136,3 +136,17 @@ def test_services_refuse_the_wrong_actor(app, users):
     with pytest.raises(DiscussionError):
         services.edit_post(users["other_member"], post, place_of(thread), "Not mine")
     db.session.rollback()
+
+
+def test_a_post_address_opens_the_page_that_shows_it(app, users, client, auth):
+    thread = make_thread(users["member"])
+    place = place_of(thread)
+    for number in range(31):
+        last = services.reply(users["other_member"], thread, place, f"Reply number {number}")
+    db.session.commit()
+    auth.login(users["member"])
+    opened = client.get(f"/hub/discussions/post/{last.id}")
+    assert opened.status_code == 302 and opened.location.endswith(f"?page=2#post-{last.id}")
+    page = client.get(f"/hub/discussions/thread/{thread.id}?page=2").get_data(as_text=True)
+    assert "Reply number 30" in page and "Reply number 0<" not in page and 'rel="prev"' in page
+    assert "31 replies" in client.get(f"/hub/discussions/topic/{thread.place_key}").get_data(as_text=True)

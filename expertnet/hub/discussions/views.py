@@ -111,8 +111,8 @@ def post(post_id: int):
     before = db.session.scalar(services.posts_of(thread).where(Post.id < found.id)
                                .with_only_columns(db.func.count(Post.id)).order_by(None)) or 0
     page = before // POSTS_PER_PAGE + 1
-    args = {"page": page} if page > 1 else {}
-    return redirect(url_for("hub.discussions.thread", thread_id=thread.id, **args, _anchor=f"post-{found.id}"))
+    return redirect(url_for("hub.discussions.thread", thread_id=thread.id, page=page if page > 1 else None,
+                            _anchor=f"post-{found.id}"))
 
 
 @bp.post("/thread/<int:thread_id>/reply")
