@@ -96,6 +96,7 @@ def import_models() -> None:
     from expertnet.events import models as _events  # noqa: F401
     from expertnet.experts import models as _experts  # noqa: F401
     from expertnet.hub import models as _hub  # noqa: F401
+    from expertnet.hub.discussions import models as _discussions  # noqa: F401
     from expertnet.matching_history import models as _matching_history  # noqa: F401
     from expertnet import form_tokens as _form_tokens  # noqa: F401
     from expertnet.notifications import models as _notifications  # noqa: F401

@@ -58,6 +58,7 @@ class DefaultConfig:
     SMTP_TIMEOUT = 10
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     ITEMS_PER_PAGE = 20
+    DISCUSSION_EDIT_MINUTES = 15  # an author may correct their discussion post this long after sending it
     # Mail delivery (expertnet.notifications): after failed attempt n the next waits 2**(n-1) * base seconds;
     # a worker claims MAIL_BATCH_SIZE messages at a time for MAIL_CLAIM_SECONDS (then another may take them).
     MAIL_RETRY_BASE_SECONDS = 60

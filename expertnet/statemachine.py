@@ -20,6 +20,8 @@ from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
+import sqlalchemy as sa
+
 from expertnet.accounts.policy import is_staff
 from expertnet.audit.services import record
 from expertnet.db import utcnow
@@ -90,6 +92,14 @@ def acting_kind(user, party: Actor, is_party: Callable[[Any], bool]) -> Actor | 
     if is_staff(user):
         return STAFF
     return party if is_party(user) else None
+
+
+def lock_row(obj) -> None:
+    """The usual `Machine.lock`: SELECT ... FOR UPDATE on `obj`'s row, re-read, so the checks that follow see the
+    committed state (a parallel move waits here, then finds the row moved)."""
+    model = type(obj)
+    db.session.scalars(sa.select(model).where(model.id == obj.id).with_for_update()
+                       .execution_options(populate_existing=True)).one()
 
 
 def step_for(machine: Machine, obj, to_status) -> Step:

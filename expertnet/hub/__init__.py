@@ -9,6 +9,11 @@ for _name, _function in TEMPLATE_GLOBALS.items():
     bp.add_app_template_global(_function, _name)
 
 from expertnet.hub import lessons, suggestions, views  # noqa: E402,F401 - routes join bp
+from expertnet.hub.discussions import bp as discussions_bp  # noqa: E402 - hub.discussions.*, /hub/discussions
+from expertnet.taxonomy.services import leaf_topics  # noqa: E402
+
+bp.register_blueprint(discussions_bp)
+bp.add_app_template_global(leaf_topics, "discussion_topics")
 
 for _name, _function in {**suggestions.TEMPLATE_GLOBALS, **lessons.TEMPLATE_GLOBALS}.items():
     bp.add_app_template_global(_function, _name)
