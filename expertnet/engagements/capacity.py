@@ -9,6 +9,7 @@ import sqlalchemy as sa
 from expertnet.engagements.models import Engagement, EngagementStatus, Invitation, InvitationStatus
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
+from expertnet.statemachine import lock_row
 
 OPEN_ENGAGEMENT = frozenset({EngagementStatus.PLANNED, EngagementStatus.ACTIVE, EngagementStatus.REPORT_SUBMITTED,
                              EngagementStatus.REPORT_ACCEPTED, EngagementStatus.SUSPENDED})
@@ -17,13 +18,6 @@ OPEN_ENGAGEMENT = frozenset({EngagementStatus.PLANNED, EngagementStatus.ACTIVE, 
 def holds_capacity(status) -> bool:
     """Whether an invitation or engagement in `status` takes one of the expert's places."""
     return status == InvitationStatus.PENDING or status in OPEN_ENGAGEMENT
-
-
-def lock_row(obj):
-    """SELECT ... FOR UPDATE on `obj`'s row, re-reading it so the checks that follow see the committed state."""
-    model = type(obj)
-    return db.session.scalars(sa.select(model).where(model.id == obj.id).with_for_update()
-                              .execution_options(populate_existing=True)).one()
 
 
 def count_commitments(profile: ExpertProfile) -> int:
