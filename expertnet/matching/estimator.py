@@ -314,17 +314,19 @@ class ExpertMatcher(HybridMixin, BaseEstimator):
     def _substances_known(self, query: MatchQuery) -> np.ndarray | None:
         """(every position x the request's substances) True where the expert knows that substance: their profile
         is tagged with it, or one of their texts names it (its concept feature: any language's name or its CAS
-        number). None when the request is tagged with none the matcher knows (or the raise is off)."""
-        concepts = [(slug, index) for slug in query.substances if (index := self.lexicon_.index_of(slug)) is not None]
-        if not concepts or not self.substance_bonus:
+        number). Columns follow `query.substances` (a slug outside the taxonomy is known by tag only). None when
+        the request is tagged with none (or the raise is off)."""
+        if not query.substances or not self.substance_bonus:
             return None
-        known = np.zeros((len(self._alive), len(concepts)), dtype=bool)
+        known = np.zeros((len(self._alive), len(query.substances)), dtype=bool)
         one = np.ones(1, dtype=np.float32)
-        for column, (slug, index) in enumerate(concepts):
-            feature = np.asarray([self.vocabulary_.concept_offset + index], dtype=np.int64)
-            named = [s.text_scores(s.slot_scores(feature, one), self._centroid_share) for s in self.segments_]
-            known[:, column] = (named[0] if len(named) == 1 else np.concatenate(named)) > 0
-            known[:, column] |= self._attributes.rows_with(self._attributes.substances, [slug])
+        for column, slug in enumerate(query.substances):
+            known[:, column] = self._attributes.rows_with(self._attributes.substances, [slug])
+            index = self.lexicon_.index_of(slug)
+            if index is not None:
+                feature = np.asarray([self.vocabulary_.concept_offset + index], dtype=np.int64)
+                named = [s.text_scores(s.slot_scores(feature, one), self._centroid_share) for s in self.segments_]
+                known[:, column] |= (named[0] if len(named) == 1 else np.concatenate(named)) > 0
         return known
 
     def _bonus(self, query: MatchQuery, known: np.ndarray | None = None) -> np.ndarray | None:
@@ -480,7 +482,8 @@ class ExpertMatcher(HybridMixin, BaseEstimator):
         text (taken out of `others`) plus its part of the raise."""
         found = []
         for slug in knows:
-            topic = self.topics_[self.lexicon_.index_of(slug)]  # type: ignore[index]  # known: in the lexicon
+            index = self.lexicon_.index_of(slug)
+            topic = self.topics_[index] if index is not None else None
             name = topic.label(display_language) if topic is not None else slug
             at = next((i for i, r in enumerate(others) if r.kind == "topic" and r.label == name), None)
             text_share = others.pop(at).share if at is not None else 0.0

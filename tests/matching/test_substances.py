@@ -57,3 +57,11 @@ def test_substance_tags_survive_saving_and_loading(tmp_path):
     loaded = ExpertMatcher.load(tmp_path)
     assert {k: round(v.score, 6) for k, v in ranked(QUERY, loaded).items()} == \
         {k: round(v.score, 6) for k, v in ranked(QUERY).items()}
+
+
+def test_a_substance_outside_the_taxonomy_counts_by_tag_alone():
+    other = "cas-50-00-0"
+    matcher = ExpertMatcher(taxonomy=[AMMONIUM_NITRATE]).fit([expert(1), expert(2, substances=frozenset({other}))])
+    result = ranked(MatchQuery(QUERY.text, substances=(AN, other)), matcher)
+    assert result[2].score > result[1].score
+    assert [r.label for r in result[2].reasons if r.kind == "substance"] == ["knows cas-50-00-0"]
