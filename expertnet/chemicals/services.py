@@ -7,6 +7,7 @@ from datetime import date
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 from marshmallow import ValidationError
+from sqlalchemy.orm import selectinload
 
 from expertnet.audit.services import record
 from expertnet.chemicals.cas import cas_numbers_in
@@ -259,12 +260,16 @@ class Recogniser:
 
 def recognise(text: str) -> list[Substance]:
     """The register's live substances named in `text`, by CAS number or by any name in any language."""
-    ids = Recogniser().ids_in(text)
-    return list(db.session.scalars(sa.select(Substance).where(Substance.id.in_(ids)).order_by(Substance.cas)))
+    return substances_with_ids(Recogniser().ids_in(text))
+
+
+def substances_with_ids(ids: Iterable[int]) -> list[Substance]:
+    return list(db.session.scalars(sa.select(Substance).where(Substance.id.in_(list(ids))).order_by(Substance.cas)))
 
 
 def live_substances() -> list[Substance]:
-    return list(db.session.scalars(sa.select(Substance).where(~Substance.is_retired).order_by(Substance.cas)))
+    return list(db.session.scalars(sa.select(Substance).where(~Substance.is_retired).order_by(Substance.cas)
+                                   .options(selectinload(Substance.names))))
 
 
 def substances_of(table: sa.Table, owner_column: str, owner_id: int) -> list[Substance]:

@@ -7,15 +7,9 @@ from expertnet.chemicals.models import request_substance
 from expertnet.chemicals.services import Recogniser
 from expertnet.extensions import db
 from expertnet.requests.models import AssistanceRequest, RequestStatus
+from expertnet.requests.services import substance_text as request_text
 
 UNTAGGED_SCANNED = 200  # the most recent untagged open requests read for substance names
-
-
-def request_text(assistance_request: AssistanceRequest) -> str:
-    """The parts of a request the register's names are looked for in (as the matcher reads it)."""
-    parts = (assistance_request.title, assistance_request.summary, assistance_request.gap_statement,
-             assistance_request.desired_outcome)
-    return "\n".join(p for p in parts if p)
 
 
 def suggested_ids(assistance_request: AssistanceRequest) -> set[int]:

@@ -9,6 +9,7 @@ from flask_babel import gettext as _, ngettext
 from expertnet.accounts.models import User
 from expertnet.accounts.policy import STAFF, found_or_404, roles_required
 from expertnet.actions import action, attempt, submitted
+from expertnet.chemicals import services as chemicals
 from expertnet.coordination import bp, desk, exclusions, sla, triage
 from expertnet.coordination.forms import (IncludeExpertForm, InviteForm, LeadForm, MoveRequestForm, PriorityForm,
                                           QueueFilterForm, RefineForm, refinement_from)
@@ -78,6 +79,7 @@ def desk_context(assistance_request, **extra) -> dict:
         "closing_warnings": closing_warnings(assistance_request) if RequestStatus.CLOSED in moves else [],
         "priority_form": PriorityForm(priority=assistance_request.priority), "lead_form": lead_form,
         "can_invite": assistance_request.status in INVITABLE_STATUSES, "move_error": None,
+        "substances": chemicals.request_substances(assistance_request.id),
         "request_page_url": url_for("requests.detail", request_id=assistance_request.id)
         if "requests.detail" in current_app.view_functions else None,
     }

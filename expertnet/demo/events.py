@@ -1,7 +1,9 @@
 """Demo step for events (issue 18): past events with attendance and materials, upcoming ones with
 registrations (the demo members among them), one full with a waiting list (and a cancellation that moved the
 first person waiting up, so its mail is in the outbox), one tomorrow so its reminder goes out on the first
-run of the worker; across regions (MENA, West Africa, Latin America, South-East Asia) and languages."""
+run of the worker; across regions (MENA, West Africa, Latin America, South-East Asia) and languages. Two past
+webinars' materials are in the hub (issue 18): the ammonium-nitrate one for the network (TLP:GREEN) and the
+drones one for anyone (TLP:CLEAR), each item linking back to its event."""
 import io
 from datetime import timedelta
 
@@ -12,8 +14,10 @@ from expertnet.accounts.models import Role, User
 from expertnet.db import utcnow
 from expertnet.demo import content
 from expertnet.demo.credentials import demo_credentials
-from expertnet.events import registration, services
+from expertnet.events import hub_items, registration, services
 from expertnet.events.models import Audience, Event, EventKind, Registration, RegistrationStatus
+from expertnet.hub.models import Kind
+from expertnet.sensitivity import Tlp
 from expertnet.extensions import db
 
 MENA = {"JO", "MA", "EG", "AE", "TN", "IQ"}
@@ -48,7 +52,25 @@ EVENTS = [
      "How language models and automated synthesis planning change the precursor-diversion picture.",
      ["en"], 0.8, 1, "Asia/Jakarta", "https://meet.expertnet.example/ai-misuse", "", None, False,
      [(0, "Overview"), (30, "Questions")], 0),
+    (EventKind.WEBINAR, "Drones over chemical plants: first lessons — الطائرات المسيّرة فوق المصانع الكيميائية",
+     "Two operators and a police air unit on the drone sightings of the past year over plants and storage "
+     "terminals, and what their response plans changed.",
+     ["en", "ar"], -9, 1.5, "Asia/Dubai", "https://meet.expertnet.example/uas-lessons", "", 300, False,
+     [(0, "Sightings in numbers"), (25, "A terminal's response plan"), (60, "Questions")], 1),
 ]
+# The taxonomy topics of each event above, in its order.
+TOPICS = [["ports-warehouses", "hme-ied-precursors"], ["explosives-precursor-controls", "supply-chain-kyc"],
+          ["uas-drone-threats", "counter-uas-chemical-sites"], ["needs-assessment-action-plans"],
+          ["customs-interdiction", "field-detection-identification"],
+          ["ai-synthesis-route-planning", "ai-emerging-tech"],
+          ["counter-uas-chemical-sites", "uas-drone-threats", "physical-protection"]]
+# Past webinars whose materials the organiser published in the hub: event index -> (label, hub title, summary).
+IN_THE_HUB = {
+    0: (Tlp.GREEN, "Ammonium nitrate in ports: webinar slides and recording",
+        "Three port authorities' checklists for storing, segregating and inspecting ammonium nitrate cargo."),
+    6: (Tlp.CLEAR, "Drones over chemical plants: webinar slides and recording",
+        "What a year of drone sightings over plants and terminals taught operators and the police."),
+}
 
 
 def seed_events(admin, organisations: dict) -> None:
@@ -63,10 +85,12 @@ def seed_events(admin, organisations: dict) -> None:
             "ends_at": starts + timedelta(hours=hours), "time_zone": zone, "online_url": url, "venue": venue,
             "capacity": capacity, "audience": Audience.ORGANISATIONS if mena_only else Audience.NETWORK,
             "organisation_ids": mena if mena_only else [],
-            "agenda": [(starts + timedelta(minutes=m), text) for m, text in agenda]})
+            "agenda": [(starts + timedelta(minutes=m), text) for m, text in agenda], "topics": TOPICS[number]})
         attendees = [p for p in people if not mena_only or p.organisation_id in mena]
         if days < 0:
             _past(event, attendees[number::2][:12], coordinators[who])
+            if number in IN_THE_HUB:
+                _in_the_hub(event, coordinators[who], *IN_THE_HUB[number])
         elif capacity == 3:
             _full(event, attendees)
         else:
@@ -92,6 +116,12 @@ def _past(event: Event, attendees: list[User], organiser: User) -> None:
     services.add_material(organiser, event, "Slides (PDF)", FileStorage(io.BytesIO(SLIDES_PDF), "slides.pdf"))
     services.add_material(organiser, event, "Recording", url="https://media.expertnet.example/recordings/"
                           f"event-{event.id}")
+
+
+def _in_the_hub(event: Event, organiser: User, tlp: Tlp, title: str, summary: str) -> None:
+    hub_items.publish_materials(organiser, event, {"material_ids": [m.id for m in event.materials],
+                                                   "kind": Kind.WEBINAR, "tlp": tlp, "title": title,
+                                                   "summary": summary})
 
 
 def _full(event: Event, attendees: list[User]) -> None:

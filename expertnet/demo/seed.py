@@ -12,6 +12,7 @@ from expertnet.demo import content
 from expertnet.demo.chemicals import seed_chemicals
 from expertnet.demo.coordination import seed_coordination
 from expertnet.demo.credentials import DEMO_ADMIN, DEMO_PASSWORD
+from expertnet.demo.emerging import EXPERTS as EMERGING_THREAT_EXPERTS
 from expertnet.demo.engagements import seed_engagements
 from expertnet.demo.events import seed_events
 from expertnet.demo.discussions import seed_discussions
@@ -84,7 +85,7 @@ def seed_organisations(admin: User) -> dict[str, Organisation]:
 
 def seed_experts(admin: User, organisations: dict[str, Organisation], password_hash: str) -> None:
     topics = {t.slug: t for t in db.session.scalars(sa.select(Topic))}
-    for entry in content.experts():
+    for entry in [*content.experts(), *EMERGING_THREAT_EXPERTS]:
         user = _demo_user(entry["email"], entry["full_name"], Role.EXPERT, None, entry["locale"], admin, password_hash)
         db.session.add(build_profile(entry, user, admin, organisations, topics))
     db.session.flush()

@@ -11,7 +11,15 @@ from expertnet.attachments.services import ACCEPT, UPLOAD_HINT
 from expertnet.events.labels import AUDIENCE_LABELS, KIND_LABELS
 from expertnet.events.models import EVENT_LANGUAGES
 from expertnet.form_schema import FieldMarks
+from expertnet.hub.labels import kind_label
+from expertnet.hub.models import Kind
 from expertnet.i18n import language_choices, time_zone_choices
+from expertnet.sensitivity import Tlp
+from expertnet.taxonomy.services import leaf_topics
+
+# What an event's materials become in the hub, and the labels the organiser may choose (the hub's own).
+HUB_KINDS = (Kind.WEBINAR, Kind.TRAINING)
+HUB_LABELS = (Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER)
 
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M"
 
@@ -23,6 +31,8 @@ class EventForm(FlaskForm):
                         description=_l("As you want participants to read it, in the event's main language."))
     description = TextAreaField(_l("Description"), render_kw={"rows": 5, "dir": "auto"})
     languages = SelectMultipleField(_l("Languages of the event"), validators=[FieldMarks(required=True)])
+    topics = SelectMultipleField(_l("Topics"), validate_choice=False,
+                                 description=_l("What the event is about; its materials in the hub carry them."))
     starts_at = DateTimeLocalField(_l("Starts"), format=DATETIME_FORMAT, validators=[Optional(), FieldMarks(required=True)])
     ends_at = DateTimeLocalField(_l("Ends"), format=DATETIME_FORMAT, validators=[Optional(), FieldMarks(required=True)])
     time_zone = SelectField(_l("Time zone of these times"), choices=time_zone_choices(), default="UTC")
@@ -40,6 +50,7 @@ class EventForm(FlaskForm):
     def __init__(self, *args, locale: str = "en", organisations=(), **kwargs):
         super().__init__(*args, **kwargs)
         self.languages.choices = language_choices(EVENT_LANGUAGES, locale)
+        self.topics.choices = [(t.slug, f"{t.parent.label(locale)} — {t.label(locale)}") for t in leaf_topics()]
         self.organisation_ids.choices = [(o.id, o.name) for o in organisations]
 
 
@@ -53,6 +64,20 @@ class MaterialForm(FlaskForm):
 class ChecklistField(SelectMultipleField):
     widget = ListWidget(prefix_label=False)
     option_widget = CheckboxInput()
+
+
+class PublishForm(FlaskForm):
+    """An event's materials as one hub item (PublishIn validates)."""
+
+    material_ids = ChecklistField(_l("Materials"), coerce=int, validate_choice=False)
+    kind = SelectField(_l("Kind of hub item"), choices=lambda: [(k.value, kind_label(k)) for k in HUB_KINDS])
+    tlp = SelectField(_l("Label"), choices=[(t.value, t.value) for t in HUB_LABELS], default=Tlp.GREEN.value,
+                      description=_l("TLP:CLEAR: anyone; TLP:GREEN: the whole network; TLP:AMBER: the organisations "
+                                     "invited to the event."))
+    title = StringField(_l("Title"), render_kw={"dir": "auto"})
+    summary = TextAreaField(_l("Summary"), render_kw={"rows": 3, "dir": "auto"},
+                            description=_l("What a reader finds in these materials."))
+    submit = SubmitField(_l("Publish in the hub"))
 
 
 class AttendanceForm(FlaskForm):

@@ -15,4 +15,8 @@ class EventError(ServiceError):
         "not_allowed": _l("You may not change this registration."),
         "capacity_below_registered": _l("The capacity cannot be lower than the number already registered."),
         "material_needs_file_or_link": _l("Give a file or a link."),
+        "not_held": _l("The materials can be published in the hub once the event has been held."),
+        "amber_needs_organisations": _l("TLP:AMBER goes to the organisations invited to the event; this event is open "
+                                        "to the whole network, so choose TLP:GREEN or TLP:CLEAR."),
+        "unknown_material": _l("Choose materials of this event."),
     }

@@ -29,6 +29,8 @@ class RegistrationStatus(str, enum.Enum):
 EVENT_LANGUAGES = ("en", "ar", "fr", "es")
 
 event_organisation = link_table("event_organisation", "event_id", "event.id", "organisation_id", "organisation.id")
+# The taxonomy topics an event is about (its materials published to the hub carry them).
+event_topic = link_table("event_topic", "event_id", "event.id", "topic_id", "topic.id")
 
 
 class Event(TimestampMixin, db.Model):
@@ -52,6 +54,7 @@ class Event(TimestampMixin, db.Model):
 
     organiser = relationship("User")
     organisations = relationship("Organisation", secondary=event_organisation, order_by="Organisation.name")
+    topics = relationship("Topic", secondary=event_topic, order_by="Topic.position")
     agenda: Mapped[list["AgendaItem"]] = relationship(order_by="AgendaItem.position", cascade="all, delete-orphan",
                                                       back_populates="event")
     materials: Mapped[list["EventMaterial"]] = relationship(order_by="EventMaterial.id", back_populates="event",

@@ -10,7 +10,9 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import Schema, ValidationError, fields, post_load, validate, validates_schema
 
 from expertnet.events.models import EVENT_LANGUAGES, Audience, EventKind
+from expertnet.hub.models import Kind
 from expertnet.i18n import TIME_ZONES
+from expertnet.sensitivity import Tlp
 
 AGENDA_LINE = re.compile(r"^\s*(?:(\d{4}-\d{2}-\d{2})\s+)?(\d{1,2}):(\d{2})\s+(\S.*?)\s*$")
 REQUIRED = {"required": _l("This field is required.")}
@@ -47,6 +49,8 @@ class EventIn(Schema):
     organisation_ids = fields.List(fields.Integer(strict=False), load_default=list)
     agenda = fields.String(load_default="", validate=validate.Length(
         max=5000, error=_l("Keep the agenda under 5,000 characters.")))
+    topics = fields.List(fields.String(validate=validate.Length(max=64)), load_default=list,
+                         validate=validate.Length(max=10, error=_l("Choose up to ten topics.")))
 
     @validates_schema(skip_on_field_errors=False)
     def check_together(self, data, **_kwargs):
@@ -110,3 +114,20 @@ class MaterialIn(Schema):
     url = fields.String(load_default="", validate=[
         validate.Length(max=500, error=_l("Keep the link under 500 characters.")),
         validate.Regexp(r"^(https?://\S+)?$", error=_l("Give a web address starting with https:// or http://."))])
+
+
+class PublishIn(Schema):
+    """An event's materials published as one hub item: which materials, as what, under which label."""
+
+    material_ids = fields.List(fields.Integer(strict=False), required=True, error_messages=REQUIRED,
+                               validate=validate.Length(min=1, error=_l("Choose at least one material.")))
+    kind = fields.Enum(Kind, by_value=True, required=True, error_messages=REQUIRED,
+                       validate=validate.OneOf([Kind.WEBINAR, Kind.TRAINING], error=_l("Choose a kind.")))
+    tlp = fields.Enum(Tlp, by_value=True, required=True, error_messages=REQUIRED,
+                      validate=validate.OneOf([Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER], error=_l("Choose a label.")))
+    title = fields.String(required=True, error_messages=REQUIRED, validate=[
+        validate.Length(max=200, error=_l("Keep the title under 200 characters.")),
+        validate.Regexp(r"\S", error=_l("This field is required."))])
+    summary = fields.String(required=True, error_messages=REQUIRED, validate=[
+        validate.Length(max=2000, error=_l("Keep the summary under 2,000 characters.")),
+        validate.Regexp(r"\S", error=_l("This field is required."))])

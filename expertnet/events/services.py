@@ -21,6 +21,7 @@ from expertnet.events.models import (
     AgendaItem, Audience, Event, EventMaterial, MaterialKind, Registration, RegistrationStatus as R)
 from expertnet.events.registration import fill_free_seats, lock_event
 from expertnet.extensions import db
+from expertnet.taxonomy.services import topics_by_slug
 
 EVENT_FIELDS = ("kind", "title", "description", "languages", "starts_at", "ends_at", "time_zone", "online_url",
                 "venue", "capacity", "audience")
@@ -51,6 +52,7 @@ def update_event(actor, event: Event, data: Mapping[str, Any]) -> Event:
 
 
 def _set_audience_and_agenda(event: Event, data: Mapping[str, Any]) -> None:
+    event.topics = list(topics_by_slug(data.get("topics") or []).values())
     ids = data.get("organisation_ids") or []
     chosen = db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids))).all() if ids else []
     event.organisations = list(chosen) if event.audience == Audience.ORGANISATIONS else []

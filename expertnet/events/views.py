@@ -9,19 +9,21 @@ from flask_login import current_user, login_required
 
 from expertnet.accounts.models import Organisation
 from expertnet.accounts.policy import found_or_404
-from expertnet.actions import action
+from expertnet.actions import action, attempt
 from expertnet.attachments.responses import download_response
 from expertnet.db import utcnow
 from expertnet.extensions import db
-from expertnet.events import bp, calendar, registration, services
+from expertnet.events import bp, calendar, hub_items, registration, services
 from expertnet.events.access import (
     count_with_status, has_ended, has_started, may_create, may_manage, may_read_materials, may_see_online_link,
     registered_events, registration_of, visible_event, visible_events, waiting_position)
-from expertnet.events.forms import AttendanceForm, EventForm, MaterialForm
+from expertnet.events.forms import AttendanceForm, EventForm, MaterialForm, PublishForm
 from expertnet.events.labels import kind_label, status_label
-from expertnet.events.models import EVENT_LANGUAGES, Event, EventKind, EventMaterial, MaterialKind, RegistrationStatus
-from expertnet.events.schemas import EventIn, MaterialIn, agenda_text
+from expertnet.events.models import (
+    EVENT_LANGUAGES, Audience, Event, EventKind, EventMaterial, MaterialKind, RegistrationStatus)
+from expertnet.events.schemas import EventIn, MaterialIn, PublishIn, agenda_text
 from expertnet.form_schema import load_form
+from expertnet.sensitivity import Tlp
 from expertnet.web_input import paginate
 
 PER_PAGE = 10
@@ -83,7 +85,8 @@ def detail(event_id: int):
         waiting=count_with_status(event, RegistrationStatus.WAITLISTED),
         started=has_started(event), ended=has_ended(event), manage=may_manage(current_user, event),
         show_link=may_see_online_link(current_user, event),
-        materials=services.materials_for(event) if may_read_materials(current_user, event) else None)
+        materials=services.materials_for(event) if may_read_materials(current_user, event) else None,
+        hub_items=hub_items.hub_items_of(current_user, event))
 
 
 @bp.post("/events/<int:event_id>/register")
@@ -179,6 +182,7 @@ def _event_form(event: Event | None = None) -> EventForm:
         form.ends_at.data = event.ends_at.astimezone(zone).replace(tzinfo=None)
         form.kind.data, form.audience.data = event.kind.value, event.audience.value
         form.organisation_ids.data = [o.id for o in event.organisations]
+        form.topics.data = [t.slug for t in event.topics]
         form.agenda.data = agenda_text(event, event.time_zone)
     return form
 
@@ -270,6 +274,29 @@ def remove_material(event_id: int, material_id: int):
     event = load_managed(event_id)
     services.remove_material(current_user, _load_material(event, material_id))
     return _told(_("The material is removed."), ".registrations", event)
+
+
+@bp.route("/events/<int:event_id>/publish", methods=["GET", "POST"])
+@login_required
+@action
+def publish(event_id: int):
+    """The organiser publishes materials of a held event as a hub item, then reads it in the hub."""
+    event = load_managed(event_id)
+    form = PublishForm()
+    form.material_ids.choices = [(m.id, m.title) for m in event.materials]
+    if not form.is_submitted():
+        form.title.data, form.summary.data = event.title, event.description
+        form.material_ids.data = [] if hub_items.has_hub_items(event) else [m.id for m in event.materials]
+        if event.audience == Audience.ORGANISATIONS:
+            form.tlp.data = Tlp.AMBER.value
+    elif (data := load_form(form, PublishIn())) is not None:
+        outcome = attempt(lambda: hub_items.publish_materials(current_user, event, data), form.material_ids,
+                          {"amber_needs_organisations": form.tlp})
+        if outcome.ok:
+            flash(_("The materials are published in the hub."), "success")
+            return redirect(url_for("hub.item", item_id=outcome.value.id), 303)
+    return render_template("events/publish.html", event=event, form=form, ended=has_ended(event),
+                           hub_items=hub_items.hub_items_of(current_user, event)), 422 if form.is_submitted() else 200
 
 
 @bp.get("/events/<int:event_id>/materials/<int:material_id>")

@@ -23,7 +23,7 @@ from flask import has_app_context
 from sqlalchemy.orm import Session
 
 from expertnet.accounts.models import User
-from expertnet.chemicals.models import Substance, SubstanceName
+from expertnet.chemicals.models import Substance, SubstanceName, expert_substance
 from expertnet.experts import matcher_bridge
 from expertnet.experts.models import (BlackoutPeriod, Experience, ExpertProfile, ExpertTopic, Publication,
                                       expert_conflict_organisation)
@@ -76,6 +76,7 @@ def _tables() -> dict[sa.Table, tuple[str, str]]:
     """Table -> (kind, column naming the expert or user) for statements."""
     tables = {model.__table__: ("expert", attribute) for model, attribute in TRACKED.items()}
     tables[expert_conflict_organisation] = ("expert", "expert_id")
+    tables[expert_substance] = ("expert", "expert_id")  # chemicals.services.tag_expert's statements
     tables[User.__table__] = ("user", "id")
     for model in CONCEPTS:
         tables[model.__table__] = ("all", "id")

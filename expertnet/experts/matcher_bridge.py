@@ -40,7 +40,8 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
 from expertnet import matching
-from expertnet.chemicals.concepts import substance_concepts
+from expertnet.chemicals.concepts import concept_slug, substance_concepts
+from expertnet.chemicals.services import request_substances
 from expertnet.db import utcnow
 from expertnet.experts.eligibility import Eligibility, is_vetted
 from expertnet.experts.models import ExpertProfile, ExpertTopic, MatcherState, MatcherTuning
@@ -157,6 +158,7 @@ def to_matcher_profile(profile: ExpertProfile) -> matching.ExpertProfile:
         available=True,
         vetted=is_vetted(profile),
         excluded_organisation_ids=frozenset(o.id for o in profile.conflict_organisations),
+        substances=frozenset(concept_slug(s) for s in profile.substances if not s.is_retired),
     )
 
 
@@ -170,7 +172,8 @@ def profile_query():
     return sa.select(ExpertProfile).options(
         selectinload(ExpertProfile.user), selectinload(ExpertProfile.topics).selectinload(ExpertTopic.topic),
         selectinload(ExpertProfile.experiences), selectinload(ExpertProfile.publications),
-        selectinload(ExpertProfile.blackouts), selectinload(ExpertProfile.conflict_organisations))
+        selectinload(ExpertProfile.blackouts), selectinload(ExpertProfile.conflict_organisations),
+        selectinload(ExpertProfile.substances))
 
 
 # ------------------------------------------------------------------ the per-process index
@@ -444,13 +447,15 @@ def _query_text(assistance_request, extra_keywords: str) -> str:
 def request_query(assistance_request, extra_keywords: str = "", required_region: str | None = None) -> matching.MatchQuery:
     """The request as the matcher reads it: its text, and its own signals as soft preferences -- the topics its
     agency ticked, the languages it asks for, and its place: the region a coordinator required, else the
-    request's country, with the regions that country lies in ("JO": "middle-east", "mena")."""
+    request's country, with the regions that country lies in ("JO": "middle-east", "mena"); and the substances of
+    the chemicals register it is tagged with (experts who know them are raised)."""
     place = required_region or assistance_request.country or None
     return matching.MatchQuery(
         text=_query_text(assistance_request, extra_keywords),
         topics=tuple(t.slug for t in assistance_request.topics),
         languages=frozenset(str(code).lower() for code in assistance_request.languages or []),
-        region=place, regions=regions_of(place))
+        region=place, regions=regions_of(place),
+        substances=tuple(concept_slug(s) for s in request_substances(assistance_request.id)) if assistance_request.id else ())
 
 
 def request_window(assistance_request) -> tuple[date, date]:

@@ -66,6 +66,8 @@ class ExpertProfile(TimestampMixin, db.Model):
     blackouts: Mapped[list["BlackoutPeriod"]] = relationship(
         back_populates="expert", cascade="all, delete-orphan", order_by="BlackoutPeriod.starts_on")
     conflict_organisations = relationship("Organisation", secondary=expert_conflict_organisation)
+    # The register's substances the profile is tagged with (written by chemicals.services.tag_expert; read here).
+    substances = relationship("Substance", secondary="expert_substance", viewonly=True, order_by="Substance.cas")
 
 
 class ExpertPart:

@@ -69,6 +69,8 @@ class HubItem(db.Model):
     # Where a lesson came from (null for every other kind).
     request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assistance_request.id", ondelete="SET NULL"))
     engagement_id: Mapped[int | None] = mapped_column(sa.ForeignKey("engagement.id", ondelete="SET NULL"))
+    # The event whose materials the item publishes (webinar recordings and slides, training material).
+    event_id: Mapped[int | None] = mapped_column(sa.ForeignKey("event.id", ondelete="SET NULL"), index=True)
 
     texts: Mapped[list["HubText"]] = relationship(back_populates="item", cascade="all, delete-orphan",
                                                   order_by="HubText.language")
@@ -79,6 +81,7 @@ class HubItem(db.Model):
     created_by = relationship("User")
     request = relationship("AssistanceRequest")
     engagement = relationship("Engagement")
+    event = relationship("Event")
 
     def text_in(self, language: str) -> "HubText | None":
         """The text in `language`, else the original, else any."""

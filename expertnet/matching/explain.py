@@ -37,6 +37,14 @@ def held_topic_label(topic_label: str, level: str, display_language: str) -> str
     return f"{topic_label} ({names.get(display_language) or names.get('en') or level})"
 
 
+# "knows ammonium nitrate": an expert who knows a substance the request is tagged with.
+KNOWS = {"en": "knows {}", "ar": "يعرف {}", "fr": "connaît {}", "es": "conoce {}"}
+
+
+def knows_label(substance: str, display_language: str) -> str:
+    return KNOWS.get(display_language, KNOWS["en"]).format(substance)
+
+
 def readable_word(surface: str) -> str:
     """Abbreviations are shown as written in the field ('IED', not 'ied')."""
     return surface.upper() if surface in abbreviations.EXPANSIONS else surface

@@ -61,6 +61,7 @@ class Attributes:
     regions: dict[str, np.ndarray]  # region code -> rows
     conflicts: dict[int, np.ndarray]  # organisation id -> rows declaring a conflict with it
     topics: dict[str, np.ndarray] = field(default_factory=dict)  # topic_key(slug, level) -> rows holding it so
+    substances: dict[str, np.ndarray] = field(default_factory=dict)  # substance concept slug -> rows tagged with it
 
     @classmethod
     def from_profiles(cls, profiles: list[ExpertProfile], bits: LanguageBits) -> "Attributes":
@@ -75,6 +76,7 @@ class Attributes:
             regions=inverted([[str(r).strip().upper() for r in p.regions] for p in profiles], np.int64),
             conflicts=inverted([[int(o) for o in p.excluded_organisation_ids] for p in profiles], np.int64),
             topics=inverted([[topic_key(slug, level) for slug, level in p.topics.items()] for p in profiles], np.int64),
+            substances=inverted([sorted(p.substances) for p in profiles], np.int64),
         )
 
     def topic_levels(self, slugs) -> np.ndarray:
@@ -182,6 +184,7 @@ def concat_attributes(parts: list[Attributes]) -> Attributes:
     return Attributes(
         joined("expert_ids"), joined("organisation"), joined("capacity"), joined("available"), joined("vetted"),
         joined("languages"), regions=merged("regions"), conflicts=merged("conflicts"), topics=merged("topics"),
+        substances=merged("substances"),
     )
 
 

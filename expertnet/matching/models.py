@@ -6,7 +6,7 @@ from typing import NamedTuple
 
 DOCUMENT_KINDS = ("headline", "statement", "biography", "topic", "experience", "publication")
 TOPIC_LEVELS = {"awareness": 1, "practitioner": 2, "expert": 3}
-REASON_KINDS = ("topic", "term", "language", "region", "meaning")
+REASON_KINDS = ("topic", "term", "language", "region", "meaning", "substance")
 
 
 @dataclass(frozen=True)
@@ -60,6 +60,7 @@ class ExpertProfile:
     available: bool = True
     vetted: bool = True
     excluded_organisation_ids: frozenset[int] = frozenset()  # declared conflicts of interest
+    substances: frozenset[str] = frozenset()  # concept slugs of the substances the expert's profile is tagged with
 
 
 @dataclass(frozen=True)
@@ -67,13 +68,15 @@ class MatchQuery:
     """A request: its text; the topics its author ticked; the languages it asks for; its place (`region`: a
     country code or region slug) and the wider regions that place belongs to (`regions`, e.g. 'mena' for
     'JO'). Topics, languages and places are soft preferences (ExpertMatcher's topic/language/region_bonus);
-    RankFilters holds the hard rules."""
+    RankFilters holds the hard rules. `substances`: concept slugs (taxonomy entries) of the substances the
+    request is tagged with; experts tagged with them, or whose texts name them, are raised (substance_bonus)."""
 
     text: str
     topics: tuple[str, ...] = ()
     languages: frozenset[str] = frozenset()
     region: str | None = None
     regions: frozenset[str] = frozenset()
+    substances: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -93,10 +96,11 @@ class Reason(NamedTuple):
 
     label: str
     kind: str  # 'topic' | 'term' | 'language' | 'region' | 'meaning' (label: the closest document, shortened)
+    #            | 'substance' (label: 'knows ammonium nitrate', in the display language)
     share: float
 
     def __str__(self) -> str:
-        if self.kind in ("language", "region"):
+        if self.kind in ("language", "region", "substance"):
             return self.label
         if self.kind == "meaning":
             return f"close in meaning to \u201c{self.label}\u201d {round(self.share * 100)}%"
@@ -111,10 +115,11 @@ class RankedExpert:
 
     def explanation(self, n: int = 3) -> str:
         """'precursor controls 38%, customs 21%, close in meaning to “...” 30%, Arabic' for a coordinator's screen."""
+        known = [r for r in self.reasons if r.kind == "substance"]
         text_reasons = [r for r in self.reasons if r.kind in ("topic", "term")][:n]
         meaning = [r for r in self.reasons if r.kind == "meaning"]
         others = [r for r in self.reasons if r.kind in ("language", "region")]
-        return ", ".join(str(r) for r in text_reasons + meaning + others)
+        return ", ".join(str(r) for r in known + text_reasons + meaning + others)
 
 
 @dataclass(frozen=True)

@@ -60,10 +60,11 @@ def save_matcher(matcher, path) -> None:
     region_keys, region_arrays = _inverted_arrays("regions", attrs.regions)
     conflict_keys, conflict_arrays = _inverted_arrays("conflicts", attrs.conflicts)
     topic_keys, topic_arrays = _inverted_arrays("topics", attrs.topics)
+    substance_keys, substance_arrays = _inverted_arrays("substances", attrs.substances)
     vocab = matcher.vocabulary_
     arrays = {
         **_csr_arrays("docs", segment.docs), **_csr_arrays("terms", segment.terms), **region_arrays, **conflict_arrays,
-        **topic_arrays,
+        **topic_arrays, **substance_arrays,
         "doc_starts": segment.doc_starts, "field_weight": segment.field_weight, "norm": segment.norm,
         "expert_ids": attrs.expert_ids, "organisation": attrs.organisation, "capacity": attrs.capacity,
         "available": attrs.available, "vetted": attrs.vetted, "languages": attrs.languages,
@@ -93,6 +94,7 @@ def save_matcher(matcher, path) -> None:
         "surfaces_by_language": matcher.surfaces_by_language_,
         "lexicon": matcher.lexicon_.to_state(), "languages": matcher.language_bits_.codes,
         "region_keys": region_keys, "conflict_keys": conflict_keys, "topic_keys": topic_keys,
+        "substance_keys": substance_keys,
         "encoder": None if encoder is None else {"name": encoder.name, "dim": int(encoder.dim)},
     }
     (temporary / "manifest.json").write_text(json.dumps(manifest, ensure_ascii=False), encoding="utf-8")
@@ -185,7 +187,9 @@ def load_matcher(cls, path, mmap: bool = True, encoder=None):
         np.asarray(a["available"]), np.asarray(a["vetted"]), np.asarray(a["languages"]),
         _inverted(a, "regions", manifest["region_keys"]), _inverted(a, "conflicts", [int(k) for k in manifest["conflict_keys"]]),
         # an index saved before held topics were kept ranks without the ticked-topic raise until it is refitted
-        _inverted(a, "topics", manifest["topic_keys"]) if "topic_keys" in manifest else {})
+        _inverted(a, "topics", manifest["topic_keys"]) if "topic_keys" in manifest else {},
+        # likewise an index saved before substance tags were kept: their raise comes from profile texts alone
+        _inverted(a, "substances", manifest["substance_keys"]) if "substance_keys" in manifest else {})
     segment = Segment(
         docs=_csr(a, "docs", manifest["shape"]), doc_starts=a["doc_starts"], field_weight=a["field_weight"],
         max_weight=manifest["max_field_weight"], terms=_csr(a, "terms", manifest["terms_shape"]),

@@ -9,9 +9,12 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectF
 from wtforms.validators import InputRequired, Length, Optional
 
 from expertnet.attachments.services import ACCEPT, UPLOAD_HINT, clean_filename
+from expertnet.chemicals.services import live_substances, request_substances
+from expertnet.chemicals.tagging import substance_choices
 from expertnet.form_schema import FieldMarks, mark_max_lengths, submitted_value
 from expertnet.i18n import country_choices, language_choices
 from expertnet.requests import labels
+from expertnet.requests.models import SUBSTANCE_TEXT_FIELDS
 from expertnet.requests.schemas import LANGUAGES, RequestIn
 from expertnet.sensitivity import Tlp
 from expertnet.taxonomy.services import leaf_topics
@@ -64,6 +67,11 @@ class RequestForm(FlaskForm):
     gap_type = SelectField(_l("Type of gap"), choices=lambda: _enum_choices(labels.GAP_TYPE_LABELS))
     topics = SelectMultipleField(_l("Topics"), description=_l("Choose one to five."))
     sectors = StringField(_l("Sectors"), description=_l("For example: ports, border crossings (comma-separated)."))
+    substances = SelectMultipleField(_l("Substances of concern (optional)"), coerce=int, validate_choice=False,
+                                     description=_l("Chemicals of the register the request concerns. Filter by "
+                                                    "name in any language or by CAS number."))
+    # The substances named in the text when the form was drawn (suggested to the officer, who may untick them).
+    substances_offered = HiddenField()
     modality = SelectField(_l("Kind of help"), choices=lambda: _enum_choices(labels.MODALITY_LABELS))
     languages = SelectMultipleField(_l("Working languages"))
     country = SelectField(_l("Country where help is needed"))
@@ -86,6 +94,7 @@ class RequestForm(FlaskForm):
         self.topics.choices = [(t.slug, f"{t.parent.label(locale)} — {t.label(locale)}") for t in leaf_topics()]
         self.languages.choices = language_choices(LANGUAGES, locale)
         self.country.choices = _country_choices(locale)
+        self.substance_search = substance_choices(self.substances, live_substances(), locale)
         mark_max_lengths(self, RequestIn())
 
     def uploads(self) -> list:
@@ -116,6 +125,13 @@ class RequestForm(FlaskForm):
             data[name] = value.isoformat() if hasattr(value, "isoformat") else value
         return data
 
+    def texts(self) -> str:
+        """What the officer wrote, where the register's substances are looked for."""
+        return "\n".join(str(getattr(self, name).data or "") for name in SUBSTANCE_TEXT_FIELDS)
+
+    def offered_ids(self) -> set[int]:
+        return {int(part) for part in (self.substances_offered.data or "").split(",") if part.strip().isdigit()}
+
     @staticmethod
     def help_for(name: str) -> str:
         """What to tell the officer when the schema refuses field `name`."""
@@ -129,6 +145,7 @@ class RequestForm(FlaskForm):
         for name in ("summary_tlp", "detail_tlp", "annex_tlp", "gap_type", "modality", "urgency"):
             getattr(self, name).data = getattr(r, name).value
         self.topics.data = [t.slug for t in r.topics]
+        self.substances.data = [s.id for s in request_substances(r.id)]
         self.languages.data = list(r.languages or [])
         self.sectors.data = ", ".join(r.sectors or [])
         self.country.data = r.country or ""

@@ -23,6 +23,9 @@ Urgency = StrEnum("Urgency", "ROUTINE PRIORITY URGENT")
 request_topic = link_table("request_topic", "request_id", "assistance_request.id", "topic_id", "topic.id")
 sa.Index("ix_request_topic_topic_id", request_topic.c.topic_id, request_topic.c.request_id)  # the queue's topic filter
 
+# The parts of a request the chemicals register's names and CAS numbers are looked for in (as the matcher reads it).
+SUBSTANCE_TEXT_FIELDS = ("title", "summary", "gap_statement", "desired_outcome")
+
 
 class AssistanceRequest(TimestampMixin, db.Model):
     __tablename__ = "assistance_request"

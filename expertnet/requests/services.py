@@ -9,11 +9,13 @@ from expertnet.accounts.models import Role
 from expertnet.accounts.policy import is_staff
 from expertnet.attachments.services import store_attachment
 from expertnet.audit.services import record
+from expertnet.chemicals.services import Recogniser, tag_request
 from expertnet.extensions import db
 from expertnet.notifications.services import Link, link, notify
 from expertnet.requests import access, lifecycle
 from expertnet.requests.lifecycle import LifecycleError
-from expertnet.requests.models import AssistanceRequest, Feedback, RequestMessage, RequestStatus
+from expertnet.requests.models import (SUBSTANCE_TEXT_FIELDS, AssistanceRequest, Feedback, RequestMessage,
+                                       RequestStatus)
 from expertnet.sensitivity import Tlp
 from expertnet.taxonomy.services import topics_by_slug
 
@@ -71,6 +73,29 @@ def update_request(member, assistance_request: AssistanceRequest, data: dict) ->
     _apply(assistance_request, dict(data))
     db.session.flush()
     record("request.updated", member, assistance_request, fields=sorted(data))
+
+
+def substance_text(assistance_request: AssistanceRequest) -> str:
+    return "\n".join(p for p in (getattr(assistance_request, name) for name in SUBSTANCE_TEXT_FIELDS) if p)
+
+
+def named_substances(text: str) -> set[int]:
+    """The register's live substances `text` names (any language's name, or a CAS number)."""
+    return Recogniser().ids_in(text)
+
+
+def tag_own_substances(member, assistance_request: AssistanceRequest, chosen, offered) -> set[int]:
+    """The agency tags its request with the register's substances it `chosen`; those its text names and the form
+    had not yet `offered` (shown ticked) are added too, since the officer never saw them to untick. Returns the
+    ids so added, for the page to say."""
+    if not access.is_owner(member, assistance_request):
+        raise RequestError("not_allowed")
+    if assistance_request.status not in lifecycle.EDITABLE:
+        raise RequestError("not_editable")
+    chosen = set(chosen)
+    unseen = named_substances(substance_text(assistance_request)) - set(offered) - chosen
+    tag_request(member, assistance_request, chosen | unseen)
+    return unseen
 
 
 def change_status(actor, assistance_request: AssistanceRequest, to_status: RequestStatus, note: str = ""):

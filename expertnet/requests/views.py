@@ -4,7 +4,7 @@ commits once and answers refusals."""
 from functools import wraps
 
 from flask import abort, current_app, flash, redirect, render_template, request as http, url_for
-from flask_babel import gettext as _
+from flask_babel import gettext as _, ngettext
 from flask_login import current_user, login_required
 
 from expertnet import form_tokens
@@ -14,6 +14,8 @@ from expertnet.actions import Outcome, action, attempt, refused_back_to
 from expertnet.attachments import services as attachment_services
 from expertnet.attachments.models import Attachment
 from expertnet.attachments.responses import download_response
+from expertnet.chemicals.models import Substance
+from expertnet.chemicals.services import substances_with_ids
 from expertnet.extensions import db
 from expertnet.form_schema import load_form
 from expertnet.requests import access, bp, lifecycle, listing, services
@@ -111,14 +113,42 @@ def _file(form: RequestForm, data: dict, token: str) -> Outcome:
     everything is rolled back."""
     tlp = choice_or_400(Tlp, form.files_tlp.data)
     claimed = form_tokens.claim(_user(), NEW_REQUEST, token)  # a twin sent at the same moment waits here
-    filed = attempt(lambda: services.file_request(_user(), data, form.uploads(), tlp), form.files)
+
+    def file_and_tag():
+        assistance_request = services.file_request(_user(), data, form.uploads(), tlp)
+        _tag_substances(form, assistance_request)
+        return assistance_request
+    filed = attempt(file_and_tag, form.files, {"unknown_substance": form.substances})
     if filed.ok:
         claimed.target_id = filed.value.id
     return filed
 
 
 def _new_form(form: RequestForm, **context):
-    return render_template("requests/form.html", form=form, assistance_request=None, **context)
+    return render_template("requests/form.html", form=form, assistance_request=None,
+                           named_substances=_offer_substances(form), **context)
+
+
+def _offer_substances(form: RequestForm) -> list[Substance]:
+    """The register's substances the form's text names, offered ticked: on a form drawn again, beside the
+    officer's choice; on a request's edit form, while it has no tags. Remembered as offered (see
+    services.tag_own_substances), so one the officer unticks stays off."""
+    named = services.named_substances(form.texts())
+    if form.is_submitted():
+        form.substances.data = sorted(set(form.substances.data or []) | (named - form.offered_ids()))
+    elif not form.substances.data:
+        form.substances.data = sorted(named)
+    form.substances_offered.data = ",".join(str(i) for i in sorted(named))
+    return substances_with_ids(named)
+
+
+def _tag_substances(form: RequestForm, assistance_request) -> None:
+    added = services.tag_own_substances(_user(), assistance_request, form.substances.data or [], form.offered_ids())
+    if added:
+        flash(ngettext("Your text names %(num)d substance of the chemicals register: the request is tagged with it. "
+                       "You can change this on the edit page.",
+                       "Your text names %(num)d substances of the chemicals register: the request is tagged with "
+                       "them. You can change this on the edit page.", len(added)), "info")
 
 
 def _validated(form: RequestForm) -> dict | None:
@@ -150,8 +180,10 @@ def edit(request_id: int):
         form.fill_from(assistance_request)
     elif (data := _validated(form)) is not None:
         services.update_request(_user(), assistance_request, data)
+        _tag_substances(form, assistance_request)
         return _save_and_maybe_submit(form, assistance_request)
-    return render_template("requests/form.html", form=form, assistance_request=assistance_request)
+    return render_template("requests/form.html", form=form, assistance_request=assistance_request,
+                           named_substances=_offer_substances(form))
 
 
 @bp.get("/<int:request_id>")

@@ -1,6 +1,7 @@
 """The journey in headless Chromium, in English and Arabic, at 1280 and 390 px: a member registers for a webinar
 (and cancels another, confirming); after the event the organiser marks attendance and adds the slides; the
-member opens the event again and downloads them. No horizontal scrolling, nothing loaded from elsewhere.
+member opens the event again and downloads them; the organiser publishes them in the hub and the member finds
+them there from the event's page (issue 18). No horizontal scrolling, nothing loaded from elsewhere.
 Screenshots go to test-artifacts/."""
 import os
 
@@ -79,6 +80,13 @@ def test_register_attend_and_download(app, live_server, page_factory, locale, wi
     db.session.expire_all()
     assert db.session.scalars(sa.select(Registration.attended).where(Registration.user_id == member.id,
                                                                     Registration.event_id == webinar.id)).one()
+    # Issue 18: the organiser publishes the materials in the hub (the form comes filled in), landing on the item.
+    staff.goto(f"{url}/events/{webinar.id}/publish")
+    assert staff.locator("#material_ids input:checked").count() == 1 and _fits(staff)
+    _shot(staff, f"event-publish-{tag}")
+    staff.locator("form [type=submit]").last.click()
+    staff.wait_for_load_state()
+    assert staff.locator("#from-event a").count() == 1 and _fits(staff)
 
     reader = page_factory(width=width, locale="ar" if locale == "ar" else "en-GB")
     browser_sign_in(reader, url, member.email)
@@ -91,5 +99,9 @@ def test_register_attend_and_download(app, live_server, page_factory, locale, wi
     assert open(download.value.path(), "rb").read() == PDF_BYTES
     assert _fits(reader)
     _shot(reader, f"event-materials-{tag}")
+    reader.locator("#hub-items a").click()  # later, the member finds the material in the hub
+    reader.wait_for_load_state()
+    assert reader.locator("#from-event a").count() == 1 and _fits(reader)
+    _shot(reader, f"event-hub-item-{tag}")
     for each in (page, staff, reader):
         each.problems.assert_clean()

@@ -7,6 +7,8 @@ from expertnet.accounts.models import User
 from expertnet.demo.credentials import DEMO_PASSWORD, demo_credentials
 from expertnet.events.models import Event, EventMaterial, Registration, RegistrationStatus as R
 from expertnet.extensions import db
+from expertnet.hub.models import HubItem, ItemStatus
+from expertnet.sensitivity import Tlp
 
 
 def test_demo_events(demo_network, client):
@@ -36,3 +38,10 @@ def test_demo_events(demo_network, client):
     lina = db.session.scalar(sa.select(User).where(User.email == "lina.khoury@aqaba-customs.jo.example"))
     assert db.session.scalar(sa.select(Registration.id).where(Registration.user_id == lina.id,
                                                              Registration.status == R.WAITLISTED))
+
+    # Past webinars' materials are in the hub (issue 18), published, with the event's topics, linking back.
+    in_hub = db.session.scalars(sa.select(HubItem).where(HubItem.event_id.is_not(None))).all()
+    assert len(in_hub) >= 2 and all(i.status == ItemStatus.PUBLISHED and i.files and i.topics for i in in_hub)
+    assert {code for i in in_hub for code in i.languages} >= {"en", "ar"}
+    public = next(i for i in in_hub if i.tlp == Tlp.CLEAR)  # read here signed out
+    assert f'href="/events/{public.event_id}"' in client.get(f"/hub/{public.id}").get_data(as_text=True)

@@ -52,9 +52,13 @@ def make_draft(member, **overrides) -> AssistanceRequest:
 
 
 def walk_to(assistance_request: AssistanceRequest, status: S, member, coordinator=None) -> AssistanceRequest:
-    """Drive the real machine from draft to `status`, member and coordinator each doing their part."""
+    """Drive the real machine from draft (or from where the request is, on the way) to `status`, member and
+    coordinator each doing their part."""
     coordinator = coordinator or make_user(Role.COORDINATOR)
-    for step in lifecycle.path_to(status):
+    steps = lifecycle.path_to(status)
+    if assistance_request.status in steps:
+        steps = steps[steps.index(assistance_request.status) + 1:]
+    for step in steps:
         actor = member if lifecycle.MEMBER in lifecycle.rule_for(assistance_request, step).actors else coordinator
         lifecycle.transition(assistance_request, step, actor, NOTES.get(step, ""), **lifecycle.backfill_details(step))
     db.session.commit()

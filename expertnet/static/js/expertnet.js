@@ -83,7 +83,9 @@ document.addEventListener("submit", function (event) {
       var wanted = folded(search.value.trim());
       var shown = 0;
       boxes.forEach(function (box) {
-        var match = !wanted || folded(labelOf(box)).indexOf(wanted) !== -1;
+        // A choice may carry more to match than its label (a substance's names in every language: data-search).
+        var keys = labelOf(box) + " " + (box.closest("li").getAttribute("data-search") || "");
+        var match = !wanted || folded(keys).indexOf(wanted) !== -1;
         box.closest("li").hidden = !match;
         shown += match ? 1 : 0;
       });
