@@ -3,7 +3,7 @@ of; event_topic holds the taxonomy topics an event is about (its hub items carry
 from alembic import op
 import sqlalchemy as sa
 
-revision, down_revision = 'e43f5bf50663', '5c1e9a7d2b40'
+revision, down_revision = 'e43f5bf50663', '1c7a9c8eede9'
 
 
 def upgrade():
