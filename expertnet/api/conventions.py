@@ -225,6 +225,17 @@ def caller_in(*roles: Role):
     return user
 
 
+def for_roles(*roles: Role) -> Callable:
+    """Outermost on an operation: a caller of another role is a 403 before its body or query is read."""
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            caller_in(*roles)
+            return view(*args, **kwargs)
+        return run
+    return decorate
+
+
 class ApiBlueprint(Blueprint):
     """flask-smorest's Blueprint with the API's pagination headers: `X-Total-Count` and `Link`."""
 
