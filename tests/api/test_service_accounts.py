@@ -7,7 +7,7 @@ import pytest
 import sqlalchemy as sa
 
 from expertnet.accounts import service_accounts
-from expertnet.accounts.api_tokens import Scope
+from expertnet.accounts.api_tokens import Scope, find_token
 from expertnet.accounts.models import Role, User
 from expertnet.accounts.services import request_password_reset
 from expertnet.audit.models import AuditEvent
@@ -101,3 +101,13 @@ def test_a_service_account_may_not_manage_service_accounts(app, users):
     account, _token, _secret_value = service_accounts.create_account(users["member"], "Case system", Scope.WRITE, None)
     with pytest.raises(service_accounts.ServiceAccountError):
         service_accounts.create_account(account, "Another", Scope.WRITE, None)
+
+
+def test_the_create_service_account_command(runner, users):
+    result = runner.invoke(args=["api", "create-service-account", users["member"].email, "--name", "Case system"])
+    assert result.exit_code == 0, result.output
+    token = find_token(result.output.strip())
+    assert token.user.is_service_account and token.user.organisation_id == users["member"].organisation_id
+    assert token.may_write
+    refused = runner.invoke(args=["api", "create-service-account", users["coordinator"].email, "--name", "x"])
+    assert refused.exit_code != 0 and "Only a member of an agency" in refused.output
