@@ -3,7 +3,7 @@ admin pages, through their forms' rules and the same services (`admin.services.s
 `accounts.services.invite_user` and `set_active`), each audited there. A person is created as on the pages: by
 an onboarding invitation, whose link lets them choose their password. Anyone but an admin gets 403."""
 from flask.views import MethodView
-from flask_babel import get_locale
+from flask_babel import get_locale, lazy_gettext as _l
 from flask_smorest import abort
 
 import sqlalchemy as sa
@@ -18,6 +18,8 @@ from expertnet.admin import services
 from expertnet.admin.forms import OrganisationForm
 from expertnet.extensions import db
 from expertnet.taxonomy.services import topic_tree
+
+UNKNOWN_ORGANISATION = _l("There is no such organisation.")
 
 
 def _admin():
@@ -102,7 +104,7 @@ class Users(MethodView):
         admin = _admin()
         organisation = db.session.get(Organisation, data["organisation_id"]) if data["organisation_id"] else None
         if data["organisation_id"] and organisation is None:
-            abort(422, messages={"json": {"organisation_id": ["Unknown organisation."]}})
+            abort(422, messages={"json": {"organisation_id": [str(UNKNOWN_ORGANISATION)]}})
         invitation, _link = accounts.invite_user(admin, data["email"], data["full_name"], data["role"],
                                                  organisation, data["locale"])
         return invitation, 201

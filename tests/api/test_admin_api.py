@@ -38,6 +38,9 @@ def test_an_admin_invites_lists_and_deactivates_users(users, api_as):
     assert invited.status_code == 201, invited.get_json()
     assert admin.post("/users", json={"email": "x@gulf.example", "full_name": "X",
                                       "role": "member"}).status_code == 422  # a member needs an organisation
+    unknown = admin.post("/users", json={"email": "y@gulf.example", "full_name": "Y", "role": "member",
+                                         "organisation_id": 99999})
+    assert unknown.status_code == 422 and "organisation_id" in unknown.get_json()["errors"]
     assert [u["id"] for u in admin.get(f"/users?q={member.email}").get_json()] == [member.id]
     assert {u["role"] for u in admin.get("/users?role=expert").get_json()} == {"expert"}
     member_token = api_as(member)
