@@ -125,26 +125,59 @@ api_group = AppGroup("api", help="The JSON API (/api/v1/).")
               help="Days until the token stops working; never when omitted.")
 def api_create_token(email: str, name: str, scope: str, expires_days: int | None) -> None:
     """Create a personal API token for the user with EMAIL and print its secret (shown this once only)."""
-    from datetime import timedelta
+    from expertnet.accounts.api_tokens import Scope, create_token
 
+    user = _active_user(email)
+    click.echo(_secret_of(lambda: create_token(user, name, Scope(scope), _expiry(expires_days))[1]))
+
+
+@api_group.command("create-service-account")
+@click.argument("member_email")
+@click.option("--name", required=True, help="The system's name: it names the account and its first token.")
+@click.option("--scope", type=click.Choice(["read", "write"]), default="write", show_default=True)
+@click.option("--expires-days", type=click.IntRange(min=1, max=3650), default=None,
+              help="Days until the first token stops working; never when omitted.")
+def api_create_service_account(member_email: str, name: str, scope: str, expires_days: int | None) -> None:
+    """Create a service account of the organisation of the member with MEMBER_EMAIL (audited as that member's
+    act, as on their Settings -> Service accounts page) and print its first token's secret (shown this once)."""
+    from expertnet.accounts.api_tokens import Scope
+    from expertnet.accounts.service_accounts import create_account
+
+    member = _active_user(member_email)
+    click.echo(_secret_of(lambda: create_account(member, name, Scope(scope), _expiry(expires_days))[2]))
+
+
+def _active_user(email: str):
     import sqlalchemy as sa
 
-    from expertnet.accounts.api_tokens import Scope, TokenError, create_token
     from expertnet.accounts.models import User
     from expertnet.accounts.services import normalise_email
-    from expertnet.db import utcnow
 
     user = db.session.scalar(sa.select(User).where(User.email == normalise_email(email)))
     if user is None or not user.is_active:
         raise click.ClickException(f"No active user with the e-mail {email}.")
-    expires_at = utcnow() + timedelta(days=expires_days) if expires_days else None
+    return user
+
+
+def _expiry(days: int | None):
+    from datetime import timedelta
+
+    from expertnet.db import utcnow
+
+    return utcnow() + timedelta(days=days) if days else None
+
+
+def _secret_of(make) -> str:
+    """The secret `make()` returns, committed; a refusal is the command's error message."""
+    from expertnet.service_errors import ServiceError
+
     try:
-        _token, secret = create_token(user, name, Scope(scope), expires_at)
-    except TokenError as exc:
+        secret = make()
+    except ServiceError as exc:
         db.session.rollback()
         raise click.ClickException(exc.message) from exc
     db.session.commit()
-    click.echo(secret)
+    return secret
 
 
 jobs_group = AppGroup("jobs", help="The background job engine (Huey).")

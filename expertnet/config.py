@@ -38,6 +38,11 @@ class DefaultConfig:
     SIGN_IN_DELAY_MAX_SECONDS = 300
     SIGN_IN_FAILURE_WINDOW_SECONDS = 900
     REMEMBER_COOKIE_DAYS = 14
+    # The API's calls per token (and, without a valid token, per client address) in a window of
+    # API_RATE_WINDOW_SECONDS; past it a 429 with Retry-After. 0 turns a limit off.
+    API_RATE_LIMIT = 600
+    API_RATE_LIMIT_ANONYMOUS = 60
+    API_RATE_WINDOW_SECONDS = 60
     TRUSTED_HOSTS = None  # None: the host of PUBLIC_BASE_URL, 127.0.0.1 and localhost
     # How many proxies in front of the app set each X-Forwarded-* header; 0 (default) trusts none.
     PROXY_FIX_X_FOR = 0
@@ -135,6 +140,9 @@ ENVIRONMENT_SETTINGS = {
     "SIGN_IN_FREE_FAILURES": ("SIGN_IN_FREE_FAILURES", int),
     "SIGN_IN_ADDRESS_FREE_FAILURES": ("SIGN_IN_ADDRESS_FREE_FAILURES", int),
     "SIGN_IN_DELAY_MAX_SECONDS": ("SIGN_IN_DELAY_MAX_SECONDS", int),
+    "API_RATE_LIMIT": ("API_RATE_LIMIT", int),
+    "API_RATE_LIMIT_ANONYMOUS": ("API_RATE_LIMIT_ANONYMOUS", int),
+    "API_RATE_WINDOW_SECONDS": ("API_RATE_WINDOW_SECONDS", int),
     # need-to-know
     "DETAIL_ACCESS_AFTER_CLOSE_DAYS": ("DETAIL_ACCESS_AFTER_CLOSE_DAYS", int),
     # retention

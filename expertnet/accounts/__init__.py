@@ -4,4 +4,4 @@ from flask import Blueprint
 
 bp = Blueprint("accounts", __name__, template_folder="templates")
 
-from expertnet.accounts import views  # noqa: E402,F401 - routes join bp
+from expertnet.accounts import service_account_views, views  # noqa: E402,F401 - routes join bp

@@ -92,6 +92,15 @@ class ApiTokenForm(FlaskForm):
     submit = SubmitField(_l("Create token"))
 
 
+class ServiceAccountForm(ApiTokenForm):
+    """A new service account of the member's organisation, and its first token."""
+
+    name = StringField(_l("Name of the system"), validators=[DataRequired(), Length(max=200)],
+                       description=_l("Such as the name of your case-management system; it names the account and "
+                                      "its first token."))
+    submit = SubmitField(_l("Create service account"))
+
+
 class ChangePasswordForm(FlaskForm):
     current_password = PasswordField(_l("Current password"), validators=[DataRequired(), Length(max=200)])
     password, confirm = _new_password_fields()

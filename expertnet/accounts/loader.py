@@ -10,6 +10,7 @@ def load_user(session_id: str) -> User | None:
     if not user_id.isdigit():
         return None
     user = db.session.get(User, int(user_id))
-    if user is None or not user.is_active or user.session_nonce != nonce:
+    # A service account acts only through its API tokens: no session cookie ever stands for it.
+    if user is None or not user.is_active or user.is_service_account or user.session_nonce != nonce:
         return None
     return user

@@ -48,6 +48,9 @@ class User(UserMixin, TimestampMixin, db.Model):
     # IANA zone the user reads times in ("Asia/Amman"); None: the installation's BABEL_DEFAULT_TIMEZONE.
     time_zone: Mapped[str | None] = mapped_column(sa.String(64))
     is_active: Mapped[bool] = mapped_column(default=True)
+    # An organisation's service account (issue 16): a system, not a person. No password, never signed in on
+    # pages; it acts through its API tokens as a member of its organisation (accounts/service_accounts.py).
+    is_service_account: Mapped[bool] = mapped_column(default=False, server_default=sa.false())
     last_login_at: Mapped[datetime | None]
     # Part of the session cookie's user id; rotating it ends every session of this user server-side.
     session_nonce: Mapped[str] = mapped_column(sa.String(32), default=lambda: secrets.token_hex(16))

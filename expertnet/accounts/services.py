@@ -100,7 +100,7 @@ def authenticate(email: str, password: str, address: str) -> User | None:
     account, client = sign_in_policies()
     check_sign_in_allowed(account, client, email, address)
     user = user_by_email(email)
-    if user is None or not user.check_password(password) or not user.is_active:
+    if user is None or user.is_service_account or not user.check_password(password) or not user.is_active:
         now = utcnow()
         failures = throttle.count_event(account, email, now)
         throttle.count_event(client, address, now)
@@ -176,7 +176,7 @@ def accept_invitation(token: str, password: str, locale: str | None) -> User:
 def request_password_reset(email: str) -> None:
     """Mail a reset link if the account exists; the caller says the same thing either way."""
     user = user_by_email(email)
-    if user is None or not user.is_active:
+    if user is None or not user.is_active or user.is_service_account:  # a system has no password to reset
         return
     token = make_token("reset", {"user": user.id, "fp": password_fingerprint(user.password_hash)})
     link = public_url("accounts.reset_password", token=token)
@@ -187,7 +187,7 @@ def request_password_reset(email: str) -> None:
 def reset_password(token: str, password: str) -> User:
     payload = read_token("reset", token, current_app.config["PASSWORD_RESET_MAX_AGE"])
     user = db.session.get(User, payload.get("user")) if isinstance(payload, dict) else None
-    if user is None or not user.is_active or payload.get("fp") != password_fingerprint(user.password_hash):
+    if user is None or not user.is_active or user.is_service_account or payload.get("fp") != password_fingerprint(user.password_hash):
         raise InvalidToken("used")
     check_password_policy(password)
     user.set_password(password)

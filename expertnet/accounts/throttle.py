@@ -87,5 +87,23 @@ def count_event(policy: Policy, subject: str, now: datetime) -> int:
     return events
 
 
+def count_in_window(policy: Policy, subject: str, now: datetime) -> tuple[int, int]:
+    """A rate (the API's requests per token or address): count one event in the subject's fixed window of
+    `window_seconds`, which opens with the first event after the last window closed. Returns the events in this
+    window and the seconds until it closes. For these counters `last_event_at` is when the window opened; the
+    policy's `free` is the rate's limit and its delays are unused (the wait is the rest of the window)."""
+    opened_before = now - timedelta(seconds=policy.window_seconds)
+    upsert = _insert().values(scope=policy.scope, subject=subject[:254], events=1, last_event_at=now)
+    expired = ThrottleCounter.last_event_at <= opened_before
+    upsert = upsert.on_conflict_do_update(
+        index_elements=["scope", "subject"],
+        set_={"events": sa.case((expired, 1), else_=ThrottleCounter.events + 1),
+              "last_event_at": sa.case((expired, now), else_=ThrottleCounter.last_event_at)})
+    events, opened = db.session.execute(upsert.returning(ThrottleCounter.events,
+                                                         ThrottleCounter.last_event_at)).one()
+    closes_in = (opened.replace(tzinfo=now.tzinfo) - opened_before).total_seconds()
+    return events, max(1, math.ceil(closes_in))
+
+
 def forget(policy: Policy, subject: str) -> None:
     db.session.execute(sa.delete(ThrottleCounter).where(_counter_key(policy, subject)))

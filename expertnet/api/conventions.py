@@ -14,6 +14,8 @@
   ids by the bounded `<int:...>` converter (a number no column can hold is a 404).
 - **Pagination**: `page` and `page_size` (at most 100); the answer carries `X-Total-Count` and a `Link`
   header (RFC 8288: first, prev, next, last).
+- **Rate**: calls are counted per token (per address without one): past the limit, 429 with `Retry-After`
+  (`expertnet.api.rate_limits`).
 - **Timestamps**: ISO-8601 in UTC (`2026-12-07T01:13:35+00:00`).
 - **ETag / If-Match**: reads carry an `ETag`; updates require `If-Match` (428 without, 412 when stale).
 - **Idempotency-Key** on creates: the same key with the same body replays the first answer (no second row);
@@ -36,11 +38,12 @@ from flask_login import current_user
 from flask_smorest import Api, Blueprint, Page
 from flask_smorest.utils import prepare_response
 from sqlalchemy.exc import IntegrityError
-from werkzeug.exceptions import HTTPException, UnsupportedMediaType
+from werkzeug.exceptions import HTTPException, TooManyRequests, UnsupportedMediaType
 
 from expertnet.accounts import api_tokens
 from expertnet.accounts.models import Role
 from expertnet.actions import action
+from expertnet.api import rate_limits
 from expertnet.api.models import IdempotentCreate
 from expertnet.api.schemas import ProblemSchema
 from expertnet.errors import problem_response
@@ -55,11 +58,12 @@ IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
 REALM = 'Bearer realm="expertnet"'
 API_PREFIX = "/api/v1"
 # Every operation may answer these; each is documented on every operation so clients (and schemathesis) know.
-COMMON_ERRORS = (400, 401, 403, 404, 405, 413, 415, 422)
+COMMON_ERRORS = (400, 401, 403, 404, 405, 413, 415, 422, 429)
 ERROR_MESSAGES = {
     401: _l("Send a valid personal API token as 'Authorization: Bearer …'."),
     403: _l("This token or its user may not do this."),
     415: _l("Send the body as application/json."),
+    429: _l("Too many calls: wait the seconds Retry-After says, then try again."),
 }
 
 
@@ -223,16 +227,21 @@ def load_token_user(sent: Any) -> Any:
 
 
 def authenticate() -> None:
-    """Before every API view: the call has a live token, and the scope and body type its method needs."""
-    if not current_user.is_authenticated:
+    """Before every API view: the call is within its rate, has a live token, and the scope and body type its
+    method needs."""
+    token = g.api_token if current_user.is_authenticated else None
+    wait = rate_limits.count_call(token.id if token is not None else None)
+    if token is not None:
+        api_tokens.note_use(token)  # at most hourly
+    db.session.commit()  # the count (and the use) kept whatever the call's outcome
+    if wait:
+        raise TooManyRequests(retry_after=wait)
+    if token is None:
         raise Unauthenticated(g.get("api_auth_error", "missing"))
-    token = g.api_token
     if request.method not in SAFE_METHODS and not token.may_write:
         raise InsufficientScope()
     if request.method in BODY_METHODS and request.content_length and not request.is_json:
         raise UnsupportedMediaType()
-    if api_tokens.note_use(token):
-        db.session.commit()  # its own small transaction (at most hourly), kept whatever the call's outcome
 
 
 def caller():
@@ -246,6 +255,17 @@ def caller_in(*roles: Role):
     if user.role not in roles:
         abort(403)
     return user
+
+
+def for_roles(*roles: Role) -> Callable:
+    """Outermost on an operation: a caller of another role is a 403 before its body or query is read."""
+    def decorate(view: Callable) -> Callable:
+        @wraps(view)
+        def run(*args: Any, **kwargs: Any) -> Any:
+            caller_in(*roles)
+            return view(*args, **kwargs)
+        return run
+    return decorate
 
 
 class ApiBlueprint(Blueprint):

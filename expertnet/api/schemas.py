@@ -3,10 +3,13 @@ written with the feature's schemas (`expertnet.requests.schemas`), shared with t
 from marshmallow import RAISE, Schema, fields, validate
 
 from expertnet.accounts.api_tokens import Scope
-from expertnet.accounts.models import Role
+from expertnet.accounts.models import OrganisationKind, Role
 from expertnet.engagements.models import DeclineReason
 from expertnet.engagements.reading import list_summary
 from expertnet.engagements.schemas import EngagementOut, InvitationOut
+from expertnet.experts.models import Availability
+from expertnet.experts.schemas import ExperienceOut, ProfileOut, PublicationOut
+from expertnet.experts.schemas import TopicOut as ExpertTopicLevelOut
 from expertnet.requests.models import RequestStatus
 from expertnet.requests.services import MESSAGE_MAX
 from expertnet.requests.schemas import AttachmentOut, RequestIn
@@ -262,3 +265,140 @@ class LeadIn(Schema):
 class LeadOut(Schema):
     request_id = fields.Integer()
     lead = fields.Nested(OrganisationRef, allow_none=True, metadata={"description": "id and name of the lead."})
+
+
+class ExpertTopicOut(ExpertTopicLevelOut):
+    """A topic of an expert's, with their level (named apart from the taxonomy's `TopicOut`)."""
+
+    slug = fields.Function(lambda et: et.topic.slug, metadata={"type": "string"})
+
+
+class ExperienceApiOut(ExperienceOut):
+    end_year = fields.Integer(allow_none=True)
+
+
+class PublicationApiOut(PublicationOut):
+    year = fields.Integer(allow_none=True)
+
+
+class ExpertProfileOut(ProfileOut):
+    """The expert's own profile (the page's and the JSON export's schema), its empty values documented as null."""
+
+    full_name = fields.Function(lambda p: p.user.full_name, metadata={"type": "string"})
+    email = fields.Function(lambda p: p.user.email, metadata={"type": "string"})
+    topics = fields.List(fields.Nested(ExpertTopicOut))
+    experiences = fields.List(fields.Nested(ExperienceApiOut))
+    publications = fields.List(fields.Nested(PublicationApiOut))
+    unavailable_until = fields.Date(allow_none=True)
+    vetted_at = fields.DateTime(allow_none=True)
+    deactivation_requested_at = fields.DateTime(allow_none=True)
+
+
+class ExpertSummaryOut(Schema):
+    """A vetted expert as the coordinators' directory shows them."""
+
+    id = fields.Integer()
+    full_name = fields.Function(lambda p: p.user.full_name, metadata={"type": "string"})
+    headline, affiliation = fields.String(), fields.String()
+    topics = fields.List(fields.Nested(ExpertTopicOut))
+    languages = fields.List(fields.Dict(keys=fields.String(), values=fields.String()),
+                            metadata={"description": 'Such as [{"code": "ar", "proficiency": "native"}].'})
+    countries = fields.List(fields.String())
+    regions = fields.List(fields.String())
+    availability = fields.Enum(Availability, by_value=True)
+    unavailable_until = fields.Date(allow_none=True)
+    capacity, commitments = fields.Integer(), fields.Integer()
+    willing_to_travel = fields.Boolean()
+    vetted_at = fields.DateTime(allow_none=True)
+
+
+class ExpertListArgs(Schema):
+    class Meta:
+        unknown = RAISE
+
+    topic = fields.String(validate=validate.Length(max=64), metadata={"description": "A topic's slug."})
+    language = fields.String(validate=validate.Length(max=8),
+                             metadata={"description": "A language code the expert declared, such as ar."})
+    country = fields.String(validate=validate.Length(equal=2),
+                            metadata={"description": "A country the expert works in (ISO 3166 alpha-2)."})
+    available = fields.Boolean(metadata={"description": "true: available now with a free place; false: the others."})
+
+
+class OrganisationOut(Schema):
+    id = fields.Integer()
+    name = fields.String()
+    country = fields.String()
+    kind = fields.Enum(OrganisationKind, by_value=True)
+    is_active = fields.Boolean()
+    created_at = fields.DateTime()
+
+
+class OrganisationIn(Schema):
+    """A new organisation (admins), judged by the admin page's form (the country from its list)."""
+
+    class Meta:
+        unknown = RAISE
+
+    name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    country = fields.String(required=True, validate=validate.Length(equal=2),
+                            metadata={"description": "ISO 3166 alpha-2 code, such as JO."})
+    kind = fields.Enum(OrganisationKind, by_value=True, required=True)
+
+
+class ListQueryArgs(Schema):
+    class Meta:
+        unknown = RAISE
+
+    q = fields.String(validate=validate.Length(max=100), metadata={"description": "Part of the name (or e-mail)."})
+
+
+class UserListArgs(ListQueryArgs):
+    role = fields.Enum(Role, by_value=True, metadata={"description": "Only users with this role."})
+
+
+class AdminUserOut(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    full_name = fields.String()
+    role = fields.Enum(Role, by_value=True)
+    organisation = fields.Nested(OrganisationRef, allow_none=True)
+    is_active = fields.Boolean()
+    is_service_account = fields.Boolean()
+    last_login_at = fields.DateTime(allow_none=True)
+    created_at = fields.DateTime()
+
+
+class UserInviteIn(Schema):
+    """Someone to invite (the admin page's invitation: they set their own password from the e-mailed link)."""
+
+    class Meta:
+        unknown = RAISE
+
+    email = fields.Email(required=True, validate=validate.Length(max=254))
+    full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    role = fields.Enum(Role, by_value=True, required=True)
+    organisation_id = fields.Integer(strict=True, load_default=None, allow_none=True,
+                                     validate=validate.Range(min=1, max=DATABASE_INT_MAX),
+                                     metadata={"description": "Required for members (agency officers)."})
+    locale = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["en", "ar"]))
+
+
+class OnboardingOut(Schema):
+    id = fields.Integer()
+    email = fields.String()
+    full_name = fields.String()
+    role = fields.Enum(Role, by_value=True)
+    organisation_id = fields.Integer(allow_none=True)
+    expires_at = fields.DateTime()
+
+
+class TopicNodeOut(Schema):
+    slug = fields.String()
+    labels = fields.Dict(keys=fields.String(), values=fields.String(), metadata={"description": "Locale -> label."})
+    is_active = fields.Boolean()
+
+
+class TopicTreeOut(TopicNodeOut):
+    """A category of the taxonomy with its topics (what requests and profiles name), in order."""
+
+    children = fields.List(fields.Nested(TopicNodeOut))

@@ -6,6 +6,7 @@ and answers refusals as problem+json. Conventions (auth, errors, pagination, ETa
 `expertnet.api.conventions`.
 """
 from flask import abort, current_app, g, render_template, url_for
+from flask.views import MethodView
 
 from expertnet.accounts.models import Role
 from expertnet.accounts.policy import STAFF
@@ -65,61 +66,64 @@ _ORDER = {"created_at": AssistanceRequest.created_at, "updated_at": AssistanceRe
           "status_changed_at": AssistanceRequest.status_changed_at}
 
 
-@bp.route("/requests", methods=["GET"])
-@bp.arguments(RequestListArgs, location="query", as_kwargs=True)
-@bp.response(200, RequestOut(many=True))
-@bp.paginate(SelectPage)
-@documented_errors(bp)
-def list_requests(sort: str, status=None):
-    """The requests the caller may see: a member's organisation's own; for coordinators every submitted one."""
-    query = access.visible_requests(_reader())
-    if status is not None:
-        query = query.where(AssistanceRequest.status == status)
-    column = _ORDER[sort.lstrip("-")]
-    return query.order_by(column.desc() if sort.startswith("-") else column.asc(), AssistanceRequest.id.desc())
+@bp.route("/requests")
+class Requests(MethodView):
+    """One rule per path for every method (see `conventions.operation_method`)."""
+
+    @bp.arguments(RequestListArgs, location="query", as_kwargs=True)
+    @bp.response(200, RequestOut(many=True))
+    @bp.paginate(SelectPage)
+    @documented_errors(bp)
+    def get(self, sort: str, status=None):
+        """The requests the caller may see: a member's organisation's own; for coordinators every submitted one."""
+        query = access.visible_requests(_reader())
+        if status is not None:
+            query = query.where(AssistanceRequest.status == status)
+        column = _ORDER[sort.lstrip("-")]
+        return query.order_by(column.desc() if sort.startswith("-") else column.asc(), AssistanceRequest.id.desc())
+
+    @action
+    @idempotent_create("requests.create")
+    @bp.doc(parameters=[IDEMPOTENCY_KEY])
+    @bp.arguments(RequestIn)
+    @bp.response(201, RequestOut)
+    @documented_errors(bp, 409)
+    def post(self, data):
+        """A new draft for the caller's organisation (members only). Send `Idempotency-Key` to make a retry
+        safe."""
+        user = caller()
+        if user.role != Role.MEMBER:
+            abort(403)
+        created = services.create_draft(user, data)
+        return created, 201, {"Location": url_for("api.RequestItem", request_id=created.id)}
 
 
-@bp.route("/requests", methods=["POST"])
-@action
-@idempotent_create("requests.create")
-@bp.doc(parameters=[IDEMPOTENCY_KEY])
-@bp.arguments(RequestIn)
-@bp.response(201, RequestOut)
-@documented_errors(bp, 409)
-def create_request(data):
-    """A new draft for the caller's organisation (members only). Send `Idempotency-Key` to make a retry safe."""
-    user = caller()
-    if user.role != Role.MEMBER:
-        abort(403)
-    created = services.create_draft(user, data)
-    return created, 201, {"Location": url_for("api.get_request", request_id=created.id)}
+@bp.route(REQUEST)
+class RequestItem(MethodView):
+    """One rule for the request's read and update, so an id no column can hold is a 404 for both."""
 
+    @action  # the sensitive-read audit rows, as on the request's page
+    @bp.etag
+    @bp.response(200, RequestOut)
+    @documented_errors(bp)
+    def get(self, request_id: int):
+        """One request (404 when the caller may not know it exists)."""
+        assistance_request = _load(request_id)
+        record_full_reads(caller(), assistance_request)
+        return assistance_request
 
-@bp.route(REQUEST, methods=["GET"])
-@action  # the sensitive-read audit rows, as on the request's page
-@bp.etag
-@bp.response(200, RequestOut)
-@documented_errors(bp)
-def get_request(request_id: int):
-    """One request (404 when the caller may not know it exists)."""
-    assistance_request = _load(request_id)
-    record_full_reads(caller(), assistance_request)
-    return assistance_request
-
-
-@bp.route(REQUEST, methods=["PATCH"])
-@action
-@bp.etag
-@bp.arguments(RequestPatchIn(partial=True))
-@bp.response(200, RequestOut)
-@documented_errors(bp, 409, 412, 428)
-def update_request(data, request_id: int):
-    """Change fields of the agency's own request while it is a draft or waiting on its answer. Send the
-    `ETag` of your last read as `If-Match`: a request changed since is refused (412)."""
-    assistance_request = _load_owned(request_id)
-    bp.check_etag(assistance_request, RequestOut)
-    services.update_request(caller(), assistance_request, data)
-    return assistance_request
+    @action
+    @bp.etag
+    @bp.arguments(RequestPatchIn(partial=True))
+    @bp.response(200, RequestOut)
+    @documented_errors(bp, 409, 412, 428)
+    def patch(self, data, request_id: int):
+        """Change fields of the agency's own request while it is a draft or waiting on its answer. Send the
+        `ETag` of your last read as `If-Match`: a request changed since is refused (412)."""
+        assistance_request = _load_owned(request_id)
+        bp.check_etag(assistance_request, RequestOut)
+        services.update_request(caller(), assistance_request, data)
+        return assistance_request
 
 
 @operation(bp, f"{REQUEST}/submit", "POST", RequestOut, errors=(409,))

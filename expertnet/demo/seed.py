@@ -20,6 +20,7 @@ from expertnet.demo.hub import seed_hub, seed_lessons
 from expertnet.demo.matching_history import seed_matching_history
 from expertnet.demo.notifications import seed_notifications
 from expertnet.demo.requests import seed_expert_messages, seed_requests
+from expertnet.demo.service_accounts import seed_service_accounts
 from expertnet.demo.webhooks import seed_webhooks
 from expertnet.experts.models import (Availability, BlackoutPeriod, Experience, ExpertProfile, ExpertTopic,
                                       Proficiency, Publication, PublicationKind, TopicLevel, VettingStatus)
@@ -70,7 +71,7 @@ def seed_demo_network() -> bool:
 # Later capabilities append functions (admin, organisations_by_name) -> None that seed their own data.
 EXTRA_STEPS: list = [seed_requests, seed_engagements, seed_expert_messages, seed_coordination, seed_notifications,
                      seed_matching_history, seed_chemicals, seed_events, seed_hub, seed_lessons,
-                     seed_discussions, seed_webhooks]
+                     seed_discussions, seed_webhooks, seed_service_accounts]
 
 
 def seed_organisations(admin: User) -> dict[str, Organisation]:

@@ -184,3 +184,27 @@ class ProfileOut(Schema):
     vetted_at = fields.DateTime()
     deactivation_requested_at = fields.DateTime()
     created_at, updated_at = fields.DateTime(), fields.DateTime()
+
+
+class ProfileInputOut(Schema):
+    """The profile in `ProfileIn`'s own shape, so that a partial change (the API's PATCH) is the stored profile
+    with the sent fields over it, loaded and judged by `ProfileIn` as a whole, as the page's form is."""
+
+    headline, affiliation, biography, expertise_statement = (fields.String(), fields.String(), fields.String(),
+                                                             fields.String())
+    topics = fields.List(fields.Nested(TopicOut))
+    experiences = fields.List(fields.Nested(ExperienceOut))
+    publications = fields.List(fields.Nested(PublicationOut))
+    languages, countries, regions, conflict_countries = fields.Raw(), fields.Raw(), fields.Raw(), fields.Raw()
+    willing_to_travel = fields.Boolean()
+    capacity = fields.Integer()
+    availability = fields.Enum(Availability, by_value=True)
+    unavailable_until = fields.Date()
+    blackouts = fields.List(fields.Nested(BlackoutOut))
+    conflict_organisation_ids = fields.Function(lambda p: [o.id for o in p.conflict_organisations])
+
+
+def changed_profile(profile, changes: dict) -> dict:
+    """`ProfileIn`'s load of the profile with `changes` (raw JSON fields) over it: a ValidationError if the
+    result is not a valid profile."""
+    return ProfileIn().load({**ProfileInputOut().dump(profile), **changes})

@@ -21,7 +21,13 @@ OPERATIONS = {("get", "/api/v1/me"), ("get", "/api/v1/taxonomy/topics"), ("get",
               ("get", "/api/v1/engagements"), ("get", "/api/v1/engagements/{engagement_id}"),
               ("post", "/api/v1/engagements/{engagement_id}/report"), ("get", "/api/v1/requests/{request_id}/outcomes"),
               ("get", "/api/v1/requests/{request_id}/suggestions"), ("post", "/api/v1/requests/{request_id}/invitations"),
-              ("put", "/api/v1/requests/{request_id}/lead")}
+              ("put", "/api/v1/requests/{request_id}/lead"),
+              ("get", "/api/v1/me/profile"), ("patch", "/api/v1/me/profile"), ("get", "/api/v1/experts"),
+              ("get", "/api/v1/organisations"), ("post", "/api/v1/organisations"),
+              ("get", "/api/v1/organisations/{organisation_id}"),
+              ("post", "/api/v1/organisations/{organisation_id}/deactivate"),
+              ("get", "/api/v1/users"), ("post", "/api/v1/users"), ("get", "/api/v1/users/{user_id}"),
+              ("post", "/api/v1/users/{user_id}/deactivate"), ("get", "/api/v1/taxonomy/tree")}
 
 
 def test_the_document_is_openapi_3_1_generated_from_the_code(client):

@@ -59,6 +59,8 @@ def test_seed_demo_builds_a_network_once(runner):
     assert zones["rami.abudayyeh@secretariat.expertnet.example"] == "Asia/Amman", "demo users read their own zone"
     for role in Role:
         assert db.session.scalar(sa.select(sa.func.count(User.id)).where(User.role == role)) >= 1
+    systems = db.session.execute(sa.select(User.full_name, User.is_active).where(User.is_service_account)).all()
+    assert sorted(systems) == [("Aqaba customs case system", True), ("Legacy reporting export", False)]
     assert "nothing changed" in runner.invoke(args=["seed-demo"]).output
 
 
