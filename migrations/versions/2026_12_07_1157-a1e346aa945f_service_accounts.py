@@ -4,7 +4,7 @@ from alembic import op
 import sqlalchemy as sa
 
 
-revision, down_revision = 'a1e346aa945f', '5c1e9a7d2b40'
+revision, down_revision = 'a1e346aa945f', 'e43f5bf50663'
 
 
 def upgrade():
