@@ -14,6 +14,7 @@ from expertnet.demo.coordination import seed_coordination
 from expertnet.demo.credentials import DEMO_ADMIN, DEMO_PASSWORD
 from expertnet.demo.engagements import seed_engagements
 from expertnet.demo.events import seed_events
+from expertnet.demo.groups import seed_groups
 from expertnet.demo.hub import seed_hub, seed_lessons
 from expertnet.demo.matching_history import seed_matching_history
 from expertnet.demo.notifications import seed_notifications
@@ -68,7 +69,7 @@ def seed_demo_network() -> bool:
 # Later capabilities append functions (admin, organisations_by_name) -> None that seed their own data.
 EXTRA_STEPS: list = [seed_requests, seed_engagements, seed_expert_messages, seed_coordination, seed_notifications,
                      seed_matching_history, seed_chemicals, seed_events, seed_hub, seed_lessons,
-                     seed_webhooks]
+                     seed_webhooks, seed_groups]
 
 
 def seed_organisations(admin: User) -> dict[str, Organisation]:
