@@ -5,6 +5,7 @@ from flask import abort, flash, redirect, render_template, url_for
 from flask_babel import gettext as _
 from flask_login import current_user, login_required
 
+from expertnet.accounts.labels import role_label
 from expertnet.accounts.models import Organisation, User
 from expertnet.accounts.policy import found_or_404
 from expertnet.actions import action, refused_back_to
@@ -91,9 +92,11 @@ def _management_forms(group: Group) -> dict:
                                                    .order_by(Organisation.name)) if o.id not in placed]
     in_group = sa.select(GroupMember.user_id).where(GroupMember.group_id == group.id)
     add_person = AddPersonForm()
+    # Names with their organisation or role, never e-mail addresses: a group coordinator need not be staff.
     add_person.user_id.choices = [("", _("Choose a person"))] + [
-        (u.id, f"{u.full_name} ({u.email})") for u in db.session.scalars(
-            sa.select(User).where(User.is_active, User.id.not_in(in_group)).order_by(User.full_name))]
+        (u.id, f"{u.full_name} ({u.organisation.name if u.organisation else role_label(u.role)})")
+        for u in db.session.scalars(sa.select(User).where(User.is_active, User.id.not_in(in_group))
+                                    .options(sa.orm.joinedload(User.organisation)).order_by(User.full_name))]
     return {"add_organisation": add_organisation, "add_person": add_person, "role_form": RoleForm()}
 
 
