@@ -64,6 +64,8 @@ def test_a_regional_coordinator_sees_nothing_of_other_regions(client, auth, user
             assert client.get(path).status_code == 200, (who.email, path)
         status, engagements = _seen(client, "/coordination/engagements")
         assert (theirs.title in engagements) == sees_theirs
+        for export in ("/coordination/export/requests.csv", "/coordination/export/engagements.csv"):
+            assert (theirs.title in _seen(client, export)[1]) == sees_theirs, export
         status, hub = _seen(client, "/hub/")
         assert "Regional checklist for MENA ports" in hub and ("East African contact points" in hub) == sees_theirs
         status, group_page = _seen(client, "/groups/mena")
