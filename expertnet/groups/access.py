@@ -12,6 +12,7 @@
 from typing import Any
 
 import sqlalchemy as sa
+from flask import g, has_app_context
 
 from expertnet.accounts.models import Role
 from expertnet.accounts.policy import is_staff
@@ -31,10 +32,14 @@ def coordinated_regions(user: Any) -> sa.Select:
 
 
 def is_regional_coordinator(user: Any) -> bool:
-    """A coordinator account limited to the regions it coordinates (asked afresh: a change applies at once)."""
+    """A coordinator account limited to the regions it coordinates. Asked once per request (a page asks for its
+    queue counts, rows and each request's parts): a change of membership applies from the next request on."""
     if not _active(user) or getattr(user, "role", None) != Role.COORDINATOR:
         return False
-    return db.session.scalar(sa.select(coordinated_regions(user).exists())) or False
+    known: dict[int, bool] = g.setdefault("regional_coordinators", {}) if has_app_context() else {}
+    if user.id not in known:
+        known[user.id] = bool(db.session.scalar(sa.select(coordinated_regions(user).exists())))
+    return known[user.id]
 
 
 def scoped_organisations(user: Any) -> sa.Select | None:
