@@ -94,6 +94,7 @@ def import_models() -> None:
     from expertnet.chemicals import models as _chemicals  # noqa: F401
     from expertnet.engagements import models as _engagements  # noqa: F401
     from expertnet.events import models as _events  # noqa: F401
+    from expertnet.groups import models as _groups  # noqa: F401
     from expertnet.experts import models as _experts  # noqa: F401
     from expertnet.hub import models as _hub  # noqa: F401
     from expertnet.hub.discussions import models as _discussions  # noqa: F401
@@ -109,13 +110,17 @@ def register_upward_rules(app: Flask) -> None:
     """What a lower feature must learn from a higher one is registered here, so imports only run downwards:
     requests leave experts' need-to-know to the module that knows invitations; an expert's own-data export
     takes its invitations and engagements from engagements; a request that ends closes its invitations and
-    engagements (issue 13 bug 2)."""
+    engagements (issue 13 bug 2); a group's page takes its panels from the features above groups."""
     from expertnet import need_to_know
+    from expertnet.coordination import group_desk
     from expertnet.engagements import machine, own_data
+    from expertnet.hub import shelf
 
     need_to_know.init_app(app)
     own_data.init_app(app)
     machine.init_app(app)
+    group_desk.init_app(app)  # a group's page shows its requests, engagements and gaps (staff) and its hub shelf
+    shelf.init_app(app)
 
 
 def register_sqlite_pragmas(app: Flask) -> None:
@@ -151,13 +156,14 @@ def register_blueprints(app: Flask) -> None:
     from expertnet.coordination import bp as coordination_bp
     from expertnet.engagements import bp as engagements_bp
     from expertnet.events import bp as events_bp
+    from expertnet.groups import bp as groups_bp
     from expertnet.experts import bp as experts_bp
     from expertnet.home import bp as home_bp
     from expertnet.hub import bp as hub_bp
     from expertnet.requests import bp as requests_bp
 
     for blueprint in (home_bp, accounts_bp, experts_bp, admin_bp, requests_bp, coordination_bp, engagements_bp,
-                      chemicals_bp, events_bp, hub_bp):
+                      chemicals_bp, events_bp, hub_bp, groups_bp):
         app.register_blueprint(blueprint)
     register_export_blueprint(app)
     register_api(app)

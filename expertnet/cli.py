@@ -45,14 +45,14 @@ def create_admin(email: str, full_name: str, password: str) -> None:
 @click.command("seed-demo")
 def seed_demo() -> None:
     """Fill an empty database with a realistic demo network and print the demo sign-ins."""
-    from expertnet.demo.credentials import DEMO_PASSWORD, demo_credentials
+    from expertnet.demo.credentials import DEMO_PASSWORD, demo_sign_ins
     from expertnet.demo.seed import seed_demo_network
 
     created = seed_demo_network()
     db.session.commit()
     click.echo("Demo network created." if created else "Demo data already present; nothing changed.")
     click.echo(f"Sign in at the address below with any of these accounts; the password is {DEMO_PASSWORD}")
-    for role, email in demo_credentials():
+    for role, email in demo_sign_ins():
         click.echo(f"  {role:<12} {email}")
     if current_app.config["MAIL_BACKEND"] == "log":
         click.echo("The demo's e-mail (invitations and their links): sign in as the admin and open "

@@ -26,6 +26,7 @@ NAV_ITEMS = (
     NavItem("engagements.inbox", _l("Invitations"), (Role.EXPERT,)),
     NavItem("engagements.my_engagements", _l("My engagements"), (Role.EXPERT,)),
     NavItem("experts.edit_profile", _l("My profile"), (Role.EXPERT,)),
+    NavItem("groups.index", _l("Groups"), (Role.MEMBER, Role.EXPERT, Role.COORDINATOR, Role.ADMIN)),
     NavItem("events.index", _l("Events"), (Role.MEMBER, Role.EXPERT, Role.COORDINATOR, Role.ADMIN)),
     NavItem("experts.vetting_queue", _l("Vetting"), (Role.COORDINATOR, Role.ADMIN)),
     NavItem("chemicals.index", _l("Chemicals"), (Role.MEMBER, Role.EXPERT, Role.COORDINATOR, Role.ADMIN)),

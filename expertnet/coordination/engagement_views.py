@@ -15,6 +15,8 @@ from expertnet.engagements import services as engagement_services
 from expertnet.engagements.models import Engagement, EngagementStatus, Milestone
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
+from expertnet.requests.access import may_read_detail, visible_requests
+from expertnet.requests.models import AssistanceRequest
 from expertnet.requests.lifecycle import LifecycleError
 from expertnet.web_input import paginate
 
@@ -34,8 +36,10 @@ OPEN = (EngagementStatus.PLANNED, EngagementStatus.ACTIVE, EngagementStatus.REPO
 
 
 def load_engagement(engagement_id: int) -> Engagement:
-    # Staff see every engagement; the role gate on each route is the check.
-    return found_or_404(db.session.get(Engagement, engagement_id))
+    # Staff see the engagements of the requests they may see (a regional coordinator: their regions'); the role
+    # gate on each route is the check.
+    engagement = db.session.get(Engagement, engagement_id)
+    return found_or_404(engagement, engagement is not None and may_read_detail(actor(), engagement.request))
 
 
 @bp.get("/engagements")
@@ -46,6 +50,7 @@ def engagements():
                                           selectinload(Engagement.expert).selectinload(ExpertProfile.user),
                                           selectinload(Engagement.milestones))
     query = query.where(Engagement.status.in_(OPEN)) if show != "all" else query
+    query = query.where(Engagement.request_id.in_(visible_requests(actor()).with_only_columns(AssistanceRequest.id)))
     page = paginate(query.order_by(Engagement.created_at.desc(), Engagement.id.desc()),
                     per_page=current_app.config["ITEMS_PER_PAGE"])
     return render_template("coordination/engagements.html", page=page, show=show)

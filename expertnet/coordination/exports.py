@@ -7,6 +7,7 @@ from expertnet.csv_safety import csv_text
 from expertnet.engagements.models import Engagement
 from expertnet.extensions import db
 from expertnet.experts.models import ExpertProfile
+from expertnet.requests.access import visible_requests
 from expertnet.requests.models import AssistanceRequest, RequestStatus
 
 
@@ -19,9 +20,10 @@ REQUEST_HEADER = ["reference", "title", "organisation", "country", "status", "ur
                   "experts_wanted", "sla_milestone", "sla_state", "sla_due_at"]
 
 
-def requests_csv() -> str:
-    """Every submitted request (drafts are the agency's own business), with the current SLA clock."""
-    query = (sa.select(AssistanceRequest).where(AssistanceRequest.status != RequestStatus.DRAFT)
+def requests_csv(viewer) -> str:
+    """Every submitted request the viewer may see (drafts are the agency's own business; a regional coordinator
+    exports their regions' requests), with the current SLA clock."""
+    query = (visible_requests(viewer).where(AssistanceRequest.status != RequestStatus.DRAFT)
              .options(selectinload(AssistanceRequest.organisation), selectinload(AssistanceRequest.topics),
                       selectinload(AssistanceRequest.lead_coordinator))
              .order_by(AssistanceRequest.submitted_at, AssistanceRequest.id))
@@ -42,8 +44,9 @@ ENGAGEMENT_HEADER = ["request_reference", "request_title", "expert", "status", "
                      "withdrawal_reason"]
 
 
-def engagements_csv() -> str:
-    query = (sa.select(Engagement).options(selectinload(Engagement.request), selectinload(Engagement.milestones),
+def engagements_csv(viewer) -> str:
+    visible = visible_requests(viewer).with_only_columns(AssistanceRequest.id)
+    query = (sa.select(Engagement).where(Engagement.request_id.in_(visible)).options(selectinload(Engagement.request), selectinload(Engagement.milestones),
                                            selectinload(Engagement.expert).selectinload(ExpertProfile.user))
              .order_by(Engagement.created_at, Engagement.id))
     return csv_text(ENGAGEMENT_HEADER, (_engagement_row(e) for e in db.session.scalars(query)))

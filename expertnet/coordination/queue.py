@@ -16,6 +16,7 @@ from expertnet.coordination import sla, sla_columns
 from expertnet.coordination.sla_columns import ACTIVE_STATUSES, QUEUE_STATUSES  # noqa: F401 - forms, digest
 from expertnet.db import utcnow
 from expertnet.extensions import db
+from expertnet.requests.access import staff_scope
 from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency, request_topic
 from expertnet.taxonomy.models import Topic
 
@@ -107,8 +108,8 @@ def count(filters: QueueFilters, viewer, now_us: int) -> int:
 
 
 def _narrowing(filters: QueueFilters, viewer) -> list:
-    """Every filter but the status and the SLA state."""
-    where = []
+    """Every filter but the status and the SLA state, after the viewer's scope (a regional coordinator's regions)."""
+    where = staff_scope(viewer)
     if filters.urgency:
         where.append(R.urgency == Urgency(filters.urgency))
     if filters.country:

@@ -29,11 +29,11 @@ def _csv_response(body: str, filename: str, what: str) -> Response:
 @roles_required(*STAFF)
 @action  # the export's audit row
 def export_requests():
-    return _csv_response(exports.requests_csv(), "expertnet-requests.csv", "requests")
+    return _csv_response(exports.requests_csv(actor()), "expertnet-requests.csv", "requests")
 
 
 @bp.get("/export/engagements.csv")
 @roles_required(*STAFF)
 @action  # the export's audit row
 def export_engagements():
-    return _csv_response(exports.engagements_csv(), "expertnet-engagements.csv", "engagements")
+    return _csv_response(exports.engagements_csv(actor()), "expertnet-engagements.csv", "engagements")

@@ -149,6 +149,37 @@ def coordinators() -> list[dict]:
     ]
 
 
+def regional_coordinators() -> list[dict]:
+    """Coordinators limited to a regional network's requests (issue 18): each coordinates the region named."""
+    return [
+        {"email": "layla.almasri@secretariat.expertnet.example", "full_name": "ليلى المصري", "locale": "ar",
+         "time_zone": "Asia/Amman", "region": "mena"},
+    ]
+
+
+# Regional networks and working groups (issue 18): slug -> (kind, name, description, countries of the agencies
+# placed in it, or for a working group the kinds of organisation it gathers).
+GROUPS = {
+    "mena": ("region", "Middle East and North Africa",
+             "The regional network of agencies in the Middle East and North Africa: open requests, training and "
+             "ports, customs and precursor controls across the region. الشبكة الإقليمية للشرق الأوسط وشمال أفريقيا.",
+             ("JO", "MA", "EG", "AE", "TN", "IQ")),
+    "sub-saharan-africa": ("region", "Sub-Saharan Africa",
+                           "Agencies of East, West and Southern Africa: chemical crime, port risk and first response.",
+                           ("KE", "NG", "ZA", "SN")),
+    "south-east-asia": ("region", "South-East Asia",
+                        "Police, customs and industry of South-East Asia: explosives precursors and port controls.",
+                        ("ID", "PH", "MY")),
+    "latin-america": ("region", "Latin America",
+                      "Agencies of Latin America: explosives, demining and chemical-risk regulation. "
+                      "Red regional de América Latina.", ("CO", "MX")),
+    "cross-sector-advisory-group": ("working_group", "Cross-sector advisory group",
+                                    "The private sector's advisory group: chemical-industry associations and the "
+                                    "experts who advise them on security culture, supply chains and cyber threats.",
+                                    ("industry",)),
+}
+
+
 # Agency officers: organisation index -> [(full name, locale, e-mail local part)]
 _MEMBERS = {
     0: [("سامر العبادي", "ar", "samer.alabbadi"), ("Lina Khoury", "en", "lina.khoury")],

@@ -16,3 +16,13 @@ def demo_credentials() -> list[tuple[str, str]]:
     credentials += [("expert", e["email"]) for e in experts if e["locale"] == "en"][:1]
     credentials += [("expert (ar)", e["email"]) for e in experts if e["locale"] == "ar"][:1]
     return credentials
+
+
+def regional_credentials() -> list[tuple[str, str]]:
+    """The regional coordinators (issue 18): they see only their region's requests."""
+    return [(f"coordinator {c['region'].upper()} ({c['locale']})", c["email"]) for c in content.regional_coordinators()]
+
+
+def demo_sign_ins() -> list[tuple[str, str]]:
+    """Every sign-in `flask seed-demo` prints."""
+    return demo_credentials() + regional_credentials()

@@ -3,8 +3,11 @@ for them (404 on its page and files, absent from lists, counts, facets and searc
 
 - anyone, signed in or not: published TLP:CLEAR items;
 - every signed-in, active network user: published TLP:GREEN items too;
-- TLP:AMBER: published items naming the reader's organisation in their audience;
-- editors (coordinators and admins): every item in every state;
+- TLP:AMBER: published items naming the reader's organisation, or a group the reader belongs to (in person or
+  through their organisation), in their audience;
+- editors (coordinators and admins): every item in every state; a regional coordinator (`groups.access`) only
+  the TLP:AMBER items naming an organisation of their regions or a group of theirs, and only the lessons of their
+  regions' requests;
 - a lesson awaiting or past its agency's approval (not yet published): members of the organisation that owns its
   request, and nobody else (need-to-know; a draft still with the coordinators is theirs alone).
 """
@@ -16,7 +19,8 @@ from flask import abort
 from expertnet.accounts.models import Role
 from expertnet.accounts.policy import is_staff
 from expertnet.extensions import db
-from expertnet.hub.models import HubItem, ItemStatus, Kind, hub_item_organisation
+from expertnet.groups.access import groups_of, scoped_organisations
+from expertnet.hub.models import HubItem, ItemStatus, Kind, hub_item_group, hub_item_organisation
 from expertnet.requests.models import AssistanceRequest
 from expertnet.sensitivity import Tlp
 
@@ -26,19 +30,38 @@ def may_edit(user: Any) -> bool:
     return bool(getattr(user, "is_active", False)) and is_staff(user)
 
 
+def _named_groups(user: Any) -> sa.ColumnElement[bool]:
+    """Items whose audience names a group `user` belongs to."""
+    return HubItem.id.in_(sa.select(hub_item_group.c.item_id).where(hub_item_group.c.group_id.in_(groups_of(user))))
+
+
+def _named_organisations(organisations: Any) -> sa.ColumnElement[bool]:
+    return HubItem.id.in_(sa.select(hub_item_organisation.c.item_id).where(
+        hub_item_organisation.c.organisation_id.in_(organisations)))
+
+
+def _regional_editor(user: Any, organisations: sa.Select) -> sa.ColumnElement[bool]:
+    """A regional coordinator edits the hub like any coordinator, within their regions' need-to-know."""
+    amber_in_scope = sa.or_(HubItem.tlp != Tlp.AMBER, _named_organisations(organisations), _named_groups(user))
+    request_in_scope = sa.or_(HubItem.request_id.is_(None), HubItem.request_id.in_(
+        sa.select(AssistanceRequest.id).where(AssistanceRequest.organisation_id.in_(organisations))))
+    return sa.and_(amber_in_scope, request_in_scope)
+
+
 def visibility(user: Any) -> sa.ColumnElement[bool]:
     """The WHERE clause of the items `user` may know of."""
     if may_edit(user):
-        return sa.true()
+        organisations = scoped_organisations(user)
+        return sa.true() if organisations is None else _regional_editor(user, organisations)
     signed_in = bool(getattr(user, "is_authenticated", False)) and bool(getattr(user, "is_active", False))
     labels = [HubItem.tlp == Tlp.CLEAR]
     if signed_in:
         labels.append(HubItem.tlp == Tlp.GREEN)
         organisation_id = getattr(user, "organisation_id", None)
+        named = _named_groups(user)
         if organisation_id is not None:
-            named = sa.select(hub_item_organisation.c.item_id).where(
-                hub_item_organisation.c.organisation_id == organisation_id)
-            labels.append(sa.and_(HubItem.tlp == Tlp.AMBER, HubItem.id.in_(named)))
+            named = sa.or_(named, _named_organisations([organisation_id]))
+        labels.append(sa.and_(HubItem.tlp == Tlp.AMBER, named))
     published = sa.and_(HubItem.status == ItemStatus.PUBLISHED, sa.or_(*labels))
     organisation_id = getattr(user, "organisation_id", None)
     if not signed_in or organisation_id is None or getattr(user, "role", None) != Role.MEMBER:

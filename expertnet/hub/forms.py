@@ -9,6 +9,7 @@ from expertnet.accounts.models import Organisation
 from expertnet.attachments.services import ACCEPT, UPLOAD_HINT
 from expertnet.extensions import db
 from expertnet.form_schema import mark_max_lengths
+from expertnet.groups.models import Group
 from expertnet.hub.labels import KIND_LABELS, LABEL_DESCRIPTIONS, LANGUAGE_LABELS
 from expertnet.hub.models import LANGUAGES
 from expertnet.hub.schemas import HubItemIn
@@ -33,6 +34,7 @@ class HubItemForm(FlaskForm):
     kind = SelectField(_l("Kind"), choices=[(k.value, v) for k, v in KIND_LABELS.items()])
     tlp = SelectField(_l("Sensitivity"), choices=[(k.value, v) for k, v in LABEL_DESCRIPTIONS.items()])
     audience = SelectMultipleField(_l("Organisations that may read it (TLP:AMBER)"), coerce=int)
+    audience_groups = SelectMultipleField(_l("Groups whose members may read it (TLP:AMBER)"), coerce=int)
     topics = SelectMultipleField(_l("Topics"))
     regions = SelectMultipleField(_l("Regions"))
     sectors = StringField(_l("Audience sectors"), description=_l("Separated by commas, e.g. customs, industry."))
@@ -44,6 +46,7 @@ class HubItemForm(FlaskForm):
         self.regions.choices = region_choices()
         self.audience.choices = [(o.id, o.name) for o in db.session.scalars(
             sa.select(Organisation).where(Organisation.is_active).order_by(Organisation.name))]
+        self.audience_groups.choices = [(g.id, g.name) for g in db.session.scalars(sa.select(Group).order_by(Group.name))]
         mark_max_lengths(self, HubItemIn())
 
     def schema_data(self) -> dict:
@@ -52,7 +55,7 @@ class HubItemForm(FlaskForm):
         # A field left empty is left out, so the schema's default applies (an empty link is no link).
         data = {name: value.strip() for name, value in data.items() if value and value.strip()}
         data.update(topics=list(self.topics.data or []), regions=list(self.regions.data or []),
-                    audience=list(self.audience.data or []),
+                    audience=list(self.audience.data or []), audience_groups=list(self.audience_groups.data or []),
                     sectors=[s.strip() for s in (self.sectors.data or "").split(",") if s.strip()])
         return data
 
@@ -63,6 +66,7 @@ class HubItemForm(FlaskForm):
             self.title.data, self.summary.data, self.body.data = text.title, text.summary, text.body
         self.kind.data, self.tlp.data = item.kind.value, item.tlp.value
         self.audience.data = [o.id for o in item.audience]
+        self.audience_groups.data = [g.id for g in item.audience_groups]
         self.topics.data = [t.slug for t in item.topics]
         self.regions.data = list(item.regions or [])
         self.sectors.data = ", ".join(item.sectors or [])

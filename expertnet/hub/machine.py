@@ -28,7 +28,7 @@ def _has_text(move: Move) -> str | None:
 
 
 def _ready_to_publish(move: Move) -> str | None:
-    if move.obj.tlp == Tlp.AMBER and not move.obj.audience:
+    if move.obj.tlp == Tlp.AMBER and not (move.obj.audience or move.obj.audience_groups):
         return "no_audience"
     return _has_text(move)
 

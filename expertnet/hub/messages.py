@@ -7,7 +7,7 @@ REFUSALS = {
     "illegal_transition": _l("This item cannot move to that state from where it is now."),
     "not_allowed": _l("Only coordinators and editors run the hub's editorial workflow."),
     "no_text": _l("Give the item a title and a summary in at least one language first."),
-    "no_audience": _l("A TLP:AMBER item needs at least one named organisation before it is published."),
+    "no_audience": _l("A TLP:AMBER item needs at least one named organisation or group before it is published."),
     "no_content": _l("Add a file, an external link or a body text before the item goes to review."),
     "not_editable": _l("An archived item is no longer edited."),
     "already_helped": _l("You have already said this item helped."),

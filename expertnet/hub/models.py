@@ -35,7 +35,7 @@ class ItemStatus(str, enum.Enum):
     ARCHIVED = "archived"
 
 
-# The labels a hub item may carry (issue 17): public, the whole network, named organisations.
+# The labels a hub item may carry (issue 17): public, the whole network, named organisations or groups.
 ITEM_LABELS = (Tlp.CLEAR, Tlp.GREEN, Tlp.AMBER)
 LANGUAGES = ("en", "ar", "fr", "es", "ru")
 
@@ -43,6 +43,8 @@ hub_item_topic = link_table("hub_item_topic", "item_id", "hub_item.id", "topic_i
 # TLP:AMBER items: the organisations named as their audience.
 hub_item_organisation = link_table("hub_item_organisation", "item_id", "hub_item.id", "organisation_id",
                                    "organisation.id")
+# ... and the groups (regional networks, working groups) named as their audience: every member of the group reads it.
+hub_item_group = link_table("hub_item_group", "item_id", "hub_item.id", "group_id", "network_group.id")
 
 
 class HubItem(db.Model):
@@ -76,6 +78,7 @@ class HubItem(db.Model):
                                                   order_by="HubText.language")
     topics = relationship("Topic", secondary=hub_item_topic, order_by="Topic.position")
     audience = relationship("Organisation", secondary=hub_item_organisation, order_by="Organisation.name")
+    audience_groups = relationship("Group", secondary=hub_item_group, order_by="Group.name")
     files: Mapped[list["HubFile"]] = relationship(back_populates="item", cascade="all, delete-orphan",
                                                   order_by="HubFile.id")
     created_by = relationship("User")

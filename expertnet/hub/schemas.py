@@ -25,6 +25,7 @@ class HubItemIn(Schema):
     sectors = fields.List(fields.String(validate=validate.Length(min=1, max=60)), load_default=list,
                           validate=validate.Length(max=10))
     audience = fields.List(fields.Integer(strict=True), load_default=list)
+    audience_groups = fields.List(fields.Integer(strict=True), load_default=list)
     external_url = fields.Url(load_default="", schemes={"https", "http"}, validate=validate.Length(max=500))
     note = fields.String(load_default="", validate=validate.Length(max=300))
 
@@ -41,8 +42,8 @@ class HubItemIn(Schema):
 
     @validates_schema(skip_on_field_errors=False)
     def _amber_names_organisations(self, data, **_kwargs):
-        if data.get("tlp") == Tlp.AMBER and not data.get("audience"):
-            raise ValidationError(_l("Name at least one organisation for a TLP:AMBER item."), "audience")
+        if data.get("tlp") == Tlp.AMBER and not (data.get("audience") or data.get("audience_groups")):
+            raise ValidationError(_l("Name at least one organisation or group for a TLP:AMBER item."), "audience")
 
 
 class LessonReviewIn(Schema):

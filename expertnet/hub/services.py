@@ -17,6 +17,7 @@ from expertnet.hub.machine import machine_for
 from expertnet.hub.messages import HubError
 from expertnet.hub.models import (HubFile, HubHelped, HubItem, HubSearchGap, HubShown, HubText, HubVersion,
                                   ItemStatus)
+from expertnet.groups.models import Group
 from expertnet.taxonomy.models import Topic
 
 ITEM_FIELDS = ("kind", "tlp", "regions", "sectors", "external_url")
@@ -30,6 +31,10 @@ def _set_shared_fields(item: HubItem, data: dict) -> None:
     item.topics = list(db.session.scalars(sa.select(Topic).where(Topic.slug.in_(slugs)))) if slugs else []
     ids = list(data.get("audience") or [])
     item.audience = list(db.session.scalars(sa.select(Organisation).where(Organisation.id.in_(ids)))) if ids else []
+    if "audience_groups" in data:
+        group_ids = list(data.get("audience_groups") or [])
+        item.audience_groups = list(db.session.scalars(sa.select(Group).where(Group.id.in_(group_ids)))) \
+            if group_ids else []
 
 
 def _texts_snapshot(item: HubItem) -> dict:

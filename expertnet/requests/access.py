@@ -1,7 +1,8 @@
 """Who may see which request, and which of its parts (need-to-know).
 
 - Members see their own organisation's requests; others' are reported missing (404).
-- Coordinators and admins see every request except agencies' unsubmitted drafts.
+- Coordinators and admins see every request except agencies' unsubmitted drafts; a regional coordinator (one
+  who coordinates region groups, `groups.access`) only those of the organisations in their regions.
 - Experts see a request only while their LIVE invitation or engagement gives them a need to know
   (the rule `expertnet.need_to_know` registers at app start, asked afresh on every check): the cleaned summary (`schemas.RequestSummaryOut`) while invited, the full
   request and the thread while their engagement is open (terms accepted), the full request read-only for a
@@ -24,6 +25,7 @@ from expertnet.accounts.policy import found_or_404, is_staff
 from expertnet.audit.models import AuditEvent
 from expertnet.audit.services import record
 from expertnet.extensions import db
+from expertnet.groups.access import in_scope, scoped_organisations
 from expertnet.requests.models import AssistanceRequest, RequestStatus
 from expertnet.sensitivity import Access, Tlp
 
@@ -67,10 +69,17 @@ def visible_requests(user) -> sa.Select:
     if user.role == Role.MEMBER:
         return query.where(AssistanceRequest.organisation_id == user.organisation_id)
     if is_staff(user):
-        return query.where(AssistanceRequest.status != RequestStatus.DRAFT)
+        return query.where(AssistanceRequest.status != RequestStatus.DRAFT, *staff_scope(user))
     if user.role == Role.EXPERT:
         return query.where(AssistanceRequest.id.in_(_expert_rule().request_ids(user)))
     return query.where(sa.false())
+
+
+def staff_scope(user) -> list:
+    """The WHERE that limits a staff user to their regions' requests (nothing for a global one): the one place the
+    triage queue, the request pages, the suggestions and the API take the group scope from."""
+    organisations = scoped_organisations(user)
+    return [] if organisations is None else [AssistanceRequest.organisation_id.in_(organisations)]
 
 
 def get_visible_request_or_404(user, request_id: int) -> AssistanceRequest:
@@ -98,7 +107,7 @@ def may_read_detail(user, assistance_request: AssistanceRequest) -> bool:
     if is_owner(user, assistance_request):
         return True
     if is_staff(user):
-        return assistance_request.status != RequestStatus.DRAFT
+        return assistance_request.status != RequestStatus.DRAFT and in_scope(user, assistance_request.organisation_id)
     return has_accepted_terms(user, assistance_request)
 
 
