@@ -209,8 +209,9 @@ class HybridMixin:
         return labels
 
 
-def _top(scores: np.ndarray, k: int) -> np.ndarray:
+def _top(scores: np.ndarray, k: int | np.integer) -> np.ndarray:
     """The k largest of `scores` (all of them when fewer), the k-th largest first (np.partition's order)."""
+    k = int(k)
     if len(scores) <= k:
         return np.sort(scores)
     return np.partition(scores, len(scores) - k)[len(scores) - k:]
