@@ -42,6 +42,8 @@ def configure(app: Flask, overrides: dict | None) -> None:
         app.config["SQLALCHEMY_DATABASE_URI"] = f"sqlite:///{Path(app.instance_path) / 'expertnet.sqlite3'}"
     app.config.setdefault("UPLOAD_FOLDER", str(Path(app.instance_path) / "uploads"))
     app.config.setdefault("MATCHER_INDEX_PATH", str(Path(app.instance_path) / "matcher-index"))
+    # Beside the experts' index unless set (tests give MATCHER_INDEX_PATH a temporary folder: both follow it).
+    app.config.setdefault("HUB_INDEX_PATH", str(Path(app.config["MATCHER_INDEX_PATH"]).parent / "hub-index"))
 
 
 def register_input_checks(app: Flask) -> None:

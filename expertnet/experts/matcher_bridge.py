@@ -23,10 +23,8 @@ from __future__ import annotations
 
 import hashlib
 import logging
-import json
 import os
 import secrets
-import shutil
 import threading
 import time
 from contextlib import contextmanager
@@ -39,10 +37,11 @@ from flask import current_app, has_request_context
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import selectinload
 
-from expertnet import matching
+from expertnet import index_builds, matching
 from expertnet.chemicals.concepts import concept_slug, substance_concepts
 from expertnet.chemicals.services import request_substances
 from expertnet.db import utcnow
+from expertnet.index_builds import BUILD_POINTER, KEEP_BUILDS  # noqa: F401 - the build layout, re-exported
 from expertnet.experts.eligibility import Eligibility, is_vetted
 from expertnet.experts.models import ExpertProfile, ExpertTopic, MatcherState, MatcherTuning
 from expertnet.extensions import db
@@ -196,8 +195,6 @@ def configured_encoder() -> matching.TextEncoder | None:
 
 
 # ------------------------------------------------------------------ the built index (a job, never a web request)
-BUILD_POINTER = "BUILD"  # MATCHER_INDEX_PATH/BUILD names the live build directory (replaced atomically)
-KEEP_BUILDS = 3  # older build directories may still be mapped by running processes
 REBUILD_AFTER = 50  # a worker that applied more logged changes than this asks for a fresh build (new workers
                     # then start closer to the data); the build is a no-op when the saved one is current
 
@@ -208,14 +205,7 @@ def index_root() -> Path:
 
 def current_build(root: Path | None = None) -> str | None:
     """The name of the live build (one small file read: every ranking checks it)."""
-    try:
-        return ((root or index_root()) / BUILD_POINTER).read_text(encoding="utf-8").strip() or None
-    except FileNotFoundError:
-        return None
-
-
-def _read_meta(directory: Path) -> dict:
-    return json.loads((directory / "meta.json").read_text(encoding="utf-8"))
+    return index_builds.current_build(root or index_root())
 
 
 def _data_version() -> int:
@@ -223,12 +213,13 @@ def _data_version() -> int:
     return int(db.session.scalar(sa.select(MatcherState.data_version).where(MatcherState.id == STATE_ID)) or 0)
 
 
-def _previous_vectors(root: Path, name: str | None, encoder) -> matching.VectorCache | None:
-    """The document vectors of the live build, so that a rebuild encodes only new and edited texts."""
-    if name is None or encoder is None or not (root / name / "matcher").exists():
+def previous_vectors(directory: Path | None, encoder) -> matching.VectorCache | None:
+    """The document vectors of a saved matcher (a live build's), so that a rebuild encodes only new and edited
+    texts; None without one, or for another format or encoder."""
+    if directory is None or encoder is None or not directory.exists():
         return None
     try:
-        return matching.ExpertMatcher.load(root / name / "matcher", mmap=True, encoder=encoder).vector_cache_
+        return matching.ExpertMatcher.load(directory, mmap=True, encoder=encoder).vector_cache_
     except matching.IndexFormatError:
         return None  # another format or encoder: encode everything
 
@@ -242,44 +233,29 @@ def _fit(rows, encoder, vectors: matching.VectorCache | None) -> matching.Expert
 
 def build_index(force: bool = False) -> str | None:
     """Fit the matcher on every profile and save it with its eligibility arrays as a new build under
-    MATCHER_INDEX_PATH, made live atomically (the directory is renamed into place, then the BUILD pointer is
-    replaced). Returns the build's name; None when the live build already reflects the data (unless `force`)."""
+    MATCHER_INDEX_PATH, made live atomically (index_builds.publish_build). Returns the build's name; None when
+    the live build already reflects the data (unless `force`)."""
     root = index_root()
-    root.mkdir(parents=True, exist_ok=True)
     version, taxonomy, live = _data_version(), taxonomy_stamp(), current_build(root)
     if not force and live is not None:
-        meta = _read_meta(root / live)
+        meta = index_builds.read_meta(root / live)
         if meta["data_version"] == version and tuple(meta["taxonomy"]) == taxonomy:
             return None
     rows = db.session.scalars(profile_query().order_by(ExpertProfile.id)).all()
     encoder = configured_encoder()
-    vectors = _previous_vectors(root, live, encoder)
+    vectors = previous_vectors(root / live / "matcher" if live else None, encoder)
     encoded_before = vectors.encoded if vectors is not None else 0
     matcher = _fit(rows, encoder, vectors)
-    name = f"{utcnow():%Y%m%dT%H%M%S%f}-{secrets.token_hex(4)}"
-    temporary = root / f".{name}.tmp"
-    temporary.mkdir()
-    if matcher is not None:
-        matcher.save(temporary / "matcher")
-    Eligibility.of(rows).save(temporary / "eligibility.npz")
-    encoded = (matcher.vector_cache_.encoded - encoded_before) if matcher is not None else 0
-    meta = {"data_version": version, "taxonomy": list(taxonomy), "experts": len(rows), "encoded": encoded,
-            "encoder": getattr(encoder, "name", None)}
-    (temporary / "meta.json").write_text(json.dumps(meta), encoding="utf-8")
-    os.replace(temporary, root / name)
-    pointer = root / f".{BUILD_POINTER}.{name}.tmp"
-    pointer.write_text(name, encoding="utf-8")
-    os.replace(pointer, root / BUILD_POINTER)
-    _prune_builds(root, keep=name)
-    return name
 
+    def write(directory: Path) -> dict:
+        if matcher is not None:
+            matcher.save(directory / "matcher")
+        Eligibility.of(rows).save(directory / "eligibility.npz")
+        encoded = (matcher.vector_cache_.encoded - encoded_before) if matcher is not None else 0
+        return {"data_version": version, "taxonomy": list(taxonomy), "experts": len(rows), "encoded": encoded,
+                "encoder": getattr(encoder, "name", None)}
 
-def _prune_builds(root: Path, keep: str) -> None:
-    """Keep the newest builds (a process may still be loading one); a mapped file outlives its deletion."""
-    builds = sorted((p for p in root.iterdir() if p.is_dir() and not p.name.startswith(".") and p.name != keep),
-                    key=lambda p: p.name, reverse=True)
-    for old in builds[KEEP_BUILDS - 1:]:
-        shutil.rmtree(old, ignore_errors=True)
+    return index_builds.publish_build(root, write)
 
 
 def request_build() -> bool:
@@ -312,7 +288,7 @@ class ProcessIndex:
     def load(self, root: Path, name: str) -> None:
         started = time.perf_counter()
         directory = root / name
-        meta = _read_meta(directory)
+        meta = index_builds.read_meta(directory)
         matcher = None
         if (directory / "matcher").exists():
             matcher = matching.ExpertMatcher.load(directory / "matcher", mmap=True, encoder=configured_encoder())

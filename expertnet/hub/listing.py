@@ -5,7 +5,6 @@ from dataclasses import dataclass, field
 
 import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
-from sqlalchemy.orm import selectinload
 
 from expertnet.extensions import db
 from expertnet.hub.models import LANGUAGES, HubItem, HubText, ItemStatus, Kind, hub_item_topic
@@ -68,17 +67,37 @@ class Facets:
 
 
 def facet_counts(scoped: sa.Select) -> dict[str, Counter]:
-    """How many items the reader may see per kind, topic, language, region and year (of the scoped query)."""
-    items = db.session.scalars(scoped.options(selectinload(HubItem.texts), selectinload(HubItem.topics))).all()
+    """How many items the reader may see per kind, state, topic, language, region and year: one GROUP BY per
+    facet over the ids of the scoped query (so its labels hold), sent as one UNION ALL; nothing is loaded."""
+    visible = scoped.with_only_columns(HubItem.id).order_by(None).scalar_subquery()
+    per_item = HubItem.id.in_(visible)
+    dated = sa.func.coalesce(HubItem.published_at, HubItem.created_at)
+    region = _json_elements(HubItem.regions)
+    grouped = [
+        ("kind", sa.cast(HubItem.kind, sa.String), sa.select(HubItem.kind).where(per_item)),
+        ("status", sa.cast(HubItem.status, sa.String), sa.select(HubItem.status).where(per_item)),
+        ("year", sa.cast(sa.cast(sa.extract("year", dated), sa.Integer), sa.String), sa.select(HubItem.id).where(per_item)),
+        ("topic", Topic.slug, sa.select(Topic.slug).join(hub_item_topic, hub_item_topic.c.topic_id == Topic.id)
+         .where(hub_item_topic.c.item_id.in_(visible))),
+        ("language", HubText.language, sa.select(HubText.language).where(HubText.item_id.in_(visible))),
+        ("region", region.c.value, sa.select(HubItem.id).select_from(HubItem).join(region, sa.true()).where(per_item)),
+    ]
+    union: sa.CompoundSelect = sa.union_all(*(query.with_only_columns(sa.literal_column(f"'{name}'").label("facet"), value.label("value"),
+                                                   sa.func.count().label("n")).group_by(value)
+                           for name, value, query in grouped))
     counts: dict[str, Counter] = {name: Counter() for name in FACETS}
-    for item in items:
-        counts["kind"][item.kind.value] += 1
-        counts["status"][item.status.value] += 1
-        counts["topic"].update(t.slug for t in item.topics)
-        counts["language"].update(item.languages)
-        counts["region"].update(item.regions or [])
-        counts["year"][str((item.published_at or item.created_at).year)] += 1
+    for name, value, count in db.session.execute(union):
+        if value is not None:
+            counts[name][str(value)] += int(count)
     return counts
+
+
+def _json_elements(column) -> sa.TableValuedAlias:
+    """The text elements of a JSON list column as a table whose one column is `value` (SQLite: json_each;
+    PostgreSQL: json_array_elements_text, named region(value))."""
+    if db.session.get_bind().dialect.name == "postgresql":
+        return sa.func.json_array_elements_text(column).table_valued("value").render_derived(name="region")
+    return sa.func.json_each(column).table_valued("value")
 
 
 def facet_options(counts: dict[str, Counter], locale: str, editor: bool) -> list[tuple[str, str, list]]:

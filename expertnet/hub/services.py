@@ -13,6 +13,7 @@ from expertnet.attachments.services import remove_stored_file_on_commit, store_u
 from expertnet.audit.services import record
 from expertnet.db import utcnow
 from expertnet.extensions import db
+from expertnet.hub import search
 from expertnet.hub.machine import machine_for
 from expertnet.hub.messages import HubError
 from expertnet.hub.models import (HubFile, HubHelped, HubItem, HubSearchGap, HubShown, HubText, HubVersion,
@@ -82,12 +83,16 @@ def update_item(actor: Any, item: HubItem, data: dict) -> HubItem:
         _add_version(actor, item, data.get("note", ""))
     record("hub_item.edited", actor, item, language=data["language"], version=item.version, text_changed=changed,
            tlp=item.tlp.value)
+    if item.status == ItemStatus.PUBLISHED:
+        search.mark_index_changed()
     db.session.flush()
     return item
 
 
 def move_item(actor: Any, item: HubItem, to_status: ItemStatus, note: str = "") -> None:
     """One step of the editorial workflow (row-locked, audited; a repeat is a no-op)."""
+    if ItemStatus.PUBLISHED in (item.status, ItemStatus(to_status)) and item.status != ItemStatus(to_status):
+        search.mark_index_changed()  # published or taken out of the library: the search index follows
     statemachine.transition(machine_for(item), item, ItemStatus(to_status), actor, note=note)
 
 

@@ -69,7 +69,8 @@ def _search_page(facets, filtered, counts):
                           topics=(facets.topic,) if facets.topic else ())
     if found.weak:
         services.record_gap(found.language, [facets.topic] if facets.topic else search.topics_of(facets.q))
-    return render_template("hub/index.html", page=None, facets=facets, counts=counts, hits=found.hits, found=found)
+    page = render_template("hub/index.html", page=None, facets=facets, counts=counts, hits=found.hits, found=found)
+    return (page, 200, {"Refresh": str(search.PREPARING_RELOAD_SECONDS)}) if found.preparing else page
 
 
 @bp.get("/<int:item_id>")

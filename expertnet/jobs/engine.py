@@ -61,6 +61,7 @@ class JobEngine:
         self._deliver_mail = self.huey.task()(_in_app_context(app, tasks.deliver_mail))
         self._build_index = self.huey.task()(_in_app_context(app, tasks.build_matcher_index))
         self._deliver_webhooks = self.huey.task()(_in_app_context(app, tasks.deliver_webhooks))
+        self._build_hub_index = self.huey.task()(_in_app_context(app, tasks.build_hub_index))
         for schedule, func in tasks.PERIODIC_TASKS:
             self.huey.periodic_task(schedule)(_in_app_context(app, func))
 
@@ -72,6 +73,11 @@ class JobEngine:
         """Ask for a matcher index build (a web worker with no index, or one too far behind): the page says
         suggestions are being prepared meanwhile, and the nightly build follows anyway."""
         return _enqueue(self._build_index, "the matcher index build")
+
+    def enqueue_hub_index_build(self) -> bool:
+        """Ask for a hub search index build (an item published, archived or edited; a web worker whose build is
+        behind the data, or that has none: its search page says the search is being prepared meanwhile)."""
+        return _enqueue(self._build_hub_index, "the hub search index build")
 
     def enqueue_webhook_delivery(self) -> bool:
         """Like mail: the minutely sweep sends what an enqueue lost."""

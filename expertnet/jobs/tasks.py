@@ -9,6 +9,7 @@ from expertnet.engagements.upkeep import expire_remind_and_end_lapsed_access
 from expertnet.events.reminders import send_reminders as send_event_reminders
 from expertnet.experts.matcher_bridge import build_index
 from expertnet.extensions import db
+from expertnet.hub.search import build_hub_index as build_hub_search_index
 from expertnet.notifications.services import deliver_queued
 from expertnet.webhooks.delivery import deliver_due
 
@@ -79,6 +80,19 @@ def nightly_matcher_index() -> None:
     log.info("matcher index: nightly build %s is live", name)
 
 
+def build_hub_index() -> None:
+    """The hub's search index, asked for after a change to the published items (or by a web worker that has none):
+    a no-op when the live build already reflects them."""
+    name = build_hub_search_index()
+    db.session.rollback()  # read only: end the transaction
+    log.info("hub index: %s", f"build {name} is live" if name else "the live build is current")
+
+
+def nightly_hub_index() -> None:
+    """A daily rebuild, so a change whose ask was lost (queue down) is never behind for long."""
+    build_hub_index()
+
+
 # Schedules in UTC.
 PERIODIC_TASKS = (
     (crontab(), sweep_mail),  # every minute
@@ -87,4 +101,5 @@ PERIODIC_TASKS = (
     (crontab(minute="*/5"), event_reminders),  # every five minutes: an hour's reminder is never late by more
     (crontab(hour="6", minute="0"), send_sla_digest),  # daily
     (crontab(hour="2", minute="30"), nightly_matcher_index),  # daily
+    (crontab(hour="2", minute="45"), nightly_hub_index),  # daily
 )

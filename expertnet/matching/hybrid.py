@@ -32,13 +32,13 @@ DEFAULT_DENSE_FLOOR = 0.2
 
 # Candidates from the centroid graph (see HybridMixin._dense_parts): at least ANN_CANDIDATES experts, and
 # ANN_CANDIDATES_PER_RESULT per expert asked for; filters leaving at most EXACT_ELIGIBLE experts score them all
-# exactly; past RESCORE_LIMIT experts left open by the bound, brute force is as cheap. Measured with
-# benchmarks/matching_speed.py and tests/matching/test_ann.py (2026-12-07).
+# exactly. Measured with benchmarks/matching_speed.py and tests/matching/test_ann.py (2026-12-07).
 ANN_CANDIDATES = 200
 ANN_CANDIDATES_PER_RESULT = 10
 EXACT_ELIGIBLE = 5_000
-RESCORE_LIMIT = 20_000
 BOUND_SLACK = 1e-6  # float32 sums: an expert within this (relative) of the k-th score is scored exactly
+RESCORE_BLOCK = 256  # experts left open by the bound are scored exactly this many at a time, best bound first
+_SAME_AND_OTHER = np.array([0, 1], dtype=np.uint8)  # language codes: the request's (0), another (1)
 
 
 class DenseQuery(NamedTuple):
@@ -107,9 +107,11 @@ class HybridMixin:
         ask their centroid graph (ann.py) for the ANN_CANDIDATES experts closest in meaning and score those
         exactly; an expert it did not return has a cosine of at most the lowest returned one, which bounds its
         blended score. Experts whose bound reaches the k-th best known score are scored exactly too, so the
-        top k is the brute-force one whenever the graph returned the true nearest centroids. Brute force
-        instead when filters leave few experts, the bound leaves too many open, k is None, or the aggregation
-        is not 'centroid' (the graph holds centroids)."""
+        top k is the brute-force one whenever the graph returned the true nearest centroids; they are scored
+        by decreasing bound, and scoring stops once the next bound is below the k-th best score known by then
+        (threshold algorithm: a few hundred of the thousands the first bound leaves open). Brute force instead
+        when filters leave few experts, k is None, or the aggregation is not 'centroid' (the graph holds
+        centroids)."""
         if query is None:
             return None
         if text is None or eligible is None or k is None or self.dense_aggregation != "centroid" or \
@@ -133,9 +135,10 @@ class HybridMixin:
                                                         self.dense_weight, self.cross_dense_weight, self.dense_floor)
             scored[first + rows] = True
             if len(rows) < block.ann.size:  # else the graph returned every vector (the rest have none: 0)
-                bound[first:last] = dense.blended_cosines(np.full(last - first, cosines.min()), block.expert_languages,
-                                                          query.language, self.dense_weight, self.cross_dense_weight,
-                                                          self.dense_floor)
+                # The bound is one of two values (the request's language or another): blended once, then chosen.
+                same, cross = dense.blended_cosines(np.full(2, cosines.min()), _SAME_AND_OTHER, 0, self.dense_weight,
+                                                    self.cross_dense_weight, self.dense_floor)
+                np.copyto(bound[first:last], np.where(block.expert_languages == query.language, same, cross))
         open_rows = eligible & ~scored & (bound > 0)
         if not open_rows.any():
             return parts
@@ -144,14 +147,25 @@ class HybridMixin:
         if bonus is not None:
             known *= bonus
             upper *= bonus
-        known = known[eligible]
-        known = known[known > 0]
-        kth = np.partition(known, len(known) - k)[len(known) - k] if len(known) >= k else 0.0
+        known *= eligible  # the ineligible count as 0, as do experts with no score: the k-th is over the others
+        top = _top(known, k)
+        kth = float(top[0]) if len(top) >= k else 0.0
         open_rows &= upper >= kth * (1 - BOUND_SLACK)
         positions = np.flatnonzero(open_rows)
-        if len(positions) > RESCORE_LIMIT:
-            return self._all_dense(query)
-        self._score_positions(parts, positions, query)
+        # Threshold algorithm: score the open experts by decreasing bound, a block at a time; each block's exact
+        # scores can only raise the k-th best known score, and once the next bound is below it nobody left can
+        # enter the top k (their score stays text-only here, below the k-th: _select never picks them).
+        positions = positions[np.argsort(-upper[positions], kind="stable")]
+        for start in range(0, len(positions), RESCORE_BLOCK):
+            block_positions = positions[start:start + RESCORE_BLOCK]
+            if upper[block_positions[0]] < kth * (1 - BOUND_SLACK):
+                break
+            self._score_positions(parts, block_positions, query)
+            exact = (text[block_positions] + parts[block_positions]).astype(np.float64)
+            if bonus is not None:
+                exact *= bonus[block_positions]
+            top = _top(np.concatenate([top, exact[exact > 0]]), k)
+            kth = float(top[0]) if len(top) >= k else 0.0
         return parts
 
     def _all_dense(self, query: DenseQuery) -> np.ndarray:
@@ -193,6 +207,14 @@ class HybridMixin:
                 if doc >= 0:
                     labels[slot] = segment.dense.label(doc)
         return labels
+
+
+def _top(scores: np.ndarray, k: int | np.integer) -> np.ndarray:
+    """The k largest of `scores` (all of them when fewer), the k-th largest first (np.partition's order)."""
+    k = int(k)
+    if len(scores) <= k:
+        return np.sort(scores)
+    return np.partition(scores, len(scores) - k)[len(scores) - k:]
 
 
 def with_meaning(text_reasons: list[Reason], document: str, share: float) -> list[Reason]:
