@@ -163,7 +163,7 @@ def suggestions_page(assistance_request, refine_form: RefineForm, refinement: de
     return render_template("coordination/suggestions.html", assistance_request=assistance_request,
                            ranked=ranked, refine_form=refine_form, invite_form=invite_form, refinement=refinement,
                            excluded_groups=exclusions.excluded_groups(ranked),
-                           overrides=overrides_of(assistance_request),
+                           overrides=overrides_of(assistance_request) if ranked.included else {},
                            include_form=include_form or IncludeExpertForm(formdata=None),
                            can_invite=assistance_request.status in INVITABLE_STATUSES, legend=score_legend()), \
         status, {"Refresh": str(PREPARING_RELOAD_SECONDS)} if ranked.preparing else {}
