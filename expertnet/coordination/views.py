@@ -9,7 +9,7 @@ from flask_babel import gettext as _, ngettext
 from expertnet.accounts.models import User
 from expertnet.accounts.policy import STAFF, found_or_404, roles_required
 from expertnet.actions import action, attempt, submitted
-from expertnet.coordination import bp, desk, exclusions, sla, triage
+from expertnet.coordination import bp, desk, exclusions, queue_cache, sla, triage
 from expertnet.coordination.forms import (IncludeExpertForm, InviteForm, LeadForm, MoveRequestForm, PriorityForm,
                                           QueueFilterForm, RefineForm, refinement_from)
 from expertnet.coordination.labels import TEMPLATE_GLOBALS
@@ -46,15 +46,16 @@ def load_request(request_id: int):
 @bp.get("/queue")
 @roles_required(*STAFF)
 def queue():
-    topics = [(t.slug, t.label(locale())) for t in leaf_topics()]
-    form = QueueFilterForm(request.args, topics, staff_users())
+    topics = queue_cache.cached("topics", (locale(),), lambda: [(t.slug, t.label(locale())) for t in leaf_topics()])
+    staff = queue_cache.cached("staff", (), lambda: [queue_cache.StaffMember(u.id, u.full_name) for u in staff_users()])
+    form = QueueFilterForm(request.args, topics, staff)
     form.validate()
     # A value the form refused is dropped rather than trusted (the page still answers, with the error shown).
     values = {name: ("" if form[name].errors else (form[name].data or "")) for name in QUEUE_FIELDS}
     values["view"] = values["view"] or "all"
     filters = QueueFilters(**values).with_view()
     now = utcnow()
-    counts = view_counts(actor(), now=now)
+    counts = queue_cache.cached("counts", (actor().id,), lambda: view_counts(actor(), now=now))
     page = triage_queue(filters, actor(), page=request.args.get("page", 1, type=int),
                         per_page=current_app.config["ITEMS_PER_PAGE"], now=now, counts=counts)
     return render_template("coordination/queue.html", form=form, page=page, filters=filters,
