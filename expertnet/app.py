@@ -76,13 +76,14 @@ def register_extensions(app: Flask) -> None:
 
 def register_session_listeners() -> None:
     """What follows a write in the same transaction, whoever wrote it (issue 15): the triage queue's SLA columns,
-    and the matcher's change log for every change that can move a ranking. Registered once per process on
-    SQLAlchemy's Session class."""
-    from expertnet.coordination import sla_columns
+    and the matcher's change log for every change that can move a ranking (on SQLAlchemy's Session class); the
+    queue's kept counts and choices forgotten (on its Engine class). Registered once per process."""
+    from expertnet.coordination import queue_cache, sla_columns
     from expertnet.engagements.models import ExclusionOverride
     from expertnet.experts import change_capture
 
     sla_columns.register()
+    queue_cache.register()
     change_capture.register()
     change_capture.track(ExclusionOverride)
 

@@ -64,6 +64,9 @@ class DefaultConfig:
     PUBLIC_BASE_URL = "http://127.0.0.1:5000"
     ITEMS_PER_PAGE = 20
     DISCUSSION_EDIT_MINUTES = 15  # an author may correct their discussion post this long after sending it
+    # The triage queue's tab counts and filter choices are kept this long per process (coordination/queue_cache.py:
+    # this process's own writes forget them at once; another's show within this time); 0 reads them every page.
+    QUEUE_CACHE_SECONDS = 10
     # Mail delivery (expertnet.notifications): after failed attempt n the next waits 2**(n-1) * base seconds;
     # a worker claims MAIL_BATCH_SIZE messages at a time for MAIL_CLAIM_SECONDS (then another may take them).
     MAIL_RETRY_BASE_SECONDS = 60
@@ -130,6 +133,7 @@ ENVIRONMENT_SETTINGS = {
     "UPLOAD_FOLDER": ("UPLOAD_FOLDER", str),
     "MATCHER_INDEX_PATH": ("MATCHER_INDEX_PATH", str),
     "HUB_INDEX_PATH": ("HUB_INDEX_PATH", str),
+    "QUEUE_CACHE_SECONDS": ("QUEUE_CACHE_SECONDS", float),
     "MATCHER_ENCODER": ("MATCHER_ENCODER", str),
     # accounts
     "TRUSTED_HOSTS": ("TRUSTED_HOSTS", _as_list),

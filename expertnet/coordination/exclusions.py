@@ -6,12 +6,14 @@ capacity, already invited) stay, so an included expert can always be invited.
 """
 from dataclasses import dataclass
 
+import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from expertnet.audit.services import record
 from expertnet.coordination.desk import DeskError, Refinement
 from expertnet.engagements.models import ExclusionOverride
-from expertnet.experts.matcher_bridge import OVERRIDABLE, Suggestions, profile_query
+from expertnet.experts.matcher_bridge import OVERRIDABLE, Suggestions
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
 
@@ -19,6 +21,8 @@ REASON_MAX = 2000
 # Experts named per reason: a large network leaves thousands out (every one at capacity, say); the page names
 # these many (the lowest ids, sorted by name) and counts the rest, so it stays small and fast at 100k experts.
 EXCLUDED_LISTED = 50
+# What the page shows of an excluded expert: name and headline (one statement for all the groups).
+NAMED = sa.select(ExpertProfile).options(joinedload(ExpertProfile.user))
 # The order the page lists the reasons in: the request's own rules first, then the network's.
 REASON_ORDER = ("excluded_id", "conflict_of_interest", "same_organisation", "at_capacity", "unavailable",
                 "language", "region", "unvetted")
@@ -42,7 +46,7 @@ def excluded_groups(ranked: Suggestions) -> list[ExcludedGroup]:
         by_reason.setdefault(reason, []).append(expert_id)
     listed = {reason: sorted(ids)[:EXCLUDED_LISTED] for reason, ids in by_reason.items()}
     ids = [i for chosen in listed.values() for i in chosen]
-    profiles = {p.id: p for p in db.session.scalars(profile_query().where(ExpertProfile.id.in_(ids)))} if ids else {}
+    profiles = {p.id: p for p in db.session.scalars(NAMED.where(ExpertProfile.id.in_(ids)))} if ids else {}
     groups = []
     for reason in sorted(by_reason, key=lambda r: (REASON_ORDER + (r,)).index(r)):
         members = [profiles[i] for i in listed[reason] if i in profiles]

@@ -10,7 +10,7 @@ from expertnet.accounts.models import User
 from expertnet.accounts.policy import STAFF, found_or_404, roles_required
 from expertnet.actions import action, attempt, submitted
 from expertnet.chemicals import services as chemicals
-from expertnet.coordination import bp, desk, exclusions, sla, triage
+from expertnet.coordination import bp, desk, exclusions, queue_cache, sla, triage
 from expertnet.coordination.forms import (IncludeExpertForm, InviteForm, LeadForm, MoveRequestForm, PriorityForm,
                                           QueueFilterForm, RefineForm, refinement_from)
 from expertnet.coordination.labels import TEMPLATE_GLOBALS
@@ -47,15 +47,16 @@ def load_request(request_id: int):
 @bp.get("/queue")
 @roles_required(*STAFF)
 def queue():
-    topics = [(t.slug, t.label(locale())) for t in leaf_topics()]
-    form = QueueFilterForm(request.args, topics, staff_users())
+    topics = queue_cache.cached("topics", (locale(),), lambda: [(t.slug, t.label(locale())) for t in leaf_topics()])
+    staff = queue_cache.cached("staff", (), lambda: [queue_cache.StaffMember(u.id, u.full_name) for u in staff_users()])
+    form = QueueFilterForm(request.args, topics, staff)
     form.validate()
     # A value the form refused is dropped rather than trusted (the page still answers, with the error shown).
     values = {name: ("" if form[name].errors else (form[name].data or "")) for name in QUEUE_FIELDS}
     values["view"] = values["view"] or "all"
     filters = QueueFilters(**values).with_view()
     now = utcnow()
-    counts = view_counts(actor(), now=now)
+    counts = queue_cache.cached("counts", (actor().id,), lambda: view_counts(actor(), now=now))
     page = triage_queue(filters, actor(), page=request.args.get("page", 1, type=int),
                         per_page=current_app.config["ITEMS_PER_PAGE"], now=now, counts=counts)
     return render_template("coordination/queue.html", form=form, page=page, filters=filters,
@@ -165,7 +166,7 @@ def suggestions_page(assistance_request, refine_form: RefineForm, refinement: de
     return render_template("coordination/suggestions.html", assistance_request=assistance_request,
                            ranked=ranked, refine_form=refine_form, invite_form=invite_form, refinement=refinement,
                            excluded_groups=exclusions.excluded_groups(ranked),
-                           overrides=overrides_of(assistance_request),
+                           overrides=overrides_of(assistance_request) if ranked.included else {},
                            include_form=include_form or IncludeExpertForm(formdata=None),
                            can_invite=assistance_request.status in INVITABLE_STATUSES, legend=score_legend()), \
         status, {"Refresh": str(PREPARING_RELOAD_SECONDS)} if ranked.preparing else {}

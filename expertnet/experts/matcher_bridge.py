@@ -35,7 +35,7 @@ from pathlib import Path
 import sqlalchemy as sa
 from flask import current_app, has_request_context
 from sqlalchemy.exc import IntegrityError
-from sqlalchemy.orm import selectinload
+from sqlalchemy.orm import joinedload, selectinload
 
 from expertnet import index_builds, matching
 from expertnet.chemicals.concepts import concept_slug, substance_concepts
@@ -173,6 +173,13 @@ def profile_query():
         selectinload(ExpertProfile.experiences), selectinload(ExpertProfile.publications),
         selectinload(ExpertProfile.blackouts), selectinload(ExpertProfile.conflict_organisations),
         selectinload(ExpertProfile.substances))
+
+
+def shown_query():
+    """Experts as a page lists them (name, headline, load, availability and blackouts): two statements for a
+    page of them, where `profile_query` reads every relation the matcher needs (eight). Other relations still
+    load when read."""
+    return sa.select(ExpertProfile).options(joinedload(ExpertProfile.user), selectinload(ExpertProfile.blackouts))
 
 
 # ------------------------------------------------------------------ the per-process index
@@ -514,7 +521,7 @@ def rank_experts(assistance_request, already_invited: set[int], k: int = 20, ext
         extra = _rank_included(index, query, includable, assistance_request.organisation_id, locale)
     named = {i: reason for i, reason in named.items() if reason != INCLUDED and i in index.ids}
     ranked_rows = [*result.experts, *extra]
-    rows = {p.id: p for p in db.session.scalars(profile_query().where(
+    rows = {p.id: p for p in db.session.scalars(shown_query().where(
         ExpertProfile.id.in_([r.expert_id for r in ranked_rows])))}
     experts = []
     for ranked in result.experts:

@@ -39,10 +39,12 @@ class AssistanceRequest(TimestampMixin, db.Model):
         sa.Index("ix_assistance_request_queue_left", "queue_stage", "sla_left_us", "sla_warn_left_us"),
         sa.Index("ix_assistance_request_queue_urgency_due", "queue_stage", "urgency", "sla_due_us", "sla_warn_us"),
         sa.Index("ix_assistance_request_queue_urgency_left", "queue_stage", "urgency", "sla_left_us", "sla_warn_left_us"),
+        # With the id last, a sort by age or priority under an SLA filter reads the index alone (index-only on
+        # PostgreSQL): "on track, oldest first" skips the ~70% of older requests overdue or due soon (issue 15).
         sa.Index("ix_assistance_request_queue_priority", "queue_stage", "urgency", "priority", "submitted_at",
-                 "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"),
+                 "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us", "id"),
         sa.Index("ix_assistance_request_queue_age", "queue_stage", "submitted_at",
-                 "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"),
+                 "sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us", "id"),
         sa.Index("ix_assistance_request_queue_clock", "queue_stage", "sla_milestone", "id"),
         sa.Index("ix_assistance_request_queue_country", "queue_stage", "country"),
         sa.Index("ix_assistance_request_status_due", "status", "sla_due_us", "sla_warn_us"),
