@@ -3,7 +3,7 @@ SLA filter is read from the index alone ("on track, oldest first" at 100k reques
 index-only on PostgreSQL; issue 15)."""
 from alembic import op
 
-revision, down_revision = 'ca90c2337f53', '5c1e9a7d2b40'
+revision, down_revision = 'ca90c2337f53', 'ff25200a5c87'
 
 CLOCK = ["sla_due_us", "sla_warn_us", "sla_left_us", "sla_warn_left_us"]
 INDEXES = {"ix_assistance_request_queue_priority": ["queue_stage", "urgency", "priority", "submitted_at", *CLOCK],
