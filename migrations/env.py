@@ -1,4 +1,5 @@
 import logging
+from contextlib import contextmanager
 from logging.config import fileConfig
 
 from flask import current_app
@@ -99,7 +100,7 @@ def run_migrations_online():
 
     connectable = get_engine()
 
-    with connectable.connect() as connection:
+    with connectable.connect() as connection, foreign_keys_unchecked_on_sqlite(connection):
         context.configure(
             connection=connection,
             target_metadata=get_metadata(),
@@ -108,6 +109,23 @@ def run_migrations_online():
 
         with context.begin_transaction():
             context.run_migrations()
+
+
+@contextmanager
+def foreign_keys_unchecked_on_sqlite(connection):
+    """Batch operations on SQLite copy a table, drop the old one and rename the copy. With foreign keys enforced the
+    drop checks (or cascades to) every row that refers to the table, so a downgrade fails or loses rows once there
+    is data. Alembic's advice: turn enforcement off around the migration (outside any transaction) and back on."""
+    if connection.dialect.name != "sqlite":
+        yield
+        return
+    connection.exec_driver_sql("PRAGMA foreign_keys=OFF")
+    connection.commit()
+    try:
+        yield
+    finally:
+        connection.exec_driver_sql("PRAGMA foreign_keys=ON")
+        connection.commit()
 
 
 if context.is_offline_mode():

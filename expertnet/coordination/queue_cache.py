@@ -25,7 +25,9 @@ from sqlalchemy.engine import Engine
 from expertnet.extensions import db
 
 # Entry kind -> the tables whose writes make it stale.
-TABLES = {"counts": ("assistance_request",), "topics": ("topic",), "staff": ("user_account",)}
+# A regional coordinator's counts follow their groups' organisations too (groups.access).
+TABLES = {"counts": ("assistance_request", "group_organisation", "group_member"), "topics": ("topic",),
+          "staff": ("user_account",)}
 STALE = "expertnet.queue_cache_stale"  # connection.info: kinds this transaction wrote
 _WRITE = re.compile(r"^\s*(INSERT|UPDATE|DELETE|REPLACE)\b", re.IGNORECASE)
 _caches: weakref.WeakKeyDictionary[Engine, dict[tuple, tuple[float, Any]]] = weakref.WeakKeyDictionary()

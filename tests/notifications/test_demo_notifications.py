@@ -20,7 +20,8 @@ def test_demo_users_of_every_role_have_notifications_that_open(demo_network, cli
         assert 'class="notification unread"' in page and 'class="notification"' in page
         for notification in notifications:
             target = client.post(f"/notifications/{notification.id}/open").headers["Location"]
-            assert client.get(target).status_code == 200, (role, notification.kind, target)
+            opened = client.get(target, follow_redirects=True)  # a post's address leads on to its thread's page
+            assert opened.status_code == 200 and opened.request.path != "/sign-in", (role, notification.kind, target)
         auth.logout()
     assert len(roles_seen) == 4
 
