@@ -5,7 +5,7 @@ coordinators and admins; another's is a 404), the same need-to-know read of the 
 `statemachine.transition`. The agency sees engagements as its request's page shows them: the accepted
 completion reports with their deliverables (`requests.access.outcomes`), never a draft or a report under review.
 The desk's steps on an engagement (milestones, accepting or returning the report, closing) are the desk page's
-(`coordination.engagement_views`): its load, `coordination.desk` for milestones and the engagement services, whose
+(`coordination.engagement_views`): its load (`engagements.access.desk_engagement_or_404`), `coordination.desk` for milestones and the engagement services, whose
 moves go through the engagement machine."""
 from flask import abort
 from flask.views import MethodView
@@ -18,7 +18,6 @@ from expertnet.api.conventions import SelectPage, caller, caller_in, documented_
 from expertnet.api.schemas import (EngagementListOut, EngagementReadOut, MilestoneIn, MilestoneOut, OutcomeOut,
                                    ReturnReportIn)
 from expertnet.coordination import desk
-from expertnet.coordination.engagement_views import load_engagement
 from expertnet.engagements import access, services
 from expertnet.engagements.models import Engagement, Milestone
 from expertnet.extensions import db
@@ -92,7 +91,7 @@ def _staff_load(engagement_id: int) -> Engagement:
     """An engagement on a request the coordinator may see in full (a regional coordinator: their regions'), as
     the desk's engagement page loads it; experts and agencies are refused (403)."""
     caller_in(*STAFF)
-    return load_engagement(engagement_id)
+    return access.desk_engagement_or_404(caller(), engagement_id)
 
 
 def _step(engagement_id: int, act) -> dict:
