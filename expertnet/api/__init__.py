@@ -37,4 +37,4 @@ def init_app(app: Flask) -> None:
     app.register_blueprint(pages)
 
 
-from expertnet.api import admin_views, desk_views, engagement_views, expert_views, invitation_views, message_views, notification_views, views, webhook_views  # noqa: E402,F401 - routes join bp and pages
+from expertnet.api import admin_views, attachment_views, desk_views, engagement_views, expert_views, invitation_views, message_views, notification_views, views, webhook_views  # noqa: E402,F401 - routes join bp and pages

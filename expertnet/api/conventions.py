@@ -37,6 +37,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 from flask_smorest import Api, Blueprint, Page
 from flask_smorest.utils import prepare_response
+from webargs.flaskparser import FlaskParser
+from webargs.multidictproxy import MultiDictProxy
+from werkzeug.datastructures import CombinedMultiDict
 from sqlalchemy.exc import IntegrityError
 from werkzeug.exceptions import HTTPException, TooManyRequests, UnsupportedMediaType
 
@@ -52,6 +55,9 @@ from expertnet.service_errors import Conflict, ServiceError
 from expertnet.web_input import DATABASE_INT_MAX
 
 PROBLEM_JSON = "application/problem+json"
+MULTIPART = "multipart/form-data"
+# The endpoints that take a file (`accepts_files`): their body is multipart/form-data, every other body JSON.
+FILE_ENDPOINTS: set[str] = set()
 SAFE_METHODS = frozenset({"GET", "HEAD", "OPTIONS"})
 BODY_METHODS = frozenset({"POST", "PUT", "PATCH"})
 IDEMPOTENCY_KEY = re.compile(r"[A-Za-z0-9_.:-]{1,100}")
@@ -62,7 +68,7 @@ COMMON_ERRORS = (400, 401, 403, 404, 405, 413, 415, 422, 429)
 ERROR_MESSAGES = {
     401: _l("Send a valid personal API token as 'Authorization: Bearer …'."),
     403: _l("This token or its user may not do this."),
-    415: _l("Send the body as application/json."),
+    415: _l("Send the body as application/json (a file as multipart/form-data)."),
     429: _l("Too many calls: wait the seconds Retry-After says, then try again."),
 }
 
@@ -240,7 +246,8 @@ def authenticate() -> None:
         raise Unauthenticated(g.get("api_auth_error", "missing"))
     if request.method not in SAFE_METHODS and not token.may_write:
         raise InsufficientScope()
-    if request.method in BODY_METHODS and request.content_length and not request.is_json:
+    if request.method in BODY_METHODS and request.content_length and not (
+            request.mimetype == MULTIPART if request.endpoint in FILE_ENDPOINTS else request.is_json):
         raise UnsupportedMediaType()
 
 
@@ -268,11 +275,30 @@ def for_roles(*roles: Role) -> Callable:
     return decorate
 
 
+class ApiParser(FlaskParser):
+    """webargs' Flask parser with a `multipart` location: the form fields and files of a multipart body."""
+
+    __location_map__ = {**FlaskParser.__location_map__, "multipart": "load_multipart"}
+
+    def load_multipart(self, req, schema):
+        return MultiDictProxy(CombinedMultiDict([req.files, req.form]), schema)
+
+
+def accepts_files(blueprint: Blueprint) -> Callable:
+    """On a `MethodView`: its writes take a multipart/form-data body (`location="multipart"`), not JSON."""
+    def decorate(view_class: Any) -> Any:
+        FILE_ENDPOINTS.add(f"{blueprint.name}.{view_class.__name__}")
+        return view_class
+    return decorate
+
+
 class ApiBlueprint(Blueprint):
     """flask-smorest's Blueprint with the API's pagination headers (`X-Total-Count` and `Link`), whose operations
     join the OpenAPI document when it is first read (`ExpertnetApi`)."""
 
     DEFAULT_PAGINATION_PARAMETERS = {"page": 1, "page_size": 20, "max_page_size": 100}
+    DEFAULT_LOCATION_CONTENT_TYPE_MAPPING = {**Blueprint.DEFAULT_LOCATION_CONTENT_TYPE_MAPPING, "multipart": MULTIPART}
+    ARGUMENTS_PARSER = ApiParser()
 
     def register_views_in_doc(self, api, app, spec, *, name, parameters):
         write = super().register_views_in_doc

@@ -1,5 +1,6 @@
 """The API's own schemas: problems, the caller, topics, list arguments and step bodies. Requests are read and
 written with the feature's schemas (`expertnet.requests.schemas`), shared with the pages."""
+from flask_smorest.fields import Upload
 from marshmallow import RAISE, Schema, fields, validate
 
 from expertnet.accounts.api_tokens import Scope
@@ -13,6 +14,7 @@ from expertnet.experts.schemas import TopicOut as ExpertTopicLevelOut
 from expertnet.requests.models import RequestStatus
 from expertnet.requests.services import MESSAGE_MAX
 from expertnet.requests.schemas import AttachmentOut, RequestIn
+from expertnet.sensitivity import Tlp
 from expertnet.web_input import DATABASE_INT_MAX
 
 SORTS = ("created_at", "-created_at", "updated_at", "-updated_at", "status_changed_at", "-status_changed_at")
@@ -402,3 +404,29 @@ class TopicTreeOut(TopicNodeOut):
     """A category of the taxonomy with its topics (what requests and profiles name), in order."""
 
     children = fields.List(fields.Nested(TopicNodeOut))
+
+
+class AttachmentUploadIn(Schema):
+    """A file for the request (multipart/form-data): typed by its content (PDF, Word, Excel, PowerPoint, PNG or
+    JPEG), at most 20 MB, with its sensitivity label."""
+
+    file = Upload(required=True)
+    tlp = fields.Enum(Tlp, by_value=True, load_default=Tlp.AMBER,
+                      metadata={"description": "The file's sensitivity label (TLP:AMBER unless told)."})
+
+
+class MilestoneOut(Schema):
+    id = fields.Integer()
+    title = fields.String()
+    due_on = fields.Date(allow_none=True)
+    done_at = fields.DateTime(allow_none=True)
+
+
+class MilestoneIn(Schema):
+    title = fields.String(required=True, validate=validate.Length(min=1, max=200))
+    due_on = fields.Date(load_default=None, allow_none=True)
+
+
+class ReturnReportIn(Schema):
+    reason = fields.String(required=True, validate=validate.Length(max=2000),
+                           metadata={"description": "What the expert should change in the report."})

@@ -11,11 +11,11 @@ from expertnet.attachments.models import Attachment
 from expertnet.coordination import bp, desk
 from expertnet.coordination.forms import EngagementActionForm, MilestoneForm, NoteForm, PlanForm
 from expertnet.coordination.pages import actor, staff_step
-from expertnet.engagements import services as engagement_services
+from expertnet.engagements import access as engagement_access, services as engagement_services
 from expertnet.engagements.models import Engagement, EngagementStatus, Milestone
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
-from expertnet.requests.access import may_read_detail, visible_requests
+from expertnet.requests.access import visible_requests
 from expertnet.requests.models import AssistanceRequest
 from expertnet.requests.lifecycle import LifecycleError
 from expertnet.web_input import paginate
@@ -38,8 +38,7 @@ OPEN = (EngagementStatus.PLANNED, EngagementStatus.ACTIVE, EngagementStatus.REPO
 def load_engagement(engagement_id: int) -> Engagement:
     # Staff see the engagements of the requests they may see (a regional coordinator: their regions'); the role
     # gate on each route is the check.
-    engagement = db.session.get(Engagement, engagement_id)
-    return found_or_404(engagement, engagement is not None and may_read_detail(actor(), engagement.request))
+    return engagement_access.desk_engagement_or_404(actor(), engagement_id)
 
 
 @bp.get("/engagements")

@@ -8,6 +8,7 @@ from expertnet.accounts.policy import found_or_404, is_staff
 from expertnet.engagements.models import Engagement, Invitation
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
+from expertnet.requests.access import may_read_detail
 
 
 def own_invitations(user) -> sa.Select:
@@ -31,3 +32,10 @@ def reachable_engagements(user) -> sa.Select:
 
 def get_engagement_or_404(user, engagement_id: int) -> Engagement:
     return found_or_404(db.session.scalar(reachable_engagements(user).where(Engagement.id == engagement_id)))
+
+
+def desk_engagement_or_404(user, engagement_id: int) -> Engagement:
+    """An engagement as the desk reaches it: on a request `user` (a coordinator or admin) reads in full (a
+    regional coordinator: their regions'); any other is a 404. The desk's pages and the API."""
+    engagement = db.session.get(Engagement, engagement_id)
+    return found_or_404(engagement, engagement is not None and may_read_detail(user, engagement.request))

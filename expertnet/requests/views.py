@@ -9,17 +9,16 @@ from flask_login import current_user, login_required
 
 from expertnet import form_tokens
 from expertnet.accounts.models import Role
-from expertnet.accounts.policy import found_or_404, is_staff, roles_required
+from expertnet.accounts.policy import is_staff, roles_required
 from expertnet.actions import Outcome, action, attempt, refused_back_to
 from expertnet.attachments import services as attachment_services
-from expertnet.attachments.models import Attachment
-from expertnet.attachments.responses import download_response
 from expertnet.chemicals.models import Substance
 from expertnet.chemicals.services import substances_with_ids
 from expertnet.extensions import db
 from expertnet.form_schema import load_form
 from expertnet.requests import access, bp, lifecycle, listing, services
-from expertnet.requests.detail import detail_context
+from expertnet.requests.detail import check_may_attach, detail_context, readable_attachment_or_404
+from expertnet.requests.detail import download as download_attachment
 from expertnet.requests.forms import (AnswerForm, AttachmentForm, FeedbackForm, ListFilterForm, MessageForm,
                                       ReasonForm, RequestForm, TransitionForm)
 from expertnet.requests.labels import TEMPLATE_GLOBALS
@@ -268,9 +267,8 @@ def change_status(request_id: int):
 @login_required
 @action
 def upload(request_id: int):
-    assistance_request = _load_owned(request_id)
-    if assistance_request.status in lifecycle.FINAL:
-        abort(409)
+    assistance_request = _load(request_id)
+    check_may_attach(_user(), assistance_request)
     form = AttachmentForm()
     if not form.validate() or not form.file.data:
         form.file.errors = [_("Choose a file to attach.")]
@@ -285,10 +283,7 @@ def upload(request_id: int):
 
 def _load_attachment(request_id: int, attachment_id: int):
     assistance_request = _load(request_id)
-    attachment = db.session.get(Attachment, attachment_id)
-    found_or_404(attachment, attachment is not None and attachment.request_id == assistance_request.id)
-    found_or_404(attachment, access.may_read_attachment(_user(), assistance_request, attachment))
-    return assistance_request, attachment
+    return assistance_request, readable_attachment_or_404(_user(), assistance_request, attachment_id)
 
 
 @bp.get("/<int:request_id>/attachments/<int:attachment_id>")
@@ -296,9 +291,7 @@ def _load_attachment(request_id: int, attachment_id: int):
 @action  # the download's audit row
 def download(request_id: int, attachment_id: int):
     assistance_request, attachment = _load_attachment(request_id, attachment_id)
-    access.record_sensitive_read(_user(), assistance_request, "attachment", attachment_id=attachment.id)
-    path = attachment_services.open_for_download(_user(), attachment)
-    return download_response(path, attachment)
+    return download_attachment(_user(), assistance_request, attachment)
 
 
 @bp.post("/<int:request_id>/attachments/<int:attachment_id>/delete")

@@ -27,7 +27,15 @@ OPERATIONS = {("get", "/api/v1/me"), ("get", "/api/v1/taxonomy/topics"), ("get",
               ("get", "/api/v1/organisations/{organisation_id}"),
               ("post", "/api/v1/organisations/{organisation_id}/deactivate"),
               ("get", "/api/v1/users"), ("post", "/api/v1/users"), ("get", "/api/v1/users/{user_id}"),
-              ("post", "/api/v1/users/{user_id}/deactivate"), ("get", "/api/v1/taxonomy/tree")}
+              ("post", "/api/v1/users/{user_id}/deactivate"), ("get", "/api/v1/taxonomy/tree"),
+              ("get", "/api/v1/requests/{request_id}/attachments"), ("post", "/api/v1/requests/{request_id}/attachments"),
+              ("get", "/api/v1/requests/{request_id}/attachments/{attachment_id}/content"),
+              ("get", "/api/v1/engagements/{engagement_id}/milestones"),
+              ("post", "/api/v1/engagements/{engagement_id}/milestones"),
+              ("post", "/api/v1/engagements/{engagement_id}/milestones/{milestone_id}/done"),
+              ("post", "/api/v1/engagements/{engagement_id}/report/accept"),
+              ("post", "/api/v1/engagements/{engagement_id}/report/return"),
+              ("post", "/api/v1/engagements/{engagement_id}/close")}
 
 
 def test_the_document_is_openapi_3_1_generated_from_the_code(client):
@@ -43,6 +51,8 @@ def test_the_document_is_openapi_3_1_generated_from_the_code(client):
     assert request_in["properties"]["title"]["maxLength"] == 200  # the form's own schema, not a copy
     assert set(document["paths"]["/api/v1/requests/{request_id}"]["patch"]["responses"]) >= {"200", "412", "428"}
     assert "503" in document["paths"]["/api/v1/requests/{request_id}/suggestions"]["get"]["responses"]
+    upload = document["paths"]["/api/v1/requests/{request_id}/attachments"]["post"]["requestBody"]["content"]
+    assert list(upload) == ["multipart/form-data"]
 
 
 def test_the_reference_page_lists_every_operation_with_local_assets_only(client):
