@@ -17,6 +17,7 @@ from expertnet.taxonomy.models import Topic
 
 OPEN = tuple(s for s in RequestStatus
              if s not in (RequestStatus.DRAFT, RequestStatus.CLOSED, RequestStatus.REJECTED, RequestStatus.WITHDRAWN))
+GAP_DAYS, GAP_TOP = 90, 5  # the dashboard's hub gaps panel: the last 90 days, the five largest of each
 ANSWERED = (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED, InvitationStatus.EXPIRED,
             InvitationStatus.CONFLICT_DECLARED)
 
@@ -164,6 +165,14 @@ def over_time(kind: str, locale: str, quarters: int = 4, top: int = 8) -> tuple[
     return keys, ranked[:top]
 
 
+def hub_gaps(locale: str) -> dict:
+    """What members looked for in the hub and did not find (the hub's own gaps query, a shorter window)."""
+    # Imported here, not at the top: hub.models names events' Event by string, and loading it while
+    # coordination's own modules configure the mappers (before events is imported) breaks start-up.
+    from expertnet.hub.suggestions import search_gaps
+    return search_gaps(locale, days=GAP_DAYS, top=GAP_TOP)
+
+
 def dashboard(months: int, locale: str) -> dict:
     rate, accepted, answered = acceptance_rate()
     countries, without_country = by_country(months)
@@ -178,4 +187,5 @@ def dashboard(months: int, locale: str) -> dict:
         "by_month": by_month(months),
         "topics_over_time": over_time("topic", locale), "countries_over_time": over_time("country", locale),
         **substances.figures(_submitted_since(months), locale, OPEN),
+        "hub_gaps": hub_gaps(locale),
     }
