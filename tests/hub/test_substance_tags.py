@@ -49,3 +49,6 @@ def test_an_editor_tags_and_readers_see_the_tags_and_counts_within_their_labels(
         assert f"/chemicals/{substance.id}" in item_page and "Ammonium nitrate" in item_page, who
         page = client.get(f"/chemicals/{substance.id}").get_data(as_text=True)
         assert f"{shown} hub item" in page and "Kenyan" not in page, who
+        listed = client.get(f"/hub/?substance={substance.id}").get_data(as_text=True)
+        assert "Storing ammonium nitrate" in listed and ("Kenyan police" in listed) == (shown == 2), who
+    assert "Storing ammonium nitrate" not in client.get(f"/hub/?substance={substance.id + 1}").get_data(as_text=True)
