@@ -117,13 +117,14 @@ def register_upward_rules(app: Flask) -> None:
     from expertnet import need_to_know
     from expertnet.coordination import group_desk
     from expertnet.engagements import machine, own_data
-    from expertnet.hub import shelf
+    from expertnet.hub import shelf, substances as hub_substances
 
     need_to_know.init_app(app)
     own_data.init_app(app)
     machine.init_app(app)
     group_desk.init_app(app)  # a group's page shows its requests, engagements and gaps (staff) and its hub shelf
     shelf.init_app(app)
+    hub_substances.init_app(app)  # a substance's page counts the hub items tagged with it that the viewer may see
 
 
 def register_sqlite_pragmas(app: Flask) -> None:

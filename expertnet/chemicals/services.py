@@ -277,7 +277,7 @@ def substances_of(table: sa.Table, owner_column: str, owner_id: int) -> list[Sub
                                    .where(table.c[owner_column] == owner_id).order_by(Substance.cas)))
 
 
-def _set_tags(actor, table: sa.Table, owner_column: str, owner, substance_ids: Iterable[int], action: str) -> None:
+def set_tags(actor, table: sa.Table, owner_column: str, owner, substance_ids: Iterable[int], action: str) -> None:
     wanted = set(substance_ids)
     live = set(db.session.scalars(sa.select(Substance.id).where(Substance.id.in_(wanted), ~Substance.is_retired)))
     if wanted - live:
@@ -292,11 +292,11 @@ def _set_tags(actor, table: sa.Table, owner_column: str, owner, substance_ids: I
 
 
 def tag_request(actor, assistance_request, substance_ids: Iterable[int]) -> None:
-    _set_tags(actor, request_substance, "request_id", assistance_request, substance_ids, "request.substances_tagged")
+    set_tags(actor, request_substance, "request_id", assistance_request, substance_ids, "request.substances_tagged")
 
 
 def tag_expert(actor, profile, substance_ids: Iterable[int]) -> None:
-    _set_tags(actor, expert_substance, "expert_id", profile, substance_ids, "expert.substances_tagged")
+    set_tags(actor, expert_substance, "expert_id", profile, substance_ids, "expert.substances_tagged")
 
 
 def request_substances(request_id: int) -> list[Substance]:

@@ -11,6 +11,7 @@ from expertnet.chemicals import bp, files, queries, services
 from expertnet.chemicals.access import may_curate
 from expertnet.chemicals.forms import ConfirmForm, ImportForm, posted_substance, substance_form
 from expertnet.chemicals.models import Substance
+from expertnet.chemicals.panels import panels_for
 from expertnet.chemicals.schemas import SubstanceSchema
 from expertnet.extensions import db
 from expertnet.form_schema import load_form
@@ -46,7 +47,7 @@ def substance(substance_id: int):
     found_or_404(row, not row.is_retired or may_curate(current_user))
     return render_template("chemicals/substance.html", substance=row, shared=services.shared_name_keys(),
                            tagged=queries.tagged_request_count(row.id), may_curate=may_curate(current_user),
-                           form=ConfirmForm())
+                           form=ConfirmForm(), panels=panels_for(row, current_user))
 
 
 @bp.route("/new", methods=["GET", "POST"], defaults={"substance_id": None})

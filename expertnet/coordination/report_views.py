@@ -15,7 +15,7 @@ from expertnet.http_security import download
 def dashboard():
     form = DashboardForm(request.args)
     months = form.months.data if form.validate() and form.months.data is not None else 12
-    figures = stats.dashboard(months, locale())
+    figures = stats.dashboard(months, locale(), actor())
     return render_template("coordination/dashboard.html", form=form, figures=figures, months=months, bars=stats.bars)
 
 

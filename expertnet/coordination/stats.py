@@ -12,11 +12,13 @@ from expertnet.engagements.models import Invitation, InvitationStatus
 from expertnet.experts.models import ExpertProfile, VettingStatus
 from expertnet.extensions import db
 from expertnet.i18n import country_name
+from expertnet.requests.access import staff_scope
 from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency, request_topic
 from expertnet.taxonomy.models import Topic
 
 OPEN = tuple(s for s in RequestStatus
              if s not in (RequestStatus.DRAFT, RequestStatus.CLOSED, RequestStatus.REJECTED, RequestStatus.WITHDRAWN))
+GAP_DAYS, GAP_TOP = 90, 5  # the dashboard's hub gaps panel: the last 90 days, the five largest of each
 ANSWERED = (InvitationStatus.ACCEPTED, InvitationStatus.DECLINED, InvitationStatus.EXPIRED,
             InvitationStatus.CONFLICT_DECLARED)
 
@@ -34,33 +36,45 @@ def bars(pairs, label=str, keep_zero: bool = False) -> list[Bar]:
     return [Bar(label(key), value, round(100 * value / top, 1)) for key, value in pairs]
 
 
-def open_by_status() -> dict[RequestStatus, int]:
+def scope(user=None) -> list:
+    """The WHERE on AssistanceRequest that keeps a regional coordinator's figures to their regions' requests
+    (requests.access.staff_scope, the queue's own scope); nothing for a global coordinator, an admin or None."""
+    return [] if user is None else staff_scope(user)
+
+
+def of_requests(request_id_column, user=None) -> list:
+    """The same scope for rows that belong to a request (invitations, engagements)."""
+    where = scope(user)
+    return [request_id_column.in_(sa.select(AssistanceRequest.id).where(*where))] if where else []
+
+
+def open_by_status(user=None) -> dict[RequestStatus, int]:
     rows = db.session.execute(sa.select(AssistanceRequest.status, sa.func.count()).where(
-        AssistanceRequest.status.in_(OPEN)).group_by(AssistanceRequest.status)).all()
+        AssistanceRequest.status.in_(OPEN), *scope(user)).group_by(AssistanceRequest.status)).all()
     counts = dict(rows)
     return {status: counts.get(status, 0) for status in OPEN}
 
 
-def open_by_urgency() -> dict[Urgency, int]:
+def open_by_urgency(user=None) -> dict[Urgency, int]:
     rows = dict(db.session.execute(sa.select(AssistanceRequest.urgency, sa.func.count()).where(
-        AssistanceRequest.status.in_(OPEN)).group_by(AssistanceRequest.urgency)).all())
+        AssistanceRequest.status.in_(OPEN), *scope(user)).group_by(AssistanceRequest.urgency)).all())
     return {urgency: rows.get(urgency, 0) for urgency in Urgency}
 
 
-def median_hours(milestone: sla.Milestone) -> float | None:
+def median_hours(milestone: sla.Milestone, user=None) -> float | None:
     """Median working hours from submission to the milestone, pauses for the agency excluded."""
     reached = getattr(AssistanceRequest, sla.REACHED_AT[milestone])
     rows = db.session.scalars(sa.select(AssistanceRequest).where(reached.is_not(None),
-                                                                 AssistanceRequest.submitted_at.is_not(None))
+                                                                 AssistanceRequest.submitted_at.is_not(None), *scope(user))
                               .options(selectinload(AssistanceRequest.events))).all()
     hours = [sla.elapsed_to(r, milestone).total_seconds() / 3600 for r in rows]
     return round(statistics.median(hours), 1) if hours else None
 
 
-def acceptance_rate() -> tuple[float | None, int, int]:
+def acceptance_rate(user=None) -> tuple[float | None, int, int]:
     """(accepted share of answered invitations in %, accepted, answered); revoked and pending are not answers."""
     rows = dict(db.session.execute(sa.select(Invitation.status, sa.func.count()).where(
-        Invitation.status.in_(ANSWERED)).group_by(Invitation.status)).all())
+        Invitation.status.in_(ANSWERED), *of_requests(Invitation.request_id, user)).group_by(Invitation.status)).all())
     answered = sum(rows.values())
     accepted = rows.get(InvitationStatus.ACCEPTED, 0)
     return (round(100 * accepted / answered, 1) if answered else None), accepted, answered
@@ -86,35 +100,35 @@ def period_start(months: int, now: datetime | None = None) -> datetime | None:
     return now.replace(year=year, month=month + 1, day=1, hour=0, minute=0, second=0, microsecond=0)
 
 
-def _submitted_since(months: int):
-    query = sa.select(AssistanceRequest.id).where(AssistanceRequest.submitted_at.is_not(None))
+def _submitted_since(months: int, user=None):
+    query = sa.select(AssistanceRequest.id).where(AssistanceRequest.submitted_at.is_not(None), *scope(user))
     if months:
         query = query.where(AssistanceRequest.submitted_at >= period_start(months))
     return query
 
 
-def by_topic(months: int, locale: str) -> list[tuple[str, int]]:
+def by_topic(months: int, locale: str, user=None) -> list[tuple[str, int]]:
     rows = db.session.execute(
         sa.select(Topic, sa.func.count(request_topic.c.request_id)).join(request_topic, request_topic.c.topic_id == Topic.id)
-        .where(request_topic.c.request_id.in_(_submitted_since(months))).group_by(Topic.id)
+        .where(request_topic.c.request_id.in_(_submitted_since(months, user))).group_by(Topic.id)
         .order_by(sa.func.count(request_topic.c.request_id).desc(), Topic.slug)).all()
     return [(topic.label(locale), count) for topic, count in rows]
 
 
-def by_country(months: int) -> tuple[list[tuple[str, int]], int]:
+def by_country(months: int, user=None) -> tuple[list[tuple[str, int]], int]:
     """Requests per country code, most first, and how many name no country (regional or network-wide
     requests): those are counted apart, not drawn as a country of their own."""
     rows = db.session.execute(
-        sa.select(AssistanceRequest.country, sa.func.count()).where(AssistanceRequest.id.in_(_submitted_since(months)))
+        sa.select(AssistanceRequest.country, sa.func.count()).where(AssistanceRequest.id.in_(_submitted_since(months, user)))
         .group_by(AssistanceRequest.country).order_by(sa.func.count().desc(), AssistanceRequest.country)).all()
     return [(country, count) for country, count in rows if country], sum(count for country, count in rows if not country)
 
 
-def by_month(months: int, now: datetime | None = None) -> list[tuple[str, int]]:
+def by_month(months: int, now: datetime | None = None, user=None) -> list[tuple[str, int]]:
     """Requests submitted per calendar month (oldest first), months without any shown as zero."""
     now = now or utcnow()
     dates = db.session.scalars(sa.select(AssistanceRequest.submitted_at).where(
-        AssistanceRequest.id.in_(_submitted_since(months)))).all()
+        AssistanceRequest.id.in_(_submitted_since(months, user)))).all()
     counts: dict[str, int] = {}
     for moment in dates:
         counts[moment.strftime("%Y-%m")] = counts.get(moment.strftime("%Y-%m"), 0) + 1
@@ -142,7 +156,7 @@ def last_quarters(count: int, now: datetime | None = None) -> list[str]:
     return [f"{i // 4}-Q{i % 4 + 1}" for i in range(index - count + 1, index + 1)]
 
 
-def over_time(kind: str, locale: str, quarters: int = 4, top: int = 8) -> tuple[list[str], list[tuple[str, list[int]]]]:
+def over_time(kind: str, locale: str, quarters: int = 4, top: int = 8, user=None) -> tuple[list[str], list[tuple[str, list[int]]]]:
     """Requests submitted per quarter for the most frequent topics or countries: (quarters, [(label, counts)])."""
     keys = last_quarters(quarters)
     if kind == "topic":
@@ -154,7 +168,7 @@ def over_time(kind: str, locale: str, quarters: int = 4, top: int = 8) -> tuple[
         query = sa.select(AssistanceRequest.country, AssistanceRequest.submitted_at).where(
             AssistanceRequest.country.is_not(None), AssistanceRequest.country != "")
         label = lambda country: country_name(country, locale)  # noqa: E731
-    rows = db.session.execute(query.where(AssistanceRequest.submitted_at.is_not(None))).all()
+    rows = db.session.execute(query.where(AssistanceRequest.submitted_at.is_not(None), *scope(user))).all()
     table: dict[str, list[int]] = {}
     for key, moment in rows:
         quarter = _quarter(moment)
@@ -164,18 +178,31 @@ def over_time(kind: str, locale: str, quarters: int = 4, top: int = 8) -> tuple[
     return keys, ranked[:top]
 
 
-def dashboard(months: int, locale: str) -> dict:
-    rate, accepted, answered = acceptance_rate()
-    countries, without_country = by_country(months)
+def hub_gaps(locale: str) -> dict:
+    """What members looked for in the hub and did not find (the hub's own gaps query, a shorter window)."""
+    # Imported here, not at the top: hub.models names events' Event by string, and loading it while
+    # coordination's own modules configure the mappers (before events is imported) breaks start-up.
+    from expertnet.hub.suggestions import search_gaps
+    return search_gaps(locale, days=GAP_DAYS, top=GAP_TOP)
+
+
+def dashboard(months: int, locale: str, user=None) -> dict:
+    """The dashboard's figures; a regional coordinator's request figures count their regions' requests only
+    (experts' capacity stays network-wide: experts serve every region)."""
+    rate, accepted, answered = acceptance_rate(user)
+    countries, without_country = by_country(months, user)
+    by_status = open_by_status(user)
     return {
-        "by_status": open_by_status(), "by_urgency": open_by_urgency(),
-        "open_total": sum(open_by_status().values()),
-        "median_triage": median_hours(sla.Milestone.TRIAGE),
-        "median_assignment": median_hours(sla.Milestone.ASSIGNMENT),
+        "by_status": by_status, "by_urgency": open_by_urgency(user),
+        "open_total": sum(by_status.values()),
+        "median_triage": median_hours(sla.Milestone.TRIAGE, user),
+        "median_assignment": median_hours(sla.Milestone.ASSIGNMENT, user),
         "acceptance_rate": rate, "accepted": accepted, "answered": answered, "utilisation": utilisation(),
-        "by_topic": by_topic(months, locale)[:15], "by_country": countries[:15],
+        "by_topic": by_topic(months, locale, user)[:15], "by_country": countries[:15],
         "without_country": without_country,
-        "by_month": by_month(months),
-        "topics_over_time": over_time("topic", locale), "countries_over_time": over_time("country", locale),
-        **substances.figures(_submitted_since(months), locale, OPEN),
+        "by_month": by_month(months, user=user),
+        "topics_over_time": over_time("topic", locale, user=user),
+        "countries_over_time": over_time("country", locale, user=user),
+        **substances.figures(_submitted_since(months, user), locale, OPEN, scope(user)),
+        "hub_gaps": hub_gaps(locale),
     }

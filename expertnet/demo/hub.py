@@ -15,7 +15,8 @@ from expertnet.accounts.models import Organisation, Role, User
 from expertnet.db import utcnow
 from expertnet.extensions import db
 from expertnet.engagements.models import Engagement, EngagementStatus
-from expertnet.hub import lessons, services
+from expertnet.chemicals.services import Recogniser
+from expertnet.hub import lessons, services, substances as hub_substances
 from expertnet.hub.models import HubItem, ItemStatus, Kind
 from expertnet.sensitivity import Tlp
 
@@ -87,7 +88,17 @@ def seed_hub(admin: User, organisations: dict[str, Organisation]) -> None:
             item.view_count, item.download_count, item.helped_count = (index * 7) % 60, (index * 3) % 20, index % 5
     for language, topics in GAPS:
         services.record_gap(language, topics)
+    _tag_substances(editors[0] if editors else admin)
     db.session.flush()
+
+
+def _tag_substances(editor: User) -> None:
+    """The editors' substance tags on the items whose texts name a substance of the register (issue 18)."""
+    recogniser = Recogniser()
+    for item in db.session.scalars(sa.select(HubItem).where(HubItem.status != ItemStatus.ARCHIVED)):
+        found = recogniser.ids_in(" ".join(f"{t.title} {t.summary} {t.body or ''}" for t in item.texts))
+        if found:
+            hub_substances.tag_item(editor, item, found)
 
 
 # ------------------------------------------------------------------ lessons from engagements

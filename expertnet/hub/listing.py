@@ -7,7 +7,7 @@ import sqlalchemy as sa
 from flask_babel import lazy_gettext as _l
 
 from expertnet.extensions import db
-from expertnet.hub.models import LANGUAGES, HubItem, HubText, ItemStatus, Kind, hub_item_topic
+from expertnet.hub.models import LANGUAGES, HubItem, HubText, ItemStatus, Kind, hub_item_substance, hub_item_topic
 from expertnet.hub.labels import KIND_LABELS, LANGUAGE_LABELS, STATUS_LABELS
 from expertnet.i18n import REGION_NAMES, region_name
 from expertnet.taxonomy.models import Topic
@@ -23,6 +23,7 @@ class Facets:
     region: str = ""
     year: str = ""
     status: str = ""
+    substance: str = ""  # a register substance's id: a filter the substance page links to, not a listed facet
     q: str = ""
     counts: dict[str, Counter] = field(default_factory=dict)
 
@@ -41,11 +42,13 @@ class Facets:
             if name == "topic" and len(value) > 64:
                 value = ""
             setattr(chosen, name, value)
+        substance = (args.get("substance") or "").strip()
+        chosen.substance = substance if substance.isdigit() and len(substance) < 10 else ""
         return chosen
 
     @property
     def active(self) -> bool:
-        return any(getattr(self, name) for name in FACETS) or bool(self.q)
+        return any(getattr(self, name) for name in FACETS) or bool(self.q or self.substance)
 
     def apply(self, query: sa.Select) -> sa.Select:
         if self.kind:
@@ -55,6 +58,9 @@ class Facets:
         if self.topic:
             query = query.where(HubItem.id.in_(sa.select(hub_item_topic.c.item_id).join(
                 Topic, Topic.id == hub_item_topic.c.topic_id).where(Topic.slug == self.topic)))
+        if self.substance:
+            query = query.where(HubItem.id.in_(sa.select(hub_item_substance.c.item_id).where(
+                hub_item_substance.c.substance_id == int(self.substance))))
         if self.language:
             query = query.where(HubItem.id.in_(sa.select(HubText.item_id).where(HubText.language == self.language)))
         if self.year:

@@ -45,6 +45,8 @@ hub_item_organisation = link_table("hub_item_organisation", "item_id", "hub_item
                                    "organisation.id")
 # ... and the groups (regional networks, working groups) named as their audience: every member of the group reads it.
 hub_item_group = link_table("hub_item_group", "item_id", "hub_item.id", "group_id", "network_group.id")
+hub_item_substance = link_table("hub_item_substance", "item_id", "hub_item.id", "substance_id", "substance.id")
+sa.Index("ix_hub_item_substance_substance_id", hub_item_substance.c.substance_id)
 
 
 class HubItem(db.Model):

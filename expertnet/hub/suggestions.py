@@ -56,18 +56,23 @@ def shown_for_request(assistance_request: Any) -> list[HubShown]:
     return list(seen.values())
 
 
-def gap_summary(locale: str) -> dict:
-    """Searches with no good result over the last GAP_DAYS days, by topic and by language."""
-    since = utcnow() - timedelta(days=GAP_DAYS)
+def search_gaps(locale: str, days: int = GAP_DAYS, top: int | None = None) -> dict:
+    """Searches with no good result over the last `days` days, by topic and by language (most first; the
+    first `top` of each when given). The hub's gaps page and the coordinators' dashboard both show it."""
+    since = utcnow() - timedelta(days=days)
     rows = db.session.scalars(sa.select(HubSearchGap).where(HubSearchGap.created_at >= since)).all()
     by_topic = Counter(slug for row in rows for slug in (row.topics or [None]))
     by_language = Counter(row.language for row in rows)
     by_source = Counter(row.source for row in rows)
     topics = {t.slug: t.label(locale) for t in db.session.scalars(sa.select(Topic))}
+    return {"total": len(rows), "days": days, "by_topic": by_topic.most_common(top),
+            "by_language": by_language.most_common(top), "by_source": by_source, "topic_names": topics}
+
+
+def gap_summary(locale: str) -> dict:
+    """The gaps page: the gaps of the last GAP_DAYS days and the most viewed items."""
     usage = db.session.scalars(sa.select(HubItem).order_by(HubItem.view_count.desc()).limit(20)).all()
-    return {"total": len(rows), "days": GAP_DAYS, "by_topic": by_topic.most_common(),
-            "by_language": by_language.most_common(), "by_source": by_source, "topic_names": topics,
-            "usage": usage}
+    return {**search_gaps(locale), "usage": usage}
 
 
 TEMPLATE_GLOBALS = {"hub_shown_for_request": shown_for_request, "hub_for_draft": for_draft}

@@ -12,7 +12,8 @@ from expertnet.attachments.responses import download_response
 from expertnet.extensions import db
 from expertnet.form_schema import load_form
 from expertnet.engagements.models import Engagement
-from expertnet.hub import access, bp, lessons, listing, search, services, suggestions
+from expertnet.chemicals.tagging import tag_page
+from expertnet.hub import access, bp, lessons, listing, search, services, substances as hub_substances, suggestions
 from expertnet.hub.labels import item_status_label
 from expertnet.hub.forms import ConfirmForm, DraftLessonForm, FileForm, HubItemForm, LessonReviewForm, MoveForm
 from expertnet.hub.machine import is_agency_member, machine_for
@@ -88,7 +89,8 @@ def item(item_id: int):
                            agency_reviews=hub_item.status == ItemStatus.AWAITING_AGENCY
                            and is_agency_member(_user(), hub_item),
                            move_form=MoveForm(), file_form=FileForm(), confirm_form=ConfirmForm(),
-                           helped=services.has_helped(_user(), hub_item))
+                           helped=services.has_helped(_user(), hub_item),
+                           substances=hub_substances.item_substances(hub_item.id))
 
 
 def _request_link(hub_item: HubItem):
@@ -171,6 +173,18 @@ def edit(item_id: int):
             return redirect(url_for("hub.item", item_id=hub_item.id, lang=data["language"]))
         status = 422
     return render_template("hub/form.html", form=form, item=hub_item), status
+
+
+@bp.route("/<int:item_id>/substances", methods=["GET", "POST"])
+@roles_required(Role.COORDINATOR, Role.ADMIN)
+@action
+def item_substances(item_id: int):
+    """The register's one tag page for a hub item (editors)."""
+    hub_item = access.get_visible_item_or_404(_user(), item_id)
+    text = hub_item.text_in(_locale())
+    back = url_for("hub.item", item_id=item_id)
+    return tag_page(hub_item, hub_substances.item_substances(item_id), set(), hub_substances.tag_item, back,
+                    _("Substances of %(title)s", title=text.title if text else item_id), back)
 
 
 @bp.post("/<int:item_id>/move")

@@ -2,9 +2,13 @@
 and triages the MENA agencies' requests only — the triage queue, the request desk, the suggestions page (GET and
 POST), the engagement desk and list, the API's request endpoints, the group pages and the hub's TLP:AMBER items —
 while a global coordinator and the admin see everything; members see AMBER items of their groups only."""
+import re
+
 import pytest
 
 from expertnet.accounts.models import Role
+from expertnet.coordination import stats
+from expertnet.engagements.models import EngagementStatus
 from expertnet.extensions import db
 from expertnet.groups.access import in_scope, is_regional_coordinator
 from expertnet.groups.models import GroupKind, GroupMember, GroupRole
@@ -106,3 +110,28 @@ def test_the_scope_follows_membership_at_once(users, world):
     db.session.add(GroupMember(group_id=world["africa"].id, user_id=regional.id, role=GroupRole.GROUP_COORDINATOR))
     db.session.commit()
     assert in_scope(regional, users["other_member"].organisation_id)
+
+
+def _figure(html: str, pattern: str) -> int:
+    return int(re.search(pattern, html).group(1))
+
+
+def test_dashboard_and_home_counts_keep_to_the_regions(client, auth, users, world):
+    """The dashboard's request figures and the home page's engagement counts (issue 18 leftovers) take the same
+    scope: a MENA coordinator's exclude the Kenyan request and its engagement; a global coordinator's include them."""
+    under_way = r'<span class="figure">(\d+)</span><span class="caption">engagements? under way'
+    to_review = r"\((\d+) reports? to review\)"
+    for who, theirs_counted in ((world["regional"], 0), (users["coordinator"], 1)):
+        auth.logout()
+        auth.login(who)
+        dashboard = client.get("/coordination/dashboard").get_data(as_text=True)
+        assert _figure(dashboard, r'id="open-total">(\d+)<') == 1 + theirs_counted, who.email
+        countries, without_country = stats.by_country(12, who)
+        assert sum(n for _c, n in countries) + without_country == 1 + theirs_counted, who.email
+        assert _figure(client.get("/").get_data(as_text=True), under_way) == theirs_counted, who.email
+    world["engagement"].status = EngagementStatus.REPORT_SUBMITTED
+    db.session.commit()
+    for who, theirs_counted in ((world["regional"], 0), (users["coordinator"], 1)):
+        auth.logout()
+        auth.login(who)
+        assert _figure(client.get("/").get_data(as_text=True), to_review) == theirs_counted, who.email
