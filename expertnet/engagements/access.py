@@ -1,6 +1,7 @@
 """What an expert may reach of invitations and engagements: only their own (anything else is 404).
 
-Coordinators and admins reach every engagement; the request's sensitive parts follow requests.access.
+Coordinators and admins reach every engagement (a regional coordinator: those of their regions' requests); the
+request's sensitive parts follow requests.access.
 """
 import sqlalchemy as sa
 
@@ -8,7 +9,8 @@ from expertnet.accounts.policy import found_or_404, is_staff
 from expertnet.engagements.models import Engagement, Invitation
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
-from expertnet.requests.access import may_read_detail
+from expertnet.requests.access import may_read_detail, staff_scope
+from expertnet.requests.models import AssistanceRequest
 
 
 def own_invitations(user) -> sa.Select:
@@ -26,8 +28,13 @@ def get_own_invitation_or_404(user, invitation_id: int) -> Invitation:
 
 
 def reachable_engagements(user) -> sa.Select:
-    """The expert's own engagements, or every engagement for coordinators and admins."""
-    return sa.select(Engagement) if is_staff(user) else own_engagements(user)
+    """The expert's own engagements, or for coordinators and admins every engagement within their scope."""
+    if not is_staff(user):
+        return own_engagements(user)
+    scope = staff_scope(user)
+    if not scope:
+        return sa.select(Engagement)
+    return sa.select(Engagement).where(Engagement.request_id.in_(sa.select(AssistanceRequest.id).where(*scope)))
 
 
 def get_engagement_or_404(user, engagement_id: int) -> Engagement:

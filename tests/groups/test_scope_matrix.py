@@ -88,6 +88,16 @@ def test_the_api_goes_through_the_same_scope(client, users, world):
     assert world["ours"].reference in listed and world["theirs"].reference not in listed
     everyone = ApiClient(client, token_for(users["coordinator"])).get("/requests").get_data(as_text=True)
     assert world["theirs"].reference in everyone
+    other_regions_engagement = world["engagement"].id
+    assert regional.get(f"/engagements/{other_regions_engagement}").status_code == 404
+    assert regional.get("/engagements").get_json() == []
+    assert ApiClient(client, token_for(users["coordinator"])).get(
+        f"/engagements/{other_regions_engagement}").status_code == 200
+
+
+def test_the_engagement_pages_go_through_the_same_scope(client, auth, world):
+    auth.login(world["regional"])
+    assert client.get(f"/engagements/{world['engagement'].id}").status_code == 404
 
 
 def test_members_read_the_amber_items_of_their_groups_only(client, auth, users, world):
