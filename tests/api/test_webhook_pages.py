@@ -1,5 +1,7 @@
 """The webhooks page (issue 16, item 2): add a webhook (its secret shown once, errors inline), read the delivery
 log, send an event again, pause and delete; in English and Arabic; others' webhooks are 404, experts 403."""
+import re
+
 import sqlalchemy as sa
 
 from expertnet.extensions import db
@@ -38,6 +40,8 @@ def test_a_member_adds_reads_the_log_redelivers_pauses_and_deletes(app, client, 
         arabic = client.get(f"/settings/webhooks/{endpoint.id}")
         assert "عمليات الإرسال".encode() in arabic.data and b"Deliveries" not in arabic.data
         assert "خطافات الويب".encode() in client.get("/settings/webhooks").data
+        assert re.search(rf'action="/settings/webhooks/{endpoint.id}/delete"[^>]*data-confirm="[^"]+"',
+                         arabic.get_data(as_text=True)), "deleting asks first"
 
         assert client.post(f"/settings/webhooks/{endpoint.id}/delete").status_code == 303
         assert db.session.get(WebhookEndpoint, endpoint.id) is None
