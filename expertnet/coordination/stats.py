@@ -12,7 +12,7 @@ from expertnet.engagements.models import Invitation, InvitationStatus
 from expertnet.experts.models import ExpertProfile, VettingStatus
 from expertnet.extensions import db
 from expertnet.i18n import country_name
-from expertnet.requests.access import staff_scope
+from expertnet.requests.access import staff_scope, staff_scope_of_rows
 from expertnet.requests.models import AssistanceRequest, RequestStatus, Urgency, request_topic
 from expertnet.taxonomy.models import Topic
 
@@ -44,8 +44,7 @@ def scope(user=None) -> list:
 
 def of_requests(request_id_column, user=None) -> list:
     """The same scope for rows that belong to a request (invitations, engagements)."""
-    where = scope(user)
-    return [request_id_column.in_(sa.select(AssistanceRequest.id).where(*where))] if where else []
+    return [] if user is None else staff_scope_of_rows(user, request_id_column)
 
 
 def open_by_status(user=None) -> dict[RequestStatus, int]:

@@ -9,8 +9,7 @@ from expertnet.accounts.policy import found_or_404, is_staff
 from expertnet.engagements.models import Engagement, Invitation
 from expertnet.experts.models import ExpertProfile
 from expertnet.extensions import db
-from expertnet.requests.access import may_read_detail, staff_scope
-from expertnet.requests.models import AssistanceRequest
+from expertnet.requests.access import may_read_detail, staff_scope_of_rows
 
 
 def own_invitations(user) -> sa.Select:
@@ -31,10 +30,7 @@ def reachable_engagements(user) -> sa.Select:
     """The expert's own engagements, or for coordinators and admins every engagement within their scope."""
     if not is_staff(user):
         return own_engagements(user)
-    scope = staff_scope(user)
-    if not scope:
-        return sa.select(Engagement)
-    return sa.select(Engagement).where(Engagement.request_id.in_(sa.select(AssistanceRequest.id).where(*scope)))
+    return sa.select(Engagement).where(*staff_scope_of_rows(user, Engagement.request_id))
 
 
 def get_engagement_or_404(user, engagement_id: int) -> Engagement:

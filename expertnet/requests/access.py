@@ -82,6 +82,12 @@ def staff_scope(user) -> list:
     return [] if organisations is None else [AssistanceRequest.organisation_id.in_(organisations)]
 
 
+def staff_scope_of_rows(user, request_id_column) -> list:
+    """The same scope for rows that belong to a request (invitations, engagements): their request is in it."""
+    where = staff_scope(user)
+    return [request_id_column.in_(sa.select(AssistanceRequest.id).where(*where))] if where else []
+
+
 def get_visible_request_or_404(user, request_id: int) -> AssistanceRequest:
     return found_or_404(db.session.scalar(visible_requests(user).where(AssistanceRequest.id == request_id)))
 
