@@ -11,6 +11,7 @@ from urllib.parse import urlsplit
 
 from flask import abort, current_app, request, url_for
 from flask_babel import lazy_gettext as _l
+from marshmallow import fields, validate
 from werkzeug.routing import IntegerConverter
 
 from expertnet.extensions import db
@@ -23,6 +24,14 @@ CONTROL_CHARACTERS = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 # In a redirect target no control character at all: a line break cannot go in a header, and browsers drop
 # tabs and line breaks from URLs, so "/<TAB>/host" would become "//host".
 ANY_CONTROL_CHARACTER = re.compile(r"[\x00-\x1f\x7f]")
+
+
+class RowId(fields.Integer):
+    """A row's id in submitted data (JSON or a form's schema): a whole number the id column can hold. A larger one
+    is refused with the field's message (422), never sent to the database (PostgreSQL's integer overflow)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(strict=True, validate=validate.Range(min=1, max=DATABASE_INT_MAX), **kwargs)
 
 
 class BoundedIntegerConverter(IntegerConverter):

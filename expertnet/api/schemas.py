@@ -15,7 +15,7 @@ from expertnet.requests.models import RequestStatus
 from expertnet.requests.services import MESSAGE_MAX
 from expertnet.requests.schemas import AttachmentOut, RequestIn
 from expertnet.sensitivity import Tlp
-from expertnet.web_input import DATABASE_INT_MAX
+from expertnet.web_input import RowId
 
 SORTS = ("created_at", "-created_at", "updated_at", "-updated_at", "status_changed_at", "-status_changed_at")
 
@@ -243,7 +243,7 @@ class SuggestionsOut(Schema):
 class InviteIn(RefinementArgs):
     """Invite experts among the suggestions (ranked with the refinement sent along), all or none."""
 
-    expert_ids = fields.List(fields.Integer(strict=True, validate=validate.Range(1, DATABASE_INT_MAX)), required=True,
+    expert_ids = fields.List(RowId(), required=True,
                              validate=validate.Length(min=1, max=100))
     message = fields.String(required=True, validate=validate.Length(max=4000),
                             metadata={"description": "Why you ask them; they see it with the shareable summary."})
@@ -259,9 +259,8 @@ class LeadIn(Schema):
     class Meta:
         unknown = RAISE
 
-    lead_id = fields.Integer(required=True, allow_none=True, strict=True,
-                             validate=validate.Range(1, DATABASE_INT_MAX),
-                             metadata={"description": "An active coordinator's or admin's user id; null for nobody."})
+    lead_id = RowId(required=True, allow_none=True,
+                    metadata={"description": "An active coordinator's or admin's user id; null for nobody."})
 
 
 class LeadOut(Schema):
@@ -379,9 +378,8 @@ class UserInviteIn(Schema):
     email = fields.Email(required=True, validate=validate.Length(max=254))
     full_name = fields.String(required=True, validate=validate.Length(min=1, max=200))
     role = fields.Enum(Role, by_value=True, required=True)
-    organisation_id = fields.Integer(strict=True, load_default=None, allow_none=True,
-                                     validate=validate.Range(min=1, max=DATABASE_INT_MAX),
-                                     metadata={"description": "Required for members (agency officers)."})
+    organisation_id = RowId(load_default=None, allow_none=True,
+                            metadata={"description": "Required for members (agency officers)."})
     locale = fields.String(load_default=None, allow_none=True, validate=validate.OneOf(["en", "ar"]))
 
 

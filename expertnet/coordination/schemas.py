@@ -3,6 +3,7 @@ from flask_babel import lazy_gettext as _l
 from marshmallow import EXCLUDE, Schema, fields, validate
 
 from expertnet.coordination.exclusions import REASON_MAX
+from expertnet.web_input import RowId
 
 
 class IncludeExpertIn(Schema):
@@ -11,7 +12,7 @@ class IncludeExpertIn(Schema):
     class Meta:
         unknown = EXCLUDE  # the refinement's hidden fields travel with the form
 
-    expert_id = fields.Integer(required=True, strict=True, validate=validate.Range(min=1, max=2**31 - 1))
+    expert_id = RowId(required=True)
     reason = fields.String(required=True, validate=[
         validate.Length(max=REASON_MAX, error=_l("Keep the reason under 2,000 characters.")),
         validate.Regexp(r"\S", error=_l("Say why you include this expert: the reason is required and kept in the audit log."))],

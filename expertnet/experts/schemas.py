@@ -10,6 +10,7 @@ from expertnet.accounts.models import Organisation
 from expertnet.experts.models import Availability, Proficiency, PublicationKind, TopicLevel, VettingStatus
 from expertnet.extensions import db
 from expertnet.taxonomy.queries import known_topic_slugs
+from expertnet.web_input import RowId
 
 # Worded as the profile page's fields said it before this schema became their only check.
 TOO_LONG = _l("Field cannot be longer than {max} characters.")
@@ -108,8 +109,7 @@ class ProfileIn(Strict):
                                error_messages=NOT_A_CHOICE)
     unavailable_until = fields.Date(load_default=None, allow_none=True, error_messages=NOT_A_DATE)
     blackouts = fields.List(fields.Nested(BlackoutIn), load_default=list, validate=validate.Length(max=20))
-    conflict_organisation_ids = fields.List(fields.Integer(strict=True), load_default=list,
-                                            validate=validate.Length(max=50))
+    conflict_organisation_ids = fields.List(RowId(), load_default=list, validate=validate.Length(max=50))
     conflict_countries = fields.List(CountryCode(), load_default=list, validate=validate.Length(max=50))
 
     @validates("topics")

@@ -7,6 +7,7 @@ from expertnet.hub.models import ITEM_LABELS, LANGUAGES, Kind
 from expertnet.i18n import REGION_NAMES
 from expertnet.sensitivity import Tlp
 from expertnet.taxonomy.queries import known_topic_slugs
+from expertnet.web_input import RowId
 
 
 class HubItemIn(Schema):
@@ -24,8 +25,8 @@ class HubItemIn(Schema):
     regions = fields.List(fields.String(validate=validate.OneOf(list(REGION_NAMES))), load_default=list)
     sectors = fields.List(fields.String(validate=validate.Length(min=1, max=60)), load_default=list,
                           validate=validate.Length(max=10))
-    audience = fields.List(fields.Integer(strict=True), load_default=list)
-    audience_groups = fields.List(fields.Integer(strict=True), load_default=list)
+    audience = fields.List(RowId(), load_default=list)
+    audience_groups = fields.List(RowId(), load_default=list)
     external_url = fields.Url(load_default="", schemes={"https", "http"}, validate=validate.Length(max=500))
     note = fields.String(load_default="", validate=validate.Length(max=300))
 

@@ -32,6 +32,9 @@ def test_an_expert_reads_and_changes_their_profile_with_if_match(users, api_as):
     assert refused.status_code == 422 and "capacity" in refused.get_json()["errors"]
     unknown = expert.patch("/me/profile", json={"vetting_status": "approved"}, headers={"If-Match": "*"})
     assert unknown.status_code == 422
+    # an id no integer column holds is refused on its field, not sent to PostgreSQL (found by schemathesis)
+    beyond = expert.patch("/me/profile", json={"conflict_organisation_ids": [2**31]}, headers={"If-Match": "*"})
+    assert beyond.status_code == 422 and "conflict_organisation_ids" in beyond.get_json()["errors"]
 
 
 @pytest.mark.parametrize("role", ["member", "coordinator"])
