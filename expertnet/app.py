@@ -118,12 +118,14 @@ def register_upward_rules(app: Flask) -> None:
     from expertnet.coordination import group_desk
     from expertnet.engagements import machine, own_data
     from expertnet.hub import shelf, substances as hub_substances
+    from expertnet.hub.discussions import group_space
 
     need_to_know.init_app(app)
     own_data.init_app(app)
     machine.init_app(app)
     group_desk.init_app(app)  # a group's page shows its requests, engagements and gaps (staff) and its hub shelf
     shelf.init_app(app)
+    group_space.init_app(app)  # and its own discussion space
     hub_substances.init_app(app)  # a substance's page counts the hub items tagged with it that the viewer may see
 
 

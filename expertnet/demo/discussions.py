@@ -1,6 +1,8 @@
 """The demo's discussions (issue 17): threads in English, Arabic and French on taxonomy topics and hub items, with
 replies, a mention (its notification waits in the bell and the outbox), a reported post in the moderators' queue
-and a hidden one; everything written through the discussions' services, so followers and audit rows are real."""
+and a hidden one; and, once the groups exist, threads in the spaces of the MENA network (in Arabic, started by its
+regional coordinator) and of the cross-sector advisory group (issue 18). Everything is written through the
+discussions' services, so followers and audit rows are real."""
 from datetime import timedelta
 
 import sqlalchemy as sa
@@ -10,7 +12,7 @@ from expertnet.db import utcnow
 from expertnet.extensions import db
 from expertnet.hub.discussions import services
 from expertnet.hub.discussions.models import Post, Thread
-from expertnet.hub.discussions.places import find_place
+from expertnet.hub.discussions.places import Place, find_place
 from expertnet.hub.models import HubItem, HubText, ItemStatus
 
 # (place kind, topic slug or the English title of a hub item, language, title, [(author e-mail, text), ...])
@@ -52,6 +54,25 @@ THREADS = [
          "The shipment to the warehouse at the north quay, container MSCU 123456, is the one to check."),
     ]),
 ]
+# Threads in groups' own spaces: (group slug, language, title, [(author e-mail, text), ...]).
+GROUP_THREADS = [
+    ("mena", "ar", "تفتيش مخازن نترات الأمونيوم في موانئ المنطقة: قائمة مشتركة؟", [
+        ("layla.almasri@secretariat.expertnet.example", "أقترح أن نعدّ قائمة تفتيش مشتركة لمخازن نترات الأمونيوم "
+         "في موانئ الشبكة الإقليمية قبل ورشة الربيع. ما البنود التي تعتمدونها اليوم؟"),
+        ("lina.khoury@aqaba-customs.jo.example", "في العقبة نتحقق من فصل المخزون عن الوقود، ومن سجل الكميات "
+         "اليومي، ومن مدة بقاء الشحنة في الساحة. يمكنني مشاركة نموذجنا."),
+        ("rashed.alkaabi@fz-risk.ae.example", "نضيف بنداً عن الشحنات العابرة التي يتغير مستلمها داخل المنطقة "
+         "الحرة، فهي الحالة الأصعب عندنا."),
+        ("ahmed.abdelhamid@civilprotection.eg.example", "ومن جهة الحماية المدنية: خطة إخلاء مكتوبة ومسافة أمان "
+         "معلنة لكل مخزن. سأرسل ما لدينا بالعربية."),
+    ]),
+    ("cross-sector-advisory-group", "en", "Suspicious online orders: what member companies saw this quarter", [
+        ("omar.alhammadi@eciassoc.ae.example", "Three member companies had web-shop orders for concentrated nitric "
+         "acid paid with prepaid cards and shipped to a parcel locker. Does anyone see the same pattern?"),
+        ("helena.marsh@secretariat.expertnet.example", "Thank you. Please keep the details to the pattern here; "
+         "the coordinators take the company names through a request, so the right agency can follow up."),
+    ]),
+]
 REPORTED = ("youssef.tazi@cnsc.ma.example", "nicolas.perrin@gend-precurseurs.fr.example",
             "Looks like an offer to sell precursors without checks.")
 HIDDEN = ("omar.alhammadi@eciassoc.ae.example", "helena.marsh@secretariat.expertnet.example",
@@ -68,23 +89,26 @@ def _item_key(title: str) -> str:
     return str(item_id)
 
 
+def _thread(users: dict[str, User], place: Place, days_ago: int, language: str, title: str, posts: list) -> Thread:
+    """A thread started `days_ago` with its replies five hours apart, each through the services."""
+    (first_author, first), *replies = posts
+    thread = services.start_thread(users[first_author], place, {"title": title, "language": language, "body": first})
+    for author, text in replies:
+        services.reply(users[author], thread, place, text)
+    start = utcnow() - timedelta(days=days_ago)
+    for index, post in enumerate(thread.posts):
+        post.created_at = start + timedelta(hours=5 * index)
+    thread.created_at, thread.last_post_at = start, thread.posts[-1].created_at
+    return thread
+
+
 def seed_discussions(_admin: User, _organisations: dict[str, Organisation]) -> None:
     users = _users()
     threads = []
     for days, (kind, key, language, title, posts) in zip((9, 6, 4, 2), THREADS):
         place = find_place(kind, key if kind == "topic" else _item_key(key))
-        if place is None:
-            continue
-        (first_author, first), *replies = posts
-        thread = services.start_thread(users[first_author], place, {"title": title, "language": language,
-                                                                      "body": first})
-        for author, text in replies:
-            services.reply(users[author], thread, place, text)
-        start = utcnow() - timedelta(days=days)
-        for index, post in enumerate(thread.posts):
-            post.created_at = start + timedelta(hours=5 * index)
-        thread.created_at, thread.last_post_at = start, thread.posts[-1].created_at
-        threads.append(thread)
+        if place is not None:
+            threads.append(_thread(users, place, days, language, title, posts))
     db.session.flush()
     by_author = {p.author_id: (t, p) for t in threads for p in t.posts}
     reported_post = by_author[users[REPORTED[0]].id][1]
@@ -92,4 +116,14 @@ def seed_discussions(_admin: User, _organisations: dict[str, Organisation]) -> N
     hidden_post = by_author[users[HIDDEN[0]].id][1]
     services.report_post(users["fatima.alsuwaidi@fz-risk.ae.example"], hidden_post, "It names a container.")
     services.hide_post(users[HIDDEN[1]], hidden_post, HIDDEN[2])
+    db.session.flush()
+
+
+def seed_group_discussions(_admin: User, _organisations: dict[str, Organisation]) -> None:
+    """After the groups step: the groups' own discussion spaces."""
+    users = _users()
+    for days, (slug, language, title, posts) in zip((5, 3), GROUP_THREADS):
+        place = find_place("group", slug)
+        if place is not None:
+            _thread(users, place, days, language, title, posts)
     db.session.flush()

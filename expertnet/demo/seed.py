@@ -15,7 +15,7 @@ from expertnet.demo.credentials import DEMO_ADMIN, DEMO_PASSWORD
 from expertnet.demo.emerging import EXPERTS as EMERGING_THREAT_EXPERTS
 from expertnet.demo.engagements import seed_engagements
 from expertnet.demo.events import seed_events
-from expertnet.demo.discussions import seed_discussions
+from expertnet.demo.discussions import seed_discussions, seed_group_discussions
 from expertnet.demo.groups import seed_groups
 from expertnet.demo.hub import seed_hub, seed_lessons
 from expertnet.demo.matching_history import seed_matching_history
@@ -72,7 +72,7 @@ def seed_demo_network() -> bool:
 # Later capabilities append functions (admin, organisations_by_name) -> None that seed their own data.
 EXTRA_STEPS: list = [seed_requests, seed_engagements, seed_expert_messages, seed_coordination, seed_notifications,
                      seed_matching_history, seed_chemicals, seed_events, seed_hub, seed_lessons,
-                     seed_discussions, seed_webhooks, seed_service_accounts, seed_groups]
+                     seed_discussions, seed_webhooks, seed_service_accounts, seed_groups, seed_group_discussions]
 
 
 def seed_organisations(admin: User) -> dict[str, Organisation]:

@@ -1,7 +1,7 @@
 """A regional coordinator's journey in headless Chromium, in Arabic, at desktop and phone width (issue 18, "done
 when"): the MENA coordinator opens the triage queue (their region's requests only), triages one, opens the group
-space from the list of groups (its requests, open gaps, members and hub shelf) and removes a member after the
-confirmation. No JS error, no external request, no sideways scroll."""
+space from the list of groups (its requests, open gaps, members and hub shelf), starts a discussion in the group's
+own discussion space and finds it on the group page, and removes a member after the confirmation. No JS error, no external request, no sideways scroll."""
 import os
 
 import pytest
@@ -78,6 +78,16 @@ def test_the_mena_coordinator_works_the_region_in_arabic(live_server, page_facto
     assert ours.title in space and "قائمة تفتيش إقليمية لشحنات نترات الأمونيوم" in space
     assert theirs.title not in space
     _look(page, f"space-{width}")
+
+    page.click("a[href='/hub/discussions/group/mena#new-thread']")
+    page.fill("#title", "جدول زيارات التفتيش المشتركة للموانئ")
+    page.fill("#body", "أقترح أن نتفق على جدول زيارات مشتركة قبل ورشة الربيع. ما المواعيد المناسبة لكم؟")
+    page.locator("form[action$='#new-thread'] [type=submit]").click()
+    page.wait_for_load_state()
+    assert "جدول زيارات التفتيش المشتركة للموانئ" in page.locator("h1").inner_text()
+    _look(page, f"group-discussion-{width}")
+    page.goto(f"{live_server.url}/groups/mena")
+    assert "جدول زيارات التفتيش المشتركة للموانئ" in page.locator(".group-discussions").inner_text()
 
     page.locator("form[action$='/people/%d/remove'] button" % colleague.id).click()
     page.wait_for_load_state()

@@ -36,3 +36,18 @@ def test_the_demo_groups(app):
     assert not in_scope(layla, organisations["National Police Agency of Kenya – Chemical Crimes Unit"].id)
     assert len(shelf_items(groups["mena"], layla)) == 2
     assert shelf_items(groups["cross-sector-advisory-group"], layla) == []
+
+
+def test_the_demo_group_spaces(demo_network, client, auth):
+    """The full demo: the MENA network's Arabic thread, started by its regional coordinator, is on the group page
+    and in her discussions; the advisory group's thread is not hers to read."""
+    from expertnet.demo.credentials import DEMO_PASSWORD
+    from expertnet.demo.discussions import GROUP_THREADS
+
+    (_role, email), = regional_credentials()
+    (_mena, _ar, ours, _posts), (_advisory, _en, theirs, _their_posts) = GROUP_THREADS
+    assert auth.login(email, DEMO_PASSWORD).status_code == 302
+    listing = client.get("/hub/discussions/").get_data(as_text=True)
+    assert ours in listing and theirs not in listing
+    assert ours in client.get("/groups/mena").get_data(as_text=True)
+    assert client.get("/groups/cross-sector-advisory-group").status_code == 404

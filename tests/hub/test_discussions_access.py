@@ -1,5 +1,6 @@
 """Discussions follow their place's label (issue 17): role x place (topic; hub item CLEAR, GREEN, AMBER to the
-member's organisation, a draft) x own/other organisation, on the place's thread list, the thread page, a reply,
+member's organisation, a draft; a group's space, issue 18, the member's organisation in it or the expert in it in
+person) x own/other organisation, on the place's thread list, the thread page, a reply,
 a report and a hide. A thread beyond the reader's label does not exist for them (404, absent from lists);
 discussions are for signed-in network users only; only coordinators and admins moderate."""
 import pytest
@@ -7,10 +8,12 @@ import sqlalchemy as sa
 
 from expertnet.accounts.models import Role
 from expertnet.extensions import db
+from expertnet.groups.models import GroupKind
 from expertnet.hub.discussions.models import Post, PostStatus, Report
 from expertnet.hub.models import ItemStatus
 from expertnet.sensitivity import Tlp
 from tests.conftest import make_user
+from tests.groups.factories import make_group
 from tests.hub.discussion_factories import TOPIC, make_thread
 from tests.hub.factories import make_item
 
@@ -22,6 +25,9 @@ EXPECTED = {
     "green": SIGNED_IN,
     "amber": {"member", "coordinator", "admin"},  # named: the member's own organisation only
     "draft": {"coordinator", "admin"},
+    # a group's space: its members (through their organisation or in person) and the global staff, who moderate
+    "region_of_the_member": {"member", "coordinator", "admin"},
+    "group_of_the_expert": {"expert", "coordinator", "admin"},
 }
 MODERATORS = {"coordinator", "admin"}
 
@@ -36,6 +42,10 @@ def threads(app, users):
     made = {"topic": make_thread(author, "topic", TOPIC, title="Discussion at topic")}
     for name, item in items.items():
         made[name] = make_thread(author, "item", item.id, title=f"Discussion at {name}")
+    groups = {"region_of_the_member": make_group("mena", organisations=[home]),
+              "group_of_the_expert": make_group("advisory", GroupKind.WORKING_GROUP, people=[users["expert"]])}
+    for name, group in groups.items():
+        made[name] = make_thread(author, "group", group.slug, title=f"Discussion at {name}")
     return {name: (t.id, t.posts[0].id, t.place_kind.value, t.place_key) for name, t in made.items()}
 
 
@@ -78,6 +88,7 @@ def test_discussions_follow_the_place(role, threads, users, auth, client):
 def test_another_kind_or_a_missing_place_is_not_found(app, users, auth, client):
     auth.login(users["member"])
     assert client.get("/hub/discussions/group/mena").status_code == 404
+    assert client.get("/hub/discussions/region/mena").status_code == 404
     assert client.get("/hub/discussions/topic/no-such-topic").status_code == 404
     assert client.get("/hub/discussions/item/99999").status_code == 404
     assert client.get("/hub/discussions/item/1e3").status_code == 404

@@ -1,8 +1,9 @@
 """Discussions (issue 17): threads attached to a place, their posts (the opening post and the replies), who
 follows a thread, and what members reported.
 
-A place is a kind and a key (`place_kind`, `place_key`): a taxonomy topic (its slug) or a hub item (its id); a
-later kind (a working group) is one more `PlaceKind` value and one more entry in `places.PLACES`, no new table.
+A place is a kind and a key (`place_kind`, `place_key`): a taxonomy topic (its slug), a hub item (its id) or a
+regional network or working group (its slug, issue 18); a further kind is one more `PlaceKind` value and one more
+entry in `places.PLACES`, no new table.
 """
 import enum
 from datetime import datetime
@@ -17,6 +18,7 @@ from expertnet.extensions import db
 class PlaceKind(str, enum.Enum):
     TOPIC = "topic"  # place_key: the topic's slug
     ITEM = "item"  # place_key: the hub item's id
+    GROUP = "group"  # place_key: the group's slug (a group's own discussion space)
 
 
 class PostStatus(str, enum.Enum):
@@ -30,7 +32,7 @@ class Thread(db.Model):
 
     id: Mapped[IntPK]
     place_kind: Mapped[PlaceKind] = mapped_column(enum_column(PlaceKind, 16))
-    place_key: Mapped[str] = mapped_column(sa.String(64))
+    place_key: Mapped[str] = mapped_column(sa.String(80))  # as long as the longest key: a group's slug
     title: Mapped[ShortText]
     language: Mapped[str] = mapped_column(sa.String(8))
     author_id: Mapped[UserFK]

@@ -3,10 +3,14 @@ users who may see its place, and to nobody else (404 on its pages, absent from l
 never notifies anyone else).
 
 - a taxonomy topic: every signed-in, active network user (the topic itself is network-wide);
-- a hub item: who may see the item (`hub.access.visibility`: its label, its audience, its editorial state).
+- a hub item: who may see the item (`hub.access.visibility`: its label, its audience, its editorial state);
+- a regional network or working group (its own discussion space): who may see the group's page
+  (`groups.access.visible_groups`: its members, in person or through their organisation, and the network's
+  global coordinators and admins, who moderate; a regional coordinator only in the groups they belong to).
+  Membership is read live: a member who leaves loses the space, its threads and their notifications at once.
 
 Discussions are member content (officers' names and words), so even a TLP:CLEAR item's threads need a sign-in.
-A new kind of place (a working group) is one `PlaceType` in `PLACES`.
+A new kind of place is one `PlaceType` in `PLACES`.
 """
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -17,6 +21,8 @@ from flask import abort, url_for
 from sqlalchemy.orm import selectinload
 
 from expertnet.extensions import db
+from expertnet.groups.access import visible_groups
+from expertnet.groups.models import Group
 from expertnet.hub import access as hub_access
 from expertnet.hub.discussions.models import PlaceKind, Thread
 from expertnet.hub.models import HubItem
@@ -30,18 +36,28 @@ def signed_in(user: Any) -> bool:
 @dataclass(frozen=True)
 class PlaceType:
     kind: PlaceKind
-    load: Callable[[str], Any]  # key -> the place's row, or None
+    rows: Callable[[set[str]], dict[str, Any]]  # keys -> {key: the place's row} for those that exist
     may_see: Callable[[Any, Any], bool]  # (user, row), the user signed in and active
     title: Callable[[Any, str], str]  # (row, locale)
     url: Callable[[Any], str]  # row -> the place's own page
 
 
-def _load_topic(key: str) -> Topic | None:
-    return db.session.scalar(sa.select(Topic).where(Topic.slug == key, Topic.is_active))
+def _topics(keys: set[str]) -> dict[str, Topic]:
+    return {t.slug: t for t in db.session.scalars(sa.select(Topic).where(Topic.slug.in_(keys), Topic.is_active))}
 
 
-def _load_item(key: str) -> HubItem | None:
-    return db.session.get(HubItem, int(key)) if key.isdigit() and len(key) < 10 else None
+def _items(keys: set[str]) -> dict[str, HubItem]:
+    ids = {int(key) for key in keys if key.isdigit() and len(key) < 10}
+    query = sa.select(HubItem).where(HubItem.id.in_(ids)).options(selectinload(HubItem.texts))
+    return {str(item.id): item for item in db.session.scalars(query)}
+
+
+def _groups(keys: set[str]) -> dict[str, Group]:
+    return {g.slug: g for g in db.session.scalars(sa.select(Group).where(Group.slug.in_(keys)))}
+
+
+def _group_visible_to(user: Any, group: Group) -> bool:
+    return bool(db.session.scalar(sa.select(visible_groups(user).where(Group.id == group.id).exists())))
 
 
 def _item_title(item: HubItem, locale: str) -> str:
@@ -50,12 +66,14 @@ def _item_title(item: HubItem, locale: str) -> str:
 
 
 PLACES: dict[PlaceKind, PlaceType] = {
-    PlaceKind.TOPIC: PlaceType(PlaceKind.TOPIC, _load_topic, lambda _user, _topic: True,
+    PlaceKind.TOPIC: PlaceType(PlaceKind.TOPIC, _topics, lambda _user, _topic: True,
                                lambda topic, locale: topic.label(locale),
                                lambda topic: url_for("hub.index", topic=topic.slug)),
-    PlaceKind.ITEM: PlaceType(PlaceKind.ITEM, _load_item,
+    PlaceKind.ITEM: PlaceType(PlaceKind.ITEM, _items,
                               lambda user, item: bool(hub_access.visible_ids(user, {item.id})),
                               _item_title, lambda item: url_for("hub.item", item_id=item.id)),
+    PlaceKind.GROUP: PlaceType(PlaceKind.GROUP, _groups, _group_visible_to, lambda group, _locale: group.name,
+                               lambda group: url_for("groups.detail", slug=group.slug)),
 }
 
 
@@ -81,7 +99,7 @@ def find_place(kind: str, key: str) -> Place | None:
         place_kind = PlaceKind(kind)
     except ValueError:
         return None
-    row = PLACES[place_kind].load(key)
+    row = PLACES[place_kind].rows({key}).get(key)
     return Place(place_kind, key, row) if row is not None else None
 
 
@@ -111,19 +129,22 @@ def visible_threads(user: Any) -> sa.Select:
         return sa.select(Thread).where(sa.false())
     items = sa.select(sa.cast(HubItem.id, sa.String)).where(hub_access.visibility(user))
     topics = sa.select(Topic.slug).where(Topic.is_active)
+    groups = visible_groups(user).with_only_columns(Group.slug)
     return sa.select(Thread).where(sa.or_(
         sa.and_(Thread.place_kind == PlaceKind.TOPIC, Thread.place_key.in_(topics)),
-        sa.and_(Thread.place_kind == PlaceKind.ITEM, Thread.place_key.in_(items))))
+        sa.and_(Thread.place_kind == PlaceKind.ITEM, Thread.place_key.in_(items)),
+        sa.and_(Thread.place_kind == PlaceKind.GROUP, Thread.place_key.in_(groups))))
+
+
+def group_spaces(user: Any) -> list[Group]:
+    """The groups whose discussion space `user` may enter, by name (the discussions page lists them)."""
+    return list(db.session.scalars(visible_groups(user).order_by(Group.name)))
 
 
 def place_titles(threads: list[Thread], locale: str) -> dict[int, tuple[str, str]]:
-    """thread id -> (its place's title, its place's thread list), in two queries for a page of threads."""
-    slugs = {t.place_key for t in threads if t.place_kind == PlaceKind.TOPIC}
-    ids = {int(t.place_key) for t in threads if t.place_kind == PlaceKind.ITEM}
-    topics = {t.slug: t for t in db.session.scalars(sa.select(Topic).where(Topic.slug.in_(slugs)))} if slugs else {}
-    items = {str(i.id): i for i in db.session.scalars(sa.select(HubItem).where(HubItem.id.in_(ids))
-                                                       .options(selectinload(HubItem.texts)))} if ids else {}
-    rows = {PlaceKind.TOPIC: topics, PlaceKind.ITEM: items}
+    """thread id -> (its place's title, its place's thread list), in one query per kind for a page of threads."""
+    wanted = {kind: {t.place_key for t in threads if t.place_kind == kind} for kind in PLACES}
+    rows = {kind: PLACES[kind].rows(keys) if keys else {} for kind, keys in wanted.items()}
     titles = {}
     for thread in threads:
         row = rows[thread.place_kind].get(thread.place_key)

@@ -65,7 +65,7 @@ def index():
     query = places.visible_threads(_user()).order_by(Thread.last_post_at.desc(), Thread.id.desc())
     page = paginate(query, per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
     return render_template("discussions/index.html", page=page, titles=place_titles(page.items, _locale()),
-                           moderator=places.may_moderate(_user()))
+                           groups=places.group_spaces(_user()), moderator=places.may_moderate(_user()))
 
 
 @bp.route("/<kind>/<key>", methods=["GET", "POST"])
