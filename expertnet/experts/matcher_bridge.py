@@ -380,6 +380,31 @@ def loaded_index() -> ProcessIndex:
     return current_app.extensions.setdefault("expert_matcher", ProcessIndex())
 
 
+def preload(app) -> None:
+    """Load what every worker of a forking server shares, once, in the parent before it forks (gunicorn's
+    `preload_app`, gunicorn.conf.py): the encoder's weights and the live build's index, memory-mapped, with one
+    ranking run through them so that what the matcher builds on first use is built here. The workers inherit it
+    all copy-on-write: each adds only what it writes, and answers its first page without loading anything (it
+    then catches up with the logged changes as any worker does). No database connection crosses the fork."""
+    with app.app_context():
+        encoder = configured_encoder()
+        if encoder is not None:
+            encoder.encode_queries(["warm-up"])  # the weights load on first use
+        root = index_root()
+        name = current_build(root)
+        index = loaded_index()
+        if name is not None:
+            index.load(root, name)
+        if index.matcher is not None:
+            try:
+                index.matcher.rank(matching.MatchQuery(text="chemical security training"), k=1)
+            except matching.EmptyQueryError:
+                pass  # a vocabulary without these words: nothing more to build
+        db.session.remove()
+        for engine in db.engines.values():
+            engine.dispose()
+
+
 @contextmanager
 def fresh_index():
     """This app's index in this process, up to date with the database, held for the caller's reads
