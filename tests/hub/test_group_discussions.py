@@ -34,6 +34,7 @@ def test_a_regional_coordinator_works_in_their_region_space_only(app, users, cli
     assert client.post("/hub/discussions/group/south-east-asia",
                        data={"title": "t", "language": "en", "body": "b"}).status_code == 404
     listing = client.get("/hub/discussions/").get_data(as_text=True)
+    assert "<title>Discussions · expertnet</title>" in listing
     assert ours.title in listing and "Middle East and North Africa" in listing
     assert theirs.title not in listing and "South-East Asia" not in listing
     page = client.get("/groups/mena", headers={"Accept-Language": "ar"}).get_data(as_text=True)
