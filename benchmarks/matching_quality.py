@@ -45,8 +45,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from sklearn.feature_extraction.text import TfidfVectorizer  # noqa: E402
 
-from expertnet.matching import (Document, ExpertMatcher, ExpertProfile, MatchQuery, TextEncoder,  # noqa: E402
-                                Topic, UniversalSentenceEncoder, VectorCache)
+from expertnet.matching import (Document, ExpertMatcher, ExpertProfile, MatchQuery, Topic,  # noqa: E402
+                                UniversalSentenceEncoder, VectorCache)
 from expertnet.matching import evaluation  # noqa: E402
 
 HERE = Path(__file__).resolve().parent
@@ -116,23 +116,6 @@ class PlainTfidf:
         return SimpleNamespace(experts=[SimpleNamespace(expert_id=int(self.ids[i])) for i in order if scores[i] > 0])
 
 
-class RememberedQueries(TextEncoder):
-    """The real encoder, with each request's vector kept: the grid ranks every request hundreds of times."""
-
-    def __init__(self, encoder: TextEncoder):
-        self.inner, self.name, self.dim = encoder, encoder.name, encoder.dim
-        self.queries: dict[str, np.ndarray] = {}
-
-    def encode_documents(self, texts):
-        return self.inner.encode_documents(texts)
-
-    def encode_queries(self, texts):
-        missing = [t for t in dict.fromkeys(texts) if t not in self.queries]
-        if missing:
-            self.queries.update(zip(missing, self.inner.encode_queries(missing)))
-        return np.stack([self.queries[t] for t in texts])
-
-
 def cross_fitted(matcher, items, cross_positions, cross_items, folds=2, seed=0) -> tuple[np.ndarray, np.ndarray]:
     """Per-query rows of every request, and of its other-language-only version, each scored with the GRID point
     chosen on the other folds' requests (all judgments); evaluation.cross_fitted, keeping both views."""
@@ -184,7 +167,7 @@ def main() -> None:
           + ", ".join(f"{sum(q.language == lang for q in items)} {lang}" for lang in LANGUAGES) + "), graded 0-3, k=10")
 
     started = time.perf_counter()
-    encoder = RememberedQueries(UniversalSentenceEncoder(threads=1))
+    encoder = UniversalSentenceEncoder(threads=1)  # the matcher keeps each request's vector (dense.query_vector)
     cache = VectorCache()
     hybrid = ExpertMatcher(taxonomy=topics, encoder=encoder, vector_cache=cache).fit(all_profiles)
     print(f"encoded {cache.encoded} documents with {encoder.name} in {time.perf_counter() - started:.0f} s")

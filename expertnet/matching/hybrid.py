@@ -95,8 +95,7 @@ class HybridMixin:
     def _dense_query(self, text: str) -> DenseQuery | None:
         if self.encoder is None or not text.strip():
             return None
-        vector = self.encoder.encode_queries([text[:dense.ENCODED_CHARS]])[0].astype(np.float32)
-        return DenseQuery(vector, dense.language_code(None, text))
+        return DenseQuery(dense.query_vector(self.encoder, text), dense.language_code(None, text))
 
     def _dense_parts(self, query: DenseQuery | None, text: np.ndarray | None = None, bonus: np.ndarray | None = None,
                      eligible: np.ndarray | None = None, k: int | np.integer | None = None) -> np.ndarray | None:

@@ -98,7 +98,7 @@ def test_a_missing_encoder_package_is_a_clear_error(monkeypatch):
         UniversalSentenceEncoder()
 
 
-def test_documents_are_encoded_once_and_the_request_once_per_ranking(encoder):
+def test_documents_are_encoded_once_and_a_request_once(encoder):
     counting = CountingEncoder(encoder)
     matcher = ExpertMatcher(encoder=counting).fit(EXPERTS)
     texts = [d.text for p in EXPERTS for d in p.documents]
@@ -118,6 +118,8 @@ def test_documents_are_encoded_once_and_the_request_once_per_ranking(encoder):
     counting.queries = 0
     refit.rank(ARABIC_REQUEST, k=None, filters=ANY)
     assert counting.queries == 1
+    refit.rank(ARABIC_REQUEST, k=5, filters=ANY)
+    assert counting.queries == 1  # the same request again (a reloaded page): its vector is kept
 
 
 def test_vectors_survive_save_and_load_and_another_encoder_is_refused(hybrid, encoder, tmp_path):
