@@ -7,6 +7,7 @@ from expertnet.accounts.models import Role
 from expertnet.extensions import db
 from expertnet.groups import services as group_services
 from expertnet.groups.models import GroupKind, GroupMember
+from expertnet.hub.discussions import services
 from expertnet.notifications.models import Notification
 from tests.conftest import make_user
 from tests.groups.factories import make_group, regional_coordinator
@@ -85,3 +86,23 @@ def test_a_group_with_the_longest_slug_has_a_space(app, users):
     thread = make_thread(users["expert"], "group", group.slug, title="Free-zone transshipment checks")
     db.session.expire_all()
     assert db.session.get(type(thread), thread.id).place_key == slug
+
+
+def test_a_regional_coordinator_moderates_only_what_they_may_read(app, users, client, auth):
+    mena = make_group("mena", organisations=[users["member"].organisation])
+    sea = make_group("south-east-asia", organisations=[users["other_member"].organisation])
+    ours = make_thread(users["member"], "group", mena.slug, body="Call me on +962 7 0000 0000 for the stock list.")
+    theirs = make_thread(users["other_member"], "group", sea.slug, body="The depot at the north quay is open at night.")
+    colleagues = (make_user(Role.MEMBER, users["member"].organisation),
+                  make_user(Role.MEMBER, users["other_member"].organisation))
+    for reporter, thread in zip(colleagues, (ours, theirs)):
+        services.report_post(reporter, thread.posts[0], "Names a site")
+    db.session.commit()
+    auth.login(regional_coordinator(mena))
+    reported = client.get("/hub/discussions/moderation").get_data(as_text=True)
+    assert "+962 7 0000 0000" in reported and "north quay" not in reported
+    assert client.post(f"/hub/discussions/post/{theirs.posts[0].id}/hide",
+                       data={"reason": "Names a site", "seen": "0"}).status_code == 404
+    auth.logout()
+    auth.login(users["coordinator"])  # a global coordinator moderates every space
+    assert "north quay" in client.get("/hub/discussions/moderation").get_data(as_text=True)

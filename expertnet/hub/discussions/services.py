@@ -21,7 +21,7 @@ from expertnet.hub.discussions.machine import MODERATION
 from expertnet.hub.discussions.mentions import mentioned_users
 from expertnet.hub.discussions.messages import DiscussionError
 from expertnet.hub.discussions.models import Post, PostStatus, Report, Subscription, Thread
-from expertnet.hub.discussions.places import Place, may_moderate
+from expertnet.hub.discussions.places import Place, may_moderate, visible_threads
 from expertnet.notifications.services import link, notify
 
 
@@ -189,11 +189,13 @@ def posts_of(thread: Thread) -> sa.Select:
     return sa.select(Post).where(Post.thread_id == thread.id).order_by(Post.id)
 
 
-def moderation_queue(show: str = "reported") -> sa.Select:
-    """Posts with reports not yet dealt with (oldest first), or the hidden ones (latest first)."""
+def moderation_queue(moderator: Any, show: str = "reported") -> sa.Select:
+    """Posts with reports not yet dealt with (oldest first), or the hidden ones (latest first), in the threads the
+    moderator may see (a regional coordinator moderates their regions' spaces, not another region's)."""
+    seen = Post.thread_id.in_(visible_threads(moderator).with_only_columns(Thread.id))
     if show == "hidden":
-        return sa.select(Post).where(Post.status == PostStatus.HIDDEN).order_by(Post.hidden_at.desc(), Post.id)
-    return sa.select(Post).where(Post.open_reports > 0, Post.status == PostStatus.VISIBLE).order_by(Post.id)
+        return sa.select(Post).where(seen, Post.status == PostStatus.HIDDEN).order_by(Post.hidden_at.desc(), Post.id)
+    return sa.select(Post).where(seen, Post.open_reports > 0, Post.status == PostStatus.VISIBLE).order_by(Post.id)
 
 
 def open_reports_of(post: Post) -> list[Report]:

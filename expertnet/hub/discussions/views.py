@@ -188,7 +188,8 @@ def follow(thread_id: int):
 def queue():
     _moderator_only()
     show = "hidden" if http.args.get("show") == "hidden" else "reported"
-    page = paginate(services.moderation_queue(show), per_page=current_app.config["ITEMS_PER_PAGE"], error_out=False)
+    page = paginate(services.moderation_queue(_user(), show), per_page=current_app.config["ITEMS_PER_PAGE"],
+                    error_out=False)
     return render_template("discussions/queue.html", page=page, show=show,
                            reports={p.id: services.open_reports_of(p) for p in page.items},
                            form=ModerationForm(), button_form=ButtonForm())
