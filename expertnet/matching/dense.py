@@ -118,8 +118,11 @@ def language_code(language: str | None, text: str) -> int:
 
 
 def short_label(text: str, limit: int = LABEL_CHARS) -> str:
-    """The text on one line, cut at a word boundary near `limit` characters, with an ellipsis."""
-    text = " ".join(text.split())
+    """The text on one line, cut at a word boundary near `limit` characters, with an ellipsis. Only the text's
+    head is read when it already gives more than `limit` characters (the same label: a fit labels every
+    document, and profiles run to thousands of characters)."""
+    head = " ".join(text[:4 * limit].split())
+    text = head if len(head) > limit or len(text) <= 4 * limit else " ".join(text.split())
     if len(text) <= limit:
         return text
     cut = text[:limit].rsplit(" ", 1)[0] or text[:limit]
@@ -147,6 +150,11 @@ class VectorCache:
 
     def lookup(self, encoder: TextEncoder, texts: Sequence[str]) -> tuple[list[bytes], np.ndarray]:
         """(keys, (n, dim) float32 vectors) of texts, encoding (in one batch) only those not cached."""
+        keys = self.lookup_keys(encoder, texts)
+        return keys, self.rows(keys, np.zeros((len(keys), encoder.dim), dtype=np.float32))
+
+    def lookup_keys(self, encoder: TextEncoder, texts: Sequence[str]) -> list[bytes]:
+        """The texts' keys, once every text has its vector in the cache (encoding, in one batch, those new)."""
         keys = [self.key(encoder.name, t) for t in texts]
         missing: dict[bytes, str] = {}
         for key, text in zip(keys, texts):
@@ -159,9 +167,11 @@ class VectorCache:
             self.vectors.update(zip(missing, fresh))
             self.languages.update((key, language_code(None, text)) for key, text in missing.items())
             self.encoded += len(missing)
-        if not keys:
-            return keys, np.zeros((0, encoder.dim), dtype=np.float32)
-        return keys, np.stack([self.vectors[k] for k in keys]).astype(np.float32, copy=False)
+        return keys
+
+    def rows(self, keys: Sequence[bytes], out: np.ndarray) -> np.ndarray:
+        """The cached vectors of `keys` written into `out`'s rows (one copy, however many documents)."""
+        return np.stack([self.vectors[k] for k in keys], out=out) if len(keys) else out
 
     def keep_only(self, keys, matrix: np.ndarray, languages: np.ndarray) -> None:
         """Hold exactly these entries, as views of `matrix`'s rows (the index's own block: no second copy).
@@ -222,9 +232,13 @@ def build_block(texts: list[str | None], languages: list[str | None], encoder: T
                 cache: VectorCache) -> DenseBlock:
     """Vectors (from the cache, encoding what is new) of documents; None texts get zero rows."""
     present = [i for i, t in enumerate(texts) if t is not None]
-    keys, found = cache.lookup(encoder, [texts[i][:ENCODED_CHARS] for i in present])  # type: ignore[index]
     vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
-    vectors[present] = found
+    if len(present) == len(texts):  # every document has a text (the usual case): its rows are written in place
+        keys = cache.lookup_keys(encoder, [t[:ENCODED_CHARS] for t in texts])  # type: ignore[index]
+        cache.rows(keys, vectors)
+    else:
+        keys, found = cache.lookup(encoder, [texts[i][:ENCODED_CHARS] for i in present])  # type: ignore[index]
+        vectors[present] = found
     all_keys: list = [None] * len(texts)
     codes = np.full(len(texts), LANGUAGES.index("other"), dtype=np.uint8)
     for i, key in zip(present, keys):

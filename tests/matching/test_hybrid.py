@@ -8,6 +8,7 @@ import pytest
 from expertnet.matching import (Document, EncoderUnavailableError, ExpertMatcher, ExpertProfile, IndexFormatError,
                                 RankFilters, UniversalSentenceEncoder, VectorCache)
 from expertnet.matching.models import REASON_KINDS
+from expertnet.matching.dense import short_label
 
 ANY = RankFilters(vetted_only=False, require_capacity=False, require_available=False)
 
@@ -182,3 +183,15 @@ def test_long_texts_are_encoded_up_to_a_bound(encoder):
     matcher = ExpertMatcher(encoder=counting).fit([expert(1, long_text)])
     assert [len(t) for t in counting.documents] == [ENCODED_CHARS]
     assert ids(matcher.rank(ARABIC_REQUEST * 200, filters=ANY)) == [1]
+
+
+@pytest.mark.parametrize("text", [
+    "Physical protection of toxic-chemical storage " * 80,  # a long statement: only its head is read
+    " " * 400 + "Risk profiling of precursor shipments at sea ports, HS codes 28 and 29, and port targeting",
+    "Short\n\tstatement",
+    "x" * 500,
+])
+def test_a_label_is_the_text_on_one_line_cut_at_a_word(text):
+    one_line = " ".join(text.split())
+    cut = one_line if len(one_line) <= 90 else (one_line[:90].rsplit(" ", 1)[0] or one_line[:90]).rstrip(" ,.;:-") + "…"
+    assert short_label(text) == cut
