@@ -117,12 +117,20 @@ def mail_deliver() -> None:
 api_group = AppGroup("api", help="The JSON API (/api/v1/).")
 
 
+def _token_options(default_scope: str, token: str):
+    """--scope and --expires-days, as every command that issues a token takes them."""
+    def add(command):
+        command = click.option("--expires-days", type=click.IntRange(min=1, max=3650), default=None,
+                               help=f"Days until {token} stops working; never when omitted.")(command)
+        return click.option("--scope", type=click.Choice(["read", "write"]), default=default_scope,
+                            show_default=True)(command)
+    return add
+
+
 @api_group.command("create-token")
 @click.argument("email")
 @click.option("--name", required=True, help="What the token is for, as shown on the user's settings page.")
-@click.option("--scope", type=click.Choice(["read", "write"]), default="read", show_default=True)
-@click.option("--expires-days", type=click.IntRange(min=1, max=3650), default=None,
-              help="Days until the token stops working; never when omitted.")
+@_token_options("read", "the token")
 def api_create_token(email: str, name: str, scope: str, expires_days: int | None) -> None:
     """Create a personal API token for the user with EMAIL and print its secret (shown this once only)."""
     from expertnet.accounts.api_tokens import Scope, create_token
@@ -134,9 +142,7 @@ def api_create_token(email: str, name: str, scope: str, expires_days: int | None
 @api_group.command("create-service-account")
 @click.argument("member_email")
 @click.option("--name", required=True, help="The system's name: it names the account and its first token.")
-@click.option("--scope", type=click.Choice(["read", "write"]), default="write", show_default=True)
-@click.option("--expires-days", type=click.IntRange(min=1, max=3650), default=None,
-              help="Days until the first token stops working; never when omitted.")
+@_token_options("write", "the first token")
 def api_create_service_account(member_email: str, name: str, scope: str, expires_days: int | None) -> None:
     """Create a service account of the organisation of the member with MEMBER_EMAIL (audited as that member's
     act, as on their Settings -> Service accounts page) and print its first token's secret (shown this once)."""

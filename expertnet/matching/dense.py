@@ -232,13 +232,12 @@ def build_block(texts: list[str | None], languages: list[str | None], encoder: T
                 cache: VectorCache) -> DenseBlock:
     """Vectors (from the cache, encoding what is new) of documents; None texts get zero rows."""
     present = [i for i, t in enumerate(texts) if t is not None]
+    keys = cache.lookup_keys(encoder, [texts[i][:ENCODED_CHARS] for i in present])  # type: ignore[index]
     vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
-    if len(present) == len(texts):  # every document has a text (the usual case): its rows are written in place
-        keys = cache.lookup_keys(encoder, [t[:ENCODED_CHARS] for t in texts])  # type: ignore[index]
+    if len(present) == len(texts):  # every document has a text (the usual case): one copy, into the block
         cache.rows(keys, vectors)
     else:
-        keys, found = cache.lookup(encoder, [texts[i][:ENCODED_CHARS] for i in present])  # type: ignore[index]
-        vectors[present] = found
+        vectors[present] = cache.rows(keys, np.empty((len(keys), encoder.dim), dtype=np.float32))
     all_keys: list = [None] * len(texts)
     codes = np.full(len(texts), LANGUAGES.index("other"), dtype=np.uint8)
     for i, key in zip(present, keys):
