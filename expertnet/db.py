@@ -54,6 +54,11 @@ RequestFK = Annotated[int, mapped_column(sa.ForeignKey("assistance_request.id", 
 ExpertFK = Annotated[int, mapped_column(sa.ForeignKey("expert_profile.id", ondelete="CASCADE"))]
 
 
+def owned_by(parent_key: str, **column_options: Any) -> Any:
+    """A foreign key to the row this one belongs to ("hub_item.id"): deleting the parent deletes it too."""
+    return mapped_column(sa.ForeignKey(parent_key, ondelete="CASCADE"), **column_options)
+
+
 class TimestampMixin:
     created_at: Mapped[DefaultNow]
     updated_at: Mapped[datetime] = mapped_column(default=utcnow, onupdate=utcnow)

@@ -26,7 +26,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Mapped, mapped_column
 
 from expertnet.actions import Refusal, flash_refusal
-from expertnet.db import DefaultNow, IntPK
+from expertnet.db import DefaultNow, IntPK, owned_by
 from expertnet.extensions import db
 from expertnet.service_errors import Conflict, ServiceError
 
@@ -44,7 +44,7 @@ class FormToken(db.Model):
     id: Mapped[IntPK]
     purpose: Mapped[str] = mapped_column(sa.String(40))
     token: Mapped[str] = mapped_column(sa.String(64))
-    user_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int | None] = owned_by("user_account.id", index=True)
     target_id: Mapped[int | None]
     created_at: Mapped[DefaultNow]
 

@@ -16,7 +16,7 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expertnet.audit.services import record
-from expertnet.db import DefaultNow, IntPK, ShortText, enum_column, utcnow
+from expertnet.db import DefaultNow, IntPK, ShortText, enum_column, utcnow, owned_by
 from expertnet.extensions import db
 from expertnet.service_errors import ServiceError
 
@@ -31,7 +31,7 @@ class ApiToken(db.Model):
     __tablename__ = "api_token"
 
     id: Mapped[IntPK]
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = owned_by("user_account.id", index=True)
     name: Mapped[ShortText]
     secret_hash: Mapped[str] = mapped_column(sa.String(64), unique=True)
     hint: Mapped[str] = mapped_column(sa.String(12))  # the secret's first characters, to tell tokens apart

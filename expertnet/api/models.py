@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from expertnet.db import DefaultNow, IntPK
+from expertnet.db import DefaultNow, IntPK, owned_by
 from expertnet.extensions import db
 
 
@@ -14,7 +14,7 @@ class IdempotentCreate(db.Model):
     __table_args__ = (sa.UniqueConstraint("user_id", "operation", "key"),)
 
     id: Mapped[IntPK]
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = owned_by("user_account.id")
     operation: Mapped[str] = mapped_column(sa.String(40))
     key: Mapped[str] = mapped_column(sa.String(100))
     fingerprint: Mapped[str] = mapped_column(sa.String(64))  # SHA-256 of the canonical JSON body

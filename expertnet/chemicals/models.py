@@ -6,7 +6,7 @@ from datetime import date
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from expertnet.db import DefaultNow, IntPK, TimestampMixin, link_table
+from expertnet.db import DefaultNow, IntPK, TimestampMixin, link_table, owned_by
 from expertnet.extensions import db
 
 NAME_LANGUAGES = ("en", "ar", "fr", "es")
@@ -65,7 +65,7 @@ class SubstanceName(db.Model):
     __table_args__ = (sa.UniqueConstraint("substance_id", "language", "key"),)
 
     id: Mapped[IntPK]
-    substance_id: Mapped[int] = mapped_column(sa.ForeignKey("substance.id", ondelete="CASCADE"), index=True)
+    substance_id: Mapped[int] = owned_by("substance.id", index=True)
     language: Mapped[str] = mapped_column(sa.String(5))
     name: Mapped[str] = mapped_column(sa.String(200))
     key: Mapped[str] = mapped_column(sa.String(200), index=True)
@@ -81,7 +81,7 @@ class Listing(db.Model):
     __table_args__ = (sa.UniqueConstraint("substance_id", "list_id"),)
 
     id: Mapped[IntPK]
-    substance_id: Mapped[int] = mapped_column(sa.ForeignKey("substance.id", ondelete="CASCADE"), index=True)
+    substance_id: Mapped[int] = owned_by("substance.id", index=True)
     list_id: Mapped[int] = mapped_column(sa.ForeignKey("control_list.id"), index=True)
     threshold: Mapped[str] = mapped_column(sa.String(200), default="")
 
@@ -96,7 +96,7 @@ class SubstanceVersion(db.Model):
     __table_args__ = (sa.UniqueConstraint("substance_id", "number"),)
 
     id: Mapped[IntPK]
-    substance_id: Mapped[int] = mapped_column(sa.ForeignKey("substance.id", ondelete="CASCADE"), index=True)
+    substance_id: Mapped[int] = owned_by("substance.id", index=True)
     number: Mapped[int]
     change: Mapped[str] = mapped_column(sa.String(20))
     actor_id: Mapped[int | None] = mapped_column(sa.ForeignKey("user_account.id"))

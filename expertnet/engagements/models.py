@@ -6,7 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expertnet.db import (
-    AuthoredTextMixin, DefaultNow, FreeText, IntPK, RequestFK, ShortText, TimestampMixin, UserFK, enum_column)
+    AuthoredTextMixin, DefaultNow, FreeText, IntPK, RequestFK, ShortText, TimestampMixin, UserFK, enum_column, owned_by)
 from expertnet.extensions import db
 
 
@@ -79,7 +79,7 @@ class EngagementNote(AuthoredTextMixin, db.Model):
     __tablename__ = "engagement_note"
 
     id: Mapped[IntPK]
-    engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagement.id", ondelete="CASCADE"), index=True)
+    engagement_id: Mapped[int] = owned_by("engagement.id", index=True)
 
     engagement: Mapped[Engagement] = relationship(back_populates="notes")
 
@@ -88,7 +88,7 @@ class Milestone(db.Model):
     __tablename__ = "milestone"
 
     id: Mapped[IntPK]
-    engagement_id: Mapped[int] = mapped_column(sa.ForeignKey("engagement.id", ondelete="CASCADE"), index=True)
+    engagement_id: Mapped[int] = owned_by("engagement.id", index=True)
     title: Mapped[ShortText]
     due_on: Mapped[date | None]
     done_at: Mapped[datetime | None]

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from expertnet.db import DefaultNow, FreeText, IntPK, JsonList, ShortText, TimestampMixin, UserFK, enum_column, link_table
+from expertnet.db import DefaultNow, FreeText, IntPK, JsonList, ShortText, TimestampMixin, UserFK, enum_column, link_table, owned_by
 from expertnet.extensions import db
 
 
@@ -65,7 +65,7 @@ class AgendaItem(db.Model):
     __tablename__ = "event_agenda_item"
 
     id: Mapped[IntPK]
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = owned_by("event.id", index=True)
     position: Mapped[int]
     starts_at: Mapped[datetime]
     title: Mapped[ShortText]
@@ -80,7 +80,7 @@ class Registration(db.Model):
     __table_args__ = (sa.UniqueConstraint("event_id", "user_id"),)
 
     id: Mapped[IntPK]
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = owned_by("event.id", index=True)
     user_id: Mapped[UserFK] = mapped_column(index=True)
     status: Mapped[RegistrationStatus] = mapped_column(enum_column(RegistrationStatus, 16))
     queued_at: Mapped[DefaultNow]
@@ -102,7 +102,7 @@ class EventMaterial(db.Model):
     __tablename__ = "event_material"
 
     id: Mapped[IntPK]
-    event_id: Mapped[int] = mapped_column(sa.ForeignKey("event.id", ondelete="CASCADE"), index=True)
+    event_id: Mapped[int] = owned_by("event.id", index=True)
     kind: Mapped[MaterialKind] = mapped_column(enum_column(MaterialKind, 8))
     title: Mapped[ShortText]
     url: Mapped[str] = mapped_column(sa.String(500), default="")

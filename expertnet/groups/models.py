@@ -8,7 +8,7 @@ import enum
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from expertnet.db import DefaultNow, FreeText, IntPK, ShortText, TimestampMixin, enum_column, link_table
+from expertnet.db import DefaultNow, FreeText, IntPK, ShortText, TimestampMixin, enum_column, link_table, owned_by
 from expertnet.extensions import db
 
 
@@ -45,7 +45,7 @@ class GroupMember(db.Model):
 
     __tablename__ = "group_member"
 
-    group_id: Mapped[int] = mapped_column(sa.ForeignKey("network_group.id", ondelete="CASCADE"), primary_key=True)
+    group_id: Mapped[int] = owned_by("network_group.id", primary_key=True)
     user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id"), primary_key=True, index=True)
     role: Mapped[GroupRole] = mapped_column(enum_column(GroupRole, 20), default=GroupRole.MEMBER)
     created_at: Mapped[DefaultNow]

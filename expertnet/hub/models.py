@@ -11,7 +11,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expertnet.attachments.models import StoredFileColumns
-from expertnet.db import DefaultNow, FreeText, IntPK, JsonList, ShortText, UserFK, enum_column, link_table, utcnow
+from expertnet.db import DefaultNow, FreeText, IntPK, JsonList, ShortText, UserFK, enum_column, link_table, utcnow, owned_by
 from expertnet.extensions import db
 from expertnet.sensitivity import Tlp
 
@@ -105,7 +105,7 @@ class HubText(db.Model):
     __table_args__ = (sa.UniqueConstraint("item_id", "language"),)
 
     id: Mapped[IntPK]
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("hub_item.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = owned_by("hub_item.id")
     language: Mapped[str] = mapped_column(sa.String(8))
     title: Mapped[ShortText]
     summary: Mapped[str] = mapped_column(sa.Text)
@@ -121,7 +121,7 @@ class HubVersion(db.Model):
     __table_args__ = (sa.UniqueConstraint("item_id", "number"),)
 
     id: Mapped[IntPK]
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("hub_item.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = owned_by("hub_item.id", index=True)
     number: Mapped[int]
     texts: Mapped[dict] = mapped_column(sa.JSON)  # language -> {title, summary, body}
     note: Mapped[str] = mapped_column(sa.String(300), default="")
@@ -137,7 +137,7 @@ class HubFile(StoredFileColumns, db.Model):
     __tablename__ = "hub_file"
 
     id: Mapped[IntPK]
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("hub_item.id", ondelete="CASCADE"), index=True)
+    item_id: Mapped[int] = owned_by("hub_item.id", index=True)
     created_at: Mapped[DefaultNow]
 
     item: Mapped[HubItem] = relationship(back_populates="files")
@@ -150,8 +150,8 @@ class HubHelped(db.Model):
     __table_args__ = (sa.UniqueConstraint("item_id", "user_id"),)
 
     id: Mapped[IntPK]
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("hub_item.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = owned_by("hub_item.id")
+    user_id: Mapped[int] = owned_by("user_account.id")
     created_at: Mapped[DefaultNow]
 
 
@@ -176,8 +176,8 @@ class HubShown(db.Model):
     __tablename__ = "hub_shown"
 
     id: Mapped[IntPK]
-    item_id: Mapped[int] = mapped_column(sa.ForeignKey("hub_item.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    item_id: Mapped[int] = owned_by("hub_item.id")
+    user_id: Mapped[int] = owned_by("user_account.id")
     form_token: Mapped[str] = mapped_column(sa.String(64), default="", index=True)
     request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"),
                                                    index=True)

@@ -2,7 +2,7 @@
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from expertnet.db import DefaultNow, ExpertFK, FreeText, IntPK, RequestFK, UserFK
+from expertnet.db import DefaultNow, ExpertFK, FreeText, IntPK, RequestFK, UserFK, owned_by
 from expertnet.extensions import db
 
 
@@ -41,7 +41,7 @@ class ShownExpert(db.Model):
     __table_args__ = (sa.UniqueConstraint("shown_list_id", "rank"),)
 
     id: Mapped[IntPK]
-    shown_list_id: Mapped[int] = mapped_column(sa.ForeignKey("shown_list.id", ondelete="CASCADE"))
+    shown_list_id: Mapped[int] = owned_by("shown_list.id")
     expert_id: Mapped[ExpertFK] = mapped_column(index=True)
     rank: Mapped[int]
     score: Mapped[float]

@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column
 
-from expertnet.db import DefaultNow, FreeText, IntPK, enum_column
+from expertnet.db import DefaultNow, FreeText, IntPK, enum_column, owned_by
 from expertnet.extensions import db
 
 
@@ -54,7 +54,7 @@ class Notification(db.Model):
     __table_args__ = (sa.Index("ix_notification_user_unread", "user_id", "read_at"),)
 
     id: Mapped[IntPK]
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    user_id: Mapped[int] = owned_by("user_account.id")
     kind: Mapped[str] = mapped_column(sa.String(64))
     facts: Mapped[dict] = mapped_column(sa.JSON, default=dict)
     endpoint: Mapped[str] = mapped_column(sa.String(100))

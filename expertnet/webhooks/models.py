@@ -5,7 +5,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from expertnet.db import DefaultNow, IntPK, JsonList, ShortText, enum_column, utcnow
+from expertnet.db import DefaultNow, IntPK, JsonList, ShortText, enum_column, utcnow, owned_by
 from expertnet.extensions import db
 
 
@@ -22,7 +22,7 @@ class WebhookEndpoint(db.Model):
     __tablename__ = "webhook_endpoint"
 
     id: Mapped[IntPK]
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    user_id: Mapped[int] = owned_by("user_account.id", index=True)
     url: Mapped[str] = mapped_column(sa.String(500))
     description: Mapped[ShortText] = mapped_column(default="")
     events: Mapped[JsonList]
@@ -42,7 +42,7 @@ class WebhookDelivery(db.Model):
     __table_args__ = (sa.Index("ix_webhook_delivery_due", "status", "next_attempt_at"),)
 
     id: Mapped[IntPK]
-    endpoint_id: Mapped[int] = mapped_column(sa.ForeignKey("webhook_endpoint.id", ondelete="CASCADE"), index=True)
+    endpoint_id: Mapped[int] = owned_by("webhook_endpoint.id", index=True)
     event_id: Mapped[str] = mapped_column(sa.String(40))
     event: Mapped[str] = mapped_column(sa.String(40))
     payload: Mapped[str] = mapped_column(sa.Text)  # the exact JSON body signed and sent

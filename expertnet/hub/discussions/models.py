@@ -11,7 +11,7 @@ from datetime import datetime
 import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from expertnet.db import DefaultNow, IntPK, ShortText, UserFK, enum_column
+from expertnet.db import DefaultNow, IntPK, ShortText, UserFK, enum_column, owned_by
 from expertnet.extensions import db
 
 
@@ -49,7 +49,7 @@ class Post(db.Model):
     __tablename__ = "discussion_post"
 
     id: Mapped[IntPK]
-    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("discussion_thread.id", ondelete="CASCADE"), index=True)
+    thread_id: Mapped[int] = owned_by("discussion_thread.id", index=True)
     author_id: Mapped[UserFK]
     body: Mapped[str] = mapped_column(sa.Text)
     created_at: Mapped[DefaultNow]
@@ -74,8 +74,8 @@ class Subscription(db.Model):
     __table_args__ = (sa.UniqueConstraint("thread_id", "user_id"),)
 
     id: Mapped[IntPK]
-    thread_id: Mapped[int] = mapped_column(sa.ForeignKey("discussion_thread.id", ondelete="CASCADE"))
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"), index=True)
+    thread_id: Mapped[int] = owned_by("discussion_thread.id")
+    user_id: Mapped[int] = owned_by("user_account.id", index=True)
     created_at: Mapped[DefaultNow]
 
 
@@ -87,8 +87,8 @@ class Report(db.Model):
     __table_args__ = (sa.UniqueConstraint("post_id", "user_id"),)
 
     id: Mapped[IntPK]
-    post_id: Mapped[int] = mapped_column(sa.ForeignKey("discussion_post.id", ondelete="CASCADE"), index=True)
-    user_id: Mapped[int] = mapped_column(sa.ForeignKey("user_account.id", ondelete="CASCADE"))
+    post_id: Mapped[int] = owned_by("discussion_post.id", index=True)
+    user_id: Mapped[int] = owned_by("user_account.id")
     reason: Mapped[str] = mapped_column(sa.String(300))
     created_at: Mapped[DefaultNow]
     resolved_at: Mapped[datetime | None]
