@@ -40,6 +40,11 @@ class Base(DeclarativeBase):
                         type_annotation_map={datetime: UTCDateTime()})
 
 
+def owned_by(parent_key: str, **column_options: Any) -> Any:
+    """A foreign key to the row this one belongs to ("hub_item.id"): deleting the parent deletes it too."""
+    return mapped_column(sa.ForeignKey(parent_key, ondelete="CASCADE"), **column_options)
+
+
 # Column shapes the models share, used as `Mapped[...]`; a `mapped_column(...)` beside one adds to it (index=True...).
 IntPK = Annotated[int, mapped_column(primary_key=True)]
 DefaultNow = Annotated[datetime, mapped_column(default=utcnow)]
@@ -50,13 +55,8 @@ JsonList = Annotated[list, mapped_column(sa.JSON, default=list)]
 UserFK = Annotated[int, mapped_column(sa.ForeignKey("user_account.id"))]
 OrganisationFK = Annotated[int, mapped_column(sa.ForeignKey("organisation.id"))]
 # Rows that belong to a request or an expert go with it.
-RequestFK = Annotated[int, mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"))]
-ExpertFK = Annotated[int, mapped_column(sa.ForeignKey("expert_profile.id", ondelete="CASCADE"))]
-
-
-def owned_by(parent_key: str, **column_options: Any) -> Any:
-    """A foreign key to the row this one belongs to ("hub_item.id"): deleting the parent deletes it too."""
-    return mapped_column(sa.ForeignKey(parent_key, ondelete="CASCADE"), **column_options)
+RequestFK = Annotated[int, owned_by("assistance_request.id")]
+ExpertFK = Annotated[int, owned_by("expert_profile.id")]
 
 
 class TimestampMixin:

@@ -179,8 +179,7 @@ class HubShown(db.Model):
     item_id: Mapped[int] = owned_by("hub_item.id")
     user_id: Mapped[int] = owned_by("user_account.id")
     form_token: Mapped[str] = mapped_column(sa.String(64), default="", index=True)
-    request_id: Mapped[int | None] = mapped_column(sa.ForeignKey("assistance_request.id", ondelete="CASCADE"),
-                                                   index=True)
+    request_id: Mapped[int | None] = owned_by("assistance_request.id", index=True)
     score: Mapped[float] = mapped_column(default=0.0)
     created_at: Mapped[DefaultNow]
 
