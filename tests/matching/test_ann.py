@@ -82,7 +82,10 @@ def test_graph_candidates_give_the_brute_force_top_k(network, graph_used):
         same += same_ranking(fast.experts, exact.experts)  # scores and reasons too
     assert len(graph_used) == len(requests)
     assert found / (10 * len(requests)) >= 0.99
-    assert same >= 0.95 * len(requests)
+    # A threaded graph build links nodes in no fixed order, so which experts it misses varies from build to build;
+    # each missed expert changes one request's ranking, so the bound above (at most 4 of 400 missed) allows up to
+    # 4 of 40 rankings to differ. Measured: 39-40 alike on a quiet machine, 36 while the PostgreSQL pass ran beside.
+    assert same >= 0.9 * len(requests)
 
 
 def test_selective_filters_score_the_eligible_experts_exactly_without_the_graph(network, graph_used):
