@@ -6,6 +6,7 @@ import os
 
 import pytest
 import sqlalchemy as sa
+from playwright.sync_api import expect
 
 from expertnet.accounts.models import Role
 from expertnet.chemicals.services import request_substances
@@ -35,12 +36,12 @@ def test_the_register_and_tagging_in_the_browser(live_server, page_factory, loca
     look(page, f"index-{locale}-{width}")
     ammonium = db.session.scalar(sa.select(Substance.id).where(Substance.cas == "6484-52-2"))
     page.click(f"table a[href='/chemicals/{ammonium}']")
-    assert "6484-52-2" in page.content()
+    expect(page.locator("body")).to_contain_text("6484-52-2")
     look(page, f"substance-{locale}-{width}")
     page.click("a[href$='/edit']")
     page.fill("#cas", "6484-52-3")
     page.click(".card form input[type=submit]")
-    assert page.locator("#cas-error").is_visible()
+    expect(page.locator("#cas-error")).to_be_visible()  # waits for the page the click opened
     look(page, f"edit-errors-{locale}-{width}")
     page.goto(f"{live_server.url}/chemicals/import")
     look(page, f"import-{locale}-{width}")
@@ -51,12 +52,13 @@ def test_the_register_and_tagging_in_the_browser(live_server, page_factory, loca
     browser_sign_in(page, live_server.url, coordinator.email)
     page.goto(f"{live_server.url}/coordination/dashboard")
     page.click(f"#untagged-naming a[href='/coordination/requests/{assistance_request.id}/substances']")
-    assert page.locator("#suggested-substances").is_visible()
+    expect(page.locator("#suggested-substances")).to_be_visible()  # waits for the page the click opened
     look(page, f"tag-{locale}-{width}")
-    page.click(".card form input[type=submit]")
+    with page.expect_navigation():  # the save redirects; the tags are read only after it
+        page.click(".card form input[type=submit]")
     look(page, f"desk-after-tagging-{locale}-{width}")
     db.session.expire_all()
     assert [s.cas for s in request_substances(assistance_request.id)] == ["6484-52-2"]
     page.goto(f"{live_server.url}/coordination/dashboard")
-    assert page.locator("#by-substance").is_visible()
+    expect(page.locator("#by-substance")).to_be_visible()
     look(page, f"dashboard-{locale}-{width}")
