@@ -1,6 +1,7 @@
 """The suggestions and triage-queue pages against a database already grown by suggestions_scale.py or
 queue_scale.py: wall p50/p95 and the CPU each page costs (this process + its PostgreSQL backend, read from
-/proc), the figure that stays put when other work shares the cores; --profile prints cProfile's top functions.
+/proc), the figure that stays put when other work shares the cores; --profile prints cProfile's top functions
+(PROFILE_SORT=tottime and PROFILE_TOP=80 in the environment change its order and length).
 
     EXPERTNET_DATABASE_URL=postgresql+psycopg://.../db EXPERTNET_MATCHER_INDEX_PATH=/tmp/.../matcher-index \
         .venv/bin/python benchmarks/pages_cpu.py suggestions --loads 30 [--profile]
