@@ -15,8 +15,11 @@ prints:
     the encoder and the index once, then forks; a forked worker's time to its first ranking; and the time from
     gunicorn's start until each worker answered its first suggestions page;
   - the suggestions page p50 / p95 and the triage queue page p50 / p95, through gunicorn;
-  - memory per worker from /proc/<pid>/smaps_rollup: RSS, PSS and USS (private: what each extra worker adds, the
-    preloaded pages being shared with the master), after the pages;
+  - memory per worker from /proc/<pid>/smaps_rollup, after the pages: RSS, PSS, USS (private clean + dirty) and
+    private dirty alone. Private dirty is what an extra worker adds: the heap and the pages it wrote, its own
+    copies of the master's. USS also counts, as private clean, the pages of the memory-mapped index that only
+    this worker has read so far; those are the page cache's single copy of the file, shared with any worker that
+    reads them too (and reclaimable), so USS varies with which requests a worker happened to serve;
   - edit-to-visible: one expert's profile is edited (committed through the application's session, so change
     capture logs it) to fit a request best; the time until each worker's page shows that expert first.
 The benchmark's own WSGI wrapper (benchmarks/worker_pid_wsgi.py) adds X-Worker-Pid so each answer names its
@@ -180,12 +183,13 @@ def worker_pids(master: int) -> list[int]:
 
 
 def memory(pid: int) -> dict[str, float]:
-    """RSS, PSS and USS (private clean + dirty) in MB from /proc/<pid>/smaps_rollup."""
+    """RSS, PSS, USS (private clean + dirty) and private dirty in MB from /proc/<pid>/smaps_rollup."""
     fields = {}
     for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines()[1:]:
         name, value = line.split(":", 1)
         fields[name] = int(value.split()[0]) / 1024
-    return {"rss": fields["Rss"], "pss": fields["Pss"], "uss": fields["Private_Clean"] + fields["Private_Dirty"]}
+    return {"rss": fields["Rss"], "pss": fields["Pss"], "uss": fields["Private_Clean"] + fields["Private_Dirty"],
+            "dirty": fields["Private_Dirty"]}
 
 
 def timed_pages(browser: Browser, paths: list[tuple[str, dict | None]], what: str) -> list[float]:
@@ -353,8 +357,8 @@ def main() -> None:
             rng, coordinator_id, topics, args.loads)], "queue page")
         pids = worker_pids(server.pid)
         mem = [memory(pid) for pid in pids]
-        print("memory per worker (MB): " + "; ".join(f"RSS {m['rss']:.0f} PSS {m['pss']:.0f} USS {m['uss']:.0f}"
-                                                   for m in mem))
+        print("memory per worker (MB): " + "; ".join(f"RSS {m['rss']:.0f} PSS {m['pss']:.0f} USS {m['uss']:.0f} "
+                                                   f"private dirty {m['dirty']:.0f}" for m in mem))
         seen = edit_to_visible(app, base, coordinator, request_ids[1], len(pids))
         print("\nsummary")
         print(f"  worker start (forked from the preloaded master, to its first ranking): {first:.3f} s "
@@ -362,7 +366,8 @@ def main() -> None:
               f"preloading)")
         print(f"  suggestions page p50/p95: {statistics.median(suggestions):.1f} / {percentile(suggestions, .95):.1f} ms")
         print(f"  queue page p50/p95: {statistics.median(queue):.1f} / {percentile(queue, .95):.1f} ms")
-        print(f"  memory per worker: USS (added per extra worker) {max(m['uss'] for m in mem):.0f} MB, "
+        print(f"  memory per worker: private dirty (added per extra worker) {max(m['dirty'] for m in mem):.0f} MB; "
+              f"USS {max(m['uss'] for m in mem):.0f} MB (with index pages only it has read), "
               f"PSS {max(m['pss'] for m in mem):.0f} MB, RSS {max(m['rss'] for m in mem):.0f} MB")
         print(f"  edit visible in every worker: {max(seen.values()) * 1000 if len(seen) == len(pids) else float('nan'):.0f} ms")
         print("  targets at 100k experts: " + "; ".join(f"{k} {v}" for k, v in TARGETS.items()))
