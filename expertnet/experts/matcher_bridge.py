@@ -1,6 +1,5 @@
-"""THE bridge between the application and the matcher library (with its companions matcher_tuning.py, which
-evaluates and tunes it on coordinators' decisions, and request_vectors.py, which keeps each request's sentence
-vector: the only modules importing expertnet.matching).
+"""THE bridge between the application and the matcher library (with its companion matcher_tuning.py, which
+evaluates and tunes it on coordinators' decisions, the only modules importing expertnet.matching).
 
 It sits with experts, below engagements: experts' services and pages capture their changes and show
 "how the matcher sees me" without importing engagements, which asks it for rankings (`rank_experts`, with the
@@ -45,7 +44,6 @@ from expertnet.db import utcnow
 from expertnet.index_builds import BUILD_POINTER, KEEP_BUILDS  # noqa: F401 - the build layout, re-exported
 from expertnet.experts.eligibility import Eligibility, is_vetted
 from expertnet.experts.models import ExpertProfile, ExpertTopic, MatcherState, MatcherTuning
-from expertnet.experts.request_vectors import with_kept_vector
 from expertnet.extensions import db
 from expertnet.geography import regions_of
 from expertnet.taxonomy.models import Topic
@@ -531,8 +529,6 @@ def rank_experts(assistance_request, already_invited: set[int], k: int = 20, ext
     with fresh_index() as index:
         if index.matcher is None:
             return Suggestions([], {}, True, 0, preparing=index.preparing)
-        if not extra_keywords:  # the request's own text: its vector is kept for every worker
-            query = with_kept_vector(index.matcher, assistance_request.id, query)
         exclusions = _request_exclusions(index, assistance_request, already_invited, include_unavailable,
                                          required_region)
         includable = _includable(exclusions, included_ids, index.ids)

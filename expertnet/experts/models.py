@@ -6,8 +6,7 @@ import sqlalchemy as sa
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from expertnet.db import (
-    DefaultNow, ExpertFK, FreeText, IntPK, JsonList, OrganisationFK, RequestFK, ShortText, TimestampMixin, UserFK, enum_column,
-    link_table)
+    DefaultNow, ExpertFK, FreeText, IntPK, JsonList, OrganisationFK, ShortText, TimestampMixin, UserFK, enum_column, link_table)
 from expertnet.extensions import db
 
 
@@ -136,20 +135,6 @@ class MatcherState(db.Model):
     # would overflow after a few thousand changes, and PostgreSQL would refuse every later one.
     data_version: Mapped[int] = mapped_column(sa.BigInteger, default=0)
     changed_expert_ids: Mapped[JsonList]
-
-
-class RequestVector(db.Model):
-    """A request's sentence vector (ExpertMatcher.encode_query of its text), kept so that the text is encoded once
-    rather than by every worker that ranks it. It serves while the request's text and the encoder are the ones it
-    was made from (`text_hash`, `encoder`); otherwise it is made again and replaces this row."""
-
-    __tablename__ = "request_vector"
-
-    request_id: Mapped[RequestFK] = mapped_column(primary_key=True)
-    encoder: Mapped[ShortText]  # TextEncoder.name
-    text_hash: Mapped[str] = mapped_column(sa.String(64))  # SHA-256 of the text encoded, hexadecimal
-    vector: Mapped[str] = mapped_column(sa.Text)  # float32 little-endian, base64 (portable in backups)
-    created_at: Mapped[DefaultNow]
 
 
 class MatcherTuning(db.Model):

@@ -268,7 +268,7 @@ class ExpertMatcher(HybridMixin, BaseEstimator):
         slots = [s.slot_scores(vector.idx, vector.weights) for s in self.segments_]
         known = self._substances_known(query)
         bonus = self._bonus(query, known)
-        dense_query = self._dense_query(query.text[: self.max_query_chars], query.vector)
+        dense_query = self._dense_query(query.text[: self.max_query_chars])
         text = self._text_scores(slots)
         parts = self._dense_parts(dense_query, text, bonus, eligible, k)
         positions, scores = self._select(text, bonus, eligible, k, parts)
@@ -657,5 +657,4 @@ def _coerce_query(query) -> MatchQuery:
     if not text.strip() and not query.topics:
         raise EmptyQueryError("the request has no text and no topics to match on")
     return MatchQuery(text=text, topics=tuple(query.topics), languages=frozenset(query.languages), region=query.region,
-                      regions=frozenset(query.regions), substances=tuple(dict.fromkeys(query.substances)),
-                      vector=query.vector)
+                      regions=frozenset(query.regions), substances=tuple(dict.fromkeys(query.substances)))

@@ -15,7 +15,6 @@ from typing import NamedTuple
 import numpy as np
 
 from . import dense
-from .errors import MatchingInputError
 from .index import rows_by_segment
 from .models import ExpertProfile, Reason
 
@@ -49,10 +48,9 @@ class DenseQuery(NamedTuple):
 
 class HybridMixin:
     """Methods ExpertMatcher gains for the encoder; they read its parameters encoder, dense_weight,
-    cross_dense_weight, dense_floor, dense_aggregation, vector_cache and max_query_chars."""
+    cross_dense_weight, dense_floor, dense_aggregation and vector_cache."""
 
     encoder: dense.TextEncoder | None
-    max_query_chars: int
     dense_weight: float
     cross_dense_weight: float
     dense_aggregation: str
@@ -94,24 +92,10 @@ class HybridMixin:
         block = self.segments_[0].dense
         self.vector_cache_.keep_only(block.keys, block.vectors, block.languages)
 
-    def encode_query(self, text: str) -> np.ndarray | None:
-        """The request text's sentence vector, as `rank` reads it (None without an encoder or text). A caller may
-        keep it with the text and pass it back as MatchQuery.vector, so that the text is encoded once for every
-        process that ranks it; only this matcher's encoder (`encoder.name`) may read it."""
-        text = text[: self.max_query_chars]
+    def _dense_query(self, text: str) -> DenseQuery | None:
         if self.encoder is None or not text.strip():
             return None
-        return dense.query_vector(self.encoder, text)
-
-    def _dense_query(self, text: str, vector: np.ndarray | None = None) -> DenseQuery | None:
-        if self.encoder is None or not text.strip():
-            return None
-        if vector is None:
-            vector = dense.query_vector(self.encoder, text)
-        elif np.shape(vector) != (self.encoder.dim,) or not np.all(np.isfinite(vector)):
-            raise MatchingInputError(f"MatchQuery.vector must be {self.encoder.dim} finite numbers, as "
-                                     f"encode_query makes it; got shape {np.shape(vector)}")
-        return DenseQuery(np.asarray(vector, dtype=np.float32), dense.language_code(None, text))
+        return DenseQuery(dense.query_vector(self.encoder, text), dense.language_code(None, text))
 
     def _dense_parts(self, query: DenseQuery | None, text: np.ndarray | None = None, bonus: np.ndarray | None = None,
                      eligible: np.ndarray | None = None, k: int | np.integer | None = None) -> np.ndarray | None:

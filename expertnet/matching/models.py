@@ -4,8 +4,6 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import NamedTuple
 
-import numpy as np
-
 DOCUMENT_KINDS = ("headline", "statement", "biography", "topic", "experience", "publication")
 TOPIC_LEVELS = {"awareness": 1, "practitioner": 2, "expert": 3}
 REASON_KINDS = ("topic", "term", "language", "region", "meaning", "substance")
@@ -79,9 +77,6 @@ class MatchQuery:
     region: str | None = None
     regions: frozenset[str] = frozenset()
     substances: tuple[str, ...] = ()
-    # The text's sentence vector as ExpertMatcher.encode_query made it, when the caller kept one (a request is
-    # then encoded once, not by every process that ranks it); encoded from `text` when None.
-    vector: np.ndarray | None = field(default=None, compare=False, repr=False)
 
 
 @dataclass(frozen=True)

@@ -6,7 +6,7 @@ import numpy as np
 import pytest
 
 from expertnet.matching import (Document, EncoderUnavailableError, ExpertMatcher, ExpertProfile, IndexFormatError,
-                                MatchingInputError, MatchQuery, RankFilters, UniversalSentenceEncoder, VectorCache)
+                                RankFilters, UniversalSentenceEncoder, VectorCache)
 from expertnet.matching.models import REASON_KINDS
 from expertnet.matching.dense import short_label
 
@@ -121,26 +121,6 @@ def test_documents_are_encoded_once_and_a_request_once(encoder):
     assert counting.queries == 1
     refit.rank(ARABIC_REQUEST, k=5, filters=ANY)
     assert counting.queries == 1  # the same request again (a reloaded page): its vector is kept
-
-
-def test_a_kept_request_vector_ranks_as_the_text_does_without_encoding_it_again(encoder):
-    counting = CountingEncoder(encoder, name="counting-use")  # its own name: vectors are never shared with others
-    matcher = ExpertMatcher(encoder=counting).fit(EXPERTS)
-    kept = matcher.encode_query(ARABIC_REQUEST)
-    assert kept.shape == (counting.dim,) and counting.queries == 1
-    assert matcher.encode_query("   ") is None and ExpertMatcher().fit(EXPERTS).encode_query(ARABIC_REQUEST) is None
-    encoded = matcher.rank(ARABIC_REQUEST, k=None, filters=ANY)
-    another = ExpertMatcher(encoder=CountingEncoder(encoder, name="counting-use")).fit(EXPERTS)  # another worker
-    given = another.rank(MatchQuery(ARABIC_REQUEST, vector=kept.copy()), k=None, filters=ANY)
-    assert another.encoder.queries == 0
-    assert [(e.expert_id, e.score) for e in given.experts] == [(e.expert_id, e.score) for e in encoded.experts]
-    assert given.experts[0].expert_id == 1 and any(r.kind == "meaning" for r in given.experts[0].reasons)
-
-
-@pytest.mark.parametrize("vector", [np.zeros(3, np.float32), np.full(512, np.nan, np.float32), np.zeros((2, 512))])
-def test_a_request_vector_of_another_shape_or_not_finite_is_refused(hybrid, vector):
-    with pytest.raises(MatchingInputError, match="MatchQuery.vector"):
-        hybrid.rank(MatchQuery(ARABIC_REQUEST, vector=vector), filters=ANY)
 
 
 def test_vectors_survive_save_and_load_and_another_encoder_is_refused(hybrid, encoder, tmp_path):
