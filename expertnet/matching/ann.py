@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 CONNECTIVITY = 16      # graph edges per node (usearch's default)
-EXPANSION_ADD = 64     # candidates weighed while linking a new node
+EXPANSION_ADD = 32     # candidates weighed while linking a new node (64: twice the build time, same rankings)
 EXPANSION_SEARCH = 64  # candidates kept while searching (a search for more keeps that many)
 MIN_EXPERTS = 5_000    # below this, brute force is as fast (measured: benchmarks/matching_speed.py) and exact
 

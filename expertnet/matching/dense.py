@@ -131,11 +131,19 @@ def short_label(text: str, limit: int = LABEL_CHARS) -> str:
 
 class VectorCache:
     """hash(encoder name, text) -> unit vector. Shared between fits (pass `matcher.vector_cache_` to the next
-    matcher), so an unchanged document is never encoded again. `encoded` counts texts sent to the encoder."""
+    matcher), so an unchanged document is never encoded again. `encoded` counts texts sent to the encoder.
+
+    The vectors sit in a few matrices (each batch the encoder returned, or the index's own block after a
+    fit) and a key maps to its row: a fit gathers 500k cached rows with one `take` per matrix, where an
+    array per text cost a Python object each (and a second's stacking at 100k experts)."""
+
+    MAX_CHUNKS = 16  # matrices kept apart before they are joined into one (each edit's batch adds one)
 
     def __init__(self):
-        self.vectors: dict[bytes, np.ndarray] = {}
-        self.languages: dict[bytes, int] = {}  # each text's detected language (language_code), found with its vector
+        self._row: dict[bytes, int] = {}         # key -> row, counted across the chunks in order
+        self._vectors: list[np.ndarray] = []     # chunks of rows
+        self._languages: list[np.ndarray] = []   # each chunk's detected language codes (language_code), uint8
+        self._starts: list[int] = [0]            # first row of each chunk, and the end
         self.encoded = 0
 
     def __deepcopy__(self, memo) -> "VectorCache":
@@ -146,7 +154,7 @@ class VectorCache:
         return hashlib.blake2b(f"{encoder_name}\0{text}".encode("utf-8", "surrogatepass"), digest_size=16).digest()
 
     def __len__(self) -> int:
-        return len(self.vectors)
+        return len(self._row)
 
     def lookup(self, encoder: TextEncoder, texts: Sequence[str]) -> tuple[list[bytes], np.ndarray]:
         """(keys, (n, dim) float32 vectors) of texts, encoding (in one batch) only those not cached."""
@@ -158,27 +166,56 @@ class VectorCache:
         keys = [self.key(encoder.name, t) for t in texts]
         missing: dict[bytes, str] = {}
         for key, text in zip(keys, texts):
-            if key not in self.vectors:
+            if key not in self._row:
                 missing.setdefault(key, text)
         if missing:
             fresh = encoder.encode_documents(list(missing.values()))
             if fresh.shape != (len(missing), encoder.dim):
                 raise ValueError(f"encoder {encoder.name} returned shape {fresh.shape}, expected ({len(missing)}, {encoder.dim})")
-            self.vectors.update(zip(missing, fresh))
-            self.languages.update((key, language_code(None, text)) for key, text in missing.items())
+            detected = np.fromiter((language_code(None, text) for text in missing.values()), np.uint8, len(missing))
+            self._append(list(missing), np.asarray(fresh, dtype=np.float32), detected)
             self.encoded += len(missing)
         return keys
 
+    def _append(self, keys: list[bytes], vectors: np.ndarray, languages: np.ndarray) -> None:
+        start = self._starts[-1]
+        self._row.update(zip(keys, range(start, start + len(keys))))
+        self._vectors.append(vectors)
+        self._languages.append(languages)
+        self._starts.append(start + len(vectors))
+        if len(self._vectors) > self.MAX_CHUNKS:
+            self._vectors, self._languages = [np.concatenate(self._vectors)], [np.concatenate(self._languages)]
+            self._starts = [0, self._starts[-1]]
+
+    def _gather(self, chunks: list[np.ndarray], keys: Sequence[bytes], out: np.ndarray) -> np.ndarray:
+        rows = np.fromiter((self._row[k] for k in keys), np.int64, len(keys))
+        if len(chunks) == 1:
+            return np.take(chunks[0], rows, axis=0, out=out)
+        owner = np.searchsorted(self._starts, rows, side="right") - 1
+        for chunk in np.unique(owner).tolist():
+            mine = owner == chunk
+            out[mine] = chunks[chunk][rows[mine] - self._starts[chunk]]
+        return out
+
     def rows(self, keys: Sequence[bytes], out: np.ndarray) -> np.ndarray:
         """The cached vectors of `keys` written into `out`'s rows (one copy, however many documents)."""
-        return np.stack([self.vectors[k] for k in keys], out=out) if len(keys) else out
+        return self._gather(self._vectors, keys, out) if len(keys) else out
+
+    def detected_languages(self, keys: Sequence[bytes]) -> np.ndarray:
+        """Each cached key's language code, as detected from its text when its vector was made."""
+        out = np.empty(len(keys), dtype=np.uint8)
+        return self._gather(self._languages, keys, out) if len(keys) else out
 
     def keep_only(self, keys, matrix: np.ndarray, languages: np.ndarray) -> None:
-        """Hold exactly these entries, as views of `matrix`'s rows (the index's own block: no second copy).
-        `languages`: the documents' language codes (detected or, where a document gave one, given)."""
-        self.vectors = {key: matrix[row] for row, key in enumerate(keys) if key is not None}
-        found = self.languages
-        self.languages = {key: found.get(key, int(code)) for key, code in zip(keys, languages.tolist()) if key is not None}
+        """Hold exactly these entries, as rows of `matrix` (the index's own block: no second copy).
+        `languages`: the documents' language codes (detected or, where a document gave one, given); a key
+        the cache held keeps the language detected from its text."""
+        codes = np.array(languages, dtype=np.uint8)
+        known = [(row, key) for row, key in enumerate(keys) if key is not None and key in self._row]
+        if known:
+            codes[[row for row, _ in known]] = self.detected_languages([key for _, key in known])
+        self._row = {key: row for row, key in enumerate(keys) if key is not None}
+        self._vectors, self._languages, self._starts = [matrix], [codes], [0, len(matrix)]
 
 
 @dataclass
@@ -240,11 +277,12 @@ def build_block(texts: list[str | None], languages: list[str | None], encoder: T
         vectors[present] = cache.rows(keys, np.empty((len(keys), encoder.dim), dtype=np.float32))
     all_keys: list = [None] * len(texts)
     codes = np.full(len(texts), LANGUAGES.index("other"), dtype=np.uint8)
+    # the one detected when its vector was made (VectorCache.lookup_keys), unless the document gives one
+    codes[present] = cache.detected_languages(keys)
     for i, key in zip(present, keys):
         all_keys[i] = key
-        # a language the document gives, else the one detected when its vector was made (VectorCache.lookup)
-        detected = None if languages[i] else cache.languages.get(key)
-        codes[i] = language_code(languages[i], texts[i] or "") if detected is None else detected
+        if languages[i]:
+            codes[i] = language_code(languages[i], texts[i] or "")
     encoded = [short_label(t or "").encode("utf-8") for t in texts]
     starts = np.concatenate([[0], np.cumsum([len(b) for b in encoded])]).astype(np.int64)
     return DenseBlock(vectors, codes, np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), starts, all_keys)

@@ -167,6 +167,31 @@ def test_a_cache_only_holds_the_documents_of_the_index(encoder):
     assert len(cache) == 3
 
 
+def test_a_cache_filled_batch_by_batch_gives_each_text_its_own_vector(encoder):
+    from expertnet.matching.dense import LANGUAGES
+    cache = VectorCache()
+    texts = [STORAGE, ARABIC_REQUEST, FRENCH_REQUEST] + [p.documents[0].text for p in EXPERTS[1:]]
+    for text in texts * 2:  # one batch per new text
+        cache.lookup(encoder, [text])
+    for n in range(VectorCache.MAX_CHUNKS):  # more batches than are kept apart: they are joined, then more come
+        cache.lookup(encoder, [f"{STORAGE} ({n})"])
+    assert 1 < len(cache._vectors) < VectorCache.MAX_CHUNKS
+    keys, vectors = cache.lookup(encoder, texts[::-1])
+    assert np.allclose(vectors, encoder.encode_documents(texts[::-1]), atol=1e-6)
+    assert [LANGUAGES[c] for c in cache.detected_languages(keys[-3:])] == ["fr", "ar", "en"]
+    assert cache.encoded == len(texts) + VectorCache.MAX_CHUNKS
+
+
+def test_a_fit_keeps_the_language_detected_from_a_text_not_the_one_it_was_given_with(encoder):
+    from expertnet.matching.dense import LANGUAGES
+    cache = VectorCache()
+    cache.lookup(encoder, [STORAGE])
+    mislabelled = ExpertProfile(9, [Document("statement", STORAGE, language="fr")])
+    matcher = ExpertMatcher(encoder=encoder, vector_cache=cache).fit([mislabelled])
+    assert LANGUAGES[int(matcher.segments_[0].dense.languages[0])] == "fr"  # the index uses the given one
+    assert [LANGUAGES[c] for c in cache.detected_languages([VectorCache.key(encoder.name, STORAGE)])] == ["en"]
+
+
 def test_a_clone_shares_the_encoder_and_the_vectors(encoder):
     from sklearn.base import clone
     counting = CountingEncoder(encoder)
