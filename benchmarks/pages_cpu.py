@@ -51,7 +51,7 @@ def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("page", choices=("suggestions", "queue"))
     parser.add_argument("--loads", type=int, default=30)
-    parser.add_argument("--profile", action="store_true", help="print cProfile's top 40 by cumulative time (the figures then include its overhead)")
+    parser.add_argument("--profile", action="store_true", help="print cProfile's top 40 by cumulative time, or as PROFILE_SORT and PROFILE_TOP say (the figures then include its overhead)")
     args = parser.parse_args()
     tmp = Path(tempfile.mkdtemp(prefix="pages-cpu-"))
     url = os.environ["EXPERTNET_DATABASE_URL"]
@@ -97,7 +97,8 @@ def main() -> None:
           f"this process {cpu / args.loads * 1000:.1f} ms + database backend {backend / args.loads * 1000:.1f} ms "
           f"(load average {os.getloadavg()[0]:.1f} on {os.cpu_count()} cores)")
     if profiler:
-        pstats.Stats(profiler).sort_stats("cumulative").print_stats(40)
+        pstats.Stats(profiler).sort_stats(os.environ.get("PROFILE_SORT", "cumulative")).print_stats(
+            int(os.environ.get("PROFILE_TOP", "40")))
 
 
 if __name__ == "__main__":
