@@ -22,7 +22,7 @@ from .explain import (FeatureLabels, held_topic_label, knows_label, language_nam
 from .features import TermTable, count_matrix, display_surfaces, fit_units, query_vector, tfidf_rows
 from .hybrid import (DEFAULT_CROSS_DENSE_WEIGHT, DEFAULT_DENSE_AGGREGATION, DEFAULT_DENSE_FLOOR, DEFAULT_DENSE_WEIGHT,
                      HybridMixin, with_meaning)
-from .filters import FILTER_ORDER, Attributes, LanguageBits, apply_filters, concat_attributes, first_removals
+from .filters import FILTER_ORDER, Attributes, LanguageBits, apply_filters, concat_attributes
 from .index import (QueryVector, Segment, best_documents, build_segment, ranges, rows_by_segment, stack_dense,
                     stack_segments)
 from .models import TOPIC_LEVELS, ExpertProfile, MatchQuery, RankedExpert, RankFilters, RankResult, Reason, Topic
@@ -217,7 +217,7 @@ class ExpertMatcher(HybridMixin, BaseEstimator):
         self._offsets = np.cumsum([0] + [len(s) for s in self.segments_])
         self._attributes = concat_attributes([s.attributes for s in self.segments_])
         self._alive = np.concatenate(self.alive_)
-        self._filter_cache: dict[RankFilters, tuple[np.ndarray, dict[str, int], int]] = {}
+        self._filter_cache: dict[RankFilters, tuple[np.ndarray, dict[str, int], int, np.ndarray]] = {}
         self.n_experts_ = len(self.positions_)
 
     def _index_positions(self, index: int) -> None:
@@ -284,16 +284,21 @@ class ExpertMatcher(HybridMixin, BaseEstimator):
         """expert id -> the filter that removes it (the first in FILTER_ORDER, as `rank` counts them): who is in
         `RankResult.excluded`, by name."""
         check_is_fitted(self, "segments_")
-        filters = filters or RankFilters()
-        reason = first_removals(self._alive, self._attributes.removal_masks(filters, self.language_bits_))
+        reason = self._filtered(filters or RankFilters())[3]
         rows = np.flatnonzero(reason >= 0)
-        return {int(self._attributes.expert_ids[row]): FILTER_ORDER[int(reason[row])] for row in rows}
+        return dict(zip(self._attributes.expert_ids[rows].tolist(), [FILTER_ORDER[r] for r in reason[rows].tolist()]))
 
     FILTER_CACHE_SIZE = 32
 
     def _eligible(self, filters: RankFilters) -> tuple[np.ndarray, dict[str, int], int]:
-        """(eligible mask, removals per filter, eligible count); the same filters reuse the masks until
-        the index changes (the cache is replaced by _after_change)."""
+        """(eligible mask, removals per filter, eligible count)."""
+        eligible, excluded, n_eligible, _reason = self._filtered(filters)
+        return eligible, dict(excluded), n_eligible
+
+    def _filtered(self, filters: RankFilters) -> tuple[np.ndarray, dict[str, int], int, np.ndarray]:
+        """_eligible's figures and each row's first removal (filters.first_removals); the same filters reuse
+        them until the index changes (the cache is replaced by _after_change): a page that ranks and then
+        names the excluded experts filters once."""
         cache = self.__dict__.get("_filter_cache")
         if cache is None:
             cache = self._filter_cache = {}
@@ -302,14 +307,14 @@ class ExpertMatcher(HybridMixin, BaseEstimator):
         except TypeError:  # unhashable contents: compute every time
             found, cache = None, None
         if found is None:
-            eligible, excluded = apply_filters(self._alive, self._attributes.removal_masks(filters, self.language_bits_))
-            eligible.flags.writeable = False
-            found = (eligible, excluded, int(eligible.sum()))
+            eligible, excluded, reason = apply_filters(self._alive, self._attributes.removal_masks(filters, self.language_bits_))
+            eligible.flags.writeable = reason.flags.writeable = False
+            found = (eligible, excluded, int(eligible.sum()), reason)
             if cache is not None:
                 if len(cache) >= self.FILTER_CACHE_SIZE:
                     cache.clear()
                 cache[filters] = found
-        return found[0], dict(found[1]), found[2]
+        return found
 
     def _substances_known(self, query: MatchQuery) -> np.ndarray | None:
         """(every position x the request's substances) True where the expert knows that substance: their profile

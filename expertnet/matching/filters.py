@@ -142,24 +142,16 @@ class Attributes:
         return masks
 
 
-def apply_filters(alive: np.ndarray, masks: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, int]]:
-    """(eligible mask, counts per filter) with each expert counted under its first filter."""
-    remaining = alive.copy()
-    counts = {name: 0 for name in FILTER_ORDER}
-    for name in FILTER_ORDER:
-        mask = masks.get(name)
-        if mask is None:
-            continue
-        hit = remaining & mask
-        counts[name] = int(hit.sum())
-        remaining &= ~hit
-    return remaining, counts
+def apply_filters(alive: np.ndarray, masks: dict[str, np.ndarray]) -> tuple[np.ndarray, dict[str, int], np.ndarray]:
+    """(eligible mask, counts per filter, first_removals) with each expert counted under its first filter."""
+    reason = first_removals(alive, masks)
+    counts = np.bincount(reason[reason >= 0], minlength=len(FILTER_ORDER))
+    return alive & (reason < 0), {name: int(count) for name, count in zip(FILTER_ORDER, counts)}, reason
 
 
 def first_removals(alive: np.ndarray, masks: dict[str, np.ndarray]) -> np.ndarray:
-    """Per row, the index in FILTER_ORDER of the first filter that removes it (-1: kept or not alive);
-    the same rule `apply_filters` counts by."""
-    reason = np.full(len(alive), -1, dtype=np.int64)
+    """Per row, the index in FILTER_ORDER of the first filter that removes it (-1: kept or not alive)."""
+    reason = np.full(len(alive), -1, dtype=np.int8)
     for position, name in enumerate(FILTER_ORDER):
         mask = masks.get(name)
         if mask is not None:

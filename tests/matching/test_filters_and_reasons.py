@@ -1,3 +1,5 @@
+from dataclasses import replace
+
 import pytest
 
 from expertnet.matching import MatchQuery, RankFilters
@@ -89,7 +91,6 @@ def test_describe_profile(matcher):
 
 def test_repeated_filters_are_recounted_after_the_index_changes(matcher, profiles):
     """Masks of the same filters are reused between requests, never across an update or removal."""
-    from dataclasses import replace
     filters = RankFilters(exclude_ids=frozenset({1}), **ALL_OFF)
     first = matcher.rank(MatchQuery("customs precursor explosives"), k=None, filters=filters)
     again = matcher.rank(MatchQuery("chemical forensics"), k=None, filters=filters)
@@ -117,3 +118,12 @@ def test_exclusions_name_each_expert_the_counts_count(matcher, filters):
     for name, count in result.excluded.items():
         assert sum(1 for reason in named.values() if reason == name) == count
     assert not set(named) & ids(result)
+
+
+def test_exclusions_follow_an_update_after_a_ranking_with_the_same_filters(matcher, profiles):
+    """The filtering a ranking did is reused to name the excluded, until the index changes."""
+    filters = RankFilters(vetted_only=True, require_capacity=False, require_available=False)
+    matcher.rank(MatchQuery("SCADA industrial control systems"), k=None, filters=filters)
+    assert matcher.exclusions(filters).get(3) is None
+    matcher.update(replace(next(p for p in profiles if p.expert_id == 3), vetted=False))
+    assert matcher.exclusions(filters)[3] == "unvetted"
