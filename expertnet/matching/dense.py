@@ -171,7 +171,7 @@ class VectorCache:
     array per text cost a Python object each (and a second's stacking at 100k experts). Each row keeps the
     language detected from its text and its text's label, so a refit neither detects nor labels again."""
 
-    MAX_CHUNKS = 16  # matrices kept apart before they are joined into one (each edit's batch adds one)
+    MAX_CHUNKS = 16  # matrices kept apart before the added ones are joined (each edit's batch adds one)
 
     def __init__(self):
         self._row: dict[bytes, int] = {}        # key -> row, counted across the chunks in order
@@ -216,8 +216,10 @@ class VectorCache:
         self._row.update(zip(keys, range(start, start + len(keys))))
         self._chunks.append(chunk)
         self._starts.append(start + len(chunk.vectors))
-        if len(self._chunks) > self.MAX_CHUNKS:
-            self._chunks, self._starts = [_CachedRows.join(self._chunks)], [0, self._starts[-1]]
+        if len(self._chunks) > self.MAX_CHUNKS:  # join the batches added since the first (after a fit, the
+            # index's block: copying that would make an edit take seconds at 100k experts)
+            first, *added = self._chunks
+            self._chunks, self._starts = [first, _CachedRows.join(added)], [0, self._starts[1], self._starts[-1]]
 
     def _located(self, keys: Sequence[bytes]) -> list[tuple[_CachedRows, np.ndarray | slice, np.ndarray]]:
         """(chunk, which of `keys`, their rows in the chunk) for each chunk holding some of `keys`."""

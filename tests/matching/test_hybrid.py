@@ -175,9 +175,10 @@ def test_a_cache_filled_batch_by_batch_gives_each_text_its_own_vector(encoder):
     texts = [STORAGE, ARABIC_REQUEST, FRENCH_REQUEST] + [p.documents[0].text for p in EXPERTS[1:]]
     for text in texts * 2:  # one batch per new text
         cache.lookup(encoder, [text])
-    for n in range(VectorCache.MAX_CHUNKS):  # more batches than are kept apart: they are joined, then more come
+    first = cache._chunks[0]  # after a fit, the index's block: never copied
+    for n in range(VectorCache.MAX_CHUNKS):  # more batches than are kept apart: the added ones are joined
         cache.lookup(encoder, [f"{STORAGE} ({n})"])
-    assert 1 < len(cache._chunks) < VectorCache.MAX_CHUNKS
+    assert 2 < len(cache._chunks) < VectorCache.MAX_CHUNKS and cache._chunks[0] is first
     keys, vectors = cache.lookup(encoder, texts[::-1])
     assert np.allclose(vectors, encoder.encode_documents(texts[::-1]), atol=1e-6)
     packed, starts = cache.labels(keys)
