@@ -86,7 +86,7 @@ class HybridMixin:
         return dense.build_block(texts, languages, self.encoder, self.vector_cache_)
 
     def _keep_vectors(self) -> None:
-        """After a fit: the cache holds exactly the index's documents, as views of its vectors."""
+        """After a fit or a load: the cache holds exactly the index's documents, as rows of its block."""
         if self.encoder is None:
             return
         self.vector_cache_.keep_only(self.segments_[0].dense)
