@@ -129,20 +129,30 @@ def short_label(text: str, limit: int = LABEL_CHARS) -> str:
     return cut.rstrip(" ,.;:-") + "…"
 
 
+def starts_from_lengths(lengths) -> np.ndarray:
+    """int64 offsets of consecutive pieces of these lengths, with the end: [0, l0, l0 + l1, ...]."""
+    starts = np.zeros(len(lengths) + 1, dtype=np.int64)
+    np.cumsum(lengths, out=starts[1:])
+    return starts
+
+
 def pack_labels(labels: Sequence[bytes]) -> tuple[np.ndarray, np.ndarray]:
     """(UTF-8 bytes concatenated, starts with the end) of labels, as a DenseBlock keeps them."""
-    starts = np.zeros(len(labels) + 1, dtype=np.int64)
-    np.cumsum([len(label) for label in labels], out=starts[1:])
-    return np.frombuffer(b"".join(labels), dtype=np.uint8).copy(), starts
+    return np.frombuffer(b"".join(labels), dtype=np.uint8).copy(), starts_from_lengths([len(label) for label in labels])
 
 
 def take_labels(label_bytes: np.ndarray, label_starts: np.ndarray, rows: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     """The labels of `rows`, packed (pack_labels) in that order."""
     from .index import ranges
     starts, ends = label_starts[rows], label_starts[rows + 1]
-    new_starts = np.zeros(len(rows) + 1, dtype=np.int64)
-    np.cumsum(ends - starts, out=new_starts[1:])
-    return np.asarray(label_bytes[ranges(starts, ends)]), new_starts
+    return np.asarray(label_bytes[ranges(starts, ends)]), starts_from_lengths(ends - starts)
+
+
+def join_labels(parts: Sequence[tuple[np.ndarray, np.ndarray]]) -> tuple[np.ndarray, np.ndarray]:
+    """Packed labels (pack_labels) laid end to end."""
+    offsets = np.cumsum([0] + [len(label_bytes) for label_bytes, _ in parts[:-1]])
+    starts = np.concatenate([[0]] + [label_starts[1:] + offset for (_, label_starts), offset in zip(parts, offsets)])
+    return np.concatenate([label_bytes for label_bytes, _ in parts]), starts.astype(np.int64)
 
 
 @dataclass
@@ -156,10 +166,8 @@ class _CachedRows:
 
     @classmethod
     def join(cls, parts: list["_CachedRows"]) -> "_CachedRows":
-        offsets = np.cumsum([0] + [len(p.label_bytes) for p in parts[:-1]])
-        starts = np.concatenate([[0]] + [p.label_starts[1:] + offset for p, offset in zip(parts, offsets)])
         return cls(np.concatenate([p.vectors for p in parts]), np.concatenate([p.languages for p in parts]),
-                   np.concatenate([p.label_bytes for p in parts]), starts.astype(np.int64))
+                   *join_labels([(p.label_bytes, p.label_starts) for p in parts]))
 
 
 class VectorCache:
@@ -255,8 +263,7 @@ class VectorCache:
         lengths = np.zeros(len(keys), dtype=np.int64)
         for chunk, which, rows in located:
             lengths[which] = chunk.label_starts[rows + 1] - chunk.label_starts[rows]
-        starts = np.zeros(len(keys) + 1, dtype=np.int64)
-        np.cumsum(lengths, out=starts[1:])
+        starts = starts_from_lengths(lengths)
         packed = np.empty(int(starts[-1]), dtype=np.uint8)
         for chunk, which, rows in located:
             to = ranges(starts[:-1][which], starts[1:][which])
@@ -340,16 +347,12 @@ def build_block(texts: list[str | None], languages: list[str | None], encoder: T
     label_bytes, present_starts = cache.labels(keys)  # documents without a text have an empty label
     lengths = np.zeros(len(texts), dtype=np.int64)
     lengths[present] = np.diff(present_starts)
-    starts = np.zeros(len(texts) + 1, dtype=np.int64)
-    np.cumsum(lengths, out=starts[1:])
-    return DenseBlock(vectors, codes, label_bytes, starts, all_keys)
+    return DenseBlock(vectors, codes, label_bytes, starts_from_lengths(lengths), all_keys)
 
 
 def stack_blocks(blocks: list[DenseBlock]) -> DenseBlock:
-    offsets = np.cumsum([0] + [len(b.label_bytes) for b in blocks])
-    starts = np.concatenate([[0]] + [b.label_starts[1:] + off for b, off in zip(blocks, offsets)]).astype(np.int64)
     return DenseBlock(np.concatenate([b.vectors for b in blocks]), np.concatenate([b.languages for b in blocks]),
-                      np.concatenate([b.label_bytes for b in blocks]), starts, [k for b in blocks for k in b.keys])
+                      *join_labels([(b.label_bytes, b.label_starts) for b in blocks]), [k for b in blocks for k in b.keys])
 
 
 def above_floor(cosines: np.ndarray, floor: float) -> np.ndarray:

@@ -9,7 +9,7 @@ import pytest
 from expertnet.matching import (Document, EncoderUnavailableError, ExpertMatcher, ExpertProfile, IndexFormatError,
                                 RankFilters, UniversalSentenceEncoder, VectorCache)
 from expertnet.matching.models import REASON_KINDS
-from expertnet.matching.dense import short_label
+from expertnet.matching.dense import LANGUAGES, short_label
 from tests.matching.conftest import TOPICS
 
 ANY = RankFilters(vetted_only=False, require_capacity=False, require_available=False)
@@ -170,12 +170,11 @@ def test_a_cache_only_holds_the_documents_of_the_index(encoder):
 
 
 def test_a_cache_filled_batch_by_batch_gives_each_text_its_own_vector(encoder):
-    from expertnet.matching.dense import LANGUAGES
     cache = VectorCache()
     texts = [STORAGE, ARABIC_REQUEST, FRENCH_REQUEST] + [p.documents[0].text for p in EXPERTS[1:]]
     for text in texts * 2:  # one batch per new text
         cache.lookup(encoder, [text])
-    first = cache._chunks[0]  # after a fit, the index's block: never copied
+    first = cache._chunks[0]  # the first matrix (after a fit, the index's block) is never copied
     for n in range(VectorCache.MAX_CHUNKS):  # more batches than are kept apart: the added ones are joined
         cache.lookup(encoder, [f"{STORAGE} ({n})"])
     assert 2 < len(cache._chunks) < VectorCache.MAX_CHUNKS and cache._chunks[0] is first
@@ -188,7 +187,6 @@ def test_a_cache_filled_batch_by_batch_gives_each_text_its_own_vector(encoder):
 
 
 def test_a_fit_keeps_the_language_detected_from_a_text_not_the_one_it_was_given_with(encoder):
-    from expertnet.matching.dense import LANGUAGES
     cache = VectorCache()
     cache.lookup(encoder, [STORAGE])
     mislabelled = ExpertProfile(9, [Document("statement", STORAGE, language="fr")])
